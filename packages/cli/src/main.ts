@@ -1,0 +1,77 @@
+/**
+ * The `zengzhi` command line. Each subcommand returns its exit code; errors the user can fix are one
+ * line on stderr with exit code 2, never a stack trace.
+ */
+import { readFile } from "node:fs/promises";
+import { ScenarioError, replay } from "@zengzhi/engine";
+
+const USAGE = `usage: zengzhi <command> [options]
+
+commands:
+  replay FILE.json     run a scenario { "rules": {...}, "events": [...] } and print the final state as JSON
+  start                replay the article's worked example (until the service exists)
+  help                 show this text`;
+
+/** A problem with the user's input: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+async function readJsonFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : code ?? "unknown error"}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+async function replayCommand(args: string[]): Promise<number> {
+  const [file, ...rest] = args;
+  if (file === undefined || rest.length > 0) throw new UsageError("usage: zengzhi replay FILE.json");
+  const raw = await readJsonFile(file);
+  process.stdout.write(JSON.stringify(replay(raw), null, 2) + "\n");
+  return 0;
+}
+
+async function startCommand(): Promise<number> {
+  const url = new URL("../../../examples/article.json", import.meta.url);
+  const raw = await readJsonFile(url.pathname);
+  const state = replay(raw);
+  console.log("zengzhi: the article's worked example (RULES.md, last section)\n");
+  for (const position of state.positions) {
+    console.log(`order ${position.id}: ${position.member} spent ${position.spend}, received ${position.points} points`);
+  }
+  console.log(`\npool ${state.pool}, supply ${state.supply}, price ${state.price}`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case "replay":
+        return await replayCommand(args);
+      case "start":
+        return await startCommand();
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}" (try: zengzhi help)`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ScenarioError) {
+      process.stderr.write(`zengzhi: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

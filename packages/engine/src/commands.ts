@@ -1,0 +1,223 @@
+/**
+ * The JSON form of commands (decimal strings) and its exact conversion to and from the engine's form.
+ * This is the one parser every entry point uses: the replay CLI, the ledger's journal, the service.
+ */
+import { z } from "zod";
+import {
+  DecimalError,
+  MONEY_DECIMALS,
+  POINT_DECIMALS,
+  RATIO_DECIMALS,
+  formatMoney,
+  formatPoints,
+  formatRatio,
+  parseDecimal,
+} from "./decimal.js";
+import { RuleSetError, loadRuleSet, parseSplit, ruleSetToJson, splitSchema } from "./rules.js";
+import type { Command } from "./types.js";
+
+const id = z.string().min(1).max(128);
+const decimal = z.string().max(40);
+const positionId = z.number().int().min(1);
+
+export const commandJsonSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("join"), member: id, inviter: id.optional() }),
+  z.strictObject({
+    type: z.literal("order"),
+    member: id,
+    amount: decimal,
+    merchant: id.optional(),
+    split: splitSchema.optional(),
+    payWith: z.enum(["cash", "coins"]).optional(),
+  }),
+  z.strictObject({ type: z.literal("sell"), member: id, position: positionId, points: decimal }),
+  z.strictObject({
+    type: z.literal("financing"),
+    toPool: decimal.optional(),
+    toSubsidy: decimal.optional(),
+    label: z.string().max(64).optional(),
+  }),
+  z.strictObject({ type: z.literal("advance"), days: z.number().int() }),
+  z.strictObject({ type: z.literal("listing"), sharesPerPoint: decimal }),
+  z.strictObject({ type: z.literal("tipBuy"), merchant: id, amount: decimal }),
+  z.strictObject({ type: z.literal("tip"), merchant: id, member: id, points: decimal }),
+  z.strictObject({
+    type: z.literal("payWithPoints"),
+    member: id,
+    position: positionId,
+    amount: decimal,
+    merchant: id.optional(),
+  }),
+  z.strictObject({ type: z.literal("coinImport"), member: id, coins: decimal }),
+  z.strictObject({ type: z.literal("withdraw"), member: id, amount: decimal }),
+  z.strictObject({ type: z.literal("withdrawApprove"), withdrawal: positionId }),
+  z.strictObject({ type: z.literal("withdrawReject"), withdrawal: positionId }),
+  z.strictObject({ type: z.literal("rules"), rules: z.unknown() }),
+]);
+
+export type CommandJson = z.infer<typeof commandJsonSchema>;
+
+export const COMMAND_TYPES = commandJsonSchema.options.map((o) => o.shape.type.value);
+
+/** A command that cannot be read: names the field and the reason. */
+export class CommandError extends Error {
+  constructor(
+    readonly code: "invalid_command" | "not_a_decimal" | "too_precise" | "invalid_rules",
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = "CommandError";
+  }
+}
+
+function describeZodIssue(issue: z.core.$ZodIssue): { path: string; reason: string } {
+  const path = issue.path.map(String).join(".");
+  if (issue.code === "unrecognized_keys") {
+    return { path: path === "" ? issue.keys[0]! : `${path}.${issue.keys[0]}`, reason: "unknown field" };
+  }
+  if (issue.code === "invalid_union" && issue.path.length === 0) {
+    return { path: "type", reason: `must be one of ${COMMAND_TYPES.join(", ")}` };
+  }
+  return { path, reason: issue.message };
+}
+
+function dec(path: string, text: string, decimals: number): bigint {
+  try {
+    return parseDecimal(text, decimals);
+  } catch (error) {
+    if (error instanceof DecimalError) throw new CommandError(error.code, path, error.message);
+    throw error;
+  }
+}
+
+/** Reads one command from its JSON form; `where` prefixes error paths (e.g. "events[3]"). */
+export function parseCommand(raw: unknown, where = ""): Command {
+  const prefix = where === "" ? "" : `${where}.`;
+  const parsed = commandJsonSchema.safeParse(raw);
+  if (!parsed.success) {
+    const { path, reason } = describeZodIssue(parsed.error.issues[0]!);
+    throw new CommandError("invalid_command", `${prefix}${path}`, reason);
+  }
+  const c = parsed.data;
+  const money = (field: string, text: string) => dec(`${prefix}${field}`, text, MONEY_DECIMALS);
+  const pts = (field: string, text: string) => dec(`${prefix}${field}`, text, POINT_DECIMALS);
+  try {
+    switch (c.type) {
+      case "join":
+        return c.inviter === undefined ? { type: "join", member: c.member } : { type: "join", member: c.member, inviter: c.inviter };
+      case "order": {
+        const command: Command = { type: "order", member: c.member, amount: money("amount", c.amount) };
+        if (c.merchant !== undefined) command.merchant = c.merchant;
+        if (c.split !== undefined) command.split = parseSplit(c.split, `${prefix}split`);
+        if (c.payWith !== undefined) command.payWith = c.payWith;
+        return command;
+      }
+      case "sell":
+        return { type: "sell", member: c.member, position: c.position, points: pts("points", c.points) };
+      case "financing": {
+        const command: Command = {
+          type: "financing",
+          toPool: money("toPool", c.toPool ?? "0"),
+          toSubsidy: money("toSubsidy", c.toSubsidy ?? "0"),
+        };
+        if (c.label !== undefined) command.label = c.label;
+        return command;
+      }
+      case "advance":
+        return { type: "advance", days: c.days };
+      case "listing":
+        return { type: "listing", sharesPerPoint: dec(`${prefix}sharesPerPoint`, c.sharesPerPoint, RATIO_DECIMALS) };
+      case "tipBuy":
+        return { type: "tipBuy", merchant: c.merchant, amount: money("amount", c.amount) };
+      case "tip":
+        return { type: "tip", merchant: c.merchant, member: c.member, points: pts("points", c.points) };
+      case "payWithPoints": {
+        const command: Command = {
+          type: "payWithPoints",
+          member: c.member,
+          position: c.position,
+          amount: money("amount", c.amount),
+        };
+        if (c.merchant !== undefined) command.merchant = c.merchant;
+        return command;
+      }
+      case "coinImport":
+        return { type: "coinImport", member: c.member, coins: money("coins", c.coins) };
+      case "withdraw":
+        return { type: "withdraw", member: c.member, amount: money("amount", c.amount) };
+      case "withdrawApprove":
+        return { type: "withdrawApprove", withdrawal: c.withdrawal };
+      case "withdrawReject":
+        return { type: "withdrawReject", withdrawal: c.withdrawal };
+      case "rules":
+        return { type: "rules", rules: loadRuleSet(c.rules) };
+    }
+  } catch (error) {
+    if (error instanceof RuleSetError) {
+      if (c.type === "rules") {
+        throw new CommandError("invalid_rules", `${prefix}rules${error.path === "" ? "" : `.${error.path}`}`, error.reason);
+      }
+      throw new CommandError("invalid_command", error.path, error.reason);
+    }
+    throw error;
+  }
+}
+
+const splitJson = (s: NonNullable<Extract<Command, { type: "order" }>["split"]>) => ({
+  productCost: formatRatio(s.productCost),
+  distributionCost: formatRatio(s.distributionCost),
+  platformProfit: formatRatio(s.platformProfit),
+  poolContribution: formatRatio(s.poolContribution),
+});
+
+/** The canonical JSON form of a command; parseCommand(commandToJson(c)) rebuilds c exactly. */
+export function commandToJson(command: Command): CommandJson {
+  switch (command.type) {
+    case "order": {
+      const json: CommandJson = { type: "order", member: command.member, amount: formatMoney(command.amount) };
+      if (command.merchant !== undefined) json.merchant = command.merchant;
+      if (command.split !== undefined) json.split = splitJson(command.split);
+      if (command.payWith !== undefined) json.payWith = command.payWith;
+      return json;
+    }
+    case "sell":
+      return { type: "sell", member: command.member, position: command.position, points: formatPoints(command.points) };
+    case "financing": {
+      const json: CommandJson = {
+        type: "financing",
+        toPool: formatMoney(command.toPool),
+        toSubsidy: formatMoney(command.toSubsidy),
+      };
+      if (command.label !== undefined) json.label = command.label;
+      return json;
+    }
+    case "listing":
+      return { type: "listing", sharesPerPoint: formatRatio(command.sharesPerPoint) };
+    case "tipBuy":
+      return { type: "tipBuy", merchant: command.merchant, amount: formatMoney(command.amount) };
+    case "tip":
+      return { type: "tip", merchant: command.merchant, member: command.member, points: formatPoints(command.points) };
+    case "payWithPoints": {
+      const json: CommandJson = {
+        type: "payWithPoints",
+        member: command.member,
+        position: command.position,
+        amount: formatMoney(command.amount),
+      };
+      if (command.merchant !== undefined) json.merchant = command.merchant;
+      return json;
+    }
+    case "coinImport":
+      return { type: "coinImport", member: command.member, coins: formatMoney(command.coins) };
+    case "withdraw":
+      return { type: "withdraw", member: command.member, amount: formatMoney(command.amount) };
+    case "rules":
+      return { type: "rules", rules: ruleSetToJson(command.rules) };
+    case "join":
+    case "advance":
+    case "withdrawApprove":
+    case "withdrawReject":
+      return { ...command };
+  }
+}

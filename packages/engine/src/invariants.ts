@@ -1,0 +1,108 @@
+/**
+ * Every invariant the engine promises, checked by brute force over the whole state. Used by the
+ * tests after every event, by `zengzhi verify` on the ledger and by the simulator at the end of a run.
+ */
+import { RATIO_SCALE, formatMoney } from "./decimal.js";
+import type { Engine } from "./engine.js";
+import { POSITION_OPEN } from "./types.js";
+
+/** Cash paid in from outside, in fen. */
+export function cashIn(engine: Engine): bigint {
+  const a = engine.accounts;
+  return a.paidByMembers + a.financingIn + a.debtSettlement + a.paidByMerchants;
+}
+
+/** Cash held in every account, in fen. */
+export function cashHeld(engine: Engine): bigint {
+  const a = engine.accounts;
+  return (
+    a.pool +
+    a.wallets +
+    a.withdrawalsPending +
+    a.withdrawn +
+    a.merchantSettlements +
+    a.distribution +
+    a.platformRevenue +
+    a.subsidyBudget +
+    a.equity
+  );
+}
+
+/** Open positions that qualify for a forced exit, found by scanning all of them (for checks). */
+export function qualifyingByScan(engine: Engine): number[] {
+  if (engine.supply === 0n) return [];
+  const pool = engine.pool;
+  const ids: number[] = [];
+  for (const position of engine.positions) {
+    if (position.status !== POSITION_OPEN || position.tipped || position.points === 0n) continue;
+    const value = position.soldGross * RATIO_SCALE * engine.supply + RATIO_SCALE * position.points * pool;
+    if (value >= engine.rules.exitMultiple * position.spend * engine.supply) ids.push(position.id);
+  }
+  return ids;
+}
+
+/** Returns a list of broken invariants (empty when the state is sound). */
+export function checkInvariants(engine: Engine): string[] {
+  const broken: string[] = [];
+  const a = engine.accounts;
+  const inn = cashIn(engine);
+  const held = cashHeld(engine);
+  if (inn !== held) broken.push(`cash not conserved: paid in ${formatMoney(inn)}, held ${formatMoney(held)}`);
+  for (const [name, value] of Object.entries(a)) {
+    if ((value as bigint) < 0n) broken.push(`account ${name} is negative (${formatMoney(value as bigint)})`);
+  }
+  if (engine.supply < 0n) broken.push("supply is negative");
+
+  let wallets = 0n;
+  let coins = 0n;
+  for (const member of engine.members.values()) {
+    if (member.wallet < 0n) broken.push(`member ${member.id} wallet is negative`);
+    if (member.coins < 0n) broken.push(`member ${member.id} coins are negative`);
+    wallets += member.wallet;
+    coins += member.coins;
+  }
+  if (wallets !== a.wallets) broken.push(`wallets add up to ${formatMoney(wallets)}, account says ${formatMoney(a.wallets)}`);
+  if (coins + engine.coins.redeemed !== engine.coins.imported) broken.push("legacy coins not conserved");
+
+  let settlements = 0n;
+  let supply = 0n;
+  for (const merchant of engine.merchants.values()) {
+    if (merchant.points < 0n) broken.push(`merchant ${merchant.id} points are negative`);
+    settlements += merchant.settlement;
+    supply += merchant.points;
+  }
+  if (settlements !== a.merchantSettlements) broken.push("merchant settlements do not add up to their account");
+
+  const indexed = new Set<number>();
+  for (const { position, need, points } of engine.exitIndex.entries()) {
+    if (indexed.has(position.id)) broken.push(`position ${position.id} is indexed twice`);
+    indexed.add(position.id);
+    if (points !== position.points) broken.push(`position ${position.id} is indexed with stale points`);
+    if (need !== engine.rules.exitMultiple * position.spend - position.soldGross * RATIO_SCALE) {
+      broken.push(`position ${position.id} is indexed with a stale threshold`);
+    }
+  }
+  for (const position of engine.positions) {
+    if (position.points < 0n || position.locked < 0n || position.locked > position.points) {
+      broken.push(`position ${position.id} has points ${position.points} and locked ${position.locked}`);
+    }
+    if (position.status !== POSITION_OPEN) continue;
+    supply += position.points;
+    const shouldIndex = !position.tipped && position.points > 0n;
+    if (shouldIndex !== indexed.has(position.id)) broken.push(`position ${position.id} is missing from the exit index`);
+  }
+  if (supply !== engine.supply) broken.push(`positions hold ${supply} point units, supply says ${engine.supply}`);
+
+  let pending = 0n;
+  let withdrawn = 0n;
+  for (const w of engine.withdrawals) {
+    if (w.status === "pending") pending += w.amount;
+    if (w.status === "approved") withdrawn += w.amount;
+  }
+  if (pending !== a.withdrawalsPending || withdrawn !== a.withdrawn) broken.push("withdrawals do not add up");
+
+  const overdue = qualifyingByScan(engine);
+  if (overdue.length > 0) broken.push(`positions ${overdue.join(", ")} qualify for a forced exit but are open`);
+  if (engine.listed && (engine.pool !== 0n || engine.supply !== 0n)) broken.push("listed, yet pool or supply remain");
+  return broken;
+}

@@ -1,0 +1,168 @@
+import type { RuleSet, Split } from "./rules.js";
+
+/** Commands the engine accepts, in exact form (money in fen, points in 1e-8, ratios in 1e-9). */
+export type Command =
+  | { type: "join"; member: string; inviter?: string }
+  | {
+      type: "order";
+      member: string;
+      amount: bigint;
+      merchant?: string;
+      split?: Split;
+      /** "coins" spends legacy coins (rule 11); the default is cash. */
+      payWith?: "cash" | "coins";
+    }
+  | { type: "sell"; member: string; position: number; points: bigint }
+  | { type: "financing"; toPool: bigint; toSubsidy: bigint; label?: string }
+  | { type: "advance"; days: number }
+  | { type: "listing"; sharesPerPoint: bigint }
+  | { type: "tipBuy"; merchant: string; amount: bigint }
+  | { type: "tip"; merchant: string; member: string; points: bigint }
+  | { type: "payWithPoints"; member: string; position: number; amount: bigint; merchant?: string }
+  | { type: "coinImport"; member: string; coins: bigint }
+  | { type: "withdraw"; member: string; amount: bigint }
+  | { type: "withdrawApprove"; withdrawal: number }
+  | { type: "withdrawReject"; withdrawal: number }
+  | { type: "rules"; rules: RuleSet };
+
+export type CommandType = Command["type"];
+
+export const REJECTION_CODES = [
+  "listed",
+  "amount_not_positive",
+  "unknown_member",
+  "member_exists",
+  "unknown_inviter",
+  "self_invite",
+  "unknown_position",
+  "not_owner",
+  "position_not_open",
+  "insufficient_points",
+  "points_locked",
+  "insufficient_coins",
+  "insufficient_funds",
+  "insufficient_merchant_points",
+  "health_too_low",
+  "withdrawal_over_request_limit",
+  "withdrawal_over_daily_limit",
+  "unknown_withdrawal",
+  "withdrawal_not_pending",
+  "invalid_days",
+  "zero_points",
+] as const;
+
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+export interface Rejection {
+  code: RejectionCode;
+  message: string;
+}
+
+/** What an accepted command did, for callers that show it (ids of positions created or exited, amounts). */
+export interface Outcome {
+  ok: true;
+  /** Position opened by an order or tip. */
+  position?: number;
+  /** Points issued (order, tipBuy, tip) or sold/burned (sell, payWithPoints). */
+  points?: bigint;
+  /** Cash to the member's wallet (sell), or the subsidy paid (order). */
+  net?: bigint;
+  fee?: bigint;
+  subsidy?: bigint;
+  withdrawal?: number;
+  /** Positions force-exited (or cashed out by a period reset) as a consequence, in order. */
+  exits?: number[];
+  /** True when this command triggered a period reset. */
+  reset?: boolean;
+}
+
+export type Result = Outcome | { ok: false; rejection: Rejection };
+
+export const POSITION_OPEN = 0;
+export const POSITION_EXITED = 1;
+export const POSITION_CLOSED = 2;
+export type PositionStatus = typeof POSITION_OPEN | typeof POSITION_EXITED | typeof POSITION_CLOSED;
+export const STATUS_NAMES = ["open", "exited", "closed"] as const;
+
+export type CloseReason = "sold" | "exit" | "reset" | "listing";
+
+export interface Member {
+  readonly id: string;
+  inviter: string | null;
+  wallet: bigint;
+  coins: bigint;
+  /** Health value, scale 2. */
+  health: bigint;
+  orders: number;
+  /** Shares received at listing (scale 8). */
+  shares: bigint;
+  /** Positions that may still hold locked points (release rule); pruned lazily. */
+  lockedPositions: Position[];
+  /** Withdrawals requested on `withdrawDay` and not rejected, for the daily limit. */
+  withdrawDay: number;
+  withdrawnToday: bigint;
+}
+
+export interface Position {
+  readonly id: number;
+  readonly member: Member;
+  readonly spend: bigint;
+  readonly day: number;
+  points: bigint;
+  locked: bigint;
+  /** Locked points at creation, for the percentOfOriginal release mode. */
+  readonly lockedOriginal: bigint;
+  /** Day up to which release has been applied to `locked`. */
+  lockDay: number;
+  soldGross: bigint;
+  status: PositionStatus;
+  closeReason: CloseReason | null;
+  /** exitMultiple × spend − soldGross × RATIO_SCALE; meaningful while indexed. */
+  need: bigint;
+  /** Exit-index version (see ExitIndex). */
+  version: number;
+  /** Tipped positions (spend 0) never force-exit. */
+  readonly tipped: boolean;
+}
+
+export interface Merchant {
+  readonly id: string;
+  settlement: bigint;
+  points: bigint;
+  shares: bigint;
+}
+
+export interface Withdrawal {
+  readonly id: number;
+  readonly member: Member;
+  readonly amount: bigint;
+  readonly day: number;
+  status: "pending" | "approved" | "rejected";
+}
+
+/** Every cash account of a tenant, in fen. Sources on the left, holdings on the right of the conservation law. */
+export interface Accounts {
+  /** Cash members paid for orders (amount less subsidy). */
+  paidByMembers: bigint;
+  financingIn: bigint;
+  /** Cash the tenant paid into the pool for legacy-coin orders (its debt-settlement expense). */
+  debtSettlement: bigint;
+  /** Cash merchants paid to buy points for tips. */
+  paidByMerchants: bigint;
+
+  pool: bigint;
+  wallets: bigint;
+  withdrawalsPending: bigint;
+  withdrawn: bigint;
+  merchantSettlements: bigint;
+  distribution: bigint;
+  platformRevenue: bigint;
+  subsidyBudget: bigint;
+  /** The pool moved to the listed company's equity at listing. */
+  equity: bigint;
+}
+
+export interface CoinAccounts {
+  imported: bigint;
+  redeemed: bigint;
+}
