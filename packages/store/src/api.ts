@@ -1,0 +1,47 @@
+/**
+ * The ledger's public interface (issue #3). The service (apps/server) and `zengzhi verify` use only
+ * this. Implementations: PostgreSQL (DATABASE_URL) and embedded PGlite (ZENGZHI_DATA_DIR, ./data).
+ */
+import type { CommandJson, Engine } from "@zengzhi/engine";
+
+export interface OpenLedgerOptions {
+  /** PostgreSQL connection string; when absent, embedded PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite data directory (default ZENGZHI_DATA_DIR or ./data); "memory://" for an in-memory database. */
+  dataDir?: string;
+}
+
+/** The answer to one command, exactly as the first submission got it (also for idempotent retries). */
+export interface SubmitResult {
+  ok: boolean;
+  /** Rejection code from the engine (or idempotency_key_reused) when ok is false. */
+  rejection?: string;
+  message?: string;
+  /** The engine's outcome as JSON (position ids, exits, withdrawal id, …) when ok. */
+  outcome?: Record<string, unknown>;
+  /** Journal sequence number of the command (per tenant). */
+  seq?: number;
+}
+
+/** A SQL connection for the application's own tables (users, products, …), same database. */
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** Runs fn inside one transaction. */
+  transaction<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+export interface Ledger {
+  readonly kind: "postgres" | "pglite";
+  readonly sql: Sql;
+  /** Creates a tenant with its first rule-set version (rules in RULES.md JSON form). */
+  createTenant(tenantId: string, rules: unknown): Promise<void>;
+  listTenants(): Promise<string[]>;
+  /**
+   * Submits one command; resolves only after the batch holding it has committed. A retry with the
+   * same key gets the first answer; the same key with a different body gets idempotency_key_reused.
+   */
+  submit(tenantId: string, idempotencyKey: string, command: CommandJson): Promise<SubmitResult>;
+  /** Reads the tenant's in-memory engine state (committed state only). */
+  read<T>(tenantId: string, fn: (engine: Engine) => T): Promise<T>;
+  close(): Promise<void>;
+}
