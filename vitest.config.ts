@@ -1,17 +1,21 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (dir: string) => fileURLToPath(new URL(`./${dir}/src/index.ts`, import.meta.url));
 
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources, not the compiled dist/.
     alias: {
-      "@zengzhi/engine": src("engine"),
+      "@zengzhi/engine": src("packages/engine"),
+      "@zengzhi/store": src("packages/store"),
+      "@zengzhi/sim": src("packages/sim"),
+      "@zengzhi/server": src("apps/server"),
     },
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts"],
     testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });
