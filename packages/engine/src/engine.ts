@@ -20,6 +20,8 @@ import {
   POSITION_EXITED,
   POSITION_OPEN,
   type Position,
+  type PositionView,
+  STATUS_NAMES,
   type Rejection,
   type RejectionCode,
   type Result,
@@ -112,6 +114,51 @@ export class Engine {
       case "rules":
         return this.changeRules(command.rules);
     }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Number of positions ever opened; ids run from 1 to positionCount. */
+  get positionCount(): number {
+    return this.positions.length;
+  }
+
+  /** A read-only view of one position (release brought up to date), or undefined. */
+  position(id: number): PositionView | undefined {
+    const position = this.positions[id - 1];
+    if (position === undefined) return undefined;
+    if (position.status === POSITION_OPEN) this.releaseUpToToday(position);
+    return {
+      id: position.id,
+      member: position.member.id,
+      spend: position.spend,
+      points: position.points,
+      locked: position.locked,
+      soldGross: position.soldGross,
+      day: position.day,
+      status: STATUS_NAMES[position.status],
+      closeReason: position.closeReason,
+      tipped: position.tipped,
+    };
+  }
+
+  /** Ids of a member's positions, oldest first. */
+  memberPositions(memberId: string): readonly number[] {
+    return this.members.get(memberId)?.positions ?? [];
+  }
+
+  /**
+   * The price (1e-8 yuan per point, rounded up) at which an open position force-exits, or null for
+   * positions that never do (tipped, closed, or without points).
+   */
+  exitThreshold(id: number): bigint | null {
+    const position = this.positions[id - 1];
+    if (position === undefined || position.status !== POSITION_OPEN || position.tipped || position.points === 0n) {
+      return null;
+    }
+    const need = this.rules.exitMultiple * position.spend - position.soldGross * RATIO_SCALE;
+    if (need <= 0n) return 0n;
+    return ceilDiv(need * PRICE_DENOMINATOR, RATIO_SCALE * position.points);
   }
 
   // ---------------------------------------------------------------- prices
@@ -596,6 +643,7 @@ export class Engine {
       health: 0n,
       orders: 0,
       shares: 0n,
+      positions: [],
       lockedPositions: [],
       withdrawDay: -1,
       withdrawnToday: 0n,
@@ -632,6 +680,7 @@ export class Engine {
       tipped,
     };
     this.positions.push(position);
+    member.positions.push(position.id);
     if (locked > 0n) {
       member.lockedPositions.push(position);
     }

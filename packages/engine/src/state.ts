@@ -143,6 +143,7 @@ export function engineFromJson(json: EngineJson): Engine {
       tipped: j.tipped,
     };
     engine.positions.push(position);
+    member.positions.push(position.id);
     if (position.status === POSITION_OPEN && position.locked > 0n) member.lockedPositions.push(position);
   }
   for (const j of json.withdrawals) {

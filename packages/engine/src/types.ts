@@ -96,6 +96,8 @@ export interface Member {
   orders: number;
   /** Shares received at listing (scale 8). */
   shares: bigint;
+  /** Ids of the member's positions, oldest first. */
+  positions: number[];
   /** Positions that may still hold locked points (release rule); pruned lazily. */
   lockedPositions: Position[];
   /** Withdrawals requested on `withdrawDay` and not rejected, for the daily limit. */
@@ -165,4 +167,21 @@ export interface Accounts {
 export interface CoinAccounts {
   imported: bigint;
   redeemed: bigint;
+}
+
+/** A read-only copy of one position, for callers outside the engine. */
+export interface PositionView {
+  id: number;
+  member: string;
+  /** fen */
+  spend: bigint;
+  /** 1e-8 points */
+  points: bigint;
+  locked: bigint;
+  /** fen */
+  soldGross: bigint;
+  day: number;
+  status: (typeof STATUS_NAMES)[number];
+  closeReason: CloseReason | null;
+  tipped: boolean;
 }
