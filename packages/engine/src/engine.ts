@@ -8,9 +8,11 @@
  */
 import { MONEY_SCALE, POINT_SCALE, RATIO_SCALE, ceilDiv } from "./decimal.js";
 import { ExitIndex } from "./exit-index.js";
+import { CLOSE_REASONS, FLAG_TIPPED, MAX_COLUMN, PositionTable } from "./positions.js";
 import { PRICE_DECIMALS, type RuleSet, type Split, loadRuleSet } from "./rules.js";
 import {
   type Accounts,
+  type CloseReason,
   type CoinAccounts,
   type Command,
   type Member,
@@ -19,24 +21,28 @@ import {
   POSITION_CLOSED,
   POSITION_EXITED,
   POSITION_OPEN,
-  type Position,
   type PositionView,
-  STATUS_NAMES,
   type Rejection,
   type RejectionCode,
   type Result,
+  STATUS_NAMES,
   type Withdrawal,
 } from "./types.js";
 
 /** A price in 1e-8 yuan per point is `value / PRICE_DENOMINATOR` fen per 1e-8 point. */
-export const PRICE_DENOMINATOR = 10n ** BigInt(PRICE_DECIMALS) * POINT_SCALE / MONEY_SCALE;
+export const PRICE_DENOMINATOR = (10n ** BigInt(PRICE_DECIMALS) * POINT_SCALE) / MONEY_SCALE;
+
+/** Largest amount one command may move: 10^12 fen (ten billion yuan). */
+export const MAX_AMOUNT = 10n ** 12n;
+
+export const DEFAULT_MERCHANT = "store";
 
 const reject = (code: RejectionCode, message: string): { ok: false; rejection: Rejection } => ({
   ok: false,
   rejection: { code, message },
 });
 
-export const DEFAULT_MERCHANT = "store";
+const tooLarge = () => reject("amount_too_large", "the amount is larger than one command may move");
 
 export function emptyAccounts(): Accounts {
   return {
@@ -67,15 +73,21 @@ export class Engine {
   readonly accounts: Accounts = emptyAccounts();
   readonly coins: CoinAccounts = { imported: 0n, redeemed: 0n };
   readonly members = new Map<string, Member>();
+  /** Members by index (positions refer to their member by index). */
+  readonly memberList: Member[] = [];
   readonly merchants = new Map<string, Merchant>();
-  /** Positions by id − 1. */
-  readonly positions: Position[] = [];
+  /** Every position ever opened, as columns (id = index + 1). */
+  readonly table = new PositionTable();
   readonly withdrawals: Withdrawal[] = [];
-  /** Open positions that hold points, by threshold price. */
-  readonly exitIndex = new ExitIndex<Position>();
+  /** Open positions that hold points and can exit, by threshold price. */
+  readonly exitIndex: ExitIndex;
 
   constructor(rules: RuleSet = loadRuleSet({})) {
     this.rules = rules;
+    this.exitIndex = new ExitIndex({
+      version: (i) => this.table.version[i]!,
+      compare: (i, j) => this.compareThresholds(i, j),
+    });
   }
 
   get pool(): bigint {
@@ -120,25 +132,26 @@ export class Engine {
 
   /** Number of positions ever opened; ids run from 1 to positionCount. */
   get positionCount(): number {
-    return this.positions.length;
+    return this.table.length;
   }
 
   /** A read-only view of one position (release brought up to date), or undefined. */
   position(id: number): PositionView | undefined {
-    const position = this.positions[id - 1];
-    if (position === undefined) return undefined;
-    if (position.status === POSITION_OPEN) this.releaseUpToToday(position);
+    if (!Number.isSafeInteger(id) || id < 1 || id > this.table.length) return undefined;
+    const i = id - 1;
+    const t = this.table;
+    if (t.status[i] === POSITION_OPEN) this.releaseUpToToday(i);
     return {
-      id: position.id,
-      member: position.member.id,
-      spend: position.spend,
-      points: position.points,
-      locked: position.locked,
-      soldGross: position.soldGross,
-      day: position.day,
-      status: STATUS_NAMES[position.status],
-      closeReason: position.closeReason,
-      tipped: position.tipped,
+      id,
+      member: this.memberList[t.member[i]!]!.id,
+      spend: t.spend[i]!,
+      points: t.points[i]!,
+      locked: t.locked[i]!,
+      soldGross: t.soldGross[i]!,
+      day: t.day[i]!,
+      status: STATUS_NAMES[t.status[i]!]!,
+      closeReason: CLOSE_REASONS[t.closeReason[i]!]!,
+      tipped: (t.flags[i]! & FLAG_TIPPED) !== 0,
     };
   }
 
@@ -152,30 +165,18 @@ export class Engine {
    * positions that never do (tipped, closed, or without points).
    */
   exitThreshold(id: number): bigint | null {
-    const position = this.positions[id - 1];
-    if (position === undefined || position.status !== POSITION_OPEN || position.tipped || position.points === 0n) {
-      return null;
-    }
-    const need = this.rules.exitMultiple * position.spend - position.soldGross * RATIO_SCALE;
+    const i = id - 1;
+    if (!this.indexable(i)) return null;
+    const need = this.need(i);
     if (need <= 0n) return 0n;
-    return ceilDiv(need * PRICE_DENOMINATOR, RATIO_SCALE * position.points);
+    return ceilDiv(need * PRICE_DENOMINATOR, RATIO_SCALE * this.table.points[i]!);
   }
 
   // ---------------------------------------------------------------- prices
 
   /** The market price as a fraction [numerator fen, denominator 1e-8 points]; initialPrice while supply is 0. */
   price(): [bigint, bigint] {
-    return this.supply === 0n
-      ? [this.rules.initialPrice, PRICE_DENOMINATOR]
-      : [this.accounts.pool, this.supply];
-  }
-
-  /** The issuance price: the market price, but never below minPrice. */
-  private issuePrice(): [bigint, bigint] {
-    const [n, d] = this.price();
-    const floor = this.rules.minPrice;
-    if (floor > 0n && n * PRICE_DENOMINATOR < floor * d) return [floor, PRICE_DENOMINATOR];
-    return [n, d];
+    return this.supply === 0n ? [this.rules.initialPrice, PRICE_DENOMINATOR] : [this.accounts.pool, this.supply];
   }
 
   /** The market price in 1e-8 yuan per point, rounded down (for display). */
@@ -184,10 +185,26 @@ export class Engine {
     return (n * PRICE_DENOMINATOR) / d;
   }
 
-  /** issueRatio(day): halved every halvingPeriodDays when halving is on (rule 8). */
-  private halvings(): bigint {
+  /** Points issued for a pool contribution: issueRatio(day) × contribution at max(price, minPrice), floored. */
+  private issue(contribution: bigint): bigint {
+    let n: bigint;
+    let d: bigint;
+    if (this.supply === 0n) {
+      n = this.rules.initialPrice;
+      d = PRICE_DENOMINATOR;
+    } else {
+      n = this.accounts.pool;
+      d = this.supply;
+    }
+    const floor = this.rules.minPrice;
+    if (floor > 0n && n * PRICE_DENOMINATOR < floor * d) {
+      n = floor;
+      d = PRICE_DENOMINATOR;
+    }
     const period = this.rules.halvingPeriodDays;
-    return period === null ? 0n : BigInt(Math.floor(this.day / period));
+    // Rule 8: issueRatio(day) = issueRatio × 0.5^floor(day / halvingPeriodDays).
+    const halvings = period === null ? 0n : BigInt(Math.floor(this.day / period));
+    return (this.rules.issueRatio * contribution * d) / ((RATIO_SCALE * n) << halvings);
   }
 
   // ---------------------------------------------------------------- rule 1: order
@@ -200,24 +217,26 @@ export class Engine {
     payWith: "cash" | "coins" = "cash",
   ): Result {
     if (amount <= 0n) return reject("amount_not_positive", "the order amount must be greater than 0");
+    if (amount > MAX_AMOUNT) return tooLarge();
     let member = this.members.get(memberId);
     const coins = payWith === "coins";
     if (coins && (member === undefined || member.coins < amount)) {
-      return reject("insufficient_coins", `member ${memberId} has fewer legacy coins than ${amount} fen`);
+      return reject("insufficient_coins", `member ${memberId} holds fewer legacy coins than the order amount`);
     }
+    // The three parts other than the pool are floored to the fen; the pool takes the rest.
     const productCost = (amount * split.productCost) / RATIO_SCALE;
     const distributionCost = (amount * split.distributionCost) / RATIO_SCALE;
     const platformProfit = (amount * split.platformProfit) / RATIO_SCALE;
     const contribution = amount - productCost - distributionCost - platformProfit;
-
-    const [pn, pd] = this.issuePrice();
-    const issued = (this.rules.issueRatio * contribution * pd) / ((RATIO_SCALE * pn) << this.halvings());
+    const issued = this.issue(contribution);
+    if (issued > MAX_COLUMN) return tooLarge();
 
     if (member === undefined) member = this.addMember(memberId, null);
     const first = member.orders === 0;
     const accounts = this.accounts;
     let subsidy = 0n;
     if (coins) {
+      // Rule 11: coins pay the order; the tenant's debt-settlement account funds the pool part.
       member.coins -= amount;
       this.coins.redeemed += amount;
       accounts.debtSettlement += contribution;
@@ -236,15 +255,13 @@ export class Engine {
     accounts.pool += contribution;
     this.supply += issued;
     member.orders++;
-    const position = this.openPosition(member, amount, issued, false);
+    const id = this.openPosition(member, amount, issued, 0);
 
     if (first && member.inviter !== null && this.rules.healthPerReferral > 0n) {
       this.raiseHealth(this.members.get(member.inviter)!, this.rules.healthPerReferral);
     }
-    if (this.rules.healthPerYuan > 0n) {
-      this.raiseHealth(member, (this.rules.healthPerYuan * amount) / RATIO_SCALE);
-    }
-    const outcome: Outcome = { ok: true, position: position.id, points: issued };
+    if (this.rules.healthPerYuan > 0n) this.raiseHealth(member, (this.rules.healthPerYuan * amount) / RATIO_SCALE);
+    const outcome: Outcome = { ok: true, position: id, points: issued };
     if (subsidy > 0n) outcome.subsidy = subsidy;
     return this.settle(outcome);
   }
@@ -252,62 +269,83 @@ export class Engine {
   // ---------------------------------------------------------------- rule 2: sell
 
   private sell(memberId: string, positionId: number, amount: bigint): Result {
-    const found = this.ownedOpenPosition(memberId, positionId);
-    if (!("id" in found)) return found;
-    const position = found;
+    const i = this.ownedOpenPosition(memberId, positionId);
+    if (typeof i !== "number") return i;
+    const t = this.table;
     if (amount <= 0n) return reject("amount_not_positive", "the points to sell must be greater than 0");
-    if (amount > position.points) {
-      return reject("insufficient_points", `position ${positionId} holds fewer than the points asked`);
-    }
-    this.releaseUpToToday(position);
-    if (amount > position.points - position.locked) {
+    if (amount > t.points[i]!) return reject("insufficient_points", `position ${positionId} holds fewer points than that`);
+    this.releaseUpToToday(i);
+    if (amount > t.points[i]! - t.locked[i]!) {
       return reject("points_locked", `position ${positionId} has locked points; only released points can be sold`);
     }
-    const { net, fee } = this.sellPoints(position, amount, this.rules.sellFee);
-    if (position.points === 0n) this.close(position, POSITION_CLOSED, "sold");
-    else this.reindex(position);
+    const { net, fee } = this.sellPoints(i, amount, this.rules.sellFee);
+    if (t.points[i] === 0n) this.close(i, POSITION_CLOSED, 1);
+    else this.reindex(i);
     return this.settle({ ok: true, points: amount, net, fee });
   }
 
-  /** Rule 2's arithmetic: gross = n × price, fee stays in the pool, net (floored) to the wallet. */
-  private sellPoints(position: Position, n: bigint, feeRate: bigint): { net: bigint; fee: bigint } {
+  /** Rule 2's arithmetic: gross = n × price, the fee stays in the pool, net (floored) goes to the wallet. */
+  private sellPoints(i: number, n: bigint, feeRate: bigint): { net: bigint; fee: bigint } {
+    const t = this.table;
     const pool = this.accounts.pool;
-    const grossExact = n * pool; // fen × supply
-    const gross = grossExact / this.supply;
-    const net = (grossExact * (RATIO_SCALE - feeRate)) / (this.supply * RATIO_SCALE);
+    const grossScaled = n * pool; // fen × supply
+    const gross = grossScaled / this.supply;
+    const net = (grossScaled * (RATIO_SCALE - feeRate)) / (this.supply * RATIO_SCALE);
     this.accounts.pool = pool - net;
     this.accounts.wallets += net;
-    position.member.wallet += net;
+    this.memberList[t.member[i]!]!.wallet += net;
     this.supply -= n;
-    position.points -= n;
-    if (position.locked > position.points) position.locked = position.points;
-    position.soldGross += gross;
+    const left = t.points[i]! - n;
+    t.points[i] = left;
+    if (t.locked[i]! > left) t.locked[i] = left;
+    t.soldGross[i] = t.soldGross[i]! + gross;
     return { net, fee: gross - net };
   }
 
   // ---------------------------------------------------------------- rule 3: forced exits
 
+  private need(i: number): bigint {
+    return this.rules.exitMultiple * this.table.spend[i]! - this.table.soldGross[i]! * RATIO_SCALE;
+  }
+
+  private approxKey(i: number): number {
+    return Number(this.need(i)) / Number(this.table.points[i]!);
+  }
+
+  /** Compares threshold prices need/points of two positions exactly; ties go to the older one. */
+  private compareThresholds(i: number, j: number): number {
+    const left = this.need(i) * this.table.points[j]!;
+    const right = this.need(j) * this.table.points[i]!;
+    if (left !== right) return left < right ? -1 : 1;
+    return i - j;
+  }
+
+  private indexable(i: number): boolean {
+    const t = this.table;
+    return i >= 0 && i < t.length && t.status[i] === POSITION_OPEN && (t.flags[i]! & FLAG_TIPPED) === 0 && t.points[i]! > 0n;
+  }
+
   /** Exits every qualifying position, lowest threshold first, until none qualifies. */
   private runExits(outcome: Outcome): void {
     const index = this.exitIndex;
+    const t = this.table;
     for (;;) {
-      const top = index.peek();
-      if (top === undefined || this.supply === 0n) return;
+      const i = index.peek();
+      if (i < 0) return;
       const pool = this.accounts.pool;
-      // Qualifies when need / (RATIO_SCALE × points) <= pool / supply. Cheap float test first.
+      // Qualifies when need / (RATIO_SCALE × points) <= pool / supply. A cheap float test first.
       const priceApprox = (Number(pool) / Number(this.supply)) * 1e9;
-      if (top.approx > priceApprox * (1 + 1e-9)) return;
-      if (top.need * this.supply > RATIO_SCALE * top.points * pool) return;
-      const position = top.position;
+      if (index.topApprox() > priceApprox * (1 + 1e-9)) return;
+      if (this.need(i) * this.supply > RATIO_SCALE * t.points[i]! * pool) return;
       index.pop();
-      position.version++;
-      this.sellPoints(position, position.points, this.rules.exitFeeApplies ? this.rules.sellFee : 0n);
-      this.close(position, POSITION_EXITED, "exit", false);
-      (outcome.exits ??= []).push(position.id);
+      t.version[i]!++;
+      this.sellPoints(i, t.points[i]!, this.rules.exitFeeApplies ? this.rules.sellFee : 0n);
+      this.close(i, POSITION_EXITED, 2, false);
+      (outcome.exits ??= []).push(i + 1);
     }
   }
 
-  /** After a command that can raise the price: forced exits, then the period reset check. */
+  /** After a command that can raise the price: forced exits, then the period-reset check. */
   private settle(outcome: Outcome): Outcome {
     this.runExits(outcome);
     const ceiling = this.rules.priceCeiling;
@@ -319,22 +357,24 @@ export class Engine {
 
   /** Period reset: every open position and merchant balance is cashed out at the current price, no fee. */
   private periodReset(outcome: Outcome): void {
+    const t = this.table;
     const pool = this.accounts.pool;
     const supply = this.supply;
     let paid = 0n;
-    for (const position of this.positions) {
-      if (position.status !== POSITION_OPEN) continue;
-      if (position.points > 0n) {
-        const net = (position.points * pool) / supply;
-        position.soldGross += net;
-        position.member.wallet += net;
+    for (let i = 0; i < t.length; i++) {
+      if (t.status[i] !== POSITION_OPEN) continue;
+      const points = t.points[i]!;
+      if (points > 0n) {
+        const net = (points * pool) / supply;
+        t.soldGross[i] = t.soldGross[i]! + net;
+        this.memberList[t.member[i]!]!.wallet += net;
         this.accounts.wallets += net;
         paid += net;
-        position.points = 0n;
-        position.locked = 0n;
+        t.points[i] = 0n;
+        t.locked[i] = 0n;
       }
-      this.close(position, POSITION_EXITED, "reset", false);
-      (outcome.exits ??= []).push(position.id);
+      this.close(i, POSITION_EXITED, 3, false);
+      (outcome.exits ??= []).push(i + 1);
     }
     for (const merchant of this.merchants.values()) {
       if (merchant.points === 0n) continue;
@@ -357,6 +397,7 @@ export class Engine {
     if (toPool < 0n || toSubsidy < 0n || toPool + toSubsidy === 0n) {
       return reject("amount_not_positive", "financing must bring a positive amount, and neither part may be negative");
     }
+    if (toPool > MAX_AMOUNT || toSubsidy > MAX_AMOUNT) return tooLarge();
     this.accounts.financingIn += toPool + toSubsidy;
     this.accounts.pool += toPool;
     this.accounts.subsidyBudget += toSubsidy;
@@ -367,12 +408,13 @@ export class Engine {
 
   private listing(sharesPerPoint: bigint): Result {
     if (sharesPerPoint <= 0n) return reject("amount_not_positive", "sharesPerPoint must be greater than 0");
-    for (const position of this.positions) {
-      if (position.status !== POSITION_OPEN) continue;
-      position.member.shares += (position.points * sharesPerPoint) / RATIO_SCALE;
-      position.points = 0n;
-      position.locked = 0n;
-      this.close(position, POSITION_CLOSED, "listing", false);
+    const t = this.table;
+    for (let i = 0; i < t.length; i++) {
+      if (t.status[i] !== POSITION_OPEN) continue;
+      this.memberList[t.member[i]!]!.shares += (t.points[i]! * sharesPerPoint) / RATIO_SCALE;
+      t.points[i] = 0n;
+      t.locked[i] = 0n;
+      this.close(i, POSITION_CLOSED, 4, false);
     }
     for (const merchant of this.merchants.values()) {
       merchant.shares += (merchant.points * sharesPerPoint) / RATIO_SCALE;
@@ -406,43 +448,46 @@ export class Engine {
   }
 
   /**
-   * Applies the days of release a position has not seen yet, at its member's current tier. Released
-   * amounts are rounded up (release moves no cash, and rounding up lets every lock run out).
+   * Applies the days of release position i has not seen yet, at its member's current tier. Released
+   * amounts are rounded up: release moves no cash, and rounding up lets every lock run out.
    */
-  releaseUpToToday(position: Position): void {
-    const days = this.day - position.lockDay;
-    if (days <= 0 || position.locked === 0n) {
-      position.lockDay = this.day;
-      return;
-    }
-    position.lockDay = this.day;
+  private releaseUpToToday(i: number): void {
+    const t = this.table;
+    const days = this.day - t.lockDay[i]!;
+    t.lockDay[i] = this.day;
+    let locked = t.locked[i]!;
+    if (days <= 0 || locked === 0n) return;
     const release = this.rules.release;
     if (release === null) {
-      position.locked = 0n;
+      t.locked[i] = 0n;
       return;
     }
-    const rate = this.tierRate(position.member);
+    const rate = this.tierRate(this.memberList[t.member[i]!]!);
     if (release.mode === "percentOfOriginal") {
-      const perDay = ceilDiv(position.lockedOriginal * rate, RATIO_SCALE);
-      const total = perDay * BigInt(days);
-      position.locked = total >= position.locked ? 0n : position.locked - total;
+      const total = ceilDiv(t.lockedOriginal[i]! * rate, RATIO_SCALE) * BigInt(days);
+      t.locked[i] = total >= locked ? 0n : locked - total;
       return;
     }
-    let locked = position.locked;
     for (let d = 0; d < days && locked > 0n; d++) locked -= ceilDiv(locked * rate, RATIO_SCALE);
-    position.locked = locked;
+    t.locked[i] = locked;
   }
 
   /** Brings every locked position of a member up to date (before its tier changes). */
   private releaseMember(member: Member): void {
     if (member.lockedPositions.length === 0) return;
-    const still: Position[] = [];
-    for (const position of member.lockedPositions) {
-      if (position.status !== POSITION_OPEN) continue;
-      this.releaseUpToToday(position);
-      if (position.locked > 0n) still.push(position);
+    const still: number[] = [];
+    for (const i of member.lockedPositions) {
+      if (this.table.status[i] !== POSITION_OPEN) continue;
+      this.releaseUpToToday(i);
+      if (this.table.locked[i]! > 0n) still.push(i);
     }
     member.lockedPositions = still;
+  }
+
+  /** Brings every position's release up to date (for reading the whole state). */
+  releaseAll(): void {
+    if (this.rules.release === null) return;
+    for (const member of this.memberList) this.releaseMember(member);
   }
 
   // ---------------------------------------------------------------- rule 7: health value
@@ -467,9 +512,11 @@ export class Engine {
 
   private tipBuy(merchantId: string, amount: bigint): Result {
     if (amount <= 0n) return reject("amount_not_positive", "the amount must be greater than 0");
+    if (amount > MAX_AMOUNT) return tooLarge();
     const [pn, pd] = this.price();
     const bought = (amount * pd) / pn;
     if (bought === 0n) return reject("zero_points", "the amount buys no points at the current price");
+    if (bought > MAX_COLUMN) return tooLarge();
     const merchant = this.merchant(merchantId);
     this.accounts.paidByMerchants += amount;
     this.accounts.pool += amount;
@@ -480,6 +527,7 @@ export class Engine {
 
   private tip(merchantId: string, memberId: string, amount: bigint): Result {
     if (amount <= 0n) return reject("amount_not_positive", "the points to tip must be greater than 0");
+    if (amount > MAX_COLUMN) return tooLarge();
     const merchant = this.merchants.get(merchantId);
     if (merchant === undefined || merchant.points < amount) {
       return reject("insufficient_merchant_points", `merchant ${merchantId} holds fewer points than the tip`);
@@ -490,28 +538,29 @@ export class Engine {
       return reject("health_too_low", `member ${memberId}'s health value is below tipMinHealth`);
     }
     merchant.points -= amount;
-    const position = this.openPosition(member, 0n, amount, true);
-    return { ok: true, position: position.id, points: amount };
+    const id = this.openPosition(member, 0n, amount, FLAG_TIPPED);
+    return { ok: true, position: id, points: amount };
   }
 
   // ---------------------------------------------------------------- rule 10: pay with points
 
   private payWithPoints(memberId: string, positionId: number, amount: bigint, merchantId = DEFAULT_MERCHANT): Result {
-    const found = this.ownedOpenPosition(memberId, positionId);
-    if (!("id" in found)) return found;
-    const position = found;
+    const i = this.ownedOpenPosition(memberId, positionId);
+    if (typeof i !== "number") return i;
     if (amount <= 0n) return reject("amount_not_positive", "the amount must be greater than 0");
+    if (amount > MAX_AMOUNT) return tooLarge();
+    const t = this.table;
     const pool = this.accounts.pool;
+    // n = X / p rounded up: the member burns at least the value received.
     const burned = ceilDiv(amount * this.supply, pool);
-    if (burned > position.points) {
+    if (burned > t.points[i]!) {
       return reject("insufficient_points", `position ${positionId} holds too few points to pay this amount`);
     }
-    this.releaseUpToToday(position);
-    if (burned > position.points - position.locked) {
+    this.releaseUpToToday(i);
+    if (burned > t.points[i]! - t.locked[i]!) {
       return reject("points_locked", `position ${positionId} has too few released points to pay this amount`);
     }
     let contribution = 0n;
-    let issued = 0n;
     if (this.rules.pointsOrdersEarn) {
       // The order's pool contribution stays in the pool and earns points as rule 1.
       const split = this.rules.split;
@@ -522,21 +571,20 @@ export class Engine {
         (amount * split.platformProfit) / RATIO_SCALE;
     }
     this.supply -= burned;
-    position.points -= burned;
-    if (position.locked > position.points) position.locked = position.points;
-    position.soldGross += amount;
+    const left = t.points[i]! - burned;
+    t.points[i] = left;
+    if (t.locked[i]! > left) t.locked[i] = left;
+    t.soldGross[i] = t.soldGross[i]! + amount;
     this.accounts.pool = pool - amount + contribution;
-    const merchant = this.merchant(merchantId);
-    merchant.settlement += amount - contribution;
+    this.merchant(merchantId).settlement += amount - contribution;
     this.accounts.merchantSettlements += amount - contribution;
     const outcome: Outcome = { ok: true, points: burned };
-    if (position.points === 0n) this.close(position, POSITION_CLOSED, "sold");
-    else this.reindex(position);
+    if (left === 0n) this.close(i, POSITION_CLOSED, 1);
+    else this.reindex(i);
     if (contribution > 0n) {
-      const [pn, pd] = this.issuePrice();
-      issued = (this.rules.issueRatio * contribution * pd) / ((RATIO_SCALE * pn) << this.halvings());
+      const issued = this.issue(contribution);
       this.supply += issued;
-      outcome.position = this.openPosition(position.member, amount, issued, false).id;
+      outcome.position = this.openPosition(this.memberList[t.member[i]!]!, amount, issued, 0);
     }
     return this.settle(outcome);
   }
@@ -545,6 +593,7 @@ export class Engine {
 
   private coinImport(memberId: string, coins: bigint): Result {
     if (coins <= 0n) return reject("amount_not_positive", "the coins imported must be greater than 0");
+    if (coins > MAX_AMOUNT) return tooLarge();
     const member = this.members.get(memberId) ?? this.addMember(memberId, null);
     member.coins += coins;
     this.coins.imported += coins;
@@ -572,19 +621,13 @@ export class Engine {
     member.wallet -= amount;
     this.accounts.wallets -= amount;
     this.accounts.withdrawalsPending += amount;
-    const withdrawal: Withdrawal = {
-      id: this.withdrawals.length + 1,
-      member,
-      amount,
-      day: this.day,
-      status: "pending",
-    };
-    this.withdrawals.push(withdrawal);
-    return { ok: true, withdrawal: withdrawal.id };
+    const id = this.withdrawals.length + 1;
+    this.withdrawals.push({ id, member, amount, day: this.day, status: "pending" });
+    return { ok: true, withdrawal: id };
   }
 
   private decideWithdrawal(id: number, approve: boolean): Result {
-    const withdrawal = this.withdrawals[id - 1];
+    const withdrawal = Number.isSafeInteger(id) && id >= 1 ? this.withdrawals[id - 1] : undefined;
     if (withdrawal === undefined) return reject("unknown_withdrawal", `there is no withdrawal ${id}`);
     if (withdrawal.status !== "pending") {
       return reject("withdrawal_not_pending", `withdrawal ${id} was already ${withdrawal.status}`);
@@ -607,14 +650,12 @@ export class Engine {
 
   private changeRules(rules: RuleSet): Result {
     // Release owed under the old rules is applied first; the new rules apply from now on.
-    if (this.rules.release !== null) {
-      for (const member of this.members.values()) this.releaseMember(member);
-    }
+    this.releaseAll();
     const exitChanged = rules.exitMultiple !== this.rules.exitMultiple;
     this.rules = rules;
     if (rules.release === null) {
-      for (const member of this.members.values()) {
-        for (const position of member.lockedPositions) position.locked = 0n;
+      for (const member of this.memberList) {
+        for (const i of member.lockedPositions) this.table.locked[i] = 0n;
         member.lockedPositions = [];
       }
     }
@@ -625,10 +666,10 @@ export class Engine {
   /** Rebuilds the exit index from the positions (after a restore or an exitMultiple change). */
   rebuildExitIndex(): void {
     this.exitIndex.clear();
-    for (const position of this.positions) {
-      if (position.status !== POSITION_OPEN) continue;
-      position.version++;
-      this.index(position);
+    for (let i = 0; i < this.table.length; i++) {
+      if (!this.indexable(i)) continue;
+      this.table.version[i]!++;
+      this.exitIndex.push(i, this.approxKey(i));
     }
   }
 
@@ -637,6 +678,7 @@ export class Engine {
   addMember(id: string, inviter: string | null): Member {
     const member: Member = {
       id,
+      index: this.memberList.length,
       inviter,
       wallet: 0n,
       coins: 0n,
@@ -649,6 +691,7 @@ export class Engine {
       withdrawnToday: 0n,
     };
     this.members.set(id, member);
+    this.memberList.push(member);
     return member;
   }
 
@@ -661,70 +704,45 @@ export class Engine {
     return merchant;
   }
 
-  private openPosition(member: Member, spend: bigint, issued: bigint, tipped: boolean): Position {
+  /** Opens a position and returns its id. */
+  private openPosition(member: Member, spend: bigint, issued: bigint, flags: number): number {
     const locked = this.rules.release === null ? 0n : issued;
-    const position: Position = {
-      id: this.positions.length + 1,
-      member,
-      spend,
-      day: this.day,
-      points: issued,
-      locked,
-      lockedOriginal: locked,
-      lockDay: this.day,
-      soldGross: 0n,
-      status: POSITION_OPEN,
-      closeReason: null,
-      need: 0n,
-      version: 0,
-      tipped,
-    };
-    this.positions.push(position);
-    member.positions.push(position.id);
-    if (locked > 0n) {
-      member.lockedPositions.push(position);
-    }
-    this.index(position);
-    return position;
+    const i = this.table.add(member.index, spend, issued, locked, this.day, flags);
+    member.positions.push(i + 1);
+    if (locked > 0n) member.lockedPositions.push(i);
+    if (this.indexable(i)) this.exitIndex.push(i, this.approxKey(i));
+    return i + 1;
   }
 
-  private index(position: Position): void {
-    if (position.tipped || position.points === 0n) return;
-    position.need = this.rules.exitMultiple * position.spend - position.soldGross * RATIO_SCALE;
-    this.exitIndex.push(position, position.need, position.points);
-  }
-
-  private reindex(position: Position): void {
-    if (position.tipped) return;
-    position.version++;
+  private reindex(i: number): void {
+    if ((this.table.flags[i]! & FLAG_TIPPED) !== 0) return;
+    this.table.version[i]!++;
     this.exitIndex.invalidate();
-    this.index(position);
+    if (this.indexable(i)) this.exitIndex.push(i, this.approxKey(i));
   }
 
-  private close(position: Position, status: typeof POSITION_EXITED | typeof POSITION_CLOSED, reason: Position["closeReason"], indexed = true): void {
-    position.status = status;
-    position.closeReason = reason;
-    if (indexed && !position.tipped) {
-      position.version++;
+  private close(i: number, status: typeof POSITION_EXITED | typeof POSITION_CLOSED, reason: number, indexed = true): void {
+    const t = this.table;
+    t.status[i] = status;
+    t.closeReason[i] = reason;
+    if (indexed && (t.flags[i]! & FLAG_TIPPED) === 0) {
+      t.version[i]!++;
       this.exitIndex.invalidate();
     }
   }
 
-  private ownedOpenPosition(memberId: string, positionId: number): Position | { ok: false; rejection: Rejection } {
-    const position = Number.isSafeInteger(positionId) ? this.positions[positionId - 1] : undefined;
-    if (position === undefined) return reject("unknown_position", `there is no position ${positionId}`);
-    if (position.member.id !== memberId) {
+  private ownedOpenPosition(memberId: string, positionId: number): number | { ok: false; rejection: Rejection } {
+    const t = this.table;
+    if (!Number.isSafeInteger(positionId) || positionId < 1 || positionId > t.length) {
+      return reject("unknown_position", `there is no position ${positionId}`);
+    }
+    const i = positionId - 1;
+    if (this.memberList[t.member[i]!]!.id !== memberId) {
       return reject("not_owner", `position ${positionId} does not belong to member ${memberId}`);
     }
-    if (position.status !== POSITION_OPEN) {
-      return reject("position_not_open", `position ${positionId} is no longer open`);
-    }
-    return position;
-  }
-
-  /** Brings every position's release up to date (for reading the whole state). */
-  releaseAll(): void {
-    if (this.rules.release === null) return;
-    for (const member of this.members.values()) this.releaseMember(member);
+    if (t.status[i] !== POSITION_OPEN) return reject("position_not_open", `position ${positionId} is no longer open`);
+    return i;
   }
 }
+
+export type { CloseReason };

@@ -1,148 +1,164 @@
 /**
  * The forced-exit index (rule 3): a binary min-heap of open positions keyed by their threshold price
- * `need / points`, where `need = exitMultiple × spend − soldGross` (in RATIO_SCALE × fen). Ties go to the
- * older position. A position's key changes when it sells; instead of moving it in the heap the engine
- * bumps the position's `version`, pushes a fresh entry and skips stale entries when they surface
- * (lazy deletion). The heap is compacted when stale entries outnumber live ones.
+ * `need / points`, where `need = exitMultiple × spend − soldGross` (scaled). Ties go to the older
+ * position. Entries are (position index, version, float approximation of the key) in typed arrays, so
+ * the index holds no heap objects; exact comparisons are asked of the engine, which owns the numbers.
+ *
+ * A position's key changes when it sells; instead of moving it in the heap the engine bumps the
+ * position's version and pushes a fresh entry, and stale entries are dropped when they surface (lazy
+ * deletion). The heap is compacted when stale entries outnumber live ones.
  */
 
-export interface Indexed {
-  readonly id: number;
-  /** Incremented whenever the position's key changes or it leaves the index. */
-  version: number;
+export interface ExitKeys {
+  /** Current version of position i (bumped whenever its key changes or it leaves the index). */
+  version(i: number): number;
+  /** Exact comparison of the current keys of positions i and j, ties by age: negative when i goes first. */
+  compare(i: number, j: number): number;
 }
 
-export class ExitIndex<P extends Indexed> {
-  private positions: P[] = [];
-  private needs: bigint[] = [];
-  private points: bigint[] = [];
-  /** Float approximation of need/points, used to decide most comparisons without bigint work. */
-  private approx: number[] = [];
-  private versions: number[] = [];
+export class ExitIndex {
+  private idx = new Int32Array(1024);
+  private ver = new Int32Array(1024);
+  private approx = new Float64Array(1024);
+  private length = 0;
   private stale = 0;
 
+  constructor(private readonly keys: ExitKeys) {}
+
+  /** Number of live entries. */
   get size(): number {
-    return this.positions.length - this.stale;
+    return this.length - this.stale;
   }
 
-  /** Pushes a position with its current key; the caller has already bumped `version` if it moved. */
-  push(position: P, need: bigint, points: bigint): void {
-    const i = this.positions.length;
-    this.positions.push(position);
-    this.needs.push(need);
-    this.points.push(points);
-    this.approx.push(Number(need) / Number(points));
-    this.versions.push(position.version);
-    this.siftUp(i);
+  /** Pushes position i with its current version and approximate key. */
+  push(i: number, approx: number): void {
+    if (this.length === this.idx.length) this.grow();
+    const at = this.length++;
+    this.idx[at] = i;
+    this.ver[at] = this.keys.version(i);
+    this.approx[at] = approx;
+    this.siftUp(at);
   }
 
   /** Records that one entry went stale (its position moved or left). */
   invalidate(): void {
     this.stale++;
-    if (this.stale > 1024 && this.stale * 2 > this.positions.length) this.compact();
+    if (this.stale > 1024 && this.stale * 2 > this.length) this.compact();
   }
 
-  /** The live entry with the lowest threshold, or undefined. Drops stale entries on the way. */
-  peek(): { position: P; need: bigint; points: bigint; approx: number } | undefined {
-    while (this.positions.length > 0) {
-      const top = this.positions[0]!;
-      if (top.version === this.versions[0]) {
-        return { position: top, need: this.needs[0]!, points: this.points[0]!, approx: this.approx[0]! };
-      }
+  /** Index of the live position with the lowest threshold, or -1. Drops stale entries on the way. */
+  peek(): number {
+    while (this.length > 0) {
+      const i = this.idx[0]!;
+      if (this.keys.version(i) === this.ver[0]) return i;
       this.removeTop();
       this.stale--;
     }
-    return undefined;
+    return -1;
   }
 
-  /** Removes the top entry (the caller has peeked it and bumped its version). */
+  /** Approximate key of the top entry (valid right after peek returned a position). */
+  topApprox(): number {
+    return this.approx[0]!;
+  }
+
+  /** Removes the top entry (the caller peeked it and bumps its version without calling invalidate). */
   pop(): void {
     this.removeTop();
   }
 
   clear(): void {
-    this.positions = [];
-    this.needs = [];
-    this.points = [];
-    this.approx = [];
-    this.versions = [];
+    this.length = 0;
     this.stale = 0;
   }
 
-  /** Live entries in no particular order (for checks). */
-  *entries(): Generator<{ position: P; need: bigint; points: bigint }> {
-    for (let i = 0; i < this.positions.length; i++) {
-      const position = this.positions[i]!;
-      if (position.version === this.versions[i]) yield { position, need: this.needs[i]!, points: this.points[i]! };
+  /** Indices of live entries, in no particular order (for checks). */
+  live(): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < this.length; k++) {
+      const i = this.idx[k]!;
+      if (this.keys.version(i) === this.ver[k]) out.push(i);
+    }
+    return out;
+  }
+
+  private less(a: number, b: number): boolean {
+    const x = this.approx[a]!;
+    const y = this.approx[b]!;
+    // Doubles carry 53 bits: keys further apart than one part in 1e9 are ordered by the float alone.
+    const margin = Math.abs(y) * 1e-9;
+    if (x < y - margin) return true;
+    if (x > y + margin) return false;
+    return this.keys.compare(this.idx[a]!, this.idx[b]!) < 0;
+  }
+
+  private swap(a: number, b: number): void {
+    const i = this.idx[a]!;
+    this.idx[a] = this.idx[b]!;
+    this.idx[b] = i;
+    const v = this.ver[a]!;
+    this.ver[a] = this.ver[b]!;
+    this.ver[b] = v;
+    const x = this.approx[a]!;
+    this.approx[a] = this.approx[b]!;
+    this.approx[b] = x;
+  }
+
+  private siftUp(at: number): void {
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.less(at, parent)) return;
+      this.swap(at, parent);
+      at = parent;
     }
   }
 
-  private less(i: number, j: number): boolean {
-    const a = this.approx[i]!;
-    const b = this.approx[j]!;
-    // Doubles carry 53 bits; keys that differ by more than one part in 1e9 are ordered by the float.
-    if (a < b - Math.abs(b) * 1e-9) return true;
-    if (a > b + Math.abs(b) * 1e-9) return false;
-    const left = this.needs[i]! * this.points[j]!;
-    const right = this.needs[j]! * this.points[i]!;
-    if (left !== right) return left < right;
-    return this.positions[i]!.id < this.positions[j]!.id;
-  }
-
-  private swap(i: number, j: number): void {
-    const p = this.positions[i]!;
-    this.positions[i] = this.positions[j]!;
-    this.positions[j] = p;
-    const n = this.needs[i]!;
-    this.needs[i] = this.needs[j]!;
-    this.needs[j] = n;
-    const q = this.points[i]!;
-    this.points[i] = this.points[j]!;
-    this.points[j] = q;
-    const a = this.approx[i]!;
-    this.approx[i] = this.approx[j]!;
-    this.approx[j] = a;
-    const v = this.versions[i]!;
-    this.versions[i] = this.versions[j]!;
-    this.versions[j] = v;
-  }
-
-  private siftUp(i: number): void {
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) return;
-      this.swap(i, parent);
-      i = parent;
-    }
-  }
-
-  private siftDown(i: number): void {
-    const n = this.positions.length;
+  private siftDown(at: number): void {
+    const n = this.length;
     for (;;) {
-      const l = 2 * i + 1;
+      const l = 2 * at + 1;
       if (l >= n) return;
       const r = l + 1;
       const child = r < n && this.less(r, l) ? r : l;
-      if (!this.less(child, i)) return;
-      this.swap(i, child);
-      i = child;
+      if (!this.less(child, at)) return;
+      this.swap(at, child);
+      at = child;
     }
   }
 
   private removeTop(): void {
-    const last = this.positions.length - 1;
-    if (last > 0) this.swap(0, last);
-    this.positions.pop();
-    this.needs.pop();
-    this.points.pop();
-    this.approx.pop();
-    this.versions.pop();
-    if (last > 0) this.siftDown(0);
+    const last = --this.length;
+    if (last > 0) {
+      this.swap(0, last);
+      this.siftDown(0);
+    }
+  }
+
+  private grow(): void {
+    const size = this.idx.length * 2;
+    const idx = new Int32Array(size);
+    idx.set(this.idx);
+    this.idx = idx;
+    const ver = new Int32Array(size);
+    ver.set(this.ver);
+    this.ver = ver;
+    const approx = new Float64Array(size);
+    approx.set(this.approx);
+    this.approx = approx;
   }
 
   private compact(): void {
-    const live = [...this.entries()];
-    this.clear();
-    for (const { position, need, points } of live) this.push(position, need, points);
+    let kept = 0;
+    for (let k = 0; k < this.length; k++) {
+      const i = this.idx[k]!;
+      if (this.keys.version(i) !== this.ver[k]) continue;
+      this.idx[kept] = i;
+      this.ver[kept] = this.ver[k]!;
+      this.approx[kept] = this.approx[k]!;
+      kept++;
+    }
+    this.length = kept;
+    this.stale = 0;
+    for (let at = (kept >> 1) - 1; at >= 0; at--) this.siftDown(at);
   }
 }

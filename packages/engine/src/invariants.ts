@@ -4,6 +4,7 @@
  */
 import { RATIO_SCALE, formatMoney } from "./decimal.js";
 import type { Engine } from "./engine.js";
+import { FLAG_TIPPED } from "./positions.js";
 import { POSITION_OPEN } from "./types.js";
 
 /** Cash paid in from outside, in fen. */
@@ -33,10 +34,11 @@ export function qualifyingByScan(engine: Engine): number[] {
   if (engine.supply === 0n) return [];
   const pool = engine.pool;
   const ids: number[] = [];
-  for (const position of engine.positions) {
-    if (position.status !== POSITION_OPEN || position.tipped || position.points === 0n) continue;
-    const value = position.soldGross * RATIO_SCALE * engine.supply + RATIO_SCALE * position.points * pool;
-    if (value >= engine.rules.exitMultiple * position.spend * engine.supply) ids.push(position.id);
+  const t = engine.table;
+  for (let i = 0; i < t.length; i++) {
+    if (t.status[i] !== POSITION_OPEN || (t.flags[i]! & FLAG_TIPPED) !== 0 || t.points[i] === 0n) continue;
+    const value = t.soldGross[i]! * RATIO_SCALE * engine.supply + RATIO_SCALE * t.points[i]! * pool;
+    if (value >= engine.rules.exitMultiple * t.spend[i]! * engine.supply) ids.push(i + 1);
   }
   return ids;
 }
@@ -74,22 +76,24 @@ export function checkInvariants(engine: Engine): string[] {
   if (settlements !== a.merchantSettlements) broken.push("merchant settlements do not add up to their account");
 
   const indexed = new Set<number>();
-  for (const { position, need, points } of engine.exitIndex.entries()) {
-    if (indexed.has(position.id)) broken.push(`position ${position.id} is indexed twice`);
-    indexed.add(position.id);
-    if (points !== position.points) broken.push(`position ${position.id} is indexed with stale points`);
-    if (need !== engine.rules.exitMultiple * position.spend - position.soldGross * RATIO_SCALE) {
-      broken.push(`position ${position.id} is indexed with a stale threshold`);
-    }
+  for (const i of engine.exitIndex.live()) {
+    if (indexed.has(i)) broken.push(`position ${i + 1} is indexed twice`);
+    indexed.add(i);
   }
-  for (const position of engine.positions) {
-    if (position.points < 0n || position.locked < 0n || position.locked > position.points) {
-      broken.push(`position ${position.id} has points ${position.points} and locked ${position.locked}`);
+  const t = engine.table;
+  for (let i = 0; i < t.length; i++) {
+    const points = t.points[i]!;
+    const locked = t.locked[i]!;
+    if (points < 0n || locked < 0n || locked > points) {
+      broken.push(`position ${i + 1} has points ${points} and locked ${locked}`);
     }
-    if (position.status !== POSITION_OPEN) continue;
-    supply += position.points;
-    const shouldIndex = !position.tipped && position.points > 0n;
-    if (shouldIndex !== indexed.has(position.id)) broken.push(`position ${position.id} is missing from the exit index`);
+    if (t.status[i] !== POSITION_OPEN) {
+      if (indexed.has(i)) broken.push(`closed position ${i + 1} is still in the exit index`);
+      continue;
+    }
+    supply += points;
+    const shouldIndex = (t.flags[i]! & FLAG_TIPPED) === 0 && points > 0n;
+    if (shouldIndex !== indexed.has(i)) broken.push(`position ${i + 1} is ${shouldIndex ? "missing from" : "wrongly in"} the exit index`);
   }
   if (supply !== engine.supply) broken.push(`positions hold ${supply} point units, supply says ${engine.supply}`);
 

@@ -5,7 +5,8 @@
 import { HEALTH_DECIMALS, formatDecimal, formatHealth, formatMoney, formatPoints, parseDecimal } from "./decimal.js";
 import { Engine } from "./engine.js";
 import { PRICE_DECIMALS, loadRuleSet, ruleSetToJson } from "./rules.js";
-import { type Accounts, type Member, POSITION_OPEN, type Position, STATUS_NAMES, type Withdrawal } from "./types.js";
+import { CLOSE_REASONS, FLAG_TIPPED } from "./positions.js";
+import { type Accounts, type Member, POSITION_OPEN, STATUS_NAMES, type Withdrawal } from "./types.js";
 
 const m = formatMoney;
 const p = formatPoints;
@@ -17,12 +18,14 @@ export function accountsToJson(a: Accounts): Record<keyof Accounts, string> {
 export function engineToJson(engine: Engine) {
   engine.releaseAll();
   const holdings = new Map<Member, { points: bigint; locked: bigint }>();
-  for (const position of engine.positions) {
-    if (position.status !== POSITION_OPEN) continue;
-    const h = holdings.get(position.member) ?? { points: 0n, locked: 0n };
-    h.points += position.points;
-    h.locked += position.locked;
-    holdings.set(position.member, h);
+  const t = engine.table;
+  for (let i = 0; i < t.length; i++) {
+    if (t.status[i] !== POSITION_OPEN) continue;
+    const member = engine.memberList[t.member[i]!]!;
+    const h = holdings.get(member) ?? { points: 0n, locked: 0n };
+    h.points += t.points[i]!;
+    h.locked += t.locked[i]!;
+    holdings.set(member, h);
   }
   const members: Record<string, unknown> = {};
   for (const member of engine.members.values()) {
@@ -56,27 +59,29 @@ export function engineToJson(engine: Engine) {
     coins: { imported: m(engine.coins.imported), redeemed: m(engine.coins.redeemed) },
     members,
     merchants,
-    positions: engine.positions.map(positionToJson),
+    positions: Array.from({ length: t.length }, (_, i) => positionToJson(engine, i)),
     withdrawals: engine.withdrawals.map(withdrawalToJson),
   };
 }
 
 export type EngineJson = ReturnType<typeof engineToJson>;
 
-export function positionToJson(position: Position) {
+/** One position as JSON (the replay contract: id, member, spend, points, status, and more). */
+export function positionToJson(engine: Engine, i: number) {
+  const t = engine.table;
   return {
-    id: position.id,
-    member: position.member.id,
-    spend: m(position.spend),
-    points: p(position.points),
-    status: STATUS_NAMES[position.status],
-    locked: p(position.locked),
-    lockedOriginal: p(position.lockedOriginal),
-    lockDay: position.lockDay,
-    soldGross: m(position.soldGross),
-    day: position.day,
-    tipped: position.tipped,
-    closeReason: position.closeReason,
+    id: i + 1,
+    member: engine.memberList[t.member[i]!]!.id,
+    spend: m(t.spend[i]!),
+    points: p(t.points[i]!),
+    status: STATUS_NAMES[t.status[i]!]!,
+    locked: p(t.locked[i]!),
+    lockedOriginal: p(t.lockedOriginal[i]!),
+    lockDay: t.lockDay[i]!,
+    soldGross: m(t.soldGross[i]!),
+    day: t.day[i]!,
+    tipped: (t.flags[i]! & FLAG_TIPPED) !== 0,
+    closeReason: CLOSE_REASONS[t.closeReason[i]!]!,
   };
 }
 
@@ -124,27 +129,18 @@ export function engineFromJson(json: EngineJson): Engine {
     merchant.points = pts(j.points);
     merchant.shares = pts(j.shares);
   }
+  const t = engine.table;
   for (const j of json.positions) {
     const member = engine.members.get(j.member)!;
-    const position: Position = {
-      id: j.id,
-      member,
-      spend: money(j.spend),
-      day: j.day,
-      points: pts(j.points),
-      locked: pts(j.locked),
-      lockedOriginal: pts(j.lockedOriginal),
-      lockDay: j.lockDay,
-      soldGross: money(j.soldGross),
-      status: STATUS_NAMES.indexOf(j.status) as Position["status"],
-      closeReason: j.closeReason,
-      need: 0n,
-      version: 0,
-      tipped: j.tipped,
-    };
-    engine.positions.push(position);
-    member.positions.push(position.id);
-    if (position.status === POSITION_OPEN && position.locked > 0n) member.lockedPositions.push(position);
+    const locked = pts(j.locked);
+    const i = t.add(member.index, money(j.spend), pts(j.points), locked, j.day, j.tipped ? FLAG_TIPPED : 0);
+    t.lockedOriginal[i] = pts(j.lockedOriginal);
+    t.lockDay[i] = j.lockDay;
+    t.soldGross[i] = money(j.soldGross);
+    t.status[i] = STATUS_NAMES.indexOf(j.status);
+    t.closeReason[i] = CLOSE_REASONS.indexOf(j.closeReason);
+    member.positions.push(i + 1);
+    if (t.status[i] === POSITION_OPEN && locked > 0n) member.lockedPositions.push(i);
   }
   for (const j of json.withdrawals) {
     engine.withdrawals.push({

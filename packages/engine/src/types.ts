@@ -49,6 +49,7 @@ export const REJECTION_CODES = [
   "withdrawal_not_pending",
   "invalid_days",
   "zero_points",
+  "amount_too_large",
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];
@@ -96,35 +97,15 @@ export interface Member {
   orders: number;
   /** Shares received at listing (scale 8). */
   shares: bigint;
+  /** Index in the engine's member list (positions refer to members by it). */
+  readonly index: number;
   /** Ids of the member's positions, oldest first. */
   positions: number[];
-  /** Positions that may still hold locked points (release rule); pruned lazily. */
-  lockedPositions: Position[];
+  /** Indices of positions that may still hold locked points (release rule); pruned lazily. */
+  lockedPositions: number[];
   /** Withdrawals requested on `withdrawDay` and not rejected, for the daily limit. */
   withdrawDay: number;
   withdrawnToday: bigint;
-}
-
-export interface Position {
-  readonly id: number;
-  readonly member: Member;
-  readonly spend: bigint;
-  readonly day: number;
-  points: bigint;
-  locked: bigint;
-  /** Locked points at creation, for the percentOfOriginal release mode. */
-  readonly lockedOriginal: bigint;
-  /** Day up to which release has been applied to `locked`. */
-  lockDay: number;
-  soldGross: bigint;
-  status: PositionStatus;
-  closeReason: CloseReason | null;
-  /** exitMultiple × spend − soldGross × RATIO_SCALE; meaningful while indexed. */
-  need: bigint;
-  /** Exit-index version (see ExitIndex). */
-  version: number;
-  /** Tipped positions (spend 0) never force-exit. */
-  readonly tipped: boolean;
 }
 
 export interface Merchant {
