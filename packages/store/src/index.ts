@@ -1,1 +1,12 @@
-export {};
+export * from "./api.js";
+export { type Database, type TransactionSql, connectPostgres, openPglite } from "./database.js";
+export { type LedgerOptions, TENANT_ID_PATTERN, defaultDataDir, openDatabase, openLedger } from "./ledger.js";
+export { LOCK_FILE_NAME, WriterLockError } from "./lock.js";
+export { MIGRATIONS_DIR, migrate, readMigrations } from "./migrations.js";
+export {
+  type TemporaryPostgres,
+  createDatabaseIn,
+  findPostgresBinaries,
+  startTemporaryPostgres,
+} from "./temporary-postgres.js";
+export { type TenantReport, type VerifyReport, verifyDatabase, verifyLedger } from "./verify.js";

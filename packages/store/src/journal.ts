@@ -1,0 +1,78 @@
+/**
+ * The journal's canonical forms. A command is stored as JSON.stringify(commandToJson(parseCommand(x))),
+ * a result as the JSON below; a batch's canonical bytes are one line per command,
+ * `seq TAB JSON(key) TAB command TAB result LF`, and the chain hash is SHA-256(prevHash || bytes).
+ */
+import { createHash } from "node:crypto";
+import {
+  type Command,
+  type Engine,
+  type Result,
+  commandToJson,
+  formatDecimal,
+  formatMoney,
+  formatPoints,
+  parseCommand,
+  PRICE_DECIMALS,
+} from "@zengzhi/engine";
+import type { SubmitResult } from "./api.js";
+
+export const IDEMPOTENCY_KEY_LENGTH_MAX = 200;
+
+/** Parses a command (throws the engine's CommandError naming the field) and returns its canonical text. */
+export function canonicalCommand(json: unknown): { command: Command; text: string } {
+  const command = parseCommand(json);
+  return { command, text: JSON.stringify(commandToJson(command)) };
+}
+
+/** The stored answer (without seq, which is the row's own column). Keys in a fixed order. */
+export function answerOf(result: Result): SubmitResult {
+  if (!result.ok) return { ok: false, rejection: result.rejection.code, message: result.rejection.message };
+  const outcome: Record<string, unknown> = {};
+  if (result.position !== undefined) outcome.position = result.position;
+  if (result.points !== undefined) outcome.points = formatPoints(result.points);
+  if (result.net !== undefined) outcome.net = formatMoney(result.net);
+  if (result.fee !== undefined) outcome.fee = formatMoney(result.fee);
+  if (result.subsidy !== undefined) outcome.subsidy = formatMoney(result.subsidy);
+  if (result.withdrawal !== undefined) outcome.withdrawal = result.withdrawal;
+  if (result.exits !== undefined && result.exits.length > 0) outcome.exits = result.exits;
+  if (result.reset === true) outcome.reset = true;
+  return { ok: true, outcome };
+}
+
+/** The answer a caller gets: the stored answer plus the command's sequence number. */
+export function answerWithSeq(resultText: string, seq: number): SubmitResult {
+  return { ...(JSON.parse(resultText) as SubmitResult), seq };
+}
+
+export interface JournalRow {
+  seq: number;
+  key: string;
+  command: string;
+  result: string;
+}
+
+export function batchBytes(rows: readonly JournalRow[]): string {
+  let text = "";
+  for (const row of rows) text += `${row.seq}\t${JSON.stringify(row.key)}\t${row.command}\t${row.result}\n`;
+  return text;
+}
+
+export function chainHash(previous: Uint8Array, bytes: string): Buffer {
+  return createHash("sha256").update(previous).update(bytes, "utf8").digest();
+}
+
+/** The hash a tenant's chain starts from: it covers the tenant id and its first rule set. */
+export function genesisHash(tenantId: string, rulesText: string): Buffer {
+  return createHash("sha256").update(`zengzhi ledger\n${tenantId}\n${rulesText}`, "utf8").digest();
+}
+
+/** The figures the projections hold, as the strings stored in tenant_state and price_history. */
+export function headline(engine: Engine): { day: number; pool: string; supply: string; price: string } {
+  return {
+    day: engine.day,
+    pool: formatMoney(engine.pool),
+    supply: formatPoints(engine.supply),
+    price: formatDecimal(engine.priceUnits(), PRICE_DECIMALS),
+  };
+}
