@@ -36,14 +36,18 @@ for (let i = 0; i < OPEN; i++) plain.apply(warm[i & 65535]);
 globalThis.gc?.();
 const rssBytes = process.memoryUsage.rss();
 const openBefore = plain.exitIndex.size;
-log(`(a) ${openBefore.toLocaleString()} open positions: ${rssMiB(rssBytes)} MiB resident (process baseline ${rssMiB(baseline)} MiB)`);
+log(
+  `(a) ${openBefore.toLocaleString()} open positions: ${rssMiB(rssBytes)} MiB resident (process baseline ${rssMiB(baseline)} MiB)`,
+);
 
 const measured = orderPool(200_000, 7);
 let t0 = process.hrtime.bigint();
 for (let i = 0; i < MEASURED; i++) plain.apply(measured[i & 65535]);
 let seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const ordersPerSecond = MEASURED / seconds;
-log(`(a) ${Math.round(ordersPerSecond).toLocaleString()} orders/s over ${MEASURED.toLocaleString()} orders; ${plain.exitIndex.size.toLocaleString()} open at the end`);
+log(
+  `(a) ${Math.round(ordersPerSecond).toLocaleString()} orders/s over ${MEASURED.toLocaleString()} orders; ${plain.exitIndex.size.toLocaleString()} open at the end`,
+);
 
 // (b) Exit-heavy mix.
 // Steady cascades need a price that outruns entry prices: 90% of each order to the pool, a quarter of
@@ -65,7 +69,12 @@ for (let i = 0; i < EXIT_ORDERS; i++) {
   if ((i & 3) === 3) {
     const position = heavy.position(1 + ((i * 7919) % heavy.positionCount));
     if (position.status === "open" && position.points > 1n) {
-      const s = heavy.apply({ type: "sell", member: position.member, position: position.id, points: position.points / 2n });
+      const s = heavy.apply({
+        type: "sell",
+        member: position.member,
+        position: position.id,
+        points: position.points / 2n,
+      });
       sells++;
       if (s.ok && s.exits) exits += s.exits.length;
     }
@@ -73,7 +82,9 @@ for (let i = 0; i < EXIT_ORDERS; i++) {
 }
 seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const exitHeavyOrdersPerSecond = EXIT_ORDERS / seconds;
-log(`(b) ${Math.round(exitHeavyOrdersPerSecond).toLocaleString()} orders/s with ${sells.toLocaleString()} sells and ${exits.toLocaleString()} forced exits`);
+log(
+  `(b) ${Math.round(exitHeavyOrdersPerSecond).toLocaleString()} orders/s with ${sells.toLocaleString()} sells and ${exits.toLocaleString()} forced exits`,
+);
 const peakRssBytes = process.resourceUsage().maxRSS * 1024;
 
 const result = {

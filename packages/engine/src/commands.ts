@@ -105,7 +105,9 @@ export function parseCommand(raw: unknown, where = ""): Command {
   try {
     switch (c.type) {
       case "join":
-        return c.inviter === undefined ? { type: "join", member: c.member } : { type: "join", member: c.member, inviter: c.inviter };
+        return c.inviter === undefined
+          ? { type: "join", member: c.member }
+          : { type: "join", member: c.member, inviter: c.inviter };
       case "order": {
         const command: Command = { type: "order", member: c.member, amount: money("amount", c.amount) };
         if (c.merchant !== undefined) command.merchant = c.merchant;
@@ -127,7 +129,10 @@ export function parseCommand(raw: unknown, where = ""): Command {
       case "advance":
         return { type: "advance", days: c.days };
       case "listing":
-        return { type: "listing", sharesPerPoint: dec(`${prefix}sharesPerPoint`, c.sharesPerPoint, RATIO_DECIMALS) };
+        return {
+          type: "listing",
+          sharesPerPoint: dec(`${prefix}sharesPerPoint`, c.sharesPerPoint, RATIO_DECIMALS),
+        };
       case "tipBuy":
         return { type: "tipBuy", merchant: c.merchant, amount: money("amount", c.amount) };
       case "tip":
@@ -156,7 +161,11 @@ export function parseCommand(raw: unknown, where = ""): Command {
   } catch (error) {
     if (error instanceof RuleSetError) {
       if (c.type === "rules") {
-        throw new CommandError("invalid_rules", `${prefix}rules${error.path === "" ? "" : `.${error.path}`}`, error.reason);
+        throw new CommandError(
+          "invalid_rules",
+          `${prefix}rules${error.path === "" ? "" : `.${error.path}`}`,
+          error.reason,
+        );
       }
       throw new CommandError("invalid_command", error.path, error.reason);
     }
@@ -175,14 +184,23 @@ const splitJson = (s: NonNullable<Extract<Command, { type: "order" }>["split"]>)
 export function commandToJson(command: Command): CommandJson {
   switch (command.type) {
     case "order": {
-      const json: CommandJson = { type: "order", member: command.member, amount: formatMoney(command.amount) };
+      const json: CommandJson = {
+        type: "order",
+        member: command.member,
+        amount: formatMoney(command.amount),
+      };
       if (command.merchant !== undefined) json.merchant = command.merchant;
       if (command.split !== undefined) json.split = splitJson(command.split);
       if (command.payWith !== undefined) json.payWith = command.payWith;
       return json;
     }
     case "sell":
-      return { type: "sell", member: command.member, position: command.position, points: formatPoints(command.points) };
+      return {
+        type: "sell",
+        member: command.member,
+        position: command.position,
+        points: formatPoints(command.points),
+      };
     case "financing": {
       const json: CommandJson = {
         type: "financing",
@@ -197,7 +215,12 @@ export function commandToJson(command: Command): CommandJson {
     case "tipBuy":
       return { type: "tipBuy", merchant: command.merchant, amount: formatMoney(command.amount) };
     case "tip":
-      return { type: "tip", merchant: command.merchant, member: command.member, points: formatPoints(command.points) };
+      return {
+        type: "tip",
+        merchant: command.merchant,
+        member: command.member,
+        points: formatPoints(command.points),
+      };
     case "payWithPoints": {
       const json: CommandJson = {
         type: "payWithPoints",

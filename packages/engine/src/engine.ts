@@ -82,7 +82,14 @@ export class Engine {
   /** Open positions that hold points and can exit, by threshold price. */
   readonly exitIndex: ExitIndex;
 
-  constructor(rules: RuleSet = loadRuleSet({})) {
+  /**
+   * `exitSearch: "scan"` finds qualifying positions by scanning every position instead of the index:
+   * far slower, kept as the reference the index is tested against.
+   */
+  constructor(
+    rules: RuleSet = loadRuleSet({}),
+    private readonly options: { exitSearch?: "index" | "scan" } = {},
+  ) {
     this.rules = rules;
     this.exitIndex = new ExitIndex({
       version: (i) => this.table.version[i]!,
@@ -176,7 +183,9 @@ export class Engine {
 
   /** The market price as a fraction [numerator fen, denominator 1e-8 points]; initialPrice while supply is 0. */
   price(): [bigint, bigint] {
-    return this.supply === 0n ? [this.rules.initialPrice, PRICE_DENOMINATOR] : [this.accounts.pool, this.supply];
+    return this.supply === 0n
+      ? [this.rules.initialPrice, PRICE_DENOMINATOR]
+      : [this.accounts.pool, this.supply];
   }
 
   /** The market price in 1e-8 yuan per point, rounded down (for display). */
@@ -221,7 +230,10 @@ export class Engine {
     let member = this.members.get(memberId);
     const coins = payWith === "coins";
     if (coins && (member === undefined || member.coins < amount)) {
-      return reject("insufficient_coins", `member ${memberId} holds fewer legacy coins than the order amount`);
+      return reject(
+        "insufficient_coins",
+        `member ${memberId} holds fewer legacy coins than the order amount`,
+      );
     }
     // The three parts other than the pool are floored to the fen; the pool takes the rest.
     const productCost = (amount * split.productCost) / RATIO_SCALE;
@@ -260,7 +272,8 @@ export class Engine {
     if (first && member.inviter !== null && this.rules.healthPerReferral > 0n) {
       this.raiseHealth(this.members.get(member.inviter)!, this.rules.healthPerReferral);
     }
-    if (this.rules.healthPerYuan > 0n) this.raiseHealth(member, (this.rules.healthPerYuan * amount) / RATIO_SCALE);
+    if (this.rules.healthPerYuan > 0n)
+      this.raiseHealth(member, (this.rules.healthPerYuan * amount) / RATIO_SCALE);
     const outcome: Outcome = { ok: true, position: id, points: issued };
     if (subsidy > 0n) outcome.subsidy = subsidy;
     return this.settle(outcome);
@@ -273,10 +286,14 @@ export class Engine {
     if (typeof i !== "number") return i;
     const t = this.table;
     if (amount <= 0n) return reject("amount_not_positive", "the points to sell must be greater than 0");
-    if (amount > t.points[i]!) return reject("insufficient_points", `position ${positionId} holds fewer points than that`);
+    if (amount > t.points[i]!)
+      return reject("insufficient_points", `position ${positionId} holds fewer points than that`);
     this.releaseUpToToday(i);
     if (amount > t.points[i]! - t.locked[i]!) {
-      return reject("points_locked", `position ${positionId} has locked points; only released points can be sold`);
+      return reject(
+        "points_locked",
+        `position ${positionId} has locked points; only released points can be sold`,
+      );
     }
     const { net, fee } = this.sellPoints(i, amount, this.rules.sellFee);
     if (t.points[i] === 0n) this.close(i, POSITION_CLOSED, 1);
@@ -322,11 +339,18 @@ export class Engine {
 
   private indexable(i: number): boolean {
     const t = this.table;
-    return i >= 0 && i < t.length && t.status[i] === POSITION_OPEN && (t.flags[i]! & FLAG_TIPPED) === 0 && t.points[i]! > 0n;
+    return (
+      i >= 0 &&
+      i < t.length &&
+      t.status[i] === POSITION_OPEN &&
+      (t.flags[i]! & FLAG_TIPPED) === 0 &&
+      t.points[i]! > 0n
+    );
   }
 
   /** Exits every qualifying position, lowest threshold first, until none qualifies. */
   private runExits(outcome: Outcome): void {
+    if (this.options.exitSearch === "scan") return this.runExitsByScan(outcome);
     const index = this.exitIndex;
     const t = this.table;
     for (;;) {
@@ -345,11 +369,32 @@ export class Engine {
     }
   }
 
+  /** The reference cascade: repeatedly scan all positions for the qualifying one with the lowest threshold. */
+  private runExitsByScan(outcome: Outcome): void {
+    const t = this.table;
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < t.length; i++) {
+        if (!this.indexable(i)) continue;
+        if (this.need(i) * this.supply > RATIO_SCALE * t.points[i]! * this.accounts.pool) continue;
+        if (best < 0 || this.compareThresholds(i, best) < 0) best = i;
+      }
+      if (best < 0) return;
+      this.sellPoints(best, t.points[best]!, this.rules.exitFeeApplies ? this.rules.sellFee : 0n);
+      this.close(best, POSITION_EXITED, 2);
+      (outcome.exits ??= []).push(best + 1);
+    }
+  }
+
   /** After a command that can raise the price: forced exits, then the period-reset check. */
   private settle(outcome: Outcome): Outcome {
     this.runExits(outcome);
     const ceiling = this.rules.priceCeiling;
-    if (ceiling !== null && this.supply > 0n && this.accounts.pool * PRICE_DENOMINATOR >= ceiling * this.supply) {
+    if (
+      ceiling !== null &&
+      this.supply > 0n &&
+      this.accounts.pool * PRICE_DENOMINATOR >= ceiling * this.supply
+    ) {
       this.periodReset(outcome);
     }
     return outcome;
@@ -395,7 +440,10 @@ export class Engine {
 
   private financing(toPool: bigint, toSubsidy: bigint): Result {
     if (toPool < 0n || toSubsidy < 0n || toPool + toSubsidy === 0n) {
-      return reject("amount_not_positive", "financing must bring a positive amount, and neither part may be negative");
+      return reject(
+        "amount_not_positive",
+        "financing must bring a positive amount, and neither part may be negative",
+      );
     }
     if (toPool > MAX_AMOUNT || toSubsidy > MAX_AMOUNT) return tooLarge();
     this.accounts.financingIn += toPool + toSubsidy;
@@ -502,7 +550,8 @@ export class Engine {
     if (this.members.has(memberId)) return reject("member_exists", `member ${memberId} already exists`);
     if (inviterId !== undefined) {
       if (inviterId === memberId) return reject("self_invite", "a member cannot invite itself");
-      if (!this.members.has(inviterId)) return reject("unknown_inviter", `inviter ${inviterId} is not a member`);
+      if (!this.members.has(inviterId))
+        return reject("unknown_inviter", `inviter ${inviterId} is not a member`);
     }
     this.addMember(memberId, inviterId ?? null);
     return { ok: true };
@@ -544,7 +593,12 @@ export class Engine {
 
   // ---------------------------------------------------------------- rule 10: pay with points
 
-  private payWithPoints(memberId: string, positionId: number, amount: bigint, merchantId = DEFAULT_MERCHANT): Result {
+  private payWithPoints(
+    memberId: string,
+    positionId: number,
+    amount: bigint,
+    merchantId = DEFAULT_MERCHANT,
+  ): Result {
     const i = this.ownedOpenPosition(memberId, positionId);
     if (typeof i !== "number") return i;
     if (amount <= 0n) return reject("amount_not_positive", "the amount must be greater than 0");
@@ -721,7 +775,12 @@ export class Engine {
     if (this.indexable(i)) this.exitIndex.push(i, this.approxKey(i));
   }
 
-  private close(i: number, status: typeof POSITION_EXITED | typeof POSITION_CLOSED, reason: number, indexed = true): void {
+  private close(
+    i: number,
+    status: typeof POSITION_EXITED | typeof POSITION_CLOSED,
+    reason: number,
+    indexed = true,
+  ): void {
     const t = this.table;
     t.status[i] = status;
     t.closeReason[i] = reason;
@@ -731,7 +790,10 @@ export class Engine {
     }
   }
 
-  private ownedOpenPosition(memberId: string, positionId: number): number | { ok: false; rejection: Rejection } {
+  private ownedOpenPosition(
+    memberId: string,
+    positionId: number,
+  ): number | { ok: false; rejection: Rejection } {
     const t = this.table;
     if (!Number.isSafeInteger(positionId) || positionId < 1 || positionId > t.length) {
       return reject("unknown_position", `there is no position ${positionId}`);
@@ -740,7 +802,8 @@ export class Engine {
     if (this.memberList[t.member[i]!]!.id !== memberId) {
       return reject("not_owner", `position ${positionId} does not belong to member ${memberId}`);
     }
-    if (t.status[i] !== POSITION_OPEN) return reject("position_not_open", `position ${positionId} is no longer open`);
+    if (t.status[i] !== POSITION_OPEN)
+      return reject("position_not_open", `position ${positionId} is no longer open`);
     return i;
   }
 }

@@ -63,7 +63,8 @@ export function checkInvariants(engine: Engine): string[] {
     wallets += member.wallet;
     coins += member.coins;
   }
-  if (wallets !== a.wallets) broken.push(`wallets add up to ${formatMoney(wallets)}, account says ${formatMoney(a.wallets)}`);
+  if (wallets !== a.wallets)
+    broken.push(`wallets add up to ${formatMoney(wallets)}, account says ${formatMoney(a.wallets)}`);
   if (coins + engine.coins.redeemed !== engine.coins.imported) broken.push("legacy coins not conserved");
 
   let settlements = 0n;
@@ -73,7 +74,8 @@ export function checkInvariants(engine: Engine): string[] {
     settlements += merchant.settlement;
     supply += merchant.points;
   }
-  if (settlements !== a.merchantSettlements) broken.push("merchant settlements do not add up to their account");
+  if (settlements !== a.merchantSettlements)
+    broken.push("merchant settlements do not add up to their account");
 
   const indexed = new Set<number>();
   for (const i of engine.exitIndex.live()) {
@@ -93,9 +95,11 @@ export function checkInvariants(engine: Engine): string[] {
     }
     supply += points;
     const shouldIndex = (t.flags[i]! & FLAG_TIPPED) === 0 && points > 0n;
-    if (shouldIndex !== indexed.has(i)) broken.push(`position ${i + 1} is ${shouldIndex ? "missing from" : "wrongly in"} the exit index`);
+    if (shouldIndex !== indexed.has(i))
+      broken.push(`position ${i + 1} is ${shouldIndex ? "missing from" : "wrongly in"} the exit index`);
   }
-  if (supply !== engine.supply) broken.push(`positions hold ${supply} point units, supply says ${engine.supply}`);
+  if (supply !== engine.supply)
+    broken.push(`positions hold ${supply} point units, supply says ${engine.supply}`);
 
   let pending = 0n;
   let withdrawn = 0n;
@@ -106,7 +110,9 @@ export function checkInvariants(engine: Engine): string[] {
   if (pending !== a.withdrawalsPending || withdrawn !== a.withdrawn) broken.push("withdrawals do not add up");
 
   const overdue = qualifyingByScan(engine);
-  if (overdue.length > 0) broken.push(`positions ${overdue.join(", ")} qualify for a forced exit but are open`);
-  if (engine.listed && (engine.pool !== 0n || engine.supply !== 0n)) broken.push("listed, yet pool or supply remain");
+  if (overdue.length > 0)
+    broken.push(`positions ${overdue.join(", ")} qualify for a forced exit but are open`);
+  if (engine.listed && (engine.pool !== 0n || engine.supply !== 0n))
+    broken.push("listed, yet pool or supply remain");
   return broken;
 }

@@ -37,7 +37,8 @@ export function parseScenario(raw: unknown): Scenario {
   try {
     engine = new Engine(loadRuleSet(parsed.data.rules ?? {}));
   } catch (error) {
-    if (error instanceof RuleSetError) throw new ScenarioError(`rules.${error.path}: ${error.reason} (${error.code})`);
+    if (error instanceof RuleSetError)
+      throw new ScenarioError(`rules.${error.path}: ${error.reason} (${error.code})`);
     throw error;
   }
   const commands = parsed.data.events.map((event, i) => {

@@ -76,7 +76,7 @@ export class RuleSetError extends Error {
   }
 }
 
-const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal string such as \"0.30\"");
+const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "0.30"');
 
 const splitInput = z.strictObject({
   productCost: decimalString,
@@ -177,9 +177,21 @@ const ratioField = (path: string, text: string, min: bigint, max: bigint, what: 
 export function parseSplit(input: z.infer<typeof splitInput>, path = "split"): Split {
   const split: Split = {
     productCost: ratioField(`${path}.productCost`, input.productCost, 0n, RATIO_SCALE, "a fraction"),
-    distributionCost: ratioField(`${path}.distributionCost`, input.distributionCost, 0n, RATIO_SCALE, "a fraction"),
+    distributionCost: ratioField(
+      `${path}.distributionCost`,
+      input.distributionCost,
+      0n,
+      RATIO_SCALE,
+      "a fraction",
+    ),
     platformProfit: ratioField(`${path}.platformProfit`, input.platformProfit, 0n, RATIO_SCALE, "a fraction"),
-    poolContribution: ratioField(`${path}.poolContribution`, input.poolContribution, 0n, RATIO_SCALE, "a fraction"),
+    poolContribution: ratioField(
+      `${path}.poolContribution`,
+      input.poolContribution,
+      0n,
+      RATIO_SCALE,
+      "a fraction",
+    ),
   };
   const sum = split.productCost + split.distributionCost + split.platformProfit + split.poolContribution;
   if (sum !== RATIO_SCALE) {
@@ -247,7 +259,13 @@ export function loadRuleSet(raw: unknown): RuleSet {
     RATIO_SCALE * 10n,
     "the allowed exit multiples",
   );
-  const subsidyRate = ratioField("subsidyRate", input.subsidyRate ?? d.subsidyRate, 0n, RATIO_SCALE, "[0, 1]");
+  const subsidyRate = ratioField(
+    "subsidyRate",
+    input.subsidyRate ?? d.subsidyRate,
+    0n,
+    RATIO_SCALE,
+    "[0, 1]",
+  );
 
   let release: RuleSet["release"] = null;
   const releaseInput = input.release === undefined ? d.release : input.release;
@@ -257,7 +275,11 @@ export function loadRuleSet(raw: unknown): RuleSet {
       rate: ratioField(`release.tiers.${i}.rate`, tier.rate, 1n, RATIO_SCALE, "(0, 1]"),
     }));
     if (tiers[0]!.minHealth !== 0n) {
-      throw new RuleSetError("tiers_not_ascending", "release.tiers.0.minHealth", "the first tier must start at 0");
+      throw new RuleSetError(
+        "tiers_not_ascending",
+        "release.tiers.0.minHealth",
+        "the first tier must start at 0",
+      );
     }
     for (let i = 1; i < tiers.length; i++) {
       if (tiers[i]!.minHealth <= tiers[i - 1]!.minHealth) {
@@ -279,7 +301,8 @@ export function loadRuleSet(raw: unknown): RuleSet {
   const limit = (path: string, text: string | null | undefined) => {
     if (text === null || text === undefined) return null;
     const value = parseField(path, text, MONEY_DECIMALS);
-    if (value <= 0n) throw new RuleSetError("out_of_range", path, "must be greater than 0 (null means no limit)");
+    if (value <= 0n)
+      throw new RuleSetError("out_of_range", path, "must be greater than 0 (null means no limit)");
     return value;
   };
   const healthPerYuan = parseField("healthPerYuan", input.healthPerYuan ?? d.healthPerYuan, RATIO_DECIMALS);
@@ -332,7 +355,10 @@ export function ruleSetToJson(rules: RuleSet) {
         ? null
         : {
             mode: rules.release.mode,
-            tiers: rules.release.tiers.map((t) => ({ minHealth: formatHealth(t.minHealth), rate: formatRatio(t.rate) })),
+            tiers: rules.release.tiers.map((t) => ({
+              minHealth: formatHealth(t.minHealth),
+              rate: formatRatio(t.rate),
+            })),
           },
     healthPerReferral: formatHealth(rules.healthPerReferral),
     healthPerYuan: formatRatio(rules.healthPerYuan),
@@ -340,7 +366,8 @@ export function ruleSetToJson(rules: RuleSet) {
     tipMinHealth: formatHealth(rules.tipMinHealth),
     pointsOrdersEarn: rules.pointsOrdersEarn,
     refundWindowDays: rules.refundWindowDays,
-    withdrawalMaxPerRequest: rules.withdrawalMaxPerRequest === null ? null : formatMoney(rules.withdrawalMaxPerRequest),
+    withdrawalMaxPerRequest:
+      rules.withdrawalMaxPerRequest === null ? null : formatMoney(rules.withdrawalMaxPerRequest),
     withdrawalMaxPerDay: rules.withdrawalMaxPerDay === null ? null : formatMoney(rules.withdrawalMaxPerDay),
   };
 }

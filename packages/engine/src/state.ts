@@ -2,7 +2,14 @@
  * The engine's state as JSON: the output of `zengzhi replay` and the snapshot the ledger stores.
  * `engineFromJson(engineToJson(e))` rebuilds an engine that behaves identically.
  */
-import { HEALTH_DECIMALS, formatDecimal, formatHealth, formatMoney, formatPoints, parseDecimal } from "./decimal.js";
+import {
+  HEALTH_DECIMALS,
+  formatDecimal,
+  formatHealth,
+  formatMoney,
+  formatPoints,
+  parseDecimal,
+} from "./decimal.js";
 import { Engine } from "./engine.js";
 import { PRICE_DECIMALS, loadRuleSet, ruleSetToJson } from "./rules.js";
 import { CLOSE_REASONS, FLAG_TIPPED } from "./positions.js";
@@ -12,7 +19,10 @@ const m = formatMoney;
 const p = formatPoints;
 
 export function accountsToJson(a: Accounts): Record<keyof Accounts, string> {
-  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, m(v as bigint)])) as Record<keyof Accounts, string>;
+  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, m(v as bigint)])) as Record<
+    keyof Accounts,
+    string
+  >;
 }
 
 export function engineToJson(engine: Engine) {
@@ -45,7 +55,11 @@ export function engineToJson(engine: Engine) {
   }
   const merchants: Record<string, unknown> = {};
   for (const merchant of engine.merchants.values()) {
-    merchants[merchant.id] = { settlement: m(merchant.settlement), points: p(merchant.points), shares: p(merchant.shares) };
+    merchants[merchant.id] = {
+      settlement: m(merchant.settlement),
+      points: p(merchant.points),
+      shares: p(merchant.shares),
+    };
   }
   return {
     day: engine.day,

@@ -1,0 +1,405 @@
+// Table tests, rule by rule (RULES.md numbering), with every rejection code.
+import { describe, expect, it } from "vitest";
+import { REJECTION_CODES, engineToJson, formatMoney, formatPoints } from "@zengzhi/engine";
+import { scenario } from "./helpers.js";
+
+const wallet = (e: ReturnType<typeof scenario>["engine"], m: string) => formatMoney(e.members.get(m)!.wallet);
+
+describe("rule 1: order", () => {
+  it("floors the three non-pool parts to the fen; the pool takes the rest", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "m1", amount: "0.05" }); // 1.5, 1.5, 0.5 fen
+    expect(engine.accounts.merchantSettlements).toBe(1n);
+    expect(engine.accounts.distribution).toBe(1n);
+    expect(engine.accounts.platformRevenue).toBe(0n);
+    expect(engine.pool).toBe(3n);
+    // 0.7 × 0.03 yuan at price 1 = 0.021 points
+    expect(formatPoints(engine.supply)).toBe("0.02100000");
+  });
+
+  it("takes a per-order split override", () => {
+    const { engine, ok } = scenario();
+    ok({
+      type: "order",
+      member: "m1",
+      amount: "100",
+      split: { productCost: "0.5", distributionCost: "0", platformProfit: "0", poolContribution: "0.5" },
+    });
+    expect(formatMoney(engine.pool)).toBe("50.00");
+    expect(formatMoney(engine.accounts.merchantSettlements)).toBe("50.00");
+  });
+
+  it("rounds points down, so the price after an order never falls", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "m1", amount: "333.33" });
+    ok({ type: "order", member: "m2", amount: "777.77" });
+    const r = ok({ type: "order", member: "m3", amount: "12.34" });
+    // value = 0.7 × 3.70 (pool part of 12.34 = 12.34 − 3.70 − 3.70 − 1.23 = 3.71) at pool/supply.
+    expect(r.points).toBeGreaterThan(0n);
+    expect(engine.accounts.pool * 100n).toBeGreaterThan(0n);
+  });
+
+  it("issues at the price floor when the market price is below it (minPrice)", () => {
+    const { ok } = scenario({ minPrice: "2" });
+    const r = ok({ type: "order", member: "m1", amount: "1000" });
+    expect(formatPoints(r.points!)).toBe("105.00000000"); // 210 / 2
+  });
+
+  it.each([
+    [{ type: "order", member: "m1", amount: "0" }, "amount_not_positive"],
+    [{ type: "order", member: "m1", amount: "-5" }, "amount_not_positive"],
+    [{ type: "order", member: "m1", amount: "10000000001" }, "amount_too_large"],
+    [{ type: "order", member: "m1", amount: "10", payWith: "coins" }, "insufficient_coins"],
+  ])("rejects %j with %s and changes nothing", (command, code) => {
+    const { engine, rejected } = scenario();
+    const before = JSON.stringify(engineToJson(engine));
+    expect(rejected(command)).toBe(code);
+    expect(JSON.stringify(engineToJson(engine))).toBe(before);
+  });
+});
+
+describe("rule 2: sell", () => {
+  it("pays gross less the fee, floored to the fen, and keeps the fee in the pool", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    const r = ok({ type: "sell", member: "m2", position: 2, points: "100" });
+    // gross = 100 × 600/357 = 168.0672…; net = 0.8 × gross = 134.4537… → 134.45
+    expect(formatMoney(r.net!)).toBe("134.45");
+    expect(wallet(engine, "m2")).toBe("134.45");
+    expect(formatMoney(engine.pool)).toBe("465.55");
+    expect(formatPoints(engine.position(2)!.points)).toBe("47.00000000");
+    expect(formatMoney(engine.position(2)!.soldGross)).toBe("168.06");
+  });
+
+  it.each([
+    [{ type: "sell", member: "m1", position: 9, points: "1" }, "unknown_position"],
+    [{ type: "sell", member: "m2", position: 1, points: "1" }, "not_owner"],
+    [{ type: "sell", member: "m1", position: 1, points: "0" }, "amount_not_positive"],
+    [{ type: "sell", member: "m1", position: 1, points: "210.00000001" }, "insufficient_points"],
+  ])("rejects %j with %s", (command, code) => {
+    const { ok, rejected } = scenario();
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    expect(rejected(command)).toBe(code);
+  });
+
+  it("refuses to sell from a closed position", () => {
+    const { ok, rejected } = scenario();
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    ok({ type: "sell", member: "m1", position: 1, points: "210" });
+    expect(rejected({ type: "sell", member: "m1", position: 1, points: "1" })).toBe("position_not_open");
+  });
+});
+
+describe("rule 3: forced exits cascade, lowest threshold first, ties by age", () => {
+  it("exits in threshold order and stops when none qualifies", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "a", amount: "1000" }); // 210 pts, threshold 14.29
+    ok({ type: "order", member: "b", amount: "100" }); // 14.7 pts at 1.43 → threshold 20.4
+    ok({ type: "order", member: "c", amount: "1000" });
+    const r = ok({ type: "financing", toPool: "100000" });
+    expect(r.exits!.slice(0, 2)).toEqual([1, 2]);
+    for (const id of r.exits!) expect(engine.position(id)!.status).toBe("exited");
+  });
+
+  it("breaks ties by creation order", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "a", amount: "1000" }); // 210 points for 1000: threshold 3000/210
+    ok({ type: "financing", toPool: "120" }); // price 420/210 = 2
+    // 60% to the pool at price 2: 0.7 × 600 / 2 = 210 points for 1000, the same threshold.
+    ok({
+      type: "order",
+      member: "b",
+      amount: "1000",
+      split: { productCost: "0.2", distributionCost: "0.1", platformProfit: "0.1", poolContribution: "0.6" },
+    });
+    expect(engine.exitThreshold(1)).toBe(engine.exitThreshold(2));
+    const r = ok({ type: "financing", toPool: "100000" });
+    expect(r.exits).toEqual([1, 2]);
+  });
+
+  it("tipped positions never force-exit", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "tipBuy", merchant: "shop", amount: "10" });
+    ok({ type: "tip", merchant: "shop", member: "m1", points: "1" });
+    ok({ type: "financing", toPool: "1000000" });
+    expect(engine.position(1)!.status).toBe("exited");
+    expect(engine.position(2)!.status).toBe("open");
+    expect(engine.exitThreshold(2)).toBeNull();
+  });
+
+  it("exits without a fee when exitFeeApplies is false", () => {
+    const { engine, ok } = scenario({ exitFeeApplies: false });
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    ok({ type: "financing", toPool: "4500" });
+    expect(wallet(engine, "m1")).toBe("3000.00");
+  });
+});
+
+describe("rule 4: financing and subsidies", () => {
+  it("pays part of a new member's first order from the subsidy budget, capped by it", () => {
+    const { engine, ok } = scenario({ subsidyRate: "0.1" });
+    ok({ type: "financing", toPool: "0", toSubsidy: "150", label: "A轮" });
+    const first = ok({ type: "order", member: "m1", amount: "1000" });
+    expect(formatMoney(first.subsidy!)).toBe("100.00");
+    expect(formatPoints(first.points!)).toBe("210.00000000"); // issuance on the full amount
+    const capped = ok({ type: "order", member: "m2", amount: "1000" });
+    expect(formatMoney(capped.subsidy!)).toBe("50.00");
+    const second = ok({ type: "order", member: "m1", amount: "1000" });
+    expect(second.subsidy).toBeUndefined();
+    expect(formatMoney(engine.accounts.subsidyBudget)).toBe("0.00");
+    expect(formatMoney(engine.accounts.paidByMembers)).toBe("2850.00");
+  });
+
+  it("rejects financing that brings nothing or takes something", () => {
+    const { rejected } = scenario();
+    expect(rejected({ type: "financing", toPool: "0", toSubsidy: "0" })).toBe("amount_not_positive");
+    expect(rejected({ type: "financing", toPool: "-1", toSubsidy: "5" })).toBe("amount_not_positive");
+  });
+});
+
+describe("rule 5: listing", () => {
+  it("converts every point to shares, moves the pool to equity and accepts nothing afterwards", () => {
+    const { engine, ok, rejected } = scenario();
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    ok({ type: "listing", sharesPerPoint: "0.01" });
+    expect(formatPoints(engine.members.get("m1")!.shares)).toBe("2.10000000");
+    expect(formatPoints(engine.members.get("m2")!.shares)).toBe("1.47000000");
+    expect(formatMoney(engine.accounts.equity)).toBe("600.00");
+    expect(engine.pool).toBe(0n);
+    expect(engine.supply).toBe(0n);
+    expect(rejected({ type: "order", member: "m1", amount: "1" })).toBe("listed");
+    expect(rejected({ type: "advance", days: 1 })).toBe("listed");
+  });
+});
+
+describe("rule 6: daily release", () => {
+  const release = {
+    tiers: [
+      { minHealth: "0", rate: "0.1" },
+      { minHealth: "10", rate: "0.5" },
+    ],
+  };
+
+  it("locks new points and releases a share of the remaining lock per day", () => {
+    const { engine, ok, rejected } = scenario({ release });
+    ok({ type: "order", member: "m1", amount: "1000" });
+    expect(rejected({ type: "sell", member: "m1", position: 1, points: "1" })).toBe("points_locked");
+    const pool = engine.pool;
+    ok({ type: "advance", days: 2 });
+    expect(engine.pool).toBe(pool); // release never moves pool or supply
+    // 210 → 189 → 170.1 locked
+    expect(formatPoints(engine.position(1)!.locked)).toBe("170.10000000");
+    ok({ type: "sell", member: "m1", position: 1, points: "39.9" });
+    expect(rejected({ type: "sell", member: "m1", position: 1, points: "0.00000001" })).toBe("points_locked");
+  });
+
+  it("releases faster in a higher health tier, from the day the tier changes", () => {
+    const { engine, ok } = scenario({ release });
+    ok({ type: "join", member: "inviter" });
+    ok({ type: "order", member: "inviter", amount: "1000" });
+    ok({ type: "join", member: "friend", inviter: "inviter" });
+    ok({ type: "advance", days: 1 }); // 210 → 189 at 10%
+    ok({ type: "order", member: "friend", amount: "100" }); // inviter health 10 → 50% a day
+    ok({ type: "advance", days: 1 }); // 189 → 94.5
+    expect(formatPoints(engine.position(1)!.locked)).toBe("94.50000000");
+  });
+
+  it("percentOfOriginal releases the same amount each day until none is locked", () => {
+    const { engine, ok } = scenario({
+      release: { mode: "percentOfOriginal", tiers: [{ minHealth: "0", rate: "0.25" }] },
+    });
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "advance", days: 3 });
+    expect(formatPoints(engine.position(1)!.locked)).toBe("52.50000000");
+    ok({ type: "advance", days: 5 });
+    expect(engine.position(1)!.locked).toBe(0n);
+  });
+
+  it("rejects a bad number of days", () => {
+    const { rejected } = scenario();
+    expect(rejected({ type: "advance", days: 0 })).toBe("invalid_days");
+    expect(rejected({ type: "advance", days: 100001 })).toBe("invalid_days");
+  });
+});
+
+describe("rule 7: health value, only for the direct inviter", () => {
+  it("raises the inviter's health once, on the invitee's first order, and nothing else", () => {
+    const { engine, ok } = scenario({ healthPerYuan: "0.01" });
+    ok({ type: "join", member: "a" });
+    ok({ type: "join", member: "b", inviter: "a" });
+    ok({ type: "join", member: "c", inviter: "b" });
+    ok({ type: "order", member: "c", amount: "100" });
+    ok({ type: "order", member: "c", amount: "100" });
+    expect(engine.members.get("b")!.health).toBe(1000n); // 10.00 from c's first order only
+    expect(engine.members.get("a")!.health).toBe(0n); // no second level
+    expect(engine.members.get("c")!.health).toBe(200n); // 0.01 × 200 yuan of own spend
+    expect(engine.members.get("b")!.wallet).toBe(0n);
+    expect(engine.memberPositions("b")).toEqual([]);
+  });
+
+  it.each([
+    [{ type: "join", member: "a" }, "member_exists"],
+    [{ type: "join", member: "z", inviter: "nobody" }, "unknown_inviter"],
+    [{ type: "join", member: "z", inviter: "z" }, "self_invite"],
+  ])("rejects %j with %s", (command, code) => {
+    const { ok, rejected } = scenario();
+    ok({ type: "join", member: "a" });
+    expect(rejected(command)).toBe(code);
+  });
+});
+
+describe("rule 8: halving", () => {
+  it("halves the issue ratio every halvingPeriodDays", () => {
+    const { ok } = scenario({ halvingPeriodDays: 365, minPrice: "1" });
+    ok({ type: "advance", days: 365 });
+    const r = ok({ type: "order", member: "m1", amount: "1000" });
+    expect(formatPoints(r.points!)).toBe("105.00000000");
+  });
+});
+
+describe("rule 9: merchant tips", () => {
+  it("buys points at the current price and tips members with enough health", () => {
+    const { engine, ok, rejected } = scenario({ tipMinHealth: "10" });
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "join", member: "m2", inviter: "m1" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    const before = engine.priceUnits();
+    const bought = ok({ type: "tipBuy", merchant: "shop", amount: "100" });
+    expect(bought.points).toBeGreaterThan(0n);
+    expect(engine.priceUnits() - before).toBeLessThanOrEqual(1n); // unchanged up to rounding
+    expect(rejected({ type: "tip", merchant: "shop", member: "m2", points: "1" })).toBe("health_too_low");
+    const tip = ok({ type: "tip", merchant: "shop", member: "m1", points: "1" });
+    expect(engine.position(tip.position!)!.spend).toBe(0n);
+    expect(rejected({ type: "tip", merchant: "shop", member: "m1", points: "1000" })).toBe(
+      "insufficient_merchant_points",
+    );
+    expect(rejected({ type: "tip", merchant: "shop", member: "ghost", points: "1" })).toBe("unknown_member");
+  });
+
+  it("refuses an amount that buys no point", () => {
+    const { ok, rejected } = scenario();
+    ok({ type: "tipBuy", merchant: "shop", amount: "1" }); // one point at price 1, held by the merchant
+    ok({ type: "financing", toPool: "1000000000" });
+    expect(rejected({ type: "tipBuy", merchant: "shop", amount: "0.01" })).toBe("zero_points");
+  });
+});
+
+describe("rule 10: pay with points", () => {
+  it("burns X / p points rounded up, moves X to the merchant and keeps the price", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    const [n0, d0] = engine.price();
+    const r = ok({ type: "payWithPoints", member: "m1", position: 1, amount: "100", merchant: "shop" });
+    // 100 / (600/357) = 59.5 points
+    expect(formatPoints(r.points!)).toBe("59.50000000");
+    expect(formatMoney(engine.merchants.get("shop")!.settlement)).toBe("100.00");
+    const [n1, d1] = engine.price();
+    expect(n1 * d0).toBeGreaterThanOrEqual(n0 * d1);
+    expect(engine.positionCount).toBe(2); // earns no new points
+  });
+
+  it("earns points on the pool part when pointsOrdersEarn is on", () => {
+    const { engine, ok } = scenario({ pointsOrdersEarn: true });
+    ok({ type: "order", member: "m1", amount: "1000" });
+    const r = ok({ type: "payWithPoints", member: "m1", position: 1, amount: "100" });
+    expect(r.position).toBe(2);
+    expect(formatMoney(engine.pool)).toBe("230.00"); // 300 − 100 + 30
+  });
+
+  it("refuses to burn more than the position holds", () => {
+    const { ok, rejected } = scenario();
+    ok({ type: "order", member: "m1", amount: "1000" });
+    expect(rejected({ type: "payWithPoints", member: "m1", position: 1, amount: "300.01" })).toBe(
+      "insufficient_points",
+    );
+  });
+});
+
+describe("rule 11: legacy coins", () => {
+  it("spends coins like cash; the pool part is the tenant's debt-settlement expense", () => {
+    const { engine, ok, rejected } = scenario();
+    ok({ type: "coinImport", member: "old", coins: "500" });
+    const r = ok({ type: "order", member: "old", amount: "400", payWith: "coins" });
+    expect(formatPoints(r.points!)).toBe("84.00000000");
+    expect(formatMoney(engine.accounts.debtSettlement)).toBe("120.00");
+    expect(formatMoney(engine.members.get("old")!.coins)).toBe("100.00");
+    expect(rejected({ type: "order", member: "old", amount: "100.01", payWith: "coins" })).toBe(
+      "insufficient_coins",
+    );
+  });
+});
+
+describe("rule 12: withdrawal", () => {
+  it("holds the cash until the operator decides; a rejection returns it", () => {
+    const { engine, ok, rejected } = scenario({ withdrawalMaxPerRequest: "100", withdrawalMaxPerDay: "150" });
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    ok({ type: "sell", member: "m1", position: 1, points: "210" });
+    expect(rejected({ type: "withdraw", member: "m1", amount: "100.01" })).toBe(
+      "withdrawal_over_request_limit",
+    );
+    const w1 = ok({ type: "withdraw", member: "m1", amount: "100" });
+    expect(rejected({ type: "withdraw", member: "m1", amount: "50.01" })).toBe("withdrawal_over_daily_limit");
+    const w2 = ok({ type: "withdraw", member: "m1", amount: "50" });
+    ok({ type: "withdrawApprove", withdrawal: w1.withdrawal! });
+    ok({ type: "withdrawReject", withdrawal: w2.withdrawal! });
+    expect(rejected({ type: "withdrawReject", withdrawal: w2.withdrawal! })).toBe("withdrawal_not_pending");
+    expect(rejected({ type: "withdrawApprove", withdrawal: 99 })).toBe("unknown_withdrawal");
+    expect(formatMoney(engine.accounts.withdrawn)).toBe("100.00");
+    ok({ type: "advance", days: 1 });
+    ok({ type: "withdraw", member: "m1", amount: "100" }); // a new day, a new limit
+    expect(rejected({ type: "withdraw", member: "m2", amount: "1" })).toBe("insufficient_funds");
+    expect(rejected({ type: "withdraw", member: "ghost", amount: "1" })).toBe("unknown_member");
+  });
+});
+
+describe("period reset (priceCeiling)", () => {
+  it("cashes out every open position at the ceiling without fee and starts again at initialPrice", () => {
+    const { engine, ok } = scenario({ priceCeiling: "2" });
+    ok({ type: "order", member: "m1", amount: "1000" });
+    const r = ok({ type: "financing", toPool: "200" }); // price 500/210 ≥ 2
+    expect(r.reset).toBe(true);
+    expect(engine.position(1)!.status).toBe("exited");
+    expect(engine.position(1)!.closeReason).toBe("reset");
+    expect(wallet(engine, "m1")).toBe("500.00");
+    expect(engine.supply).toBe(0n);
+    expect(engine.pool).toBe(0n);
+    expect(engine.period).toBe(1);
+    const next = ok({ type: "order", member: "m2", amount: "1000" });
+    expect(formatPoints(next.points!)).toBe("210.00000000");
+  });
+});
+
+describe("rule-set versions", () => {
+  it("applies a new version only to events after it", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "rules", rules: { issueRatio: "0.35" } });
+    const r = ok({ type: "order", member: "m2", amount: "1000" });
+    expect(formatPoints(r.points!)).toBe("73.50000000"); // 105 of value at 300/210
+    expect(formatPoints(engine.position(1)!.points)).toBe("210.00000000");
+  });
+
+  it("re-indexes thresholds when the exit multiple changes, and exits what now qualifies", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    ok({ type: "financing", toPool: "2000" }); // price 7.28: position 1 is worth 1529.4 ≥ 1.5 × 1000
+    const r = ok({ type: "rules", rules: { exitMultiple: "1.5" } });
+    expect(r.exits).toEqual([1]);
+    expect(engine.position(1)!.status).toBe("exited");
+  });
+});
+
+it("every rejection code is exercised by these tables", async () => {
+  const source = await import("node:fs/promises").then((fs) => fs.readFile(new URL(import.meta.url), "utf8"));
+  const missing = REJECTION_CODES.filter((code) => !source.includes(`"${code}"`));
+  expect(missing).toEqual([]);
+});
