@@ -17,5 +17,7 @@ export default defineConfig({
     include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // A real PostgreSQL for the ledger tests (packages/store/test/database.ts); CI fails without it.
+    globalSetup: ["packages/store/test/global-setup.ts"],
   },
 });

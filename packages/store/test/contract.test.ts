@@ -1,0 +1,221 @@
+/**
+ * The ledger's contract, run against both stores: answers equal the engine's, idempotency (also
+ * across restarts), restart from snapshot + journal, single writer, recovery from a failed commit,
+ * migrations and the tenant-first primary keys.
+ */
+import {
+  CommandError,
+  type CommandJson,
+  Engine,
+  RuleSetError,
+  engineToJson,
+  loadRuleSet,
+  parseCommand,
+} from "@zengzhi/engine";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { LOCK_FILE_NAME, type Ledger, WriterLockError, verifyLedger } from "../src/index.js";
+import { answerOf } from "../src/journal.js";
+import { type Location, STORES, open } from "./stores.js";
+
+const order = (member: string, amount: string): CommandJson => ({ type: "order", member, amount });
+
+/** A mixed workload: orders, sells (some rejected), a financing round and a day advance. */
+function workload(count: number): CommandJson[] {
+  const commands: CommandJson[] = [{ type: "financing", toPool: "100.00" }];
+  for (let i = 0; i < count; i++) {
+    commands.push(order(`m${i % 7}`, `${100 + ((i * 37) % 900)}.${String(i % 100).padStart(2, "0")}`));
+    if (i % 5 === 4)
+      commands.push({ type: "sell", member: `m${(i - 2) % 7}`, position: i - 2, points: "1.5" });
+    if (i === count / 2) commands.push({ type: "advance", days: 3 });
+  }
+  return commands;
+}
+
+for (const store of STORES) {
+  describe.runIf(store.available)(`ledger contract: ${store.name}`, () => {
+    const opened: Ledger[] = [];
+    const start = async (location: Location, options = {}) => {
+      const ledger = await open(location, options);
+      opened.push(ledger);
+      return ledger;
+    };
+    afterEach(async () => {
+      for (const ledger of opened.splice(0)) await ledger.close();
+    });
+
+    it("answers exactly what the engine answers, and the state matches a plain replay", async () => {
+      const location = await store.create();
+      const ledger = await start(location);
+      await ledger.createTenant("t1", { exitMultiple: "2" });
+      const engine = new Engine(loadRuleSet({ exitMultiple: "2" }));
+      const commands = workload(60);
+      for (const [i, command] of commands.entries()) {
+        const answer = await ledger.submit("t1", `k${i}`, command);
+        expect(answer).toEqual({ ...answerOf(engine.apply(parseCommand(command))), seq: i + 1 });
+      }
+      expect(await ledger.read("t1", (e) => engineToJson(e))).toEqual(engineToJson(engine));
+      await ledger.close();
+      const report = await verifyLedger({ ...location, tenant: "t1" });
+      expect(report.tenants[0]!.problems).toEqual([]);
+      expect(report.tenants[0]!.commands).toBe(commands.length);
+      expect(report.tenants[0]!.rejected).toBeGreaterThan(0);
+    });
+
+    it("gives a retry the first answer, refuses a reused key, and keeps both across a restart", async () => {
+      const location = await store.create();
+      let ledger = await start(location);
+      await ledger.createTenant("t1", {});
+      const first = await ledger.submit("t1", "a", order("m1", "1000"));
+      expect(first).toMatchObject({ ok: true, seq: 1, outcome: { position: 1, points: "210.00000000" } });
+      const rejected = await ledger.submit("t1", "b", {
+        type: "sell",
+        member: "m1",
+        position: 9,
+        points: "1",
+      });
+      expect(rejected).toMatchObject({ ok: false, rejection: "unknown_position", seq: 2 });
+      await ledger.submit("t1", "c", order("m2", "1000"));
+      expect(await ledger.submit("t1", "a", order("m1", "1000"))).toEqual(first);
+      // The same command written differently is the same body: it is compared in canonical form.
+      expect(await ledger.submit("t1", "a", order("m1", "1000.00"))).toEqual(first);
+      expect(await ledger.submit("t1", "a", order("m1", "999"))).toMatchObject({
+        ok: false,
+        rejection: "idempotency_key_reused",
+      });
+      await ledger.close();
+      ledger = await start(location);
+      expect(await ledger.submit("t1", "a", order("m1", "1000"))).toEqual(first);
+      expect(
+        await ledger.submit("t1", "b", { type: "sell", member: "m1", position: 9, points: "1" }),
+      ).toEqual(rejected);
+      expect(await ledger.submit("t1", "b", order("m1", "1"))).toMatchObject({
+        rejection: "idempotency_key_reused",
+      });
+      expect(await ledger.read("t1", (e) => [e.positionCount, e.pool])).toEqual([2, 60000n]);
+    });
+
+    it("answers concurrent duplicates of one key once, in one batch or across batches", async () => {
+      const ledger = await start(await store.create());
+      await ledger.createTenant("t1", {});
+      const submits = [];
+      for (let i = 0; i < 300; i++)
+        submits.push(ledger.submit("t1", `k${i % 100}`, order(`m${i % 100}`, "10")));
+      submits.push(ledger.submit("t1", "k5", order("m5", "11")));
+      const answers = await Promise.all(submits);
+      for (let i = 0; i < 300; i++) expect(answers[i]).toEqual(answers[i % 100]);
+      expect(answers[300]).toMatchObject({ rejection: "idempotency_key_reused" });
+      expect(new Set(answers.slice(0, 100).map((a) => a.seq)).size).toBe(100);
+      expect(await ledger.read("t1", (e) => e.positionCount)).toBe(100);
+    });
+
+    it("rebuilds the same state from the latest snapshot plus the journal after it", async () => {
+      const location = await store.create();
+      let ledger = await start(location, { snapshotEvery: 25, batchSizeMax: 16 });
+      await ledger.createTenant("t1", {
+        release: { mode: "percentOfRemaining", tiers: [{ minHealth: "0", rate: "0.01" }] },
+      });
+      await Promise.all(workload(120).map((command, i) => ledger.submit("t1", `k${i}`, command)));
+      const before = await ledger.read("t1", (e) => JSON.stringify(engineToJson(e)));
+      const { rows } = await ledger.sql.query<{ n: string }>("SELECT count(*) AS n FROM snapshots");
+      expect(Number(rows[0]!.n)).toBeGreaterThan(1);
+      await ledger.close();
+      ledger = await start(location, { snapshotEvery: 25, batchSizeMax: 16 });
+      expect(await ledger.read("t1", (e) => JSON.stringify(engineToJson(e)))).toBe(before);
+      await ledger.close();
+      expect((await verifyLedger(location)).ok).toBe(true);
+    });
+
+    it("keeps tenants apart", async () => {
+      const ledger = await start(await store.create());
+      await ledger.createTenant("a", {});
+      await ledger.createTenant("b", { initialPrice: "2" });
+      expect(await ledger.listTenants()).toEqual(["a", "b"]);
+      const [x, y] = await Promise.all([
+        ledger.submit("a", "k", order("m", "100")),
+        ledger.submit("b", "k", order("m", "100")),
+      ]);
+      expect(x).toMatchObject({ seq: 1, outcome: { points: "21.00000000" } });
+      expect(y).toMatchObject({ seq: 1, outcome: { points: "10.50000000" } });
+    });
+
+    it("refuses bad input with errors that name the field", async () => {
+      const ledger = await start(await store.create());
+      await expect(ledger.createTenant("t1", { sellFee: "2" })).rejects.toBeInstanceOf(RuleSetError);
+      await ledger.createTenant("t1", {});
+      await expect(ledger.createTenant("t1", {})).rejects.toThrow(/already exists/);
+      await expect(ledger.createTenant("bad tenant", {})).rejects.toMatchObject({ path: "tenantId" });
+      await expect(
+        ledger.submit("t1", "k", { type: "order", member: "m", amount: "1.234" }),
+      ).rejects.toMatchObject({
+        path: "amount",
+      });
+      await expect(ledger.submit("t1", "", order("m", "1"))).rejects.toBeInstanceOf(CommandError);
+      await expect(ledger.submit("nope", "k", order("m", "1"))).rejects.toThrow(/unknown tenant nope/);
+      // Nothing of the above was recorded.
+      expect((await ledger.submit("t1", "k", order("m", "1"))).seq).toBe(1);
+    });
+
+    it("allows one writer per tenant; the loser gets a clear error", async () => {
+      const location = await store.create();
+      const ledger = await start(location);
+      await ledger.createTenant("t1", {});
+      await ledger.submit("t1", "k1", order("m", "1"));
+      if ("dataDir" in location) {
+        await expect(open(location)).rejects.toThrow(WriterLockError);
+        await expect(open(location)).rejects.toThrow(/in use by process/);
+      } else {
+        const second = await start(location);
+        await expect(second.submit("t1", "k2", order("m", "1"))).rejects.toThrow(WriterLockError);
+        await ledger.close();
+        // Once the first writer is gone the tenant may be taken over.
+        expect(await second.submit("t1", "k2", order("m", "1"))).toMatchObject({ ok: true, seq: 2 });
+      }
+    });
+
+    it("answers nothing from a failed commit and rebuilds the engine from the database", async () => {
+      const location = await store.create();
+      const ledger = await start(location);
+      await ledger.createTenant("t1", {});
+      await ledger.submit("t1", "k1", order("m", "100"));
+      await ledger.sql.query("ALTER TABLE price_history RENAME TO price_history_away");
+      await expect(ledger.submit("t1", "k2", order("m", "100"))).rejects.toThrow();
+      expect(await ledger.read("t1", (e) => [e.positionCount, e.pool])).toEqual([1, 3000n]);
+      await ledger.sql.query("ALTER TABLE price_history_away RENAME TO price_history");
+      expect(await ledger.submit("t1", "k2", order("m", "100"))).toMatchObject({ ok: true, seq: 2 });
+      await ledger.close();
+      expect((await verifyLedger(location)).ok).toBe(true);
+    });
+
+    it("applies each migration once and starts every primary key with tenant_id", async () => {
+      const location = await store.create();
+      let ledger = await start(location);
+      await ledger.close();
+      ledger = await start(location);
+      const { rows } = await ledger.sql.query<{ version: number }>(
+        "SELECT version FROM schema_migrations ORDER BY version",
+      );
+      expect(rows.map((r) => r.version)).toContain(1);
+      const keys = await ledger.sql.query<{ table_name: string; column_name: string }>(
+        `SELECT k.table_name, k.column_name FROM information_schema.table_constraints c
+         JOIN information_schema.key_column_usage k ON k.constraint_name = c.constraint_name AND k.table_schema = c.table_schema
+         WHERE c.constraint_type = 'PRIMARY KEY' AND c.table_schema = 'public' AND k.ordinal_position = 1
+           AND c.table_name <> 'schema_migrations'`,
+      );
+      expect(keys.rows.length).toBeGreaterThanOrEqual(6);
+      for (const row of keys.rows)
+        expect(`${row.table_name}.${row.column_name}`).toBe(`${row.table_name}.tenant_id`);
+    });
+
+    if (store.name === "pglite") {
+      it("takes over a lock file left by a process that no longer runs", async () => {
+        const location = (await store.create()) as { dataDir: string };
+        writeFileSync(join(location.dataDir, LOCK_FILE_NAME), "999999999\n");
+        const ledger = await start(location);
+        await ledger.createTenant("t1", {});
+        expect(await ledger.listTenants()).toEqual(["t1"]);
+      });
+    }
+  });
+}
