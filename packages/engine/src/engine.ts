@@ -501,10 +501,10 @@ export class Engine {
    */
   private releaseUpToToday(i: number): void {
     const t = this.table;
-    const days = this.day - t.lockDay[i]!;
-    t.lockDay[i] = this.day;
     let locked = t.locked[i]!;
+    const days = this.day - t.lockDay[i]!;
     if (days <= 0 || locked === 0n) return;
+    t.lockDay[i] = this.day;
     const release = this.rules.release;
     if (release === null) {
       t.locked[i] = 0n;

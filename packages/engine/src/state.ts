@@ -91,7 +91,8 @@ export function positionToJson(engine: Engine, i: number) {
     status: STATUS_NAMES[t.status[i]!]!,
     locked: p(t.locked[i]!),
     lockedOriginal: p(t.lockedOriginal[i]!),
-    lockDay: t.lockDay[i]!,
+    // Only meaningful while points are locked; canonical otherwise, so reads never change the JSON.
+    lockDay: t.locked[i]! > 0n ? t.lockDay[i]! : t.day[i]!,
     soldGross: m(t.soldGross[i]!),
     day: t.day[i]!,
     tipped: (t.flags[i]! & FLAG_TIPPED) !== 0,
