@@ -1,0 +1,80 @@
+/**
+ * A uPlot line chart that fills its container's width. uPlot draws years of daily points on a
+ * canvas without slowing down; values arrive as decimal strings and become numbers here only to
+ * place pixels (nothing drawn is used as an amount).
+ */
+import { useEffect, useRef } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+
+export interface ChartSeries {
+  label: string;
+  values: (string | number | null)[];
+  color: string;
+  /** Put this series on the right-hand axis. */
+  right?: boolean;
+}
+
+export interface LineChartProps {
+  /** x values: day numbers, or unix seconds when `time` is true. */
+  x: number[];
+  series: ChartSeries[];
+  time?: boolean;
+  height?: number;
+  bars?: boolean;
+  title?: string;
+}
+
+const toNumber = (value: string | number | null): number | null =>
+  value === null ? null : typeof value === "number" ? value : Number(value);
+
+export default function LineChart({
+  x,
+  series,
+  time = false,
+  height = 220,
+  bars = false,
+  title,
+}: LineChartProps) {
+  const holder = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = holder.current;
+    if (element === null) return;
+    const hasRight = series.some((s) => s.right === true);
+    const options: uPlot.Options = {
+      width: Math.max(200, element.clientWidth),
+      height,
+      scales: { x: { time } },
+      legend: { show: true },
+      cursor: { drag: { x: true, y: false } },
+      axes: [
+        { stroke: "#5b6b73", grid: { stroke: "#e7ecee" } },
+        { stroke: "#5b6b73", grid: { stroke: "#e7ecee" }, size: 60 },
+        ...(hasRight
+          ? [{ side: 1, scale: "right", stroke: "#5b6b73", grid: { show: false }, size: 60 } as uPlot.Axis]
+          : []),
+      ],
+      series: [
+        {},
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          scale: s.right === true ? "right" : "y",
+          ...(bars ? { fill: `${s.color}55`, paths: uPlot.paths.bars?.({ size: [0.6, 40] }) } : {}),
+        })),
+      ],
+    };
+    const data: uPlot.AlignedData = [x, ...series.map((s) => s.values.map(toNumber))];
+    const plot = new uPlot(options, data, element);
+    const observer = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(200, element.clientWidth), height }),
+    );
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      plot.destroy();
+    };
+  }, [x, series, time, height, bars]);
+  return <div className="chart" ref={holder} aria-label={title} role="img" />;
+}

@@ -1,0 +1,112 @@
+/**
+ * A plain table that scrolls sideways on phones, with a CSV export of exactly what the API returned
+ * (raw decimal strings, not the locale-formatted text), so spreadsheets get exact amounts.
+ */
+import type { ReactNode } from "react";
+import { useI18n } from "../i18n/index.js";
+
+export interface Column<T> {
+  key: string;
+  label: ReactNode;
+  /** What the cell shows (formatted). */
+  render?: (row: T) => ReactNode;
+  /** What the CSV holds (raw); defaults to the row's field named `key`. */
+  csv?: (row: T) => unknown;
+  numeric?: boolean;
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  // Quote fields that hold separators, quotes or line breaks; neutralise spreadsheet formulas.
+  const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv<T>(columns: Column<T>[], rows: T[]): string {
+  const header = columns.map((column) => csvCell(column.key)).join(",");
+  const lines = rows.map((row) =>
+    columns
+      .map((column) => csvCell(column.csv ? column.csv(row) : (row as Record<string, unknown>)[column.key]))
+      .join(","),
+  );
+  return [header, ...lines].join("\r\n") + "\r\n";
+}
+
+export function downloadCsv(name: string, text: string): void {
+  const blob = new Blob(["\ufeff", text], { type: "text/csv;charset=utf-8" });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = `${name}.csv`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}
+
+export function DataTable<T>({
+  columns,
+  rows,
+  name,
+  rowKey,
+  exportAll,
+}: {
+  columns: Column<T>[];
+  rows: T[];
+  /** File name of the CSV export; no export button without it. */
+  name?: string;
+  rowKey: (row: T) => string | number;
+  /** Loads every row for the export (all pages); defaults to the rows shown. */
+  exportAll?: () => Promise<T[]>;
+}) {
+  const { t } = useI18n();
+  const exportCsv = async () => {
+    const all = exportAll ? await exportAll() : rows;
+    downloadCsv(name ?? "export", toCsv(columns, all));
+  };
+  return (
+    <div className="table-wrap">
+      {name === undefined ? null : (
+        <div className="table-tools">
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            data-testid={`csv-${name}`}
+            onClick={() => void exportCsv()}
+          >
+            {t("common.exportCsv")}
+          </button>
+        </div>
+      )}
+      {rows.length === 0 ? (
+        <p className="muted">{t("common.none")}</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              {columns.map((column) => (
+                <th key={column.key} className={column.numeric ? "num" : undefined}>
+                  {column.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={rowKey(row)}>
+                {columns.map((column) => (
+                  <td key={column.key} className={column.numeric ? "num" : undefined}>
+                    {column.render
+                      ? column.render(row)
+                      : String((row as Record<string, unknown>)[column.key] ?? "")}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

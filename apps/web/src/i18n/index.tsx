@@ -1,0 +1,88 @@
+/**
+ * Language state and translation: zh-CN by default, English on request (remembered in
+ * localStorage). `t(key, vars)` fills {placeholders}; `errorText` turns an API error into a sentence.
+ */
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { ApiError } from "../lib/api.js";
+import type { Locale } from "../lib/format.js";
+import { en } from "./en.js";
+import { ERROR_MESSAGES } from "./rejections.js";
+import { zhCN, type MessageKey } from "./zh-CN.js";
+
+export type { MessageKey };
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+const STORAGE_KEY = "zengzhi.lang";
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zhCN, en };
+
+export function translate(locale: Locale, key: MessageKey, vars?: Record<string, string | number>): string {
+  const text = dictionaries[locale][key];
+  if (vars === undefined) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+/** One sentence for an error: the translated code, plus the field it names. */
+export function errorMessage(locale: Locale, error: unknown): string {
+  if (error instanceof ApiError) {
+    const known = ERROR_MESSAGES[error.code]?.[locale];
+    const base = known ?? translate(locale, "error.unknown", { code: error.code });
+    return error.field === undefined
+      ? base
+      : `${base} ${translate(locale, "error.field", { field: error.field, reason: error.reason })}`;
+  }
+  return translate(locale, "error.unknown", { code: error instanceof Error ? error.message : String(error) });
+}
+
+interface I18n {
+  locale: Locale;
+  setLocale: (locale: Locale) => void;
+  t: Translate;
+  errorText: (error: unknown) => string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === "en" || saved === "zh-CN") return saved;
+  } catch {
+    // Storage can be unavailable (private mode); the default applies.
+  }
+  return "zh-CN";
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const setLocale = useCallback((next: Locale) => {
+    setLocaleState(next);
+    document.documentElement.lang = next;
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // Not remembered; the choice still applies to this visit.
+    }
+  }, []);
+  const value = useMemo<I18n>(
+    () => ({
+      locale,
+      setLocale,
+      t: (key, vars) => translate(locale, key, vars),
+      errorText: (error) => errorMessage(locale, error),
+    }),
+    [locale, setLocale],
+  );
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const context = useContext(I18nContext);
+  if (context === null) throw new Error("useI18n outside I18nProvider");
+  return context;
+}
+
+/** The translated name of a cash account ("pool", "wallets", …); the key itself when unknown. */
+export function accountLabel(t: Translate, key: string): string {
+  const full = `account.${key}`;
+  return full in zhCN ? t(full as MessageKey) : key;
+}

@@ -1,0 +1,85 @@
+/**
+ * A translated sentence for every code the user can meet: the engine's rejection codes
+ * (REJECTION_CODES), its rule-set error codes, and the server's own error codes (docs/API.md).
+ * test/i18n.test.ts checks that every engine code has both languages.
+ */
+export const ERROR_MESSAGES: Record<string, { "zh-CN": string; en: string }> = {
+  // Engine rejections.
+  listed: {
+    "zh-CN": "平台已上市转股，不再接受任何操作。",
+    en: "The scheme has listed; no further actions are accepted.",
+  },
+  amount_not_positive: { "zh-CN": "金额必须大于 0。", en: "The amount must be greater than 0." },
+  unknown_member: { "zh-CN": "找不到该会员。", en: "No such member." },
+  member_exists: { "zh-CN": "该会员已存在。", en: "This member already exists." },
+  unknown_inviter: { "zh-CN": "邀请码无效。", en: "This invite code does not exist." },
+  self_invite: { "zh-CN": "不能使用自己的邀请码。", en: "You cannot invite yourself." },
+  unknown_position: { "zh-CN": "找不到该仓位。", en: "No such position." },
+  not_owner: { "zh-CN": "该仓位不属于您。", en: "This position is not yours." },
+  position_not_open: { "zh-CN": "该仓位已出局或关闭。", en: "This position has exited or closed." },
+  insufficient_points: { "zh-CN": "可用积分不足。", en: "Not enough points." },
+  points_locked: { "zh-CN": "部分积分仍在锁定中，尚未释放。", en: "Some of these points are still locked." },
+  insufficient_coins: { "zh-CN": "消费币余额不足。", en: "Not enough legacy coins." },
+  insufficient_funds: { "zh-CN": "余额不足。", en: "Insufficient balance." },
+  insufficient_merchant_points: {
+    "zh-CN": "商家积分不足。",
+    en: "The merchant does not hold enough points.",
+  },
+  health_too_low: {
+    "zh-CN": "会员健康值未达到接受打赏的要求。",
+    en: "The member's health value is too low to receive tips.",
+  },
+  withdrawal_over_request_limit: {
+    "zh-CN": "超过单笔提现上限。",
+    en: "Above the per-request withdrawal limit.",
+  },
+  withdrawal_over_daily_limit: { "zh-CN": "超过每日提现上限。", en: "Above the daily withdrawal limit." },
+  unknown_withdrawal: { "zh-CN": "找不到该提现申请。", en: "No such withdrawal." },
+  withdrawal_not_pending: { "zh-CN": "该提现申请已处理。", en: "This withdrawal has already been decided." },
+  invalid_days: { "zh-CN": "天数无效。", en: "Invalid number of days." },
+  zero_points: {
+    "zh-CN": "按当前单价折算的积分为 0，请提高数量或金额。",
+    en: "That comes to zero points at the current price.",
+  },
+  // Rule-set errors (engine).
+  invalid_rules: { "zh-CN": "规则无效。", en: "The rule set is invalid." },
+  split_not_one: { "zh-CN": "四项分配比例之和必须等于 1。", en: "The four split parts must add up to 1." },
+  multi_level_reward: {
+    "zh-CN": "不允许多级奖励：只有直接邀请人获得健康值。",
+    en: "Multi-level rewards are refused: only the direct inviter gains health value.",
+  },
+  tiers_not_ascending: {
+    "zh-CN": "释放档位的健康值必须递增。",
+    en: "Release tiers must ascend by health value.",
+  },
+  // Server errors.
+  invalid_json: { "zh-CN": "请求格式错误。", en: "The request is not valid JSON." },
+  invalid_field: { "zh-CN": "字段无效。", en: "A field is invalid." },
+  unknown_field: { "zh-CN": "存在未知字段。", en: "Unknown field." },
+  not_a_decimal: { "zh-CN": "请输入数字。", en: "Enter a number." },
+  too_precise: { "zh-CN": "小数位数过多。", en: "Too many decimal places." },
+  out_of_range: { "zh-CN": "数值超出允许范围。", en: "The value is out of range." },
+  missing_idempotency_key: { "zh-CN": "缺少幂等键。", en: "Missing Idempotency-Key." },
+  idempotency_key_reused: {
+    "zh-CN": "重复提交的内容不一致。",
+    en: "This request key was already used for something else.",
+  },
+  body_too_large: { "zh-CN": "提交内容过大。", en: "The request is too large." },
+  unauthenticated: { "zh-CN": "请先登录。", en: "Please log in." },
+  invalid_credentials: { "zh-CN": "用户名或密码错误。", en: "Wrong username or password." },
+  forbidden: { "zh-CN": "无权执行此操作。", en: "You may not do this." },
+  not_found: { "zh-CN": "未找到。", en: "Not found." },
+  too_many_attempts: { "zh-CN": "尝试次数过多，请稍后再试。", en: "Too many attempts; try again later." },
+  scheme_paused: { "zh-CN": "平台已暂停新订单和卖出。", en: "The scheme is paused: no new orders or sales." },
+  conflict: {
+    "zh-CN": "当前状态下无法执行（例如用户名已被占用）。",
+    en: "Not possible in the current state (e.g. username taken).",
+  },
+  invalid_signature: { "zh-CN": "支付回调签名无效。", en: "Invalid payment callback signature." },
+  replayed_callback: { "zh-CN": "重复的支付回调已被忽略。", en: "Replayed payment callback ignored." },
+  invalid_rows: {
+    "zh-CN": "部分行有错误，未导入任何数据。",
+    en: "Some rows have errors; nothing was imported.",
+  },
+  network: { "zh-CN": "网络错误，请稍后重试。", en: "Network error, please try again." },
+};

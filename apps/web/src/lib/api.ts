@@ -1,0 +1,357 @@
+/**
+ * The client for the server's HTTP API (docs/API.md). Every state-changing call carries an
+ * Idempotency-Key; errors come back as ApiError with the server's code and field, which the UI
+ * translates (i18n/rejections.ts).
+ */
+export type Role = "operator" | "merchant" | "member";
+
+export interface User {
+  id: string;
+  tenant: string;
+  username: string;
+  role: Role;
+  memberId: string | null;
+  merchantId: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Split {
+  productCost: string;
+  distributionCost: string;
+  platformProfit: string;
+  poolContribution: string;
+}
+
+export interface Product {
+  id: string;
+  merchant: string;
+  name: string;
+  price: string;
+  split: Split | null;
+  active: boolean;
+}
+
+export interface Order {
+  id: number;
+  member: string;
+  merchant: string;
+  productId: string | null;
+  quantity: number;
+  amount: string;
+  status: "created" | "paid" | "settled" | "refunded" | "cancelled";
+  paidDay: number | null;
+  settleDay: number | null;
+  position: number | null;
+  points: string | null;
+  createdAt: string;
+  payment?: { provider: string; paymentId: string };
+}
+
+export interface Position {
+  id: number;
+  spend: string;
+  points: string;
+  locked: string;
+  unlocked: string;
+  soldGross: string;
+  day: number;
+  status: "open" | "exited" | "closed";
+  closeReason: string | null;
+  tipped: boolean;
+  exitThreshold: string | null;
+  value: string;
+}
+
+export interface Tier {
+  minHealth: string;
+  rate: string;
+}
+
+export interface MemberSummary {
+  member: string;
+  wallet: string;
+  coins: string;
+  health: string;
+  shares: string;
+  orders: number;
+  releaseRate: string | null;
+  tiers: Tier[] | null;
+  price: string;
+}
+
+export interface Release {
+  health: string;
+  releaseRate: string | null;
+  tiers: Tier[] | null;
+  mode: string | null;
+  positions: { id: number; locked: string; unlocked: string }[];
+  projection: { day: number; locked: string }[];
+}
+
+export interface Withdrawal {
+  id: number;
+  member: string;
+  amount: string;
+  day: number;
+  status: "pending" | "approved" | "rejected";
+}
+
+export type RulesJson = Record<string, unknown> & {
+  split?: Split;
+  release?: { mode?: string; tiers?: Tier[] } | null;
+};
+
+export interface RuleVersion {
+  version: number;
+  rules: RulesJson;
+  seq: number;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface PricePoint {
+  at: string;
+  day: number;
+  pool: string;
+  supply: string;
+  price: string;
+}
+
+export interface PublicView {
+  tenant: string;
+  day: number;
+  listed: boolean;
+  paused: boolean;
+  pool: string;
+  supply: string;
+  price: string;
+  rules: { version: number; rules: RulesJson };
+  totals: {
+    paidIn: Record<string, string>;
+    paidOut: Record<string, string>;
+    held: Record<string, string>;
+  };
+  counts: { members: number; positions: number };
+  priceHistory: PricePoint[];
+}
+
+export interface Overview {
+  day: number;
+  paused: boolean;
+  listed: boolean;
+  pool: string;
+  supply: string;
+  price: string;
+  accounts: Record<string, string>;
+  coins: { imported: string; redeemed: string };
+  counts: Record<string, number>;
+}
+
+export interface SellOutcome {
+  ok: boolean;
+  points: string;
+  net: string;
+  fee: string;
+  exits?: number[];
+}
+
+export interface SellPreview {
+  points: string;
+  gross?: string;
+  fee: string;
+  net: string;
+  exits?: number[];
+}
+
+export interface RowError {
+  row: number;
+  field?: string;
+  code: string;
+  reason: string;
+}
+
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly field: string | undefined,
+    readonly reason: string,
+    readonly body: unknown,
+  ) {
+    super(`${code}${field === undefined ? "" : ` (${field})`}: ${reason}`);
+  }
+}
+
+function newKey(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+async function parseError(response: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // A body that is not JSON still gets a code from the status below.
+  }
+  const error = (
+    body as { error?: { code?: string; field?: string; reason?: string; message?: string } } | null
+  )?.error;
+  const code = error?.code ?? (response.status === 404 ? "not_found" : `http_${response.status}`);
+  return new ApiError(response.status, code, error?.field, error?.reason ?? error?.message ?? "", body);
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** Reuse a key when retrying the same action; a fresh one otherwise. */
+  idempotencyKey?: string;
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const changes = method !== "GET" && !path.startsWith("/api/auth/log");
+  if (changes) headers["idempotency-key"] = options.idempotencyKey ?? newKey();
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+    });
+  } catch (error) {
+    throw new ApiError(0, "network", undefined, String(error), null);
+  }
+  if (!response.ok) throw await parseError(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+const get = <T>(path: string) => request<T>("GET", path);
+const post = <T>(path: string, body?: unknown) =>
+  request<T>("POST", path, body === undefined ? {} : { body });
+const put = <T>(path: string, body: unknown) => request<T>("PUT", path, { body });
+
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text === "" ? "" : `?${text}`;
+}
+
+const page = (cursor?: string | null, limit = 50, extra: Record<string, string | undefined> = {}) =>
+  query({ limit, cursor, ...extra });
+
+export const api = {
+  login: (tenant: string, username: string, password: string) =>
+    post<{ token: string; user: User }>("/api/auth/login", { tenant, username, password }),
+  register: (tenant: string, username: string, password: string, inviteCode?: string) =>
+    post<{ token: string; user: User }>("/api/auth/register", {
+      tenant,
+      username,
+      password,
+      ...(inviteCode ? { inviteCode } : {}),
+    }),
+  logout: () => post<void>("/api/auth/logout"),
+  whoami: () => get<{ user: User }>("/api/auth/me"),
+
+  publicView: (tenant?: string) => get<PublicView>(`/api/public${query({ tenant })}`),
+  rules: () => get<{ current: RuleVersion; versions: RuleVersion[] }>("/api/rules"),
+  saveRules: (rules: unknown) => post<RuleVersion>("/api/rules", { rules }),
+
+  merchants: (cursor?: string | null) =>
+    get<Page<{ id: string; name: string }>>(`/api/merchants${page(cursor)}`),
+  createMerchant: (body: { id: string; name: string; username: string; password: string }) =>
+    post<{ id: string; name: string }>("/api/merchants", body),
+  products: (merchant?: string, cursor?: string | null) =>
+    get<Page<Product>>(`/api/products${page(cursor, 100, { merchant })}`),
+  createProduct: (body: { name: string; price: string; split?: Split | null }) =>
+    post<Product>("/api/products", body),
+  updateProduct: (id: string, body: Partial<Pick<Product, "name" | "price" | "split" | "active">>) =>
+    put<Product>(`/api/products/${encodeURIComponent(id)}`, body),
+
+  createOrder: (productId: string, quantity = 1) => post<Order>("/api/orders", { productId, quantity }),
+  payOrder: (id: number) => post<Order>(`/api/orders/${id}/pay`),
+  refundOrder: (id: number) => post<Order>(`/api/orders/${id}/refund`),
+  orders: (cursor?: string | null, status?: string) =>
+    get<Page<Order>>(`/api/orders${page(cursor, 100, { status })}`),
+  sale: (member: string, amount: string, productId?: string) =>
+    post<{ ok: boolean; position: number; points: string; exits?: number[] }>("/api/sales", {
+      member,
+      amount,
+      ...(productId ? { productId } : {}),
+    }),
+
+  me: () => get<MemberSummary>("/api/me"),
+  positions: (status?: string, cursor?: string | null) =>
+    get<Page<Position>>(`/api/me/positions${page(cursor, 100, { status })}`),
+  position: (id: number) => get<Position>(`/api/me/positions/${id}`),
+  sellPreview: (id: number, points: string) =>
+    post<SellPreview>(`/api/me/positions/${id}/sell/preview`, { points }),
+  sell: (id: number, points: string) => post<SellOutcome>(`/api/me/positions/${id}/sell`, { points }),
+  payWithPoints: (id: number, amount: string, merchant: string) =>
+    post<{ ok: boolean; points: string; exits?: number[] }>(`/api/me/positions/${id}/pay`, {
+      amount,
+      merchant,
+    }),
+  release: () => get<Release>("/api/me/release"),
+  myWithdrawals: (cursor?: string | null) => get<Page<Withdrawal>>(`/api/me/withdrawals${page(cursor)}`),
+  requestWithdrawal: (amount: string) => post<Withdrawal>("/api/me/withdrawals", { amount }),
+
+  overview: () => get<Overview>("/api/operator/overview"),
+  members: (cursor?: string | null) =>
+    get<
+      Page<{
+        id: string;
+        inviter: string | null;
+        wallet: string;
+        coins: string;
+        health: string;
+        orders: number;
+        positions: number;
+      }>
+    >(`/api/operator/members${page(cursor, 100)}`),
+  financing: (body: { toPool?: string; toSubsidy?: string; label?: string }) =>
+    post<{ ok: boolean; exits?: number[] }>("/api/operator/financing", body),
+  listing: (sharesPerPoint: string) => post<{ ok: boolean }>("/api/operator/listing", { sharesPerPoint }),
+  importCoins: (csv: string) =>
+    post<{ imported: number; total: string }>("/api/operator/coins/import", { csv }),
+  tipBuy: (merchant: string, amount: string) =>
+    post<{ ok: boolean; points: string }>("/api/operator/tips/buy", { merchant, amount }),
+  tip: (merchant: string, member: string, points: string) =>
+    post<{ ok: boolean; position: number }>("/api/operator/tips", { merchant, member, points }),
+  withdrawals: (status?: string, cursor?: string | null) =>
+    get<Page<Withdrawal>>(`/api/operator/withdrawals${page(cursor, 100, { status })}`),
+  approveWithdrawal: (id: number) => post<Withdrawal>(`/api/operator/withdrawals/${id}/approve`),
+  rejectWithdrawal: (id: number) => post<Withdrawal>(`/api/operator/withdrawals/${id}/reject`),
+  pause: (paused: boolean) => post<{ paused: boolean }>("/api/operator/pause", { paused }),
+  closeDay: (days = 1) => post<{ day: number; settledOrders: number }>("/api/operator/close-day", { days }),
+  reconcile: (balance: string) =>
+    post<{
+      balance: string;
+      pool: string;
+      wallets: string;
+      withdrawalsPending: string;
+      expected: string;
+      difference: string;
+    }>("/api/operator/reconciliation", { balance }),
+  audit: (cursor?: string | null) =>
+    get<
+      Page<{
+        seq: number;
+        at: string;
+        actor: string;
+        role: string;
+        action: string;
+        target: string | null;
+        detail: unknown;
+      }>
+    >(`/api/operator/audit${page(cursor, 100)}`),
+};

@@ -1,0 +1,74 @@
+/**
+ * A small history-API router: the path is React state, `navigate` pushes, `Link` intercepts clicks.
+ * Enough for this app's flat route table without a routing dependency.
+ */
+import { useEffect, useState, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
+
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener("popstate", listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener("popstate", listener);
+  };
+}
+
+const snapshot = () => window.location.pathname + window.location.search;
+
+export function navigate(to: string, replace = false): void {
+  if (replace) window.history.replaceState(null, "", to);
+  else window.history.pushState(null, "", to);
+  window.scrollTo(0, 0);
+  for (const listener of listeners) listener();
+}
+
+/** The current path and its query parameters. */
+export function useLocation(): { path: string; params: URLSearchParams } {
+  const full = useSyncExternalStore(subscribe, snapshot);
+  const [path = "/", search = ""] = full.split("?");
+  return { path, params: new URLSearchParams(search) };
+}
+
+/** Matches "/positions/:id" against a path; returns the named parts or null. */
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split("/").filter(Boolean);
+  const have = path.split("/").filter(Boolean);
+  if (want.length !== have.length) return null;
+  const found: Record<string, string> = {};
+  for (let i = 0; i < want.length; i += 1) {
+    const part = want[i]!;
+    const actual = have[i]!;
+    if (part.startsWith(":")) found[part.slice(1)] = decodeURIComponent(actual);
+    else if (part !== actual) return null;
+  }
+  return found;
+}
+
+export function Link({ to, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
+  const handle = (event: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(event);
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey)
+      return;
+    event.preventDefault();
+    navigate(to);
+  };
+  return <a href={to} onClick={handle} {...rest} />;
+}
+
+/** Redirects on mount (for routes that need another page first). */
+export function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, true), [to]);
+  return null;
+}
+
+/** Re-renders every `ms` milliseconds: for pages that show live figures. */
+export function useTick(ms: number): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const id = window.setInterval(() => setTick((n) => n + 1), ms);
+    return () => window.clearInterval(id);
+  }, [ms]);
+  return tick;
+}

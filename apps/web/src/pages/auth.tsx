@@ -1,0 +1,152 @@
+/** Log-in and sign-up (members sign up with an optional invite code; every role logs in here). */
+import { useState, type FormEvent } from "react";
+import { ErrorBox, Field } from "../components/ui.js";
+import { useI18n } from "../i18n/index.js";
+import { api, type User } from "../lib/api.js";
+import { Link, navigate, useLocation } from "../lib/router.js";
+import { defaultTenant, useSession } from "../lib/session.js";
+
+export function homeFor(user: User): string {
+  return user.role === "operator" ? "/operator" : user.role === "merchant" ? "/merchant" : "/";
+}
+
+export function LoginPage() {
+  const { t } = useI18n();
+  const { setUser } = useSession();
+  const { params } = useLocation();
+  const [tenant, setTenant] = useState(defaultTenant());
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api.login(tenant, username.trim(), password);
+      setUser(answer.user);
+      navigate(params.get("next") ?? homeFor(answer.user), true);
+    } catch (reason) {
+      setError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="auth">
+      <h1>{t("auth.login")}</h1>
+      <form className="card form" onSubmit={(event) => void submit(event)}>
+        <Field
+          label={t("auth.tenant")}
+          name="tenant"
+          value={tenant}
+          onChange={(e) => setTenant(e.target.value)}
+          required
+        />
+        <Field
+          label={t("auth.username")}
+          name="username"
+          autoComplete="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          required
+        />
+        <Field
+          label={t("auth.password")}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+        <ErrorBox error={error} />
+        <button
+          className="btn btn-primary btn-block"
+          type="submit"
+          disabled={busy}
+          data-testid="login-submit"
+        >
+          {t("auth.login")}
+        </button>
+        <Link to="/signup" className="center-link">
+          {t("auth.noAccount")}
+        </Link>
+      </form>
+    </div>
+  );
+}
+
+export function SignupPage() {
+  const { t } = useI18n();
+  const { setUser } = useSession();
+  const { params } = useLocation();
+  const [tenant] = useState(defaultTenant());
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [invite, setInvite] = useState(params.get("invite") ?? "");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api.register(tenant, username.trim(), password, invite.trim() || undefined);
+      setUser(answer.user);
+      navigate("/", true);
+    } catch (reason) {
+      setError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="auth">
+      <h1>{t("auth.signup")}</h1>
+      <form className="card form" onSubmit={(event) => void submit(event)}>
+        <Field
+          label={t("auth.username")}
+          name="username"
+          autoComplete="username"
+          minLength={3}
+          maxLength={32}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          required
+        />
+        <Field
+          label={t("auth.password")}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          maxLength={128}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+        <Field
+          label={t("auth.inviteCode")}
+          name="invite"
+          value={invite}
+          onChange={(e) => setInvite(e.target.value)}
+        />
+        <p className="muted small">{t("auth.signupHint")}</p>
+        <ErrorBox error={error} />
+        <button
+          className="btn btn-primary btn-block"
+          type="submit"
+          disabled={busy}
+          data-testid="signup-submit"
+        >
+          {t("auth.signup")}
+        </button>
+        <Link to="/login" className="center-link">
+          {t("auth.haveAccount")}
+        </Link>
+      </form>
+    </div>
+  );
+}

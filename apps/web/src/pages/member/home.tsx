@@ -1,0 +1,76 @@
+/** The member's overview: point price, points held and what they are worth now, wallet, health. */
+import { Card, ErrorBox, Loading, RiskNotice, Stat } from "../../components/ui.js";
+import { useI18n } from "../../i18n/index.js";
+import { api } from "../../lib/api.js";
+import { formatMoney, formatNumber, formatPoints, formatPrice } from "../../lib/format.js";
+import { Link } from "../../lib/router.js";
+import { useSession } from "../../lib/session.js";
+import { useData } from "../../lib/use-data.js";
+import { PositionCard } from "./positions.js";
+
+export function MemberHome() {
+  const { t, locale } = useI18n();
+  const { user } = useSession();
+  const summary = useData(() => api.me());
+  const open = useData(() => api.positions("open"));
+  if (summary.error) return <ErrorBox error={summary.error} />;
+  if (summary.data === undefined) return <Loading />;
+  const me = summary.data;
+  const positions = open.data?.items ?? [];
+  return (
+    <div className="page">
+      <h1>{t("member.hello", { name: user?.username ?? me.member })}</h1>
+      <Card title={t("member.summary")}>
+        <div className="stats">
+          <Stat label={t("member.price")} value={formatPrice(me.price, locale)} testId="member-price" />
+          <Stat
+            label={t("member.totalPoints")}
+            value={formatPoints(sumPoints(positions.map((p) => p.points)), locale, 2)}
+            testId="member-points"
+          />
+          <Stat
+            label={t("member.pointsValue")}
+            value={formatMoney(sumMoney(positions.map((p) => p.value)), locale)}
+            testId="member-value"
+          />
+          <Stat label={t("member.wallet")} value={formatMoney(me.wallet, locale)} testId="member-wallet" />
+          <Stat label={t("member.health")} value={formatNumber(me.health, locale)} />
+          {me.coins !== "0.00" && me.coins !== "0" ? (
+            <Stat label={t("member.coins")} value={formatMoney(me.coins, locale)} />
+          ) : null}
+        </div>
+      </Card>
+      <Card title={t("member.openPositions")} actions={<Link to="/positions">{t("nav.positions")} ›</Link>}>
+        {positions.length === 0 ? (
+          <p className="muted">
+            {t("positions.empty")} <Link to="/shop">{t("nav.shop")} ›</Link>
+          </p>
+        ) : (
+          <div className="list">
+            {positions.slice(0, 3).map((position) => (
+              <PositionCard key={position.id} position={position} price={me.price} />
+            ))}
+          </div>
+        )}
+      </Card>
+      <RiskNotice />
+    </div>
+  );
+}
+
+/**
+ * Totals of decimal strings for display, added exactly as scaled bigints (a sum, not a rule: the
+ * values themselves come from the server).
+ */
+function sumDecimals(values: string[], decimals: number): string {
+  let total = 0n;
+  for (const value of values) {
+    const [whole = "0", fraction = ""] = value.split(".");
+    total += BigInt(whole + fraction.padEnd(decimals, "0").slice(0, decimals));
+  }
+  const text = total.toString().padStart(decimals + 1, "0");
+  return `${text.slice(0, -decimals)}.${text.slice(-decimals)}`;
+}
+
+export const sumPoints = (values: string[]) => sumDecimals(values, 8);
+export const sumMoney = (values: string[]) => sumDecimals(values, 2);

@@ -1,0 +1,203 @@
+/**
+ * One position: sell part or all of its unlocked points after a preview of gross, fee and net that
+ * the server computes with the engine, or pay a merchant with its points.
+ */
+import { useState } from "react";
+import {
+  ActionButton,
+  AmountField,
+  Card,
+  ErrorBox,
+  Loading,
+  Notice,
+  RiskNotice,
+} from "../../components/ui.js";
+import { useI18n } from "../../i18n/index.js";
+import { api, ApiError, type Position, type SellPreview } from "../../lib/api.js";
+import { formatMoney, formatPoints, formatPrice, isDecimal } from "../../lib/format.js";
+import { Link } from "../../lib/router.js";
+import { useData } from "../../lib/use-data.js";
+import { PositionCard } from "./positions.js";
+
+export function PositionPage({ id }: { id: number }) {
+  const { t } = useI18n();
+  const position = useData(() => api.position(id), [id]);
+  const me = useData(() => api.me());
+  if (position.error) return <ErrorBox error={position.error} />;
+  if (position.data === undefined) return <Loading />;
+  const open = position.data.status === "open";
+  return (
+    <div className="page">
+      <Link to="/positions">‹ {t("common.back")}</Link>
+      <PositionCard position={position.data} price={me.data?.price ?? null} />
+      {open ? (
+        <SellForm
+          position={position.data}
+          price={me.data?.price ?? null}
+          onDone={() => {
+            position.reload();
+            me.reload();
+          }}
+        />
+      ) : null}
+      {open ? <PayWithPointsForm position={position.data} onDone={position.reload} /> : null}
+      <RiskNotice />
+    </div>
+  );
+}
+
+function SellForm({
+  position,
+  price,
+  onDone,
+}: {
+  position: Position;
+  price: string | null;
+  onDone: () => void;
+}) {
+  const { t, locale } = useI18n();
+  const [points, setPoints] = useState("");
+  const [preview, setPreview] = useState<SellPreview | null>(null);
+  const [previewMissing, setPreviewMissing] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const valid = isDecimal(points.trim());
+  const change = (value: string) => {
+    setPoints(value);
+    setPreview(null);
+    setPreviewMissing(false);
+    setDone(null);
+  };
+  const askPreview = async () => {
+    setError(null);
+    try {
+      setPreview(await api.sellPreview(position.id, points.trim()));
+    } catch (reason) {
+      // A server without the preview route answers 404 for the route itself; the sale stays possible.
+      if (reason instanceof ApiError && reason.status === 404 && reason.code === "not_found")
+        setPreviewMissing(true);
+      else throw reason;
+    }
+  };
+  const sell = async () => {
+    setError(null);
+    const outcome = await api.sell(position.id, points.trim());
+    const exits = outcome.exits?.length ?? 0;
+    setDone(
+      t("sell.done", { net: formatMoney(outcome.net, locale) }) +
+        (exits > 0 ? ` ${t("sell.exits", { count: exits })}` : ""),
+    );
+    setPreview(null);
+    setPoints("");
+    onDone();
+  };
+  return (
+    <Card title={t("sell.title")}>
+      <div className="form">
+        <AmountField
+          label={t("sell.amount")}
+          name="points"
+          value={points}
+          onChange={(event) => change(event.target.value)}
+          hint={`${t("positions.unlocked")}: ${formatPoints(position.unlocked, locale)} · ${t("member.price")}: ${formatPrice(price, locale)}`}
+        />
+        <div className="row">
+          <button type="button" className="btn btn-ghost" onClick={() => change(position.unlocked)}>
+            {t("sell.max")}
+          </button>
+          <ActionButton
+            className="btn"
+            action={askPreview}
+            onError={setError}
+            disabled={!valid}
+            data-testid="sell-preview"
+          >
+            {t("sell.preview")}
+          </ActionButton>
+        </div>
+        {preview === null ? null : (
+          <dl className="preview" data-testid="sell-preview-result">
+            {preview.gross === undefined ? null : (
+              <>
+                <dt>{t("sell.gross")}</dt>
+                <dd>{formatMoney(preview.gross, locale)}</dd>
+              </>
+            )}
+            <dt>{t("sell.fee")}</dt>
+            <dd data-testid="sell-fee">{formatMoney(preview.fee, locale)}</dd>
+            <dt>{t("sell.net")}</dt>
+            <dd data-testid="sell-net">{formatMoney(preview.net, locale)}</dd>
+          </dl>
+        )}
+        {preview === null ? null : <p className="muted small">{t("sell.previewNote")}</p>}
+        {previewMissing ? <Notice tone="warn">{t("sell.noPreview")}</Notice> : null}
+        <ErrorBox error={error} />
+        {preview !== null || previewMissing ? (
+          <ActionButton
+            className="btn btn-primary btn-block"
+            action={sell}
+            onError={setError}
+            data-testid="sell-confirm"
+          >
+            {t("sell.confirm")}
+          </ActionButton>
+        ) : null}
+        {done === null ? null : (
+          <Notice tone="ok">
+            <span data-testid="sell-done">{done}</span>
+          </Notice>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+function PayWithPointsForm({ position, onDone }: { position: Position; onDone: () => void }) {
+  const { t, locale } = useI18n();
+  const merchants = useData(() => api.merchants());
+  const [merchant, setMerchant] = useState("");
+  const [amount, setAmount] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const pay = async () => {
+    setError(null);
+    const chosen = merchant || merchants.data?.items[0]?.id || "";
+    const outcome = await api.payWithPoints(position.id, amount.trim(), chosen);
+    setDone(`−${formatPoints(outcome.points, locale, 8)} ${t("common.points")}`);
+    setAmount("");
+    onDone();
+  };
+  return (
+    <Card title={t("shop.payWithPointsTitle")}>
+      <div className="form">
+        <p className="muted small">{t("shop.payWithPointsHint")}</p>
+        <label className="field">
+          <span className="field-label">{t("common.merchant")}</span>
+          <select value={merchant} onChange={(event) => setMerchant(event.target.value)} name="merchant">
+            {(merchants.data?.items ?? []).map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <AmountField
+          label={t("common.amount")}
+          name="pay-amount"
+          value={amount}
+          onChange={(event) => setAmount(event.target.value)}
+        />
+        <ErrorBox error={error} />
+        <ActionButton
+          className="btn btn-block"
+          action={pay}
+          onError={setError}
+          disabled={!isDecimal(amount.trim())}
+        >
+          {t("shop.payPoints")}
+        </ActionButton>
+        {done === null ? null : <Notice tone="ok">{done}</Notice>}
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,97 @@
+/** Products to buy with the sandbox payment provider; an order earns points once paid and settled. */
+import { useState } from "react";
+import { ActionButton, Card, ErrorBox, Loading, Notice } from "../../components/ui.js";
+import { useI18n } from "../../i18n/index.js";
+import { api, type Order, type Product } from "../../lib/api.js";
+import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
+import { Link } from "../../lib/router.js";
+import { useData } from "../../lib/use-data.js";
+
+export function ShopPage() {
+  const { t } = useI18n();
+  const products = useData(() => api.products());
+  const merchants = useData(() => api.merchants());
+  const rules = useData(() => api.rules());
+  if (products.error) return <ErrorBox error={products.error} />;
+  if (products.data === undefined) return <Loading />;
+  const names = new Map((merchants.data?.items ?? []).map((m) => [m.id, m.name]));
+  const refundDays = Number(rules.data?.current.rules.refundWindowDays ?? 0);
+  const defaultPoolShare = rules.data?.current.rules.split?.poolContribution ?? null;
+  return (
+    <div className="page">
+      <h1>{t("shop.title")}</h1>
+      <Notice>
+        {t("shop.sandbox")} {refundDays > 0 ? t("shop.refundWindow", { days: refundDays }) : null}
+      </Notice>
+      {products.data.items.length === 0 ? <p className="muted">{t("shop.empty")}</p> : null}
+      <div className="grid">
+        {products.data.items.map((product) => (
+          <ProductCard
+            key={product.id}
+            product={product}
+            merchant={names.get(product.merchant) ?? product.merchant}
+            poolShare={product.split?.poolContribution ?? defaultPoolShare}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function ProductCard({
+  product,
+  merchant,
+  poolShare,
+}: {
+  product: Product;
+  merchant: string;
+  poolShare: string | null;
+}) {
+  const { t, locale } = useI18n();
+  const [order, setOrder] = useState<Order | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const buy = async () => {
+    setError(null);
+    const created = await api.createOrder(product.id, 1);
+    const paid = await api.payOrder(created.id);
+    setOrder(paid);
+  };
+  return (
+    <Card>
+      <div className="product" data-testid={`product-${product.id}`}>
+        <div className="product-name">{product.name}</div>
+        <div className="muted small">{merchant}</div>
+        <div className="product-price">{formatMoney(product.price, locale)}</div>
+        {poolShare === null ? null : (
+          <div className="muted small">{t("shop.poolShare", { share: formatRatio(poolShare, locale) })}</div>
+        )}
+        <ActionButton
+          className="btn btn-primary btn-block"
+          action={buy}
+          onError={setError}
+          data-testid={`buy-${product.id}`}
+        >
+          {t("shop.buyConfirm", { amount: formatMoney(product.price, locale) })}
+        </ActionButton>
+        <ErrorBox error={error} />
+        {order === null ? null : order.status === "settled" && order.points !== null ? (
+          <Notice tone="ok">
+            <span data-testid="order-result">
+              {t("shop.paid", { order: order.id })} · +{formatPoints(order.points, locale, 2)}{" "}
+              {t("common.points")}
+            </span>{" "}
+            <Link to={order.position === null ? "/positions" : `/positions/${order.position}`}>
+              {t("nav.positions")} ›
+            </Link>
+          </Notice>
+        ) : (
+          <Notice>
+            <span data-testid="order-result">
+              {order.status === "paid" ? t("shop.paid", { order: order.id }) : t("shop.pending")}
+            </span>
+          </Notice>
+        )}
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * The operator's dashboard: pool, supply, price and its history, orders per day, cash in and out,
+ * what members' points are worth, the pause switch and the day close.
+ */
+import { useMemo, useState } from "react";
+import { Chart } from "../../components/chart.js";
+import { ActionButton, Card, ErrorBox, Loading, Notice, Stat } from "../../components/ui.js";
+import { accountLabel, useI18n } from "../../i18n/index.js";
+import { api, type Order } from "../../lib/api.js";
+import { formatMoney, formatPoints, formatPrice } from "../../lib/format.js";
+import { loadAll, useData } from "../../lib/use-data.js";
+import { usePriceSeries } from "../public.js";
+
+const CASH_IN = ["paidByMembers", "financingIn", "paidByMerchants", "debtSettlement"];
+const CASH_OUT = [
+  "withdrawn",
+  "withdrawalsPending",
+  "merchantSettlements",
+  "distribution",
+  "platformRevenue",
+];
+
+/** Orders per scheme day: a count of the orders the API listed (display only). */
+export function ordersPerDay(orders: Order[]): { x: number[]; counts: number[] } {
+  const counts = new Map<number, number>();
+  for (const order of orders) {
+    const day = order.paidDay;
+    if (day === null) continue;
+    counts.set(day, (counts.get(day) ?? 0) + 1);
+  }
+  const days = [...counts.keys()].sort((a, b) => a - b);
+  return { x: days, counts: days.map((day) => counts.get(day) ?? 0) };
+}
+
+export function Dashboard() {
+  const { t, locale } = useI18n();
+  const overview = useData(() => api.overview());
+  const publicView = useData(() => api.publicView());
+  const orders = useData(() => loadAll((cursor) => api.orders(cursor), 20));
+  const [error, setError] = useState<unknown>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const price = usePriceSeries(publicView.data?.priceHistory, t);
+  const perDay = useMemo(() => ordersPerDay(orders.data ?? []), [orders.data]);
+  const orderSeries = useMemo(
+    () => [{ label: t("chart.orders"), values: perDay.counts, color: "#b86e00" }],
+    [perDay, t],
+  );
+  if (overview.error) return <ErrorBox error={overview.error} />;
+  if (overview.data === undefined) return <Loading />;
+  const data = overview.data;
+  const togglePause = async () => {
+    setError(null);
+    await api.pause(!data.paused);
+    overview.reload();
+  };
+  const closeDay = async () => {
+    setError(null);
+    const answer = await api.closeDay(1);
+    setMessage(`${t("common.day")} ${answer.day} · ${answer.settledOrders} ${t("merchant.orders")}`);
+    overview.reload();
+    publicView.reload();
+  };
+  return (
+    <>
+      <Card
+        title={t("operator.dashboard")}
+        actions={
+          <span className={data.paused ? "badge badge-exited" : "badge badge-open"} data-testid="pause-state">
+            {data.paused ? t("operator.paused") : t("operator.running")}
+          </span>
+        }
+      >
+        <div className="stats">
+          <Stat label={t("operator.pool")} value={formatMoney(data.pool, locale)} testId="op-pool" />
+          <Stat
+            label={t("operator.supply")}
+            value={formatPoints(data.supply, locale, 2)}
+            testId="op-supply"
+          />
+          <Stat label={t("operator.price")} value={formatPrice(data.price, locale)} testId="op-price" />
+          <Stat
+            label={t("operator.pointsValue")}
+            value={formatMoney(data.pool, locale)}
+            hint={`= ${t("operator.supply")} × ${t("operator.price")}`}
+          />
+          <Stat label={t("common.day")} value={String(data.day)} />
+          <Stat label={t("operator.members")} value={String(data.counts.members ?? "—")} />
+        </div>
+        <div className="row wrap" style={{ marginTop: "0.75rem" }}>
+          <ActionButton
+            className={data.paused ? "btn btn-primary" : "btn btn-danger"}
+            action={togglePause}
+            onError={setError}
+            data-testid="pause-toggle"
+          >
+            {data.paused ? t("operator.pauseOff") : t("operator.pauseOn")}
+          </ActionButton>
+          <ActionButton className="btn" action={closeDay} onError={setError} data-testid="close-day">
+            +1 {t("common.day")}
+          </ActionButton>
+        </div>
+        <ErrorBox error={error} />
+        {message === null ? null : <Notice tone="ok">{message}</Notice>}
+      </Card>
+      <Card title={t("operator.priceHistory")}>
+        <Chart x={price.x} series={price.series} time title={t("operator.priceHistory")} />
+      </Card>
+      <Card title={t("operator.ordersPerDay")}>
+        <Chart x={perDay.x} series={orderSeries} bars title={t("operator.ordersPerDay")} height={180} />
+      </Card>
+      <Card title={t("operator.accounts")}>
+        <div className="grid">
+          <AccountList title={t("operator.cashIn")} keys={CASH_IN} accounts={data.accounts} />
+          <AccountList title={t("operator.cashOut")} keys={CASH_OUT} accounts={data.accounts} />
+          <AccountList
+            title={t("operator.accounts")}
+            keys={Object.keys(data.accounts).filter((k) => !CASH_IN.includes(k) && !CASH_OUT.includes(k))}
+            accounts={data.accounts}
+          />
+        </div>
+      </Card>
+    </>
+  );
+}
+
+function AccountList({
+  title,
+  keys,
+  accounts,
+}: {
+  title: string;
+  keys: string[];
+  accounts: Record<string, string>;
+}) {
+  const { t, locale } = useI18n();
+  return (
+    <div>
+      <h3>{title}</h3>
+      <table className="table">
+        <tbody>
+          {keys
+            .filter((key) => accounts[key] !== undefined)
+            .map((key) => (
+              <tr key={key}>
+                <td>{accountLabel(t, key)}</td>
+                <td className="num">{formatMoney(accounts[key], locale)}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,162 @@
+/** Operator tables: members, merchants (with a form to add one) and the audit log, each exportable as CSV. */
+import { useState } from "react";
+import { DataTable } from "../../components/table.js";
+import { ActionButton, Card, ErrorBox, Field, Loading, Notice } from "../../components/ui.js";
+import { useI18n } from "../../i18n/index.js";
+import { api } from "../../lib/api.js";
+import { formatDateTime, formatMoney, formatNumber } from "../../lib/format.js";
+import { loadAll, useData } from "../../lib/use-data.js";
+import { OrderTable } from "../merchant/index.js";
+
+export function MembersTable() {
+  const { t, locale } = useI18n();
+  const members = useData(() => api.members());
+  const orders = useData(() => api.orders());
+  if (members.error) return <ErrorBox error={members.error} />;
+  if (members.data === undefined) return <Loading />;
+  type Row = (typeof members.data.items)[number];
+  return (
+    <>
+      <Card title={t("operator.members")}>
+        <DataTable<Row>
+          name="members"
+          rows={members.data.items}
+          rowKey={(row) => row.id}
+          exportAll={() => loadAll((cursor) => api.members(cursor))}
+          columns={[
+            { key: "id", label: t("common.id") },
+            { key: "inviter", label: t("invite.code") },
+            {
+              key: "wallet",
+              label: t("member.wallet"),
+              numeric: true,
+              render: (row) => formatMoney(row.wallet, locale),
+            },
+            {
+              key: "coins",
+              label: t("member.coins"),
+              numeric: true,
+              render: (row) => formatMoney(row.coins, locale),
+            },
+            {
+              key: "health",
+              label: t("member.health"),
+              numeric: true,
+              render: (row) => formatNumber(row.health, locale),
+            },
+            { key: "orders", label: t("merchant.orders"), numeric: true },
+            { key: "positions", label: t("nav.positions"), numeric: true },
+          ]}
+        />
+      </Card>
+      <Card title={t("merchant.orders")}>
+        {orders.data === undefined ? <Loading /> : <OrderTable orders={orders.data.items} />}
+      </Card>
+    </>
+  );
+}
+
+export function MerchantsSection() {
+  const { t } = useI18n();
+  const merchants = useData(() => api.merchants());
+  const products = useData(() => api.products());
+  const [form, setForm] = useState({ id: "", name: "", username: "", password: "" });
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  const create = async () => {
+    setError(null);
+    setDone(false);
+    await api.createMerchant(form);
+    setDone(true);
+    setForm({ id: "", name: "", username: "", password: "" });
+    merchants.reload();
+  };
+  const set = (key: keyof typeof form) => (event: React.ChangeEvent<HTMLInputElement>) =>
+    setForm({ ...form, [key]: event.target.value });
+  return (
+    <>
+      <Card title={t("operator.merchants")}>
+        <ErrorBox error={merchants.error} />
+        <DataTable<{ id: string; name: string }>
+          name="merchants"
+          rows={merchants.data?.items ?? []}
+          rowKey={(row) => row.id}
+          exportAll={() => loadAll((cursor) => api.merchants(cursor))}
+          columns={[
+            { key: "id", label: t("common.id") },
+            { key: "name", label: t("common.name") },
+            {
+              key: "products",
+              label: t("shop.title"),
+              numeric: true,
+              render: (row) =>
+                String((products.data?.items ?? []).filter((p) => p.merchant === row.id).length),
+              csv: () => "",
+            },
+          ]}
+        />
+      </Card>
+      <Card title={`+ ${t("common.merchant")}`}>
+        <div className="form">
+          <Field label={t("common.id")} name="merchant-id" value={form.id} onChange={set("id")} />
+          <Field label={t("common.name")} name="merchant-name" value={form.name} onChange={set("name")} />
+          <Field
+            label={t("auth.username")}
+            name="merchant-username"
+            value={form.username}
+            onChange={set("username")}
+          />
+          <Field
+            label={t("auth.password")}
+            name="merchant-password"
+            type="password"
+            value={form.password}
+            onChange={set("password")}
+          />
+          <ErrorBox error={error} />
+          <ActionButton className="btn btn-primary" action={create} onError={setError}>
+            {t("common.submit")}
+          </ActionButton>
+          {done ? <Notice tone="ok">{t("common.done")}</Notice> : null}
+        </div>
+      </Card>
+    </>
+  );
+}
+
+export function AuditLog() {
+  const { t, locale } = useI18n();
+  const audit = useData(() => api.audit());
+  if (audit.error) return <ErrorBox error={audit.error} />;
+  if (audit.data === undefined) return <Loading />;
+  type Row = (typeof audit.data.items)[number];
+  return (
+    <Card title={t("operator.audit")}>
+      <DataTable<Row>
+        name="audit"
+        rows={audit.data.items}
+        rowKey={(row) => row.seq}
+        exportAll={() => loadAll((cursor) => api.audit(cursor))}
+        columns={[
+          { key: "seq", label: "#", numeric: true },
+          { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale) },
+          { key: "actor", label: t("operator.actor") },
+          { key: "role", label: t("auth.role") },
+          { key: "action", label: t("operator.action") },
+          { key: "target", label: t("common.id") },
+          {
+            key: "detail",
+            label: t("operator.detail"),
+            render: (row) => (
+              <code className="small">
+                {row.detail === null || row.detail === undefined
+                  ? ""
+                  : JSON.stringify(row.detail).slice(0, 80)}
+              </code>
+            ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}

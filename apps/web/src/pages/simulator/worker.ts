@@ -1,0 +1,100 @@
+/**
+ * The simulator's Web Worker: runs scenarios with @zengzhi/sim (the rules engine underneath) off the
+ * main thread, reports progress, and posts back the daily series and the final figures.
+ */
+import { parseScenario, runScenario, ScenarioError } from "@zengzhi/sim";
+
+export interface SimRequest {
+  id: number;
+  scenarios: unknown[];
+}
+
+export interface SimSeries {
+  price: Float64Array;
+  pool: Float64Array;
+  supply: Float64Array;
+  members: Float64Array;
+  exits: Float64Array;
+}
+
+export interface SimOutcome {
+  series: SimSeries;
+  final: { day: number; price: string; pool: string; supply: string };
+  counters: {
+    orders: number;
+    sells: number;
+    exits: number;
+    members: number;
+    positions: number;
+    openPositions: number;
+  };
+  money: Record<string, string>;
+  invariants: string[];
+}
+
+export type SimMessage =
+  | { id: number; kind: "progress"; index: number; done: number; total: number }
+  | { id: number; kind: "result"; index: number; outcome: SimOutcome }
+  | { id: number; kind: "error"; index: number; path: string; reason: string };
+
+const post = (message: SimMessage, transfer: Transferable[] = []) =>
+  (self as unknown as { postMessage: (m: SimMessage, t: Transferable[]) => void }).postMessage(
+    message,
+    transfer,
+  );
+
+self.onmessage = (event: MessageEvent<SimRequest>) => {
+  const { id, scenarios } = event.data;
+  scenarios.forEach((raw, index) => {
+    try {
+      const scenario = parseScenario(raw);
+      let last = 0;
+      const result = runScenario(scenario, scenario.seed, (done, total) => {
+        // At most ~50 progress messages per run.
+        if (done === total || done - last >= Math.max(1, Math.floor(total / 50))) {
+          last = done;
+          post({ id, kind: "progress", index, done, total });
+        }
+      });
+      const series: SimSeries = {
+        price: result.series.price,
+        pool: result.series.pool,
+        supply: result.series.supply,
+        members: result.series.members,
+        exits: result.series.exits,
+      };
+      post(
+        {
+          id,
+          kind: "result",
+          index,
+          outcome: {
+            series,
+            final: result.final,
+            counters: result.counters,
+            money: { ...result.money },
+            invariants: result.invariants,
+          },
+        },
+        [
+          series.price.buffer,
+          series.pool.buffer,
+          series.supply.buffer,
+          series.members.buffer,
+          series.exits.buffer,
+        ],
+      );
+    } catch (error) {
+      if (error instanceof ScenarioError)
+        post({ id, kind: "error", index, path: error.path, reason: error.reason });
+      else
+        post({
+          id,
+          kind: "error",
+          index,
+          path: "",
+          reason: error instanceof Error ? error.message : String(error),
+        });
+    }
+  });
+};
