@@ -21,7 +21,9 @@ async function readJsonFile(file: string): Promise<unknown> {
     text = await readFile(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : code ?? "unknown error"}`);
+    throw new UsageError(
+      `cannot read ${file}: ${code === "ENOENT" ? "no such file" : (code ?? "unknown error")}`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -44,7 +46,9 @@ async function startCommand(): Promise<number> {
   const state = replay(raw);
   console.log("zengzhi: the article's worked example (RULES.md, last section)\n");
   for (const position of state.positions) {
-    console.log(`order ${position.id}: ${position.member} spent ${position.spend}, received ${position.points} points`);
+    console.log(
+      `order ${position.id}: ${position.member} spent ${position.spend}, received ${position.points} points`,
+    );
   }
   console.log(`\npool ${state.pool}, supply ${state.supply}, price ${state.price}`);
   return 0;

@@ -17,7 +17,7 @@ import { RuleSetError, loadRuleSet, parseSplit, ruleSetToJson, splitSchema } fro
 import type { Command } from "./types.js";
 
 const id = z.string().min(1).max(128);
-const decimal = z.string().max(40);
+const decimal = z.string({ error: "must be a decimal string such as \"12.50\"" }).max(40);
 const positionId = z.number().int().min(1);
 
 export const commandJsonSchema = z.discriminatedUnion("type", [
