@@ -1,0 +1,65 @@
+/**
+ * The audit log: who did what, when. Entries are buffered and written in one multi-row INSERT every
+ * few hundred milliseconds, so a busy route (in-store sales) does not pay a query per request; the
+ * money movements themselves are in the ledger's journal, durable before the answer.
+ */
+import type { Sql } from "@zengzhi/store";
+import { LIMITS } from "./limits.js";
+
+export interface AuditEntry {
+  tenant: string;
+  actor: string;
+  role: string;
+  action: string;
+  target?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+export class AuditLog {
+  private buffer: (AuditEntry & { at: string })[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  record(entry: AuditEntry): void {
+    this.buffer.push({ ...entry, at: new Date().toISOString() });
+    if (this.buffer.length >= LIMITS.auditBufferMax) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), LIMITS.auditFlushMs);
+  }
+
+  /** Writes every buffered entry; resolves when they are in the database. */
+  flush(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const entries = this.buffer;
+    this.buffer = [];
+    this.flushing = this.flushing
+      .then(async () => {
+        if (entries.length === 0) return;
+        const values: unknown[] = [];
+        const rows = entries.map((e, i) => {
+          values.push(
+            e.tenant,
+            e.at,
+            e.actor,
+            e.role,
+            e.action,
+            e.target ?? null,
+            JSON.stringify(e.detail ?? null),
+          );
+          const b = i * 7;
+          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb)`;
+        });
+        await this.sql.query(
+          `INSERT INTO app_audit (tenant_id, at, actor, role, action, target, detail) VALUES ${rows.join(", ")}`,
+          values,
+        );
+      })
+      .catch(this.onError);
+    return this.flushing;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Accounts: log in (rate-limited), log out, who am I, and member registration with an optional
+ * inviter's code (the engine's `join`; the inviter can only ever gain health value).
+ */
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { registerMember } from "../accounts.js";
+import { userFromRow, verifyPassword, type Role, type Session } from "../auth.js";
+import { ApiError } from "../errors.js";
+import { passwordField, tenantField, usernameField } from "../fields.js";
+import { route } from "../http.js";
+import { LIMITS } from "../limits.js";
+import { ledgerKey, once, type Services } from "../services.js";
+
+const COOKIE = "zz_session";
+/** Compared against when the user does not exist, so both paths cost one scrypt. */
+const DUMMY_HASH = "scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+export const publicUser = (s: Session) => ({
+  id: s.id,
+  tenant: s.tenant,
+  username: s.username,
+  role: s.role,
+  memberId: s.memberId,
+  merchantId: s.merchantId,
+});
+
+export function authRoutes(app: FastifyInstance, services: Services): void {
+  route(app, services, {
+    method: "POST",
+    url: "/api/auth/login",
+    summary: "Log in; sets the zz_session cookie and returns the same token for Bearer use",
+    tags: ["accounts"],
+    roles: "public",
+    body: z.strictObject({
+      tenant: tenantField,
+      username: z.string().max(64),
+      password: z.string().max(256),
+    }),
+    handler: async ({ body, request, reply }) => {
+      const userKey = `${body.tenant}/${body.username}`;
+      services.limiter.check(request.ip, userKey);
+      const { rows } = await services.sql.query<{
+        tenant_id: string;
+        user_id: string;
+        username: string;
+        role: Role;
+        member_id: string | null;
+        merchant_id: string | null;
+        password_hash: string;
+      }>("SELECT * FROM app_users WHERE tenant_id = $1 AND username = $2", [body.tenant, body.username]);
+      const row = rows[0];
+      const ok = await verifyPassword(body.password, row?.password_hash ?? DUMMY_HASH);
+      if (row === undefined || !ok) {
+        services.limiter.fail(userKey);
+        throw new ApiError(401, "invalid_credentials", "the tenant, username or password is wrong");
+      }
+      services.limiter.succeed(userKey);
+      const user = userFromRow(row);
+      const token = await services.sessions.create(user);
+      reply.setCookie(COOKIE, token, {
+        httpOnly: true,
+        sameSite: "lax",
+        path: "/",
+        secure: request.protocol === "https",
+        maxAge: LIMITS.sessionLifetimeMs / 1000,
+      });
+      services.audit.record({ tenant: user.tenant, actor: user.username, role: user.role, action: "login" });
+      return { token, user };
+    },
+  });
+
+  route(app, services, {
+    method: "POST",
+    url: "/api/auth/logout",
+    summary: "Log out: revokes the session and clears the cookie",
+    tags: ["accounts"],
+    roles: "session",
+    handler: async ({ session, reply }) => {
+      await services.sessions.revoke(session);
+      reply.clearCookie(COOKIE, { path: "/" });
+      services.audit.record({
+        tenant: session.tenant,
+        actor: session.username,
+        role: session.role,
+        action: "logout",
+      });
+      return reply.code(204).send();
+    },
+  });
+
+  route(app, services, {
+    method: "GET",
+    url: "/api/auth/me",
+    summary: "The logged-in user",
+    tags: ["accounts"],
+    roles: "session",
+    handler: async ({ session }) => ({ user: publicUser(session) }),
+  });
+
+  route(app, services, {
+    method: "POST",
+    url: "/api/auth/register",
+    summary: "Register a member (optionally with an inviter's code); log in afterwards",
+    tags: ["accounts"],
+    roles: "public",
+    body: z.strictObject({
+      tenant: tenantField,
+      username: usernameField,
+      password: passwordField,
+      inviteCode: usernameField.optional(),
+    }),
+    handler: async ({ body, request, reply }) => {
+      await services.requireTenant(body.tenant);
+      const scope = `register:${body.tenant}:${body.username}`;
+      const answer = await once(
+        services,
+        request,
+        { tenant: body.tenant, session: null, scope },
+        async () => {
+          const user = await registerMember(services, {
+            tenant: body.tenant,
+            username: body.username,
+            password: body.password,
+            inviter: body.inviteCode,
+            key: ledgerKey(request, null, scope),
+          });
+          services.audit.record({
+            tenant: body.tenant,
+            actor: user.username,
+            role: "member",
+            action: "register",
+            detail: { inviter: body.inviteCode ?? null },
+          });
+          return { status: 201, body: { user } };
+        },
+      );
+      return reply.code(answer.status).send(answer.body);
+    },
+  });
+}

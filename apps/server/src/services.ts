@@ -1,0 +1,194 @@
+/**
+ * What every route needs, built once per app: the ledger (the only write path for money), the SQL
+ * connection for the app tables, sessions, the login limiter, the audit log, the payment provider,
+ * metrics and the pause switch. Also the helpers that submit engine commands and map rejections.
+ */
+import { createHash } from "node:crypto";
+import type { CommandJson, Engine } from "@zengzhi/engine";
+import type { Ledger, SubmitResult } from "@zengzhi/store";
+import type { FastifyBaseLogger, FastifyRequest } from "fastify";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { AuditLog } from "./audit.js";
+import { LoginLimiter, SessionStore, type Session } from "./auth.js";
+import { ApiError, notFound, rejectionStatus } from "./errors.js";
+import { LIMITS } from "./limits.js";
+import { SandboxProvider } from "./payments.js";
+
+export interface ServiceOptions {
+  ledger: Ledger;
+  logger: FastifyBaseLogger;
+  /** Tenant shown by GET /api/public without ?tenant= (default "demo"). */
+  defaultTenant?: string;
+  /** HMAC secret of the sandbox payment provider. */
+  paymentSecret: string;
+  /** Clock in milliseconds (tests move it). */
+  now?: () => number;
+}
+
+export class Services {
+  readonly ledger: Ledger;
+  readonly sessions: SessionStore;
+  readonly limiter = new LoginLimiter();
+  readonly audit: AuditLog;
+  readonly payments: SandboxProvider;
+  readonly registry = new Registry();
+  readonly defaultTenant: string;
+  readonly now: () => number;
+  readonly httpDuration: Histogram<"method" | "route" | "status">;
+  readonly commands: Counter<"type" | "result">;
+  private readonly paused = new Map<string, boolean>();
+  private tenants: Set<string> | null = null;
+
+  constructor(options: ServiceOptions) {
+    this.ledger = options.ledger;
+    this.sessions = new SessionStore(options.ledger.sql);
+    this.audit = new AuditLog(options.ledger.sql, (error) =>
+      options.logger.error({ err: error }, "audit write failed"),
+    );
+    this.payments = new SandboxProvider(options.paymentSecret);
+    this.defaultTenant = options.defaultTenant ?? "demo";
+    this.now = options.now ?? Date.now;
+    collectDefaultMetrics({ register: this.registry });
+    this.httpDuration = new Histogram({
+      name: "zengzhi_http_request_duration_seconds",
+      help: "HTTP request duration by route and status",
+      labelNames: ["method", "route", "status"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [this.registry],
+    });
+    this.commands = new Counter({
+      name: "zengzhi_commands_total",
+      help: "Engine commands submitted to the ledger, by type and result",
+      labelNames: ["type", "result"],
+      registers: [this.registry],
+    });
+  }
+
+  get sql() {
+    return this.ledger.sql;
+  }
+
+  /** Submits an engine command; a rejection becomes an ApiError with the engine's code. */
+  async submit(tenant: string, key: string, command: CommandJson): Promise<Record<string, unknown>> {
+    const result: SubmitResult = await this.ledger.submit(tenant, key, command);
+    this.commands.inc({ type: command.type, result: result.ok ? "ok" : (result.rejection ?? "rejected") });
+    if (!result.ok) {
+      const code = result.rejection ?? "rejected";
+      throw new ApiError(rejectionStatus(code), code, result.message ?? code);
+    }
+    return { ...(result.outcome ?? {}), ...(result.seq === undefined ? {} : { seq: result.seq }) };
+  }
+
+  read<T>(tenant: string, fn: (engine: Engine) => T): Promise<T> {
+    return this.ledger.read(tenant, fn);
+  }
+
+  async tenantExists(tenant: string): Promise<boolean> {
+    if (this.tenants === null || !this.tenants.has(tenant)) {
+      this.tenants = new Set(await this.ledger.listTenants());
+    }
+    return this.tenants.has(tenant);
+  }
+
+  async requireTenant(tenant: string): Promise<void> {
+    if (!(await this.tenantExists(tenant))) throw notFound(`tenant ${tenant}`);
+  }
+
+  async isPaused(tenant: string): Promise<boolean> {
+    let paused = this.paused.get(tenant);
+    if (paused === undefined) {
+      const { rows } = await this.sql.query<{ value: unknown }>(
+        "SELECT value FROM app_settings WHERE tenant_id = $1 AND name = 'paused'",
+        [tenant],
+      );
+      paused = rows[0]?.value === true;
+      this.paused.set(tenant, paused);
+    }
+    return paused;
+  }
+
+  async setPaused(tenant: string, paused: boolean): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO app_settings (tenant_id, name, value) VALUES ($1, 'paused', $2::jsonb)
+       ON CONFLICT (tenant_id, name) DO UPDATE SET value = EXCLUDED.value`,
+      [tenant, JSON.stringify(paused)],
+    );
+    this.paused.set(tenant, paused);
+  }
+
+  async refuseWhenPaused(tenant: string): Promise<void> {
+    if (await this.isPaused(tenant)) {
+      throw new ApiError(
+        409,
+        "scheme_paused",
+        "the operator has paused new orders and sells; try again later",
+      );
+    }
+  }
+}
+
+/** The Idempotency-Key header of a state-changing request, or a 400 naming it. */
+export function idempotencyHeader(request: FastifyRequest): string {
+  const key = request.headers["idempotency-key"];
+  if (typeof key !== "string" || key === "") {
+    throw new ApiError(
+      400,
+      "missing_idempotency_key",
+      "this route changes state: send an Idempotency-Key header",
+      "Idempotency-Key",
+    );
+  }
+  if (key.length > LIMITS.idempotencyKeyLengthMax || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new ApiError(400, "invalid_field", "must be 1–128 printable ASCII characters", "Idempotency-Key");
+  }
+  return key;
+}
+
+/** The ledger key of a request: namespaced by route and user so keys of different callers never meet. */
+export function ledgerKey(request: FastifyRequest, session: Session | null, scope: string): string {
+  return `${scope}|${session?.id ?? "-"}|${idempotencyHeader(request)}`;
+}
+
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Runs a command that changes app tables (not only the ledger) at most once per Idempotency-Key: a
+ * retry with the same body gets the stored answer, a different body gets 422 idempotency_key_reused.
+ * Errors are not stored, so a refused request can be corrected and retried with the same key.
+ */
+export async function once(
+  services: Services,
+  request: FastifyRequest,
+  context: { tenant: string; session: Session | null; scope: string },
+  run: () => Promise<StoredAnswer>,
+): Promise<StoredAnswer> {
+  const key = ledgerKey(request, context.session, context.scope);
+  const hash = createHash("sha256")
+    .update(JSON.stringify(request.body ?? null) + "|" + request.url)
+    .digest("hex");
+  const found = await services.sql.query<{ request_hash: string; status: number; body: unknown }>(
+    "SELECT request_hash, status, body FROM app_idempotency WHERE tenant_id = $1 AND key = $2",
+    [context.tenant, key],
+  );
+  const previous = found.rows[0];
+  if (previous !== undefined) {
+    if (previous.request_hash !== hash) {
+      throw new ApiError(
+        422,
+        "idempotency_key_reused",
+        "this Idempotency-Key was used for a different request",
+      );
+    }
+    return { status: previous.status, body: previous.body };
+  }
+  const answer = await run();
+  await services.sql.query(
+    `INSERT INTO app_idempotency (tenant_id, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5::jsonb)
+     ON CONFLICT (tenant_id, key) DO NOTHING`,
+    [context.tenant, key, hash, answer.status, JSON.stringify(answer.body ?? null)],
+  );
+  return answer;
+}
