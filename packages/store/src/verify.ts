@@ -14,7 +14,6 @@ import {
   loadRuleSet,
 } from "@zengzhi/engine";
 import type { OpenLedgerOptions, Sql } from "./api.js";
-import type { Database } from "./database.js";
 import { type JournalRow, batchBytes, chainHash, genesisHash, headline } from "./journal.js";
 import { openDatabase } from "./ledger.js";
 import { JOURNAL_PAGE_ROWS, replayRow } from "./writer.js";
@@ -46,16 +45,21 @@ const PROBLEMS_MAX = 20;
 export async function verifyLedger(options: OpenLedgerOptions & { tenant?: string }): Promise<VerifyReport> {
   const { db, unlock } = await openDatabase({ ...options, poolSize: 2 });
   try {
-    return await verifyDatabase(db, options.tenant);
+    return await verifyDatabase(db, db.kind, options.tenant);
   } finally {
     await db.close().catch(() => undefined);
     unlock();
   }
 }
 
-export async function verifyDatabase(db: Database, tenant?: string): Promise<VerifyReport> {
+/** Verifies through an open connection, e.g. `verifyDatabase(ledger.sql, ledger.kind)` beside a running writer. */
+export async function verifyDatabase(
+  db: Sql,
+  kind: "postgres" | "pglite",
+  tenant?: string,
+): Promise<VerifyReport> {
   return db.transaction(async (sql) => {
-    if (db.kind === "postgres") await sql.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    if (kind === "postgres") await sql.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     const exists = await sql.query<{ present: boolean }>(
       "SELECT to_regclass('tenants') IS NOT NULL AS present",
     );
@@ -70,7 +74,7 @@ export async function verifyDatabase(db: Database, tenant?: string): Promise<Ver
     if (tenant !== undefined && rows.length === 0) throw new Error(`unknown tenant ${tenant}`);
     const tenants: TenantReport[] = [];
     for (const row of rows) tenants.push(await verifyTenant(sql, row.tenant_id));
-    return { ok: tenants.every((t) => t.problems.length === 0), kind: db.kind, tenants };
+    return { ok: tenants.every((t) => t.problems.length === 0), kind, tenants };
   });
 }
 
