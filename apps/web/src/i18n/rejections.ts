@@ -41,6 +41,10 @@ export const ERROR_MESSAGES: Record<string, { "zh-CN": string; en: string }> = {
     "zh-CN": "按当前单价折算的积分为 0，请提高数量或金额。",
     en: "That comes to zero points at the current price.",
   },
+  amount_too_large: {
+    "zh-CN": "金额超出单笔操作允许的上限。",
+    en: "The amount is larger than one action may move.",
+  },
   // Rule-set errors (engine).
   invalid_rules: { "zh-CN": "规则无效。", en: "The rule set is invalid." },
   split_not_one: { "zh-CN": "四项分配比例之和必须等于 1。", en: "The four split parts must add up to 1." },
@@ -80,6 +84,12 @@ export const ERROR_MESSAGES: Record<string, { "zh-CN": string; en: string }> = {
   invalid_rows: {
     "zh-CN": "部分行有错误，未导入任何数据。",
     en: "Some rows have errors; nothing was imported.",
+  },
+  unsupported_media_type: { "zh-CN": "请以 JSON 格式提交。", en: "Send JSON." },
+  bad_request: { "zh-CN": "请求无效。", en: "Bad request." },
+  internal_error: {
+    "zh-CN": "服务器出错，已记录，请稍后再试。",
+    en: "Something went wrong on our side; it has been logged.",
   },
   network: { "zh-CN": "网络错误，请稍后重试。", en: "Network error, please try again." },
 };
