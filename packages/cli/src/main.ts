@@ -4,12 +4,15 @@
  */
 import { readFile } from "node:fs/promises";
 import { ScenarioError, replay } from "@zengzhi/engine";
+import { verifyCommand } from "./verify.js";
+import { startCommand } from "./start.js";
 
 const USAGE = `usage: zengzhi <command> [options]
 
 commands:
   replay FILE.json     run a scenario { "rules": {...}, "events": [...] } and print the final state as JSON
-  start                replay the article's worked example (until the service exists)
+  start                run the HTTP service (PORT, DATABASE_URL or ZENGZHI_DATA_DIR; demo tenant seeded once)
+  verify               check a ledger: hash chain, replayed results, projections, invariants (zengzhi verify --help)
   help                 show this text`;
 
 /** A problem with the user's input: printed as one line, exit code 2. */
@@ -40,28 +43,16 @@ async function replayCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-async function startCommand(): Promise<number> {
-  const url = new URL("../../../examples/article.json", import.meta.url);
-  const raw = await readJsonFile(url.pathname);
-  const state = replay(raw);
-  console.log("zengzhi: the article's worked example (RULES.md, last section)\n");
-  for (const position of state.positions) {
-    console.log(
-      `order ${position.id}: ${position.member} spent ${position.spend}, received ${position.points} points`,
-    );
-  }
-  console.log(`\npool ${state.pool}, supply ${state.supply}, price ${state.price}`);
-  return 0;
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {
       case "replay":
         return await replayCommand(args);
+      case "verify":
+        return await verifyCommand(args);
       case "start":
-        return await startCommand();
+        return await startCommand(args);
       case undefined:
       case "help":
       case "--help":

@@ -1,0 +1,84 @@
+/**
+ * `zengzhi start`: runs the HTTP service. PGlite in ./data (or ZENGZHI_DATA_DIR) unless DATABASE_URL
+ * names a PostgreSQL; PORT (default 3000) and HOST (default 127.0.0.1). Seeds the demo tenant once
+ * and prints the URL and the demo logins; stops cleanly on Ctrl-C or SIGTERM.
+ */
+import { DEMO_LOGINS, startServer, type StartOptions } from "@zengzhi/server";
+import { UsageError } from "./main.js";
+
+function readPort(text: string, where: string): number {
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text) || port > 65_535)
+    throw new UsageError(`${where} must be a port number (0–65535), got "${text}"`);
+  return port;
+}
+
+export function parseStartArgs(args: string[], env: NodeJS.ProcessEnv): StartOptions {
+  const options: StartOptions = {
+    port: env.PORT === undefined || env.PORT === "" ? 3000 : readPort(env.PORT, "PORT"),
+  };
+  if (env.HOST !== undefined && env.HOST !== "") options.host = env.HOST;
+  if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== "") options.databaseUrl = env.DATABASE_URL;
+  if (env.ZENGZHI_DATA_DIR !== undefined && env.ZENGZHI_DATA_DIR !== "")
+    options.dataDir = env.ZENGZHI_DATA_DIR;
+  if (env.ZENGZHI_PAYMENT_SECRET !== undefined && env.ZENGZHI_PAYMENT_SECRET !== "") {
+    options.paymentSecret = env.ZENGZHI_PAYMENT_SECRET;
+  }
+  if (env.LOG_LEVEL !== undefined && env.LOG_LEVEL !== "") options.logLevel = env.LOG_LEVEL;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === "--port") options.port = readPort(value(), "--port");
+    else if (arg === "--host") options.host = value();
+    else if (arg === "--data-dir") options.dataDir = value();
+    else if (arg === "--no-seed") options.seed = false;
+    else
+      throw new UsageError(
+        `unknown option ${arg} (usage: zengzhi start [--port N] [--host H] [--data-dir DIR] [--no-seed])`,
+      );
+  }
+  return options;
+}
+
+export async function startCommand(args: string[]): Promise<number> {
+  const options = parseStartArgs(args, process.env);
+  let server;
+  try {
+    server = await startServer(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE")
+      throw new UsageError(`port ${options.port} is in use (set PORT to another port)`);
+    if ((error as Error).name === "WriterLockError") throw new UsageError((error as Error).message);
+    throw error;
+  }
+  const store =
+    options.databaseUrl === undefined
+      ? `PGlite in ${options.dataDir ?? process.env.ZENGZHI_DATA_DIR ?? "./data"}`
+      : "PostgreSQL (DATABASE_URL)";
+  console.log(`zengzhi is running at ${server.url}  (store: ${store})`);
+  console.log(
+    `  web app ${server.url}/   public view ${server.url}/api/public   API docs ${server.url}/docs`,
+  );
+  console.log(
+    `demo tenant "demo"${server.seeded ? " (seeded just now)" : ""}; logins (username / password):`,
+  );
+  for (const login of DEMO_LOGINS)
+    console.log(`  ${login.role.padEnd(8)} ${login.username.padEnd(9)} / ${login.password}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  console.log("zengzhi: stopping");
+  await server.close();
+  return 0;
+}
