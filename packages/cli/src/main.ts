@@ -5,7 +5,6 @@
 import { readFile } from "node:fs/promises";
 import { ScenarioError, replay } from "@zengzhi/engine";
 import { verifyCommand } from "./verify.js";
-import { verifyCommand } from "./verify.js";
 import { startCommand } from "./start.js";
 
 const USAGE = `usage: zengzhi <command> [options]
@@ -13,7 +12,6 @@ const USAGE = `usage: zengzhi <command> [options]
 commands:
   replay FILE.json     run a scenario { "rules": {...}, "events": [...] } and print the final state as JSON
   start                run the HTTP service (PORT, DATABASE_URL or ZENGZHI_DATA_DIR; demo tenant seeded once)
-  verify               check a ledger: hash chain, replayed results, projections, invariants (zengzhi verify --help)
   verify               check a ledger: hash chain, replayed results, projections, invariants (zengzhi verify --help)
   help                 show this text`;
 
@@ -51,8 +49,6 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case "replay":
         return await replayCommand(args);
-      case "verify":
-        return await verifyCommand(args);
       case "verify":
         return await verifyCommand(args);
       case "start":
