@@ -13,11 +13,12 @@ import {
   formatRatio,
   parseDecimal,
 } from "./decimal.js";
+import { DECIMAL_LENGTH_MAX, ID_LENGTH_MAX, LABEL_LENGTH_MAX } from "./limits.js";
 import { RuleSetError, loadRuleSet, parseSplit, ruleSetToJson, splitSchema } from "./rules.js";
 import type { Command } from "./types.js";
 
-const id = z.string().min(1).max(128);
-const decimal = z.string({ error: "must be a decimal string such as \"12.50\"" }).max(40);
+const id = z.string().min(1).max(ID_LENGTH_MAX);
+const decimal = z.string({ error: 'must be a decimal string such as "12.50"' }).max(DECIMAL_LENGTH_MAX);
 const positionId = z.number().int().min(1);
 
 export const commandJsonSchema = z.discriminatedUnion("type", [
@@ -35,7 +36,7 @@ export const commandJsonSchema = z.discriminatedUnion("type", [
     type: z.literal("financing"),
     toPool: decimal.optional(),
     toSubsidy: decimal.optional(),
-    label: z.string().max(64).optional(),
+    label: z.string().max(LABEL_LENGTH_MAX).optional(),
   }),
   z.strictObject({ type: z.literal("advance"), days: z.number().int() }),
   z.strictObject({ type: z.literal("listing"), sharesPerPoint: decimal }),

@@ -8,10 +8,13 @@
  */
 import { MONEY_SCALE, POINT_SCALE, RATIO_SCALE, ceilDiv } from "./decimal.js";
 import { ExitIndex } from "./exit-index.js";
-import { CLOSE_REASONS, FLAG_TIPPED, MAX_COLUMN, PositionTable } from "./positions.js";
+import { ADVANCE_DAYS_MAX, AMOUNT_MAX, COLUMN_MAX } from "./limits.js";
+import { CLOSE_REASONS, FLAG_TIPPED, PositionTable } from "./positions.js";
 import { PRICE_DECIMALS, type RuleSet, type Split, loadRuleSet } from "./rules.js";
 import {
   type Accounts,
+  type OrderCommand,
+  type PayWithPointsCommand,
   type CloseReason,
   type CoinAccounts,
   type Command,
@@ -31,9 +34,6 @@ import {
 
 /** A price in 1e-8 yuan per point is `value / PRICE_DENOMINATOR` fen per 1e-8 point. */
 export const PRICE_DENOMINATOR = (10n ** BigInt(PRICE_DECIMALS) * POINT_SCALE) / MONEY_SCALE;
-
-/** Largest amount one command may move: 10^12 fen (ten billion yuan). */
-export const MAX_AMOUNT = 10n ** 12n;
 
 export const DEFAULT_MERCHANT = "store";
 
@@ -105,7 +105,7 @@ export class Engine {
     if (this.listed) return reject("listed", "the scheme has listed; no event is accepted afterwards");
     switch (command.type) {
       case "order":
-        return this.order(command.member, command.amount, command.merchant, command.split, command.payWith);
+        return this.order(command);
       case "sell":
         return this.sell(command.member, command.position, command.points);
       case "join":
@@ -121,7 +121,7 @@ export class Engine {
       case "tip":
         return this.tip(command.merchant, command.member, command.points);
       case "payWithPoints":
-        return this.payWithPoints(command.member, command.position, command.amount, command.merchant);
+        return this.payWithPoints(command);
       case "coinImport":
         return this.coinImport(command.member, command.coins);
       case "withdraw":
@@ -218,17 +218,13 @@ export class Engine {
 
   // ---------------------------------------------------------------- rule 1: order
 
-  private order(
-    memberId: string,
-    amount: bigint,
-    merchantId = DEFAULT_MERCHANT,
-    split: Split = this.rules.split,
-    payWith: "cash" | "coins" = "cash",
-  ): Result {
+  private order(command: OrderCommand): Result {
+    const { member: memberId, amount, merchant: merchantId = DEFAULT_MERCHANT } = command;
+    const split: Split = command.split ?? this.rules.split;
     if (amount <= 0n) return reject("amount_not_positive", "the order amount must be greater than 0");
-    if (amount > MAX_AMOUNT) return tooLarge();
+    if (amount > AMOUNT_MAX) return tooLarge();
     let member = this.members.get(memberId);
-    const coins = payWith === "coins";
+    const coins = command.payWith === "coins";
     if (coins && (member === undefined || member.coins < amount)) {
       return reject(
         "insufficient_coins",
@@ -241,7 +237,7 @@ export class Engine {
     const platformProfit = (amount * split.platformProfit) / RATIO_SCALE;
     const contribution = amount - productCost - distributionCost - platformProfit;
     const issued = this.issue(contribution);
-    if (issued > MAX_COLUMN) return tooLarge();
+    if (issued > COLUMN_MAX) return tooLarge();
 
     if (member === undefined) member = this.addMember(memberId, null);
     const first = member.orders === 0;
@@ -445,7 +441,7 @@ export class Engine {
         "financing must bring a positive amount, and neither part may be negative",
       );
     }
-    if (toPool > MAX_AMOUNT || toSubsidy > MAX_AMOUNT) return tooLarge();
+    if (toPool > AMOUNT_MAX || toSubsidy > AMOUNT_MAX) return tooLarge();
     this.accounts.financingIn += toPool + toSubsidy;
     this.accounts.pool += toPool;
     this.accounts.subsidyBudget += toSubsidy;
@@ -479,8 +475,8 @@ export class Engine {
   // ---------------------------------------------------------------- rule 6: daily release
 
   private advance(days: number): Result {
-    if (!Number.isSafeInteger(days) || days < 1 || days > 100_000) {
-      return reject("invalid_days", "advance takes a whole number of days from 1 to 100000");
+    if (!Number.isSafeInteger(days) || days < 1 || days > ADVANCE_DAYS_MAX) {
+      return reject("invalid_days", `advance takes a whole number of days from 1 to ${ADVANCE_DAYS_MAX}`);
     }
     // Release is lazy: a position's locked points are brought up to date when it is read or sold, or
     // when its member's tier changes, so a day boundary costs nothing here.
@@ -561,11 +557,11 @@ export class Engine {
 
   private tipBuy(merchantId: string, amount: bigint): Result {
     if (amount <= 0n) return reject("amount_not_positive", "the amount must be greater than 0");
-    if (amount > MAX_AMOUNT) return tooLarge();
+    if (amount > AMOUNT_MAX) return tooLarge();
     const [pn, pd] = this.price();
     const bought = (amount * pd) / pn;
     if (bought === 0n) return reject("zero_points", "the amount buys no points at the current price");
-    if (bought > MAX_COLUMN) return tooLarge();
+    if (bought > COLUMN_MAX) return tooLarge();
     const merchant = this.merchant(merchantId);
     this.accounts.paidByMerchants += amount;
     this.accounts.pool += amount;
@@ -576,7 +572,7 @@ export class Engine {
 
   private tip(merchantId: string, memberId: string, amount: bigint): Result {
     if (amount <= 0n) return reject("amount_not_positive", "the points to tip must be greater than 0");
-    if (amount > MAX_COLUMN) return tooLarge();
+    if (amount > COLUMN_MAX) return tooLarge();
     const merchant = this.merchants.get(merchantId);
     if (merchant === undefined || merchant.points < amount) {
       return reject("insufficient_merchant_points", `merchant ${merchantId} holds fewer points than the tip`);
@@ -593,16 +589,17 @@ export class Engine {
 
   // ---------------------------------------------------------------- rule 10: pay with points
 
-  private payWithPoints(
-    memberId: string,
-    positionId: number,
-    amount: bigint,
-    merchantId = DEFAULT_MERCHANT,
-  ): Result {
+  private payWithPoints(command: PayWithPointsCommand): Result {
+    const {
+      member: memberId,
+      position: positionId,
+      amount,
+      merchant: merchantId = DEFAULT_MERCHANT,
+    } = command;
     const i = this.ownedOpenPosition(memberId, positionId);
     if (typeof i !== "number") return i;
     if (amount <= 0n) return reject("amount_not_positive", "the amount must be greater than 0");
-    if (amount > MAX_AMOUNT) return tooLarge();
+    if (amount > AMOUNT_MAX) return tooLarge();
     const t = this.table;
     const pool = this.accounts.pool;
     // n = X / p rounded up: the member burns at least the value received.
@@ -647,7 +644,7 @@ export class Engine {
 
   private coinImport(memberId: string, coins: bigint): Result {
     if (coins <= 0n) return reject("amount_not_positive", "the coins imported must be greater than 0");
-    if (coins > MAX_AMOUNT) return tooLarge();
+    if (coins > AMOUNT_MAX) return tooLarge();
     const member = this.members.get(memberId) ?? this.addMember(memberId, null);
     member.coins += coins;
     this.coins.imported += coins;

@@ -2,6 +2,7 @@ export * from "./decimal.js";
 export * from "./rules.js";
 export * from "./types.js";
 export * from "./engine.js";
+export * from "./limits.js";
 export * from "./commands.js";
 export * from "./state.js";
 export * from "./invariants.js";

@@ -9,9 +9,6 @@
  */
 import type { CloseReason } from "./types.js";
 
-/** Largest value a 64-bit column accepts. */
-export const MAX_COLUMN = 2n ** 63n - 1n;
-
 export const FLAG_TIPPED = 1;
 export const CLOSE_REASONS: (CloseReason | null)[] = [null, "sold", "exit", "reset", "listing"];
 

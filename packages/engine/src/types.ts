@@ -26,6 +26,8 @@ export type Command =
   | { type: "rules"; rules: RuleSet };
 
 export type CommandType = Command["type"];
+export type OrderCommand = Extract<Command, { type: "order" }>;
+export type PayWithPointsCommand = Extract<Command, { type: "payWithPoints" }>;
 
 export const REJECTION_CODES = [
   "listed",
