@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { ScenarioError, replay } from "@zengzhi/engine";
 import { verifyCommand } from "./verify.js";
 import { startCommand } from "./start.js";
+import { simulateCommand } from "./simulate.js";
 
 const USAGE = `usage: zengzhi <command> [options]
 
@@ -13,6 +14,7 @@ commands:
   replay FILE.json     run a scenario { "rules": {...}, "events": [...] } and print the final state as JSON
   start                run the HTTP service (PORT, DATABASE_URL or ZENGZHI_DATA_DIR; demo tenant seeded once)
   verify               check a ledger: hash chain, replayed results, projections, invariants (zengzhi verify --help)
+  simulate FILE.json   Monte Carlo of a scenario: summary, --json/--csv/--report out.html, --sweep (zengzhi simulate --help)
   help                 show this text`;
 
 /** A problem with the user's input: printed as one line, exit code 2. */
@@ -51,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
         return await replayCommand(args);
       case "verify":
         return await verifyCommand(args);
+      case "simulate":
+        return await simulateCommand(args);
       case "start":
         return await startCommand(args);
       case undefined:

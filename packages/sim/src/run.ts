@@ -1,0 +1,356 @@
+/**
+ * One simulated run: the demand model decides who orders how much on which day and the behaviour
+ * model decides who sells when; the engine applies every command and decides everything else
+ * (points, prices, fees, forced exits). The run observes the engine once a day.
+ */
+import { Engine, type Command, type Result, checkInvariants } from "@zengzhi/engine";
+import { MinHeap } from "./heap.js";
+import { Random } from "./random.js";
+import type { Scenario } from "./scenario.js";
+import { type RunResult, collectResult } from "./observe.js";
+import { type Counters, EXITED, OPEN, RESET, SOLD_OUT, type Series, Tracker } from "./tracker.js";
+
+export type ProgressCallback = (done: number, total: number) => void;
+
+const HOLD = 0;
+const SELL_AT_MULTIPLE = 1;
+const PANIC = 2;
+const SELL_SHARE = 3;
+
+const AMOUNT_CACHE_YUAN = 1_000_000;
+const MEMBER_CAP = 20_000_000;
+
+class Simulation {
+  readonly engine: Engine;
+  readonly random: Random;
+  readonly track = new Tracker();
+  readonly counters: Counters = { orders: 0, sells: 0, sellsRefused: 0, exits: 0, resets: 0 };
+  readonly series: Series;
+  day = 0;
+  volumeFen = 0;
+  private readonly sellAtMultiple = new MinHeap();
+  private panicPositions: number[] = [];
+  private sharePositions: number[] = [];
+  private readonly amountCache: (bigint | undefined)[] = [];
+  private readonly shareRate: bigint;
+  private readonly thresholds: number[];
+  private repeatFrom = 0;
+  private newMemberCarry = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    seed: number,
+  ) {
+    this.engine = new Engine(scenario.rules);
+    this.random = new Random(seed);
+    const days = scenario.horizonDays;
+    this.series = {
+      price: new Float64Array(days),
+      pool: new Float64Array(days),
+      supply: new Float64Array(days),
+      members: new Float64Array(days),
+      volume: new Float64Array(days),
+      backToMembers: new Float64Array(days),
+      exits: new Float64Array(days),
+    };
+    const b = scenario.behaviour;
+    const batch = 1 - Math.pow(1 - b.sellShareDaily.rate, b.sellShareDaily.everyDays);
+    this.shareRate = BigInt(Math.round(batch * 1e9));
+    this.thresholds = [b.holdToExit, b.sellAtMultiple.share, b.panicSell.share, b.sellShareDaily.share];
+  }
+
+  runDay(day: number): void {
+    this.day = day;
+    if (day > 0) this.apply({ type: "advance", days: 1 });
+    for (const event of this.scenario.financing) {
+      if (event.day === day) {
+        this.apply({
+          type: "financing",
+          toPool: event.toPool,
+          toSubsidy: event.toSubsidy,
+          label: event.label,
+        });
+      }
+    }
+    this.newMembers(day);
+    this.repeats(day);
+    this.sellAtMultipleDay();
+    const stall = this.scenario.behaviour.panicSell.stallDays;
+    if (day > stall && this.series.price[day - 1]! <= this.series.price[day - 1 - stall]!) this.panicDay();
+    if (this.sharePositions.length > 0 && day % this.scenario.behaviour.sellShareDaily.everyDays === 0)
+      this.sellShareDay();
+    this.observe(day);
+  }
+
+  private apply(command: Command): Result {
+    const result = this.engine.apply(command);
+    if (result.ok && result.exits !== undefined) this.markExits(result.exits, result.reset === true);
+    return result;
+  }
+
+  private markExits(ids: number[], reset: boolean): void {
+    const track = this.track;
+    for (const id of ids) {
+      let state = EXITED;
+      if (reset && this.engine.position(id)?.closeReason === "reset") state = RESET;
+      track.positionState[id] = state;
+      track.positionEndDay[id] = this.day;
+      track.positionPoints[id] = 0;
+      if (state === EXITED) this.counters.exits++;
+      else this.counters.resets++;
+    }
+  }
+
+  private expectedNewMembers(day: number): number {
+    const curve = this.scenario.demand.newMembers;
+    let expected: number;
+    switch (curve.curve) {
+      case "constant":
+        expected = curve.perDay;
+        break;
+      case "exponential":
+        expected = Math.min(
+          curve.perDay * Math.pow(1 + curve.growthPerDay, day),
+          curve.maxPerDay ?? Infinity,
+        );
+        break;
+      case "logistic": {
+        const total = (t: number) =>
+          curve.capacity / (1 + Math.exp(-curve.growthPerDay * (t - curve.midpointDay)));
+        expected = total(day + 1) - total(day);
+        break;
+      }
+    }
+    const shock = this.scenario.demand.shock;
+    return shock !== null && day >= shock.day ? expected * shock.newMembersFactor : expected;
+  }
+
+  private newMembers(day: number): void {
+    // Whole expected members arrive for sure; the fraction left over arrives with its probability,
+    // so small curves still produce members and large ones are not noisier than the model says.
+    const expected = this.expectedNewMembers(day) + this.newMemberCarry;
+    let count = Math.floor(expected);
+    this.newMemberCarry = 0;
+    if (this.random.next() < expected - count) count++;
+    count = Math.min(count, MEMBER_CAP - this.track.memberCount);
+    for (let i = 0; i < count; i++) {
+      const member = this.track.addMember(day, this.pickBehaviour());
+      this.order(member);
+    }
+  }
+
+  private pickBehaviour(): number {
+    const thresholds = this.thresholds;
+    let u = this.random.next();
+    for (let kind = 0; kind < thresholds.length; kind++) {
+      u -= thresholds[kind]!;
+      if (u < 0) return kind;
+    }
+    return HOLD;
+  }
+
+  private repeats(day: number): void {
+    const repeat = this.scenario.demand.repeat;
+    if (repeat === null) return;
+    const track = this.track;
+    while (this.repeatFrom < track.memberCount && track.joinDay[this.repeatFrom]! < day - repeat.activeDays) {
+      this.repeatFrom++;
+    }
+    const eligible = track.memberCount - this.repeatFrom;
+    if (eligible === 0) return;
+    const shock = this.scenario.demand.shock;
+    const factor = shock !== null && day >= shock.day ? shock.repeatFactor : 1;
+    const count = this.random.poisson((eligible / repeat.meanDaysBetween) * factor);
+    for (let i = 0; i < count; i++) this.order(this.repeatFrom + this.random.below(eligible));
+  }
+
+  /** An order amount in fen, drawn from the spend model and rounded to whole yuan (except fixed amounts). */
+  private sampleAmount(): number {
+    const spend = this.scenario.demand.spend;
+    switch (spend.distribution) {
+      case "fixed":
+        return spend.amount;
+      case "uniform":
+        return Math.round((spend.min + this.random.next() * (spend.max - spend.min)) / 100) * 100;
+      case "lognormal": {
+        const value = spend.median * Math.exp(spend.sigma * this.random.normal());
+        return Math.round(Math.min(spend.max, Math.max(spend.min, value)) / 100) * 100;
+      }
+    }
+  }
+
+  private amountBig(fen: number): bigint {
+    const yuan = fen / 100;
+    if (!Number.isInteger(yuan) || yuan >= AMOUNT_CACHE_YUAN) return BigInt(fen);
+    return (this.amountCache[yuan] ??= BigInt(fen));
+  }
+
+  private order(member: number): void {
+    const track = this.track;
+    const fen = this.sampleAmount();
+    const result = this.engine.apply({
+      type: "order",
+      member: track.ids[member]!,
+      amount: this.amountBig(fen),
+    });
+    if (!result.ok) return;
+    this.counters.orders++;
+    this.volumeFen += fen;
+    track.spend[member] = track.spend[member]! + fen;
+    const id = result.position!;
+    const issued = Number(result.points ?? 0n);
+    track.addPosition(id, member, issued);
+    if (track.firstPosition[member] === 0) track.firstPosition[member] = id;
+    if (result.exits !== undefined) this.markExits(result.exits, result.reset === true);
+    switch (track.behaviour[member]) {
+      case SELL_AT_MULTIPLE:
+        if (issued > 0) this.sellAtMultiple.push(this.sellPrice(fen, 0, issued), id);
+        break;
+      case PANIC:
+        this.panicPositions.push(id);
+        break;
+      case SELL_SHARE:
+        this.sharePositions.push(id);
+        break;
+    }
+  }
+
+  /** The price (yuan per point) at which a "sell at a multiple" member sells this position. */
+  private sellPrice(spendFen: number, soldGrossFen: number, points: number): number {
+    const multiple = this.scenario.behaviour.sellAtMultiple.multiple;
+    return (multiple * spendFen - soldGrossFen) / 100 / (points / 1e8);
+  }
+
+  /**
+   * Sells `points` (all unlocked points when null) of an open position. Returns the points the
+   * position still holds afterwards (0 when it closed or exited).
+   */
+  private sell(id: number, points: bigint | null): bigint {
+    const track = this.track;
+    if (track.positionState[id] !== OPEN) return 0n;
+    const view = this.engine.position(id);
+    if (view === undefined || view.status !== "open") return 0n;
+    const unlocked = view.points - view.locked;
+    const n = points === null || points > unlocked ? unlocked : points;
+    if (n <= 0n) return view.points;
+    const member = track.ids[track.positionMember[id]!]!;
+    const left = view.points - n;
+    track.positionPoints[id] = Number(left);
+    const result = this.engine.apply({ type: "sell", member, position: id, points: n });
+    if (!result.ok) {
+      track.positionPoints[id] = Number(view.points);
+      this.counters.sellsRefused++;
+      return view.points;
+    }
+    this.counters.sells++;
+    if (left === 0n) {
+      track.positionState[id] = SOLD_OUT;
+      track.positionEndDay[id] = this.day;
+    }
+    if (result.exits !== undefined) this.markExits(result.exits, result.reset === true);
+    return track.positionState[id] === OPEN ? left : 0n;
+  }
+
+  private priceYuan(): number {
+    return Number(this.engine.priceUnits()) / 1e8;
+  }
+
+  private sellAtMultipleDay(): void {
+    const heap = this.sellAtMultiple;
+    let price = this.priceYuan();
+    let guard = heap.size;
+    while (heap.peekKey() <= price && guard-- > 0) {
+      const id = heap.pop();
+      if (this.sell(id, null) > 0n) {
+        // Locked points stay; the member sells them when the price is there again after release.
+        const view = this.engine.position(id)!;
+        const spend = Number(view.spend);
+        heap.push(this.sellPrice(spend, Number(view.soldGross), Number(view.points)), id);
+      }
+      price = this.priceYuan();
+    }
+  }
+
+  private panicDay(): void {
+    const still: number[] = [];
+    for (const id of this.panicPositions) if (this.sell(id, null) > 0n) still.push(id);
+    this.panicPositions = still;
+  }
+
+  private sellShareDay(): void {
+    const still: number[] = [];
+    const price = this.priceYuan();
+    for (const id of this.sharePositions) {
+      if (this.track.positionState[id] !== OPEN) continue;
+      const held = this.track.positionPoints[id]!;
+      // A remainder worth less than one yuan is sold whole rather than in ever smaller slices.
+      const all = (held / 1e8) * price < 1;
+      const view = all ? null : this.engine.position(id);
+      const n =
+        view === null || view === undefined
+          ? null
+          : ((view.points - view.locked) * this.shareRate) / 1_000_000_000n;
+      if (n === 0n) {
+        still.push(id);
+        continue;
+      }
+      if (this.sell(id, n) > 0n) still.push(id);
+    }
+    this.sharePositions = still;
+  }
+
+  private observe(day: number): void {
+    const engine = this.engine;
+    const series = this.series;
+    const accounts = engine.accounts;
+    series.price[day] = this.priceYuan();
+    series.pool[day] = Number(engine.pool) / 100;
+    series.supply[day] = Number(engine.supply) / 1e8;
+    series.members[day] = this.track.memberCount;
+    series.volume[day] = this.volumeFen / 100;
+    series.backToMembers[day] =
+      Number(accounts.wallets + accounts.withdrawalsPending + accounts.withdrawn) / 100;
+    series.exits[day] = this.counters.exits;
+  }
+}
+
+export interface RunOptions {
+  onProgress?: ProgressCallback;
+}
+
+/** Runs one scenario with one seed and returns the engine as well (for tests and tools). */
+export function simulate(
+  scenario: Scenario,
+  seed: number,
+  options: RunOptions = {},
+): { result: RunResult; engine: Engine } {
+  const simulation = new Simulation(scenario, seed);
+  const horizon = scenario.horizonDays;
+  const step = Math.max(1, Math.floor(horizon / 100));
+  for (let day = 0; day < horizon; day++) {
+    simulation.runDay(day);
+    if (options.onProgress !== undefined && ((day + 1) % step === 0 || day + 1 === horizon)) {
+      options.onProgress(day + 1, horizon);
+    }
+  }
+  const invariants = checkInvariants(simulation.engine);
+  const result = collectResult({
+    scenario,
+    seed,
+    engine: simulation.engine,
+    track: simulation.track,
+    series: simulation.series,
+    counters: simulation.counters,
+    invariants,
+  });
+  return { result, engine: simulation.engine };
+}
+
+/** Runs one scenario with one seed: deterministic, the same result for the same (scenario, seed). */
+export function runScenario(
+  scenario: Scenario,
+  seed: number = scenario.seed,
+  onProgress?: ProgressCallback,
+): RunResult {
+  return simulate(scenario, seed, onProgress === undefined ? {} : { onProgress }).result;
+}
