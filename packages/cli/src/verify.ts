@@ -5,7 +5,9 @@
  */
 import { existsSync } from "node:fs";
 import { type TenantReport, type VerifyReport, WriterLockError, verifyLedger } from "@zengzhi/store";
-import { UsageError } from "./main.js";
+
+/** A usage problem: one line on stderr, exit code 2 (handled here, so this file needs nothing from main.ts). */
+class VerifyUsageError extends Error {}
 
 const VERIFY_USAGE =
   "usage: zengzhi verify (--database-url URL | --data-dir DIR) [--tenant ID] [--json]  (defaults: DATABASE_URL, ZENGZHI_DATA_DIR)";
@@ -29,16 +31,16 @@ function parseVerifyArgs(args: string[]): VerifyArgs {
     }
     const value = args[i + 1];
     if (!["--database-url", "--data-dir", "--tenant"].includes(flag))
-      throw new UsageError(`unknown option ${flag}; ${VERIFY_USAGE}`);
+      throw new VerifyUsageError(`unknown option ${flag}; ${VERIFY_USAGE}`);
     if (value === undefined || value.startsWith("--"))
-      throw new UsageError(`${flag} needs a value; ${VERIFY_USAGE}`);
+      throw new VerifyUsageError(`${flag} needs a value; ${VERIFY_USAGE}`);
     i++;
     if (flag === "--database-url") parsed.databaseUrl = value;
     else if (flag === "--data-dir") parsed.dataDir = value;
     else parsed.tenant = value;
   }
   if (parsed.databaseUrl !== undefined && parsed.dataDir !== undefined) {
-    throw new UsageError("give --database-url or --data-dir, not both");
+    throw new VerifyUsageError("give --database-url or --data-dir, not both");
   }
   if (parsed.databaseUrl === undefined && parsed.dataDir === undefined) {
     const fromEnv = process.env.DATABASE_URL;
@@ -46,7 +48,7 @@ function parseVerifyArgs(args: string[]): VerifyArgs {
     else parsed.dataDir = process.env.ZENGZHI_DATA_DIR ?? "./data";
   }
   if (parsed.dataDir !== undefined && !existsSync(parsed.dataDir)) {
-    throw new UsageError(`no data directory ${parsed.dataDir}; ${VERIFY_USAGE}`);
+    throw new VerifyUsageError(`no data directory ${parsed.dataDir}; ${VERIFY_USAGE}`);
   }
   return parsed;
 }
@@ -74,6 +76,16 @@ function describeReport(report: VerifyReport, where: string): string {
 }
 
 export async function verifyCommand(args: string[]): Promise<number> {
+  try {
+    return await runVerify(args);
+  } catch (error) {
+    if (!(error instanceof VerifyUsageError)) throw error;
+    process.stderr.write(`zengzhi: ${error.message}\n`);
+    return 2;
+  }
+}
+
+async function runVerify(args: string[]): Promise<number> {
   const options = parseVerifyArgs(args);
   if (options.help === true) {
     process.stdout.write(`${VERIFY_USAGE}\n`);
@@ -86,7 +98,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
   } catch (error) {
     const message = (error as Error).message;
     if (error instanceof WriterLockError || /^unknown tenant|holds no zengzhi ledger/.test(message)) {
-      throw new UsageError(message);
+      throw new VerifyUsageError(message);
     }
     process.stderr.write(`zengzhi verify: cannot verify ${where}: ${message}\n`);
     return 1;

@@ -5,7 +5,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../src/main.js";
+import { verifyCommand } from "../src/verify.js";
+
+const main = ([, ...args]: string[]) => verifyCommand(args);
 
 function capture() {
   let out = "";

@@ -10,3 +10,4 @@ export {
   startTemporaryPostgres,
 } from "./temporary-postgres.js";
 export { type TenantReport, type VerifyReport, verifyDatabase, verifyLedger } from "./verify.js";
+export type { BatchInfo } from "./writer.js";

@@ -52,10 +52,24 @@ export interface JournalRow {
   result: string;
 }
 
+/** One command's line in the canonical batch bytes. */
+export function journalLine(seq: number, key: string, command: string, result: string): string {
+  return `${seq}\t${JSON.stringify(key)}\t${command}\t${result}\n`;
+}
+
 export function batchBytes(rows: readonly JournalRow[]): string {
   let text = "";
-  for (const row of rows) text += `${row.seq}\t${JSON.stringify(row.key)}\t${row.command}\t${row.result}\n`;
+  for (const row of rows) text += journalLine(row.seq, row.key, row.command, row.result);
   return text;
+}
+
+/** Idempotency keys: 1 to 200 characters, no control characters and no unpaired surrogates. */
+export function idempotencyKeyProblem(key: unknown): string | null {
+  if (typeof key !== "string" || key.length === 0 || key.length > IDEMPOTENCY_KEY_LENGTH_MAX) {
+    return `must be 1 to ${IDEMPOTENCY_KEY_LENGTH_MAX} characters`;
+  }
+  if (/[\p{Cc}\p{Cs}]/u.test(key)) return "must not contain control characters or unpaired surrogates";
+  return null;
 }
 
 export function chainHash(previous: Uint8Array, bytes: string): Buffer {

@@ -7,10 +7,10 @@ import { CommandError, type CommandJson, Engine, loadRuleSet, ruleSetToJson } fr
 import { mkdirSync } from "node:fs";
 import type { Ledger, OpenLedgerOptions, SubmitResult } from "./api.js";
 import { type Database, connectPostgres, openPglite } from "./database.js";
-import { IDEMPOTENCY_KEY_LENGTH_MAX, canonicalCommand, genesisHash, headline } from "./journal.js";
+import { canonicalCommand, genesisHash, headline, idempotencyKeyProblem } from "./journal.js";
 import { AdvisoryLocks, lockDataDir } from "./lock.js";
 import { migrate } from "./migrations.js";
-import { TenantWriter } from "./writer.js";
+import { type BatchInfo, TenantWriter } from "./writer.js";
 
 export interface LedgerOptions extends OpenLedgerOptions {
   /** Most commands committed in one transaction (default 10,000). */
@@ -19,6 +19,8 @@ export interface LedgerOptions extends OpenLedgerOptions {
   snapshotEvery?: number;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** Told about every committed batch: size and commit time (metrics). */
+  onBatch?: (batch: BatchInfo) => void;
 }
 
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -63,6 +65,8 @@ export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
 class StoreLedger implements Ledger {
   readonly kind: "postgres" | "pglite";
   private readonly writers = new Map<string, Promise<TenantWriter>>();
+  /** Writers that finished opening, for the synchronous hot path of submit. */
+  private readonly ready = new Map<string, TenantWriter>();
   private readonly locks: AdvisoryLocks | null;
   private closed = false;
 
@@ -111,22 +115,19 @@ class StoreLedger implements Ledger {
     return rows.map((row) => row.tenant_id);
   }
 
-  async submit(tenantId: string, idempotencyKey: string, command: CommandJson): Promise<SubmitResult> {
-    this.assertOpen();
-    if (
-      typeof idempotencyKey !== "string" ||
-      idempotencyKey.length === 0 ||
-      idempotencyKey.length > IDEMPOTENCY_KEY_LENGTH_MAX
-    ) {
-      throw new CommandError(
-        "invalid_command",
-        "idempotencyKey",
-        `must be 1 to ${IDEMPOTENCY_KEY_LENGTH_MAX} characters`,
-      );
+  submit(tenantId: string, idempotencyKey: string, command: CommandJson): Promise<SubmitResult> {
+    try {
+      this.assertOpen();
+      const keyProblem = idempotencyKeyProblem(idempotencyKey);
+      if (keyProblem !== null) throw new CommandError("invalid_command", "idempotencyKey", keyProblem);
+      const { command: parsed, text } = canonicalCommand(command);
+      // The hot path: the tenant's writer is open, so no extra await.
+      const ready = this.ready.get(tenantId);
+      if (ready !== undefined && !ready.broken) return ready.submit(idempotencyKey, text, parsed);
+      return this.writer(tenantId).then((writer) => writer.submit(idempotencyKey, text, parsed));
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
-    const { command: parsed, text } = canonicalCommand(command);
-    const writer = await this.writer(tenantId);
-    return writer.submit(idempotencyKey, text, parsed);
   }
 
   async read<T>(tenantId: string, fn: (engine: Engine) => T): Promise<T> {
@@ -142,6 +143,7 @@ class StoreLedger implements Ledger {
       await writer?.close();
     }
     this.writers.clear();
+    this.ready.clear();
     await this.locks?.close();
     await this.db.close();
     this.unlock();
@@ -158,6 +160,7 @@ class StoreLedger implements Ledger {
       const writer = await pending.catch(() => null);
       if (writer !== null && !writer.broken) return writer;
       if (this.writers.get(tenantId) === pending) this.writers.delete(tenantId);
+      if (this.ready.get(tenantId) === writer) this.ready.delete(tenantId);
       await this.locks?.release(tenantId);
       return this.writer(tenantId);
     }
@@ -170,11 +173,14 @@ class StoreLedger implements Ledger {
     const locks = this.locks;
     await locks?.acquire(tenantId);
     try {
-      return await TenantWriter.open(this.db, tenantId, {
+      const writer = await TenantWriter.open(this.db, tenantId, {
         batchSizeMax: this.options.batchSizeMax ?? 10_000,
         snapshotEvery: this.options.snapshotEvery ?? 100_000,
         checkLock: () => locks?.check(),
+        ...(this.options.onBatch === undefined ? {} : { onBatch: this.options.onBatch }),
       });
+      if (!this.closed) this.ready.set(tenantId, writer);
+      return writer;
     } catch (error) {
       await locks?.release(tenantId);
       throw error;

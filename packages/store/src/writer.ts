@@ -15,7 +15,7 @@ import {
 } from "@zengzhi/engine";
 import type { SubmitResult } from "./api.js";
 import type { Database } from "./database.js";
-import { type JournalRow, answerOf, answerWithSeq, batchBytes, chainHash, headline } from "./journal.js";
+import { answerOf, answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
 
 export interface WriterOptions {
   /** Most commands in one batch (one transaction). */
@@ -24,6 +24,30 @@ export interface WriterOptions {
   snapshotEvery: number;
   /** Called before each commit; throws when the writer may no longer write (lost lock). */
   checkLock: () => void;
+  /** Told about every committed batch (metrics, benchmarks). */
+  onBatch?: (batch: BatchInfo) => void;
+}
+
+export interface BatchInfo {
+  tenantId: string;
+  batch: number;
+  commands: number;
+  /** Time the commit statement took, in milliseconds. */
+  commitMs: number;
+}
+
+/** A batch applied to the engine, waiting for its commit. */
+interface PreparedBatch {
+  items: Pending[];
+  /** Per item: its answer, or undefined when it repeats a key recorded by an earlier batch. */
+  answers: Array<SubmitResult | undefined>;
+  earlier: number[];
+  first: number;
+  /** first − 1 when the batch writes no row (only repeated keys). */
+  last: number;
+  /** The canonical bytes: what is hashed and what the commit statement splits into rows. */
+  text: string;
+  figures: ReturnType<typeof headline>;
 }
 
 interface Pending {
@@ -37,17 +61,23 @@ interface Pending {
 /** Journal rows are read in pages of this many at start-up and by verify. */
 export const JOURNAL_PAGE_ROWS = 20_000;
 
+/**
+ * One statement commits a batch: $4 is the batch's canonical text (one line per command:
+ * seq TAB JSON(key) TAB command TAB result), split by PostgreSQL itself. The final division fails
+ * the whole statement when tenant_state was not at the batch's previous seq (a second writer).
+ */
 const COMMIT_SQL = `
 WITH journal_rows AS (
   INSERT INTO journal (tenant_id, seq, batch, idempotency_key, command, result)
-  SELECT $1, $2::bigint + t.i - 1, $3, t.k, t.c, t.r
-  FROM unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(k, c, r, i)
+  SELECT $1, split_part(line, E'\\t', 1)::bigint, $3, split_part(line, E'\\t', 2)::json #>> '{}',
+         split_part(line, E'\\t', 3), split_part(line, E'\\t', 4)
+  FROM string_to_table(rtrim($4, E'\\n'), E'\\n') AS line
 ), batch_row AS (
-  INSERT INTO batches (tenant_id, batch, first_seq, last_seq, prev_hash, hash) VALUES ($1, $3, $2, $7, $8, $9)
+  INSERT INTO batches (tenant_id, batch, first_seq, last_seq, prev_hash, hash) VALUES ($1, $3, $2, $5, $6, $7)
 ), history_row AS (
-  INSERT INTO price_history (tenant_id, batch, seq, day, pool, supply, price) VALUES ($1, $3, $7, $10, $11, $12, $13)
+  INSERT INTO price_history (tenant_id, batch, seq, day, pool, supply, price) VALUES ($1, $3, $5, $8, $9, $10, $11)
 ), state_row AS (
-  UPDATE tenant_state SET seq = $7, batch = $3, hash = $9, day = $10, pool = $11, supply = $12, price = $13
+  UPDATE tenant_state SET seq = $5, batch = $3, hash = $7, day = $8, pool = $9, supply = $10, price = $11
   WHERE tenant_id = $1 AND seq = $2::bigint - 1
   RETURNING 1
 )
@@ -63,6 +93,8 @@ interface ChainHead {
 export class TenantWriter {
   private engine!: Engine;
   private head!: ChainHead;
+  /** Seq of the last command applied to the engine (committed or in a batch being committed). */
+  private appliedSeq = 0;
   /** Idempotency key → seq of its journal row (every recorded command of the tenant). */
   private keys = new Map<string, number>();
   private queue: Pending[] = [];
@@ -128,13 +160,48 @@ export class TenantWriter {
     return row.command === text ? answerWithSeq(row.result, seq) : keyReused(key);
   }
 
+  /**
+   * The drain loop. While batch A commits, batch B is already applied to the engine (its CPU work
+   * overlaps A's commit), but B is sent only after A committed. If A fails, B's items go back to
+   * the front of the queue untouched and the engine is rebuilt from the database. Readers run only
+   * between commits, when the engine holds committed state alone.
+   */
   private async drain(): Promise<void> {
     this.draining = true;
+    let committing: { batch: PreparedBatch; done: Promise<unknown> } | null = null;
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.options.batchSizeMax);
-        await this.runBatch(batch);
-        this.runReaders();
+      for (;;) {
+        let prepared: PreparedBatch | null = null;
+        // Readers and a due snapshot need the engine without uncommitted work: no prepare-ahead then.
+        const pause = this.readers.length > 0 || this.commandsSinceSnapshot >= this.options.snapshotEvery;
+        if (this.queue.length > 0 && (committing === null || !pause)) {
+          prepared = this.prepare(this.queue.splice(0, this.options.batchSizeMax));
+        }
+        if (committing !== null) {
+          const failure = await committing.done.then(
+            () => null,
+            (error: unknown) => ({ error }),
+          );
+          if (failure === null) {
+            this.answer(committing.batch);
+          } else {
+            if (prepared !== null) this.queue.unshift(...prepared.items);
+            prepared = null;
+            await this.recover(failure.error);
+            for (const item of committing.batch.items) item.reject(failure.error);
+            if (this.failed !== null) return;
+          }
+          committing = null;
+        }
+        if (prepared === null) {
+          await this.maybeSnapshot();
+          this.runReaders();
+          if (this.queue.length === 0) return;
+          continue;
+        }
+        committing = { batch: prepared, done: this.commit(prepared) };
+        // An unobserved rejection is handled when the loop awaits it.
+        committing.done.catch(() => undefined);
       }
     } finally {
       this.draining = false;
@@ -148,21 +215,26 @@ export class TenantWriter {
     for (const reader of readers) reader();
   }
 
-  private async runBatch(batch: Pending[]): Promise<void> {
-    const rows: JournalRow[] = [];
-    const answers: Array<SubmitResult | undefined> = new Array(batch.length);
-    const inBatch = new Map<string, { text: string; answer: SubmitResult }>();
+  /** Applies a batch to the engine and builds its journal text; nothing is answered yet. */
+  private prepare(items: Pending[]): PreparedBatch {
+    const first = this.appliedSeq + 1;
+    const answers: Array<SubmitResult | undefined> = new Array(items.length);
+    const rowAnswers: SubmitResult[] = [];
+    const rowCommands: string[] = [];
     const earlier: number[] = [];
-    let seq = this.head.seq;
-    for (let i = 0; i < batch.length; i++) {
-      const item = batch[i]!;
-      const same = inBatch.get(item.key);
-      if (same !== undefined) {
-        answers[i] = same.text === item.text ? same.answer : keyReused(item.key);
-        continue;
-      }
-      if (this.keys.has(item.key)) {
-        earlier.push(i); // Recorded in an earlier batch: answered from the journal below.
+    let text = "";
+    let seq = this.appliedSeq;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const recordedSeq = this.keys.get(item.key);
+      if (recordedSeq !== undefined) {
+        if (recordedSeq >= first) {
+          // A duplicate inside this batch: the same answer, once committed.
+          const same = recordedSeq - first;
+          answers[i] = rowCommands[same] === item.text ? rowAnswers[same] : keyReused(item.key);
+        } else {
+          earlier.push(i); // Recorded by an earlier batch: answered from the journal after this commit.
+        }
         continue;
       }
       seq++;
@@ -170,51 +242,43 @@ export class TenantWriter {
       const result = JSON.stringify(answer);
       answer.seq = seq;
       answers[i] = answer;
-      inBatch.set(item.key, { text: item.text, answer });
+      rowAnswers.push(answer);
+      rowCommands.push(item.text);
       this.keys.set(item.key, seq);
-      rows.push({ seq, key: item.key, command: item.text, result });
+      text += journalLine(seq, item.key, item.text, result);
     }
-    try {
-      if (rows.length > 0) await this.commit(rows);
-    } catch (error) {
-      await this.recover(error);
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    for (let i = 0; i < batch.length; i++) {
-      const answer = answers[i];
-      if (answer !== undefined) batch[i]!.resolve(answer);
-    }
-    for (const i of earlier) {
-      const item = batch[i]!;
-      this.recorded(item.key, item.text, this.keys.get(item.key)!).then(item.resolve, item.reject);
-    }
-    await this.maybeSnapshot();
+    this.appliedSeq = seq;
+    return { items, answers, earlier, first, last: seq, text, figures: headline(this.engine) };
   }
 
-  private async commit(rows: JournalRow[]): Promise<void> {
-    this.options.checkLock();
-    const first = rows[0]!.seq;
-    const last = rows[rows.length - 1]!.seq;
-    const batch = this.head.batch + 1;
-    const hash = chainHash(this.head.hash, batchBytes(rows));
-    const figures = headline(this.engine);
-    const keys = new Array<string>(rows.length);
-    const commands = new Array<string>(rows.length);
-    const results = new Array<string>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      keys[i] = rows[i]!.key;
-      commands[i] = rows[i]!.command;
-      results[i] = rows[i]!.result;
+  /** Answers a committed batch's callers. */
+  private answer(batch: PreparedBatch): void {
+    const { items, answers } = batch;
+    for (let i = 0; i < items.length; i++) {
+      const answer = answers[i];
+      if (answer !== undefined) items[i]!.resolve(answer);
     }
+    for (const i of batch.earlier) {
+      const item = items[i]!;
+      this.recorded(item.key, item.text, this.keys.get(item.key)!).then(item.resolve, item.reject);
+    }
+  }
+
+  /** Commits one prepared batch: journal rows, batch hash and projections in ONE statement. */
+  private async commit(prepared: PreparedBatch): Promise<void> {
+    const count = prepared.last - prepared.first + 1;
+    if (count === 0) return;
+    this.options.checkLock();
+    const batch = this.head.batch + 1;
+    const hash = chainHash(this.head.hash, prepared.text);
+    const figures = prepared.figures;
+    const started = performance.now();
     await this.db.query(COMMIT_SQL, [
       this.tenantId,
-      first,
+      prepared.first,
       batch,
-      keys,
-      commands,
-      results,
-      last,
+      prepared.text,
+      prepared.last,
       this.head.hash,
       hash,
       figures.day,
@@ -222,8 +286,14 @@ export class TenantWriter {
       figures.supply,
       figures.price,
     ]);
-    this.head = { seq: last, batch, hash };
-    this.commandsSinceSnapshot += rows.length;
+    this.head = { seq: prepared.last, batch, hash };
+    this.commandsSinceSnapshot += count;
+    this.options.onBatch?.({
+      tenantId: this.tenantId,
+      batch,
+      commands: count,
+      commitMs: performance.now() - started,
+    });
   }
 
   /** After a failed commit: forget the uncommitted batch by rebuilding from the database. */
@@ -243,6 +313,7 @@ export class TenantWriter {
     return this.failed !== null;
   }
 
+  /** Writes a snapshot when due; called only while the engine holds committed state alone. */
   private async maybeSnapshot(): Promise<void> {
     if (this.commandsSinceSnapshot < this.options.snapshotEvery) return;
     const state = JSON.stringify(engineToJson(this.engine));
@@ -311,6 +382,7 @@ export class TenantWriter {
     this.engine = engine;
     this.keys = keys;
     this.head = { seq: after, batch: Number(head.batch), hash: Buffer.from(head.hash) };
+    this.appliedSeq = after;
     this.commandsSinceSnapshot = after - snapshotSeq;
   }
 }
