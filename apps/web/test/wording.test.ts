@@ -1,13 +1,9 @@
 // Honest wording: no phrase that promises a return may appear in the locale files, the sources or
 // the built bundle (which is built here, into a temporary directory, from the current sources).
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const WEB = fileURLToPath(new URL("..", import.meta.url));
+import { buildWeb, WEB_DIR as WEB } from "./build-web.js";
 
 /** Phrases that promise returns or deny risk (Chinese marketing terms and their English kin). */
 export const FORBIDDEN = [
@@ -66,31 +62,13 @@ function offences(path: string): string[] {
 describe("no wording that promises returns", () => {
   let out = "";
   beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), "zengzhi-web-wording-"));
-    execFileSync(
-      process.execPath,
-      [
-        join(WEB, "../../node_modules/vite/bin/vite.js"),
-        "build",
-        "--outDir",
-        out,
-        "--emptyOutDir",
-        "--logLevel",
-        "error",
-      ],
-      {
-        cwd: WEB,
-        stdio: "pipe",
-        // Vitest sets NODE_ENV=test, which would build React's development runtime; ship what users get.
-        env: { ...process.env, NODE_ENV: "production" },
-      },
-    );
+    out = buildWeb("zengzhi-web-wording-");
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it("catches a forbidden phrase when there is one (the scan itself works)", () => {
     const probe = join(out, "probe.txt");
-    execFileSync("sh", ["-c", `printf '%s' '本产品只涨不跌' > '${probe}'`]);
+    writeFileSync(probe, "本产品只涨不跌");
     expect(offences(probe)).toHaveLength(1);
   });
 

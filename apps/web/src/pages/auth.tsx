@@ -93,7 +93,10 @@ export function SignupPage() {
     setBusy(true);
     setError(null);
     try {
-      const answer = await api.register(tenant, username.trim(), password, invite.trim() || undefined);
+      await api.register(tenant, username.trim(), password, invite.trim() || undefined);
+      // Registration creates the account; logging in opens the session (the server may or may not
+      // open one on registration, so the app does not rely on it).
+      const answer = await api.login(tenant, username.trim(), password);
       setUser(answer.user);
       navigate("/", true);
     } catch (reason) {

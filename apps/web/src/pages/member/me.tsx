@@ -35,7 +35,7 @@ export function MePage() {
           {current?.healthPerYuan !== undefined && !/^0(\.0+)?$/.test(String(current.healthPerYuan)) ? (
             <li>{t("health.spend", { n: formatNumber(String(current.healthPerYuan), locale, 4) })}</li>
           ) : null}
-          {current?.tipMinHealth === undefined ? null : (
+          {current?.tipMinHealth === undefined || /^0(\.0+)?$/.test(String(current.tipMinHealth)) ? null : (
             <li>{t("health.tipMin", { n: formatNumber(String(current.tipMinHealth), locale) })}</li>
           )}
         </ul>

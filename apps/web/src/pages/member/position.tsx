@@ -23,6 +23,8 @@ export function PositionPage({ id }: { id: number }) {
   const { t } = useI18n();
   const position = useData(() => api.position(id), [id]);
   const me = useData(() => api.me());
+  // Kept here, not in the form: a sale of every point closes the position and removes the form.
+  const [sold, setSold] = useState<string | null>(null);
   if (position.error) return <ErrorBox error={position.error} />;
   if (position.data === undefined) return <Loading />;
   const open = position.data.status === "open";
@@ -34,12 +36,18 @@ export function PositionPage({ id }: { id: number }) {
         <SellForm
           position={position.data}
           price={me.data?.price ?? null}
-          onDone={() => {
+          onDone={(message) => {
+            setSold(message);
             position.reload();
             me.reload();
           }}
         />
       ) : null}
+      {sold === null ? null : (
+        <Notice tone="ok">
+          <span data-testid="sell-done">{sold}</span>
+        </Notice>
+      )}
       {open ? <PayWithPointsForm position={position.data} onDone={position.reload} /> : null}
       <RiskNotice />
     </div>
@@ -53,20 +61,18 @@ function SellForm({
 }: {
   position: Position;
   price: string | null;
-  onDone: () => void;
+  onDone: (message: string) => void;
 }) {
   const { t, locale } = useI18n();
   const [points, setPoints] = useState("");
   const [preview, setPreview] = useState<SellPreview | null>(null);
   const [previewMissing, setPreviewMissing] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
   const valid = isDecimal(points.trim());
   const change = (value: string) => {
     setPoints(value);
     setPreview(null);
     setPreviewMissing(false);
-    setDone(null);
   };
   const askPreview = async () => {
     setError(null);
@@ -83,13 +89,12 @@ function SellForm({
     setError(null);
     const outcome = await api.sell(position.id, points.trim());
     const exits = outcome.exits?.length ?? 0;
-    setDone(
+    setPreview(null);
+    setPoints("");
+    onDone(
       t("sell.done", { net: formatMoney(outcome.net, locale) }) +
         (exits > 0 ? ` ${t("sell.exits", { count: exits })}` : ""),
     );
-    setPreview(null);
-    setPoints("");
-    onDone();
   };
   return (
     <Card title={t("sell.title")}>
@@ -102,7 +107,12 @@ function SellForm({
           hint={`${t("positions.unlocked")}: ${formatPoints(position.unlocked, locale)} · ${t("member.price")}: ${formatPrice(price, locale)}`}
         />
         <div className="row">
-          <button type="button" className="btn btn-ghost" onClick={() => change(position.unlocked)}>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            onClick={() => change(position.unlocked)}
+            data-testid="sell-max"
+          >
             {t("sell.max")}
           </button>
           <ActionButton
@@ -130,7 +140,11 @@ function SellForm({
           </dl>
         )}
         {preview === null ? null : <p className="muted small">{t("sell.previewNote")}</p>}
-        {previewMissing ? <Notice tone="warn">{t("sell.noPreview")}</Notice> : null}
+        {previewMissing ? (
+          <Notice tone="warn">
+            <span data-testid="sell-no-preview">{t("sell.noPreview")}</span>
+          </Notice>
+        ) : null}
         <ErrorBox error={error} />
         {preview !== null || previewMissing ? (
           <ActionButton
@@ -142,11 +156,6 @@ function SellForm({
             {t("sell.confirm")}
           </ActionButton>
         ) : null}
-        {done === null ? null : (
-          <Notice tone="ok">
-            <span data-testid="sell-done">{done}</span>
-          </Notice>
-        )}
       </div>
     </Card>
   );

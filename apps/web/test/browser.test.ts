@@ -1,0 +1,231 @@
+// Browser tests: the real server (in-process, PGlite in memory, demo tenant seeded) serving the web
+// app built from the current sources, driven by Debian's Chromium through playwright-core. A member
+// signs up, buys, sees the points and sells; an operator approves the withdrawal and changes the
+// rule set. Screenshots of each main page (375 px phone and desktop) go to docs/screenshots/.
+import { mkdirSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startServer, type RunningServer } from "@zengzhi/server";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildWeb } from "./build-web.js";
+
+const SCREENSHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+const MOBILE = { width: 375, height: 812 };
+const DESKTOP = { width: 1280, height: 860 };
+const MEMBER = { username: "dora", password: "dora-password-1" };
+
+let web = "";
+let server: RunningServer;
+let browser: Browser;
+let base = "";
+
+beforeAll(async () => {
+  web = buildWeb("zengzhi-web-browser-");
+  server = await startServer({ port: 0, host: "127.0.0.1", dataDir: "memory://", webDist: web, logLevel: "warn" });
+  base = server.url;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (web !== "") rmSync(web, { recursive: true, force: true });
+});
+
+async function newPage(viewport = MOBILE): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: "zh-CN" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  (page as Page & { errors?: string[] }).errors = errors;
+  return { context, page };
+}
+
+/** Saves the page at phone width and at desktop width, then returns to the viewport it had. */
+async function shoot(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize() ?? MOBILE;
+  await page.setViewportSize(MOBILE);
+  await page.waitForTimeout(150);
+  // A phone shows one screen (the tab bar is fixed to its bottom); the desktop shot shows the whole page.
+  await page.screenshot({ path: `${SCREENSHOTS}${name}-mobile.png` });
+  await page.setViewportSize(DESKTOP);
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: `${SCREENSHOTS}${name}-desktop.png`, fullPage: true });
+  await page.setViewportSize(before);
+}
+
+/** A page is usable at phone width when nothing makes the document scroll sideways. */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+/** Waits for a selector; on failure the error carries what the page said (an error box, say). */
+async function see(page: Page, selector: string, timeout?: number): Promise<void> {
+  try {
+    await page.waitForSelector(selector, timeout === undefined ? {} : { timeout });
+  } catch (error) {
+    throw new Error(`${String(error)}\npage text:\n${await page.locator("main").innerText()}`);
+  }
+}
+
+const pageErrors = (page: Page) => (page as Page & { errors?: string[] }).errors ?? [];
+
+describe("member H5", () => {
+  it("signs up with an invite code, buys, sees the points and sells after a preview", async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${base}/signup?invite=alice`);
+    await expect.poll(() => page.inputValue("input[name=invite]")).toBe("alice");
+    await shoot(page, "signup");
+    await page.fill("input[name=username]", MEMBER.username);
+    await page.fill("input[name=password]", MEMBER.password);
+    await page.click("[data-testid=signup-submit]");
+
+    await see(page, "[data-testid=member-price]");
+    expect(new URL(page.url()).pathname).toBe("/");
+    await expectNoSidewaysScroll(page);
+
+    await page.click("[data-testid=tab-shop]");
+    const buy = page.locator("[data-testid^=buy-]").first();
+    await buy.waitFor();
+    await shoot(page, "member-shop");
+    await expectNoSidewaysScroll(page);
+    await buy.click();
+    const result = page.locator("[data-testid=order-result]").first();
+    await result.waitFor();
+    expect(await result.textContent()).toMatch(/\+\d/);
+
+    await page.click("[data-testid=tab-positions]");
+    const position = page.locator("[data-testid^=position-]").first();
+    await position.waitFor();
+    const points = await position.locator("[data-testid=position-points]").textContent();
+    expect(points).toMatch(/[1-9]/);
+    await shoot(page, "member-positions");
+    await expectNoSidewaysScroll(page);
+
+    await page.click("[data-testid=tab-home]");
+    await page.waitForSelector("[data-testid=member-points]");
+    expect(await page.textContent("[data-testid=member-points]")).toMatch(/[1-9]/);
+    await shoot(page, "member-home");
+
+    await page.click("[data-testid=tab-positions]");
+    await position.click();
+    await page.click("[data-testid=sell-max]");
+    await page.click("[data-testid=sell-preview]");
+    await page.waitForSelector("[data-testid=sell-preview-result], [data-testid=sell-no-preview]");
+    await shoot(page, "member-sell");
+    await page.click("[data-testid=sell-confirm]");
+    const done = page.locator("[data-testid=sell-done]");
+    await see(page, "[data-testid=sell-done]");
+    expect(await done.textContent()).toMatch(/¥\d/);
+
+    await page.click("[data-testid=tab-wallet]");
+    await page.waitForSelector("[data-testid=wallet-balance]");
+    expect(await page.textContent("[data-testid=wallet-balance]")).not.toMatch(/^¥0\.00$/);
+    await page.fill("input[name=withdraw-amount]", "1.00");
+    await page.click("[data-testid=withdraw-submit]");
+    await page.waitForSelector(".notice-ok");
+    await shoot(page, "member-wallet");
+
+    await page.click("[data-testid=tab-me]");
+    await page.waitForSelector("[data-testid=invite-qr] svg");
+    expect(await page.textContent("[data-testid=invite-code]")).toBe(MEMBER.username);
+    await shoot(page, "member-me");
+    await expectNoSidewaysScroll(page);
+
+    // English on request, remembered across reloads.
+    await page.click("[data-testid=lang-switch]");
+    await page.waitForSelector("h1:has-text('Me')");
+    await page.reload();
+    await page.waitForSelector("h1:has-text('Me')");
+    await shoot(page, "member-me-en");
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
+
+describe("operator console", () => {
+  async function login(page: Page, username: string, password: string, landing: string) {
+    await page.goto(`${base}/login`);
+    await page.fill("input[name=tenant]", "demo");
+    await page.fill("input[name=username]", username);
+    await page.fill("input[name=password]", password);
+    await page.click("[data-testid=login-submit]");
+    await page.waitForURL(`${base}${landing}`);
+  }
+
+  it("approves the member's withdrawal and changes the rule set", async () => {
+    const { context, page } = await newPage(DESKTOP);
+    await login(page, "operator", "operator-demo", "/operator");
+    await page.waitForSelector("[data-testid=op-pool]");
+    await page.waitForSelector(".chart canvas");
+    await shoot(page, "operator-dashboard");
+
+    await page.goto(`${base}/operator/withdrawals`);
+    const row = page.locator("tr", { hasText: MEMBER.username }).first();
+    await row.waitFor();
+    const approve = row.locator("[data-testid^=approve-]");
+    const id = (await approve.getAttribute("data-testid"))!.replace("approve-", "");
+    await shoot(page, "operator-withdrawals");
+    await approve.click();
+    await expect.poll(() => page.locator(`[data-testid=approve-${id}]`).count()).toBe(0);
+    await page.click("[role=tab]:nth-child(2)");
+    await page.locator("tr", { hasText: MEMBER.username }).first().waitFor();
+
+    await page.goto(`${base}/operator/rules`);
+    const editor = page.locator("[data-testid=rules-json]");
+    await expect.poll(async () => (await editor.inputValue()).length).toBeGreaterThan(10);
+    const rules = JSON.parse(await editor.inputValue()) as Record<string, unknown> & { split: Record<string, string> };
+
+    // A split that does not add up to 1: the engine's validation message names the field.
+    await editor.fill(JSON.stringify({ ...rules, split: { ...rules.split, poolContribution: "0.5" } }, null, 2));
+    await page.click("[data-testid=rules-save]");
+    const alert = page.locator("[role=alert]");
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain("split");
+
+    await editor.fill(JSON.stringify({ ...rules, sellFee: "0.15" }, null, 2));
+    await page.click("[data-testid=rules-save]");
+    await page.waitForSelector("[data-testid=rules-saved]");
+    expect(await page.textContent("[data-testid=rules-saved]")).toMatch(/2/);
+    await page.waitForSelector("td:has-text('sellFee=0.15')");
+    await shoot(page, "operator-rules");
+
+    for (const section of ["members", "merchants", "financing", "coins", "reconciliation", "audit"]) {
+      await page.goto(`${base}/operator/${section}`);
+      await page.waitForSelector(".console-body .card");
+      await page.waitForLoadState("networkidle");
+      await shoot(page, `operator-${section}`);
+    }
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 180_000);
+
+  it("shows the merchant console, the public page and the simulator", async () => {
+    const { context, page } = await newPage(DESKTOP);
+    await login(page, "teahouse", "merchant-demo", "/merchant");
+    await page.waitForSelector("table");
+    await shoot(page, "merchant-products");
+    await page.goto(`${base}/merchant/orders`);
+    await page.waitForSelector("table");
+    await shoot(page, "merchant-orders");
+
+    await page.goto(`${base}/public`);
+    await page.waitForSelector("[data-testid=public-price]");
+    await page.waitForSelector("[data-testid=rules-explained]");
+    await shoot(page, "public");
+    await page.setViewportSize(MOBILE);
+    await expectNoSidewaysScroll(page);
+
+    await page.goto(`${base}/simulator`);
+    await see(page, "[data-testid=sim-result]", 60_000);
+    await shoot(page, "simulator");
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 180_000);
+});
