@@ -97,7 +97,9 @@ for (const store of STORES) {
     });
 
     it("answers concurrent duplicates of one key once, in one batch or across batches", async () => {
-      const ledger = await start(await store.create());
+      // Small batches, so duplicates meet their first submission in the same, the in-flight and
+      // an already committed batch.
+      const ledger = await start(await store.create(), { batchSizeMax: 16 });
       await ledger.createTenant("t1", {});
       const submits = [];
       for (let i = 0; i < 300; i++)
@@ -108,6 +110,35 @@ for (const store of STORES) {
       expect(answers[300]).toMatchObject({ rejection: "idempotency_key_reused" });
       expect(new Set(answers.slice(0, 100).map((a) => a.seq)).size).toBe(100);
       expect(await ledger.read("t1", (e) => e.positionCount)).toBe(100);
+    });
+
+    it("lets readers see committed state only, and serves them while submits keep coming", async () => {
+      const ledger = await start(await store.create(), { batchSizeMax: 25 });
+      await ledger.createTenant("t1", {});
+      let acknowledged = 0;
+      let finished = false;
+      const submits = Array.from({ length: 1500 }, (_, i) =>
+        ledger.submit("t1", `k${i}`, order(`m${i % 30}`, "10")).then((answer) => {
+          acknowledged++;
+          return answer;
+        }),
+      );
+      const all = Promise.all(submits).then(() => (finished = true));
+      const seen: Array<{ positions: number; before: number; during: boolean }> = [];
+      while (!finished && seen.length < 200) {
+        const before = acknowledged;
+        const positions = await ledger.read("t1", (e) => e.positionCount);
+        const { rows } = await ledger.sql.query<{ seq: string }>(
+          "SELECT coalesce(max(seq), 0) AS seq FROM journal",
+        );
+        // Everything a reader saw was committed before it looked.
+        expect(Number(rows[0]!.seq)).toBeGreaterThanOrEqual(positions);
+        seen.push({ positions, before, during: !finished });
+      }
+      await all;
+      expect(seen.some((s) => s.during && s.positions > 0 && s.positions < 1500)).toBe(true);
+      // Whatever was acknowledged before a read was asked for is in what the read sees.
+      for (const s of seen) expect(s.positions).toBeGreaterThanOrEqual(s.before);
     });
 
     it("rebuilds the same state from the latest snapshot plus the journal after it", async () => {
@@ -152,6 +183,12 @@ for (const store of STORES) {
         path: "amount",
       });
       await expect(ledger.submit("t1", "", order("m", "1"))).rejects.toBeInstanceOf(CommandError);
+      await expect(ledger.submit("t1", "a\u0000b", order("m", "1"))).rejects.toMatchObject({
+        path: "idempotencyKey",
+      });
+      await expect(ledger.submit("t1", "x".repeat(201), order("m", "1"))).rejects.toMatchObject({
+        path: "idempotencyKey",
+      });
       await expect(ledger.submit("nope", "k", order("m", "1"))).rejects.toThrow(/unknown tenant nope/);
       // Nothing of the above was recorded.
       expect((await ledger.submit("t1", "k", order("m", "1"))).seq).toBe(1);
