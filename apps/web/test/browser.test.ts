@@ -21,11 +21,24 @@ let base = "";
 
 beforeAll(async () => {
   web = buildWeb("zengzhi-web-browser-");
-  server = await startServer({ port: 0, host: "127.0.0.1", dataDir: "memory://", webDist: web, logLevel: "warn" });
+  server = await startServer({
+    port: 0,
+    host: "127.0.0.1",
+    dataDir: "memory://",
+    webDist: web,
+    logLevel: "warn",
+  });
   base = server.url;
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
@@ -61,7 +74,9 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 /** A page is usable at phone width when nothing makes the document scroll sideways. */
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
@@ -70,7 +85,9 @@ async function see(page: Page, selector: string, timeout?: number): Promise<void
   try {
     await page.waitForSelector(selector, timeout === undefined ? {} : { timeout });
   } catch (error) {
-    throw new Error(`${String(error)}\npage text:\n${await page.locator("main").innerText()}`);
+    throw new Error(`${String(error)}\npage text:\n${await page.locator("main").innerText()}`, {
+      cause: error,
+    });
   }
 }
 
@@ -180,10 +197,14 @@ describe("operator console", () => {
     await page.goto(`${base}/operator/rules`);
     const editor = page.locator("[data-testid=rules-json]");
     await expect.poll(async () => (await editor.inputValue()).length).toBeGreaterThan(10);
-    const rules = JSON.parse(await editor.inputValue()) as Record<string, unknown> & { split: Record<string, string> };
+    const rules = JSON.parse(await editor.inputValue()) as Record<string, unknown> & {
+      split: Record<string, string>;
+    };
 
     // A split that does not add up to 1: the engine's validation message names the field.
-    await editor.fill(JSON.stringify({ ...rules, split: { ...rules.split, poolContribution: "0.5" } }, null, 2));
+    await editor.fill(
+      JSON.stringify({ ...rules, split: { ...rules.split, poolContribution: "0.5" } }, null, 2),
+    );
     await page.click("[data-testid=rules-save]");
     const alert = page.locator("[role=alert]");
     await alert.waitFor();
@@ -224,6 +245,8 @@ describe("operator console", () => {
 
     await page.goto(`${base}/simulator`);
     await see(page, "[data-testid=sim-result]", 60_000);
+    // Both rule sets side by side, each with its own result.
+    await expect.poll(() => page.locator("[data-testid=sim-result]").count(), { timeout: 60_000 }).toBe(2);
     await shoot(page, "simulator");
     expect(pageErrors(page)).toEqual([]);
     await context.close();

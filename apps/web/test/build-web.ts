@@ -12,7 +12,15 @@ export function buildWeb(prefix: string): string {
   const out = mkdtempSync(join(tmpdir(), prefix));
   execFileSync(
     process.execPath,
-    [join(WEB_DIR, "../../node_modules/vite/bin/vite.js"), "build", "--outDir", out, "--emptyOutDir", "--logLevel", "error"],
+    [
+      join(WEB_DIR, "../../node_modules/vite/bin/vite.js"),
+      "build",
+      "--outDir",
+      out,
+      "--emptyOutDir",
+      "--logLevel",
+      "error",
+    ],
     // Vitest sets NODE_ENV=test, which would build React's development runtime; build what users get.
     { cwd: WEB_DIR, stdio: "pipe", env: { ...process.env, NODE_ENV: "production" } },
   );

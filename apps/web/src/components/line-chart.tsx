@@ -23,7 +23,13 @@ export interface LineChartProps {
   height?: number;
   bars?: boolean;
   title?: string;
+  /** Legend label of the x values. */
+  xLabel?: string;
 }
+
+// Axis ticks in compact form ("8K", "1.2M"), so large pools fit beside the plot.
+const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 2 });
+const tickValues = (_: uPlot, ticks: number[]) => ticks.map((tick) => compact.format(tick));
 
 const toNumber = (value: string | number | null): number | null =>
   value === null ? null : typeof value === "number" ? value : Number(value);
@@ -35,6 +41,7 @@ export default function LineChart({
   height = 220,
   bars = false,
   title,
+  xLabel,
 }: LineChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -49,13 +56,22 @@ export default function LineChart({
       cursor: { drag: { x: true, y: false } },
       axes: [
         { stroke: "#5b6b73", grid: { stroke: "#e7ecee" } },
-        { stroke: "#5b6b73", grid: { stroke: "#e7ecee" }, size: 60 },
+        { stroke: "#5b6b73", grid: { stroke: "#e7ecee" }, size: 56, values: tickValues },
         ...(hasRight
-          ? [{ side: 1, scale: "right", stroke: "#5b6b73", grid: { show: false }, size: 60 } as uPlot.Axis]
+          ? [
+              {
+                side: 1,
+                scale: "right",
+                stroke: "#5b6b73",
+                grid: { show: false },
+                size: 56,
+                values: tickValues,
+              } as uPlot.Axis,
+            ]
           : []),
       ],
       series: [
-        {},
+        { label: xLabel ?? "" },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
@@ -75,6 +91,6 @@ export default function LineChart({
       observer.disconnect();
       plot.destroy();
     };
-  }, [x, series, time, height, bars]);
+  }, [x, series, time, height, bars, xLabel]);
   return <div className="chart" ref={holder} aria-label={title} role="img" />;
 }

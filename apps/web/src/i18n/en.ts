@@ -283,7 +283,7 @@ export const en: Record<MessageKey, string> = {
   "sim.intro":
     "Simulate a scenario with the rules engine in your browser and watch the pool, the supply and the price. It is a simulation only and shows no actual return.",
   "sim.days": "Days",
-  "sim.ordersPerDay": "Orders per day",
+  "sim.ordersPerDay": "New members per day",
   "sim.orderAmount": "Average order (yuan)",
   "sim.sellShare": "Share sold per day",
   "sim.seed": "Random seed",

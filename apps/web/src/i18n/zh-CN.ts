@@ -273,7 +273,7 @@ export const zhCN = {
   "sim.intro":
     "在浏览器中用规则引擎模拟一个场景，观察盈利池、积分总量和单价的变化。结果只是模拟，不代表任何实际收益。",
   "sim.days": "模拟天数",
-  "sim.ordersPerDay": "每日订单数",
+  "sim.ordersPerDay": "每日新会员",
   "sim.orderAmount": "平均订单金额（元）",
   "sim.sellShare": "每日卖出比例",
   "sim.seed": "随机种子",

@@ -48,7 +48,13 @@ export default function PublicPage() {
         </div>
       </Card>
       <Card title={t("operator.priceHistory")}>
-        <Chart x={chart.x} series={chart.series} time title={t("operator.priceHistory")} />
+        <Chart
+          x={chart.x}
+          series={chart.series}
+          time
+          title={t("operator.priceHistory")}
+          xLabel={t("common.date")}
+        />
       </Card>
       <Card title={t("public.totals")}>
         <div className="grid">

@@ -103,10 +103,23 @@ export function Dashboard() {
         {message === null ? null : <Notice tone="ok">{message}</Notice>}
       </Card>
       <Card title={t("operator.priceHistory")}>
-        <Chart x={price.x} series={price.series} time title={t("operator.priceHistory")} />
+        <Chart
+          x={price.x}
+          series={price.series}
+          time
+          title={t("operator.priceHistory")}
+          xLabel={t("common.date")}
+        />
       </Card>
       <Card title={t("operator.ordersPerDay")}>
-        <Chart x={perDay.x} series={orderSeries} bars title={t("operator.ordersPerDay")} height={180} />
+        <Chart
+          x={perDay.x}
+          series={orderSeries}
+          bars
+          title={t("operator.ordersPerDay")}
+          height={180}
+          xLabel={t("common.day")}
+        />
       </Card>
       <Card title={t("operator.accounts")}>
         <div className="grid">

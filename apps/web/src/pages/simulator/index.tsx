@@ -20,7 +20,6 @@ interface DemandKnobs {
   membersPerDay: number;
   spend: number;
   repeatDays: number;
-  holdToExit: number;
   sellDaily: number;
   seed: number;
 }
@@ -30,7 +29,7 @@ const DEFAULT_DEMAND: DemandKnobs = {
   membersPerDay: 20,
   spend: 500,
   repeatDays: 30,
-  holdToExit: 0.5,
+
   sellDaily: 0.3,
   seed: 1,
 };
@@ -62,10 +61,8 @@ export function buildScenario(demand: DemandKnobs, rules: RuleKnobs) {
       },
       repeat: { meanDaysBetween: demand.repeatDays },
     },
-    behaviour: {
-      holdToExit: demand.holdToExit,
-      sellShareDaily: { share: Math.max(0, Math.min(1 - demand.holdToExit, demand.sellDaily)), rate: 0.05 },
-    },
+    // Members not selling daily hold until their forced exit (the simulator's default for the rest).
+    behaviour: { sellShareDaily: { share: demand.sellDaily, rate: 0.05 } },
   };
 }
 
@@ -302,8 +299,21 @@ function RuleColumn({
       {run?.error ? <div className="notice notice-error">{run.error}</div> : null}
       {outcome === null ? null : (
         <>
-          <Chart x={x} series={priceSeries} title={t("operator.priceHistory")} height={200} />
-          <Chart x={x} series={exitSeries} title={t("sim.exits")} height={140} bars />
+          <Chart
+            x={x}
+            series={priceSeries}
+            title={t("operator.priceHistory")}
+            height={200}
+            xLabel={t("common.day")}
+          />
+          <Chart
+            x={x}
+            series={exitSeries}
+            title={t("sim.exits")}
+            height={140}
+            bars
+            xLabel={t("common.day")}
+          />
           <div className="stats" data-testid="sim-result">
             <Stat label={t("operator.price")} value={formatPrice(outcome.final.price, locale)} />
             <Stat label={t("operator.pool")} value={formatMoney(outcome.final.pool, locale)} />
