@@ -64,6 +64,8 @@ async function shoot(page: Page, name: string): Promise<void> {
   const before = page.viewportSize() ?? MOBILE;
   await page.setViewportSize(MOBILE);
   await page.waitForTimeout(150);
+  // Every page must work at 375 px: nothing may make the document scroll sideways.
+  await expectNoSidewaysScroll(page);
   // A phone shows one screen (the tab bar is fixed to its bottom); the desktop shot shows the whole page.
   await page.screenshot({ path: `${SCREENSHOTS}${name}-mobile.png` });
   await page.setViewportSize(DESKTOP);
@@ -217,7 +219,15 @@ describe("operator console", () => {
     await page.waitForSelector("td:has-text('sellFee=0.15')");
     await shoot(page, "operator-rules");
 
-    for (const section of ["members", "merchants", "financing", "coins", "reconciliation", "audit"]) {
+    // Coin import: a bad row is reported by row and field, and nothing is imported.
+    await page.goto(`${base}/operator/coins`);
+    await page.fill("textarea[name=coins-csv]", "member,coins\nalice,10.00\nbob,-3\nnobody,1.00\n");
+    await page.click("[data-testid=coins-import]");
+    await see(page, "[data-testid=coin-errors]");
+    expect(await page.textContent("[data-testid=coin-errors]")).toMatch(/3/);
+    await shoot(page, "operator-coins");
+
+    for (const section of ["members", "merchants", "financing", "reconciliation", "audit"]) {
       await page.goto(`${base}/operator/${section}`);
       await page.waitForSelector(".console-body .card");
       await page.waitForLoadState("networkidle");
@@ -239,6 +249,7 @@ describe("operator console", () => {
     await page.goto(`${base}/public`);
     await page.waitForSelector("[data-testid=public-price]");
     await page.waitForSelector("[data-testid=rules-explained]");
+    await page.waitForSelector(".chart canvas");
     await shoot(page, "public");
     await page.setViewportSize(MOBILE);
     await expectNoSidewaysScroll(page);

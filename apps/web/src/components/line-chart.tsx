@@ -55,7 +55,12 @@ export default function LineChart({
       legend: { show: true },
       cursor: { drag: { x: true, y: false } },
       axes: [
-        { stroke: "#5b6b73", grid: { stroke: "#e7ecee" } },
+        // Day numbers are whole: no ticks between days.
+        {
+          stroke: "#5b6b73",
+          grid: { stroke: "#e7ecee" },
+          ...(time ? {} : { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }),
+        },
         { stroke: "#5b6b73", grid: { stroke: "#e7ecee" }, size: 56, values: tickValues },
         ...(hasRight
           ? [

@@ -160,7 +160,12 @@ export function CoinImport() {
           aria-label={t("operator.coinsCsv")}
           name="coins-csv"
         />
-        <ActionButton className="btn btn-primary" action={submit} onError={setError}>
+        <ActionButton
+          className="btn btn-primary"
+          action={submit}
+          onError={setError}
+          data-testid="coins-import"
+        >
           {t("operator.coinsImport")}
         </ActionButton>
         <ErrorBox error={error} />
