@@ -349,12 +349,14 @@ export class TenantWriter {
       const { rows } = await this.db.query<{
         seq: string;
         idempotency_key: string;
-        command: string;
-        result: string;
+        command: string | null;
+        result: string | null;
       }>(
-        `SELECT seq, idempotency_key, command, result FROM journal
-         WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT ${JOURNAL_PAGE_ROWS}`,
-        [this.tenantId, after],
+        // Rows the snapshot covers are needed for their keys only.
+        `SELECT seq, idempotency_key,
+                CASE WHEN seq > $3 THEN command END AS command, CASE WHEN seq > $3 THEN result END AS result
+         FROM journal WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT ${JOURNAL_PAGE_ROWS}`,
+        [this.tenantId, after, snapshotSeq],
       );
       for (const row of rows) {
         const seq = Number(row.seq);
@@ -363,7 +365,7 @@ export class TenantWriter {
         after = seq;
         keys.set(row.idempotency_key, seq);
         if (seq <= snapshotSeq) continue;
-        replayRow(engine, row.command, row.result, seq);
+        replayRow(engine, row.command ?? "", row.result ?? "", seq);
       }
       if (rows.length < JOURNAL_PAGE_ROWS) break;
     }
