@@ -33,6 +33,7 @@ const big = parseScenario({
 });
 log(`(a) ${big.name}`);
 let t0 = performance.now();
+let cpu0 = process.cpuUsage();
 const { result } = simulate(big, 1, {
   onProgress: (day, total) => {
     sampleRss();
@@ -40,13 +41,16 @@ const { result } = simulate(big, 1, {
   },
 });
 const bigScenarioSeconds = (performance.now() - t0) / 1000;
+// CPU time (all of this process's threads) says how much work it was, even on a busy machine.
+const cpuSeconds = (usage) => (usage.user + usage.system) / 1e6;
+const bigScenarioCpuSeconds = cpuSeconds(process.cpuUsage(cpu0));
 sampleRss();
 if (!json && process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
 const c = result.counters;
 const ordersPerSecond = c.orders / bigScenarioSeconds;
 log(
   `    ${c.members.toLocaleString()} members, ${c.orders.toLocaleString()} orders, ${c.sells.toLocaleString()} sells, ` +
-    `${c.exits.toLocaleString()} forced exits in ${bigScenarioSeconds.toFixed(1)} s = ${Math.round(ordersPerSecond).toLocaleString()} orders/s; ` +
+    `${c.exits.toLocaleString()} forced exits in ${bigScenarioSeconds.toFixed(1)} s (CPU ${bigScenarioCpuSeconds.toFixed(1)} s) = ${Math.round(ordersPerSecond).toLocaleString()} orders/s; ` +
     `invariants ${result.invariants.length === 0 ? "sound" : "BROKEN: " + result.invariants[0]}`,
 );
 
@@ -70,15 +74,17 @@ const mcRaw = {
 const threads = os.availableParallelism();
 log(`(b) ${mcRaw.name}: ${runs} runs on ${threads} worker threads`);
 t0 = performance.now();
+cpu0 = process.cpuUsage();
 const timer = setInterval(sampleRss, 200);
 const mc = await monteCarlo(mcRaw, { runs, seed: 1, threads });
 clearInterval(timer);
 const monteCarloSeconds = (performance.now() - t0) / 1000;
+const monteCarloCpuSeconds = cpuSeconds(process.cpuUsage(cpu0));
 sampleRss();
 const mcOrders = mc.runs.reduce((sum, run) => sum + run.counters.orders, 0);
 const mcSells = mc.runs.reduce((sum, run) => sum + run.counters.sells, 0);
 log(
-  `    ${mcOrders.toLocaleString()} orders and ${mcSells.toLocaleString()} sells in ${monteCarloSeconds.toFixed(1)} s ` +
+  `    ${mcOrders.toLocaleString()} orders and ${mcSells.toLocaleString()} sells in ${monteCarloSeconds.toFixed(1)} s (CPU ${monteCarloCpuSeconds.toFixed(1)} s) ` +
     `(${Math.round(mcOrders / monteCarloSeconds).toLocaleString()} orders/s over all threads); ` +
     `invariants broken in ${mc.result.invariants.runsBroken} of ${mc.result.invariants.runsChecked} runs`,
 );
@@ -87,6 +93,7 @@ const maxRss = process.resourceUsage().maxRSS * 1024;
 const figures = {
   ordersPerSecond: Math.round(ordersPerSecond),
   bigScenarioSeconds: Number(bigScenarioSeconds.toFixed(2)),
+  bigScenarioCpuSeconds: Number(bigScenarioCpuSeconds.toFixed(2)),
   bigScenario: {
     members: c.members,
     orders: c.orders,
@@ -95,6 +102,7 @@ const figures = {
     invariantsSound: result.invariants.length === 0,
   },
   monteCarloSeconds: Number(monteCarloSeconds.toFixed(2)),
+  monteCarloCpuSeconds: Number(monteCarloCpuSeconds.toFixed(2)),
   monteCarlo: {
     runs,
     threads,
