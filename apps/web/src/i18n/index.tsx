@@ -24,7 +24,11 @@ export function translate(locale: Locale, key: MessageKey, vars?: Record<string,
 /** One sentence for an error: the translated code, plus the field it names. */
 export function errorMessage(locale: Locale, error: unknown): string {
   if (error instanceof ApiError) {
-    const known = ERROR_MESSAGES[error.code]?.[locale];
+    // A refused rule set carries the engine's own code (split_not_one, multi_level_reward, …).
+    const ruleCode = (error.body as { error?: { ruleCode?: unknown } } | null)?.error?.ruleCode;
+    const code =
+      typeof ruleCode === "string" && ERROR_MESSAGES[ruleCode] !== undefined ? ruleCode : error.code;
+    const known = ERROR_MESSAGES[code]?.[locale];
     const base = known ?? translate(locale, "error.unknown", { code: error.code });
     return error.field === undefined
       ? base

@@ -202,10 +202,15 @@ function PayWithPointsForm({ position, onDone }: { position: Position; onDone: (
           action={pay}
           onError={setError}
           disabled={!isDecimal(amount.trim())}
+          data-testid="pay-points"
         >
           {t("shop.payPoints")}
         </ActionButton>
-        {done === null ? null : <Notice tone="ok">{done}</Notice>}
+        {done === null ? null : (
+          <Notice tone="ok">
+            <span data-testid="pay-done">{done}</span>
+          </Notice>
+        )}
       </div>
     </Card>
   );

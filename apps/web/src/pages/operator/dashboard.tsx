@@ -96,7 +96,7 @@ export function Dashboard() {
             {data.paused ? t("operator.pauseOff") : t("operator.pauseOn")}
           </ActionButton>
           <ActionButton className="btn" action={closeDay} onError={setError} data-testid="close-day">
-            +1 {t("common.day")}
+            {t("operator.closeDay")}
           </ActionButton>
         </div>
         <ErrorBox error={error} />

@@ -11,6 +11,7 @@ import { useI18n } from "../../i18n/index.js";
 import { api, ApiError, type RulesJson, type RuleVersion } from "../../lib/api.js";
 import { formatDateTime } from "../../lib/format.js";
 import { useData } from "../../lib/use-data.js";
+import { RulesForm } from "./rules-form.js";
 
 function parseDraft(text: string): RulesJson | ApiError {
   try {
@@ -25,39 +26,69 @@ function parseDraft(text: string): RulesJson | ApiError {
 }
 
 export function RulesEditor() {
-  const { t, locale } = useI18n();
+  const { t, locale, errorText } = useI18n();
   const rules = useData(() => api.rules());
-  const [draft, setDraft] = useState("");
+  const [draft, setDraft] = useState<RulesJson | null>(null);
+  const [text, setText] = useState("");
+  const [jsonError, setJsonError] = useState<ApiError | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<number | null>(null);
   useEffect(() => {
-    if (rules.data !== undefined) setDraft(JSON.stringify(rules.data.current.rules, null, 2));
+    if (rules.data === undefined) return;
+    setDraft(rules.data.current.rules);
+    setText(JSON.stringify(rules.data.current.rules, null, 2));
+    setJsonError(null);
   }, [rules.data]);
   if (rules.error) return <ErrorBox error={rules.error} />;
-  if (rules.data === undefined) return <Loading />;
-  const parsed = parseDraft(draft);
+  if (rules.data === undefined || draft === null) return <Loading />;
+  const editForm = (next: RulesJson) => {
+    setDraft(next);
+    setText(JSON.stringify(next, null, 2));
+    setJsonError(null);
+    setSaved(null);
+  };
+  const editText = (next: string) => {
+    setText(next);
+    setSaved(null);
+    const parsed = parseDraft(next);
+    if (parsed instanceof ApiError) setJsonError(parsed);
+    else {
+      setJsonError(null);
+      setDraft(parsed);
+    }
+  };
   const save = async () => {
     setError(null);
     setSaved(null);
-    if (parsed instanceof ApiError) throw parsed;
-    const version = await api.saveRules(parsed);
+    if (jsonError !== null) throw jsonError;
+    const version = await api.saveRules(draft);
     setSaved(version.version);
     rules.reload();
   };
+  const refused = error instanceof ApiError ? error : null;
   return (
     <>
       <Card title={`${t("operator.rulesEditor")} · ${t("rules.version", { v: rules.data.current.version })}`}>
         <div className="form">
-          <textarea
-            rows={18}
-            spellCheck={false}
-            value={draft}
-            onChange={(event) => setDraft(event.target.value)}
-            name="rules"
-            data-testid="rules-json"
-            aria-label={t("operator.rulesEditor")}
+          <RulesForm
+            rules={draft}
+            onChange={editForm}
+            errorField={refused?.field?.replace(/^rules\./, "")}
+            errorText={refused === null ? null : errorText(refused)}
           />
-          <ErrorBox error={parsed instanceof ApiError ? parsed : error} />
+          <details>
+            <summary>{t("operator.rulesJson")}</summary>
+            <textarea
+              rows={18}
+              spellCheck={false}
+              value={text}
+              onChange={(event) => editText(event.target.value)}
+              name="rules"
+              data-testid="rules-json"
+              aria-label={t("operator.rulesJson")}
+            />
+          </details>
+          <ErrorBox error={jsonError ?? error} />
           <ActionButton className="btn btn-primary" action={save} onError={setError} data-testid="rules-save">
             {t("common.save")}
           </ActionButton>
@@ -68,11 +99,9 @@ export function RulesEditor() {
           )}
         </div>
       </Card>
-      {parsed instanceof ApiError ? null : (
-        <Card title={t("public.rules")}>
-          <RulesExplained rules={parsed} />
-        </Card>
-      )}
+      <Card title={t("public.rules")}>
+        <RulesExplained rules={draft} />
+      </Card>
       <Card title={t("operator.rulesHistory")}>
         <DataTable<RuleVersion>
           name="rule-versions"

@@ -157,7 +157,7 @@ export default function SimulatorPage() {
             label={t("sim.days")}
             value={demand.horizonDays}
             min={30}
-            max={1825}
+            max={3650}
             step={5}
             onChange={set("horizonDays")}
           />

@@ -1,0 +1,120 @@
+/**
+ * The rule set as a form: one input per rule of RULES.md, editing the same JSON document the
+ * advanced editor shows. Values stay decimal strings; the server validates them with the engine,
+ * and the field it names is marked here with its reason.
+ */
+import type { ReactNode } from "react";
+import { useI18n, type MessageKey } from "../../i18n/index.js";
+import type { RulesJson } from "../../lib/api.js";
+
+type Kind = "decimal" | "decimalOrNull" | "integer" | "integerOrNull" | "boolean";
+
+const FIELDS: { path: string; kind: Kind }[] = [
+  { path: "initialPrice", kind: "decimal" },
+  { path: "minPrice", kind: "decimal" },
+  { path: "priceCeiling", kind: "decimalOrNull" },
+  { path: "split.productCost", kind: "decimal" },
+  { path: "split.distributionCost", kind: "decimal" },
+  { path: "split.platformProfit", kind: "decimal" },
+  { path: "split.poolContribution", kind: "decimal" },
+  { path: "issueRatio", kind: "decimal" },
+  { path: "sellFee", kind: "decimal" },
+  { path: "exitMultiple", kind: "decimal" },
+  { path: "exitFeeApplies", kind: "boolean" },
+  { path: "subsidyRate", kind: "decimal" },
+  { path: "healthPerReferral", kind: "decimal" },
+  { path: "healthPerYuan", kind: "decimal" },
+  { path: "halvingPeriodDays", kind: "integerOrNull" },
+  { path: "tipMinHealth", kind: "decimal" },
+  { path: "pointsOrdersEarn", kind: "boolean" },
+  { path: "refundWindowDays", kind: "integer" },
+  { path: "withdrawalMaxPerRequest", kind: "decimalOrNull" },
+  { path: "withdrawalMaxPerDay", kind: "decimalOrNull" },
+];
+
+function read(rules: RulesJson, path: string): unknown {
+  const [head = "", tail] = path.split(".");
+  const value = (rules as Record<string, unknown>)[head];
+  if (tail === undefined) return value;
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[tail] : undefined;
+}
+
+/** A copy of `rules` with one field set (the input is not changed). */
+export function withField(rules: RulesJson, path: string, value: unknown): RulesJson {
+  const [head = "", tail] = path.split(".");
+  if (tail === undefined) return { ...rules, [head]: value };
+  const inner = (rules as Record<string, unknown>)[head];
+  const object = typeof inner === "object" && inner !== null ? (inner as Record<string, unknown>) : {};
+  return { ...rules, [head]: { ...object, [tail]: value } };
+}
+
+/** Text typed into an input → the JSON value the rule set wants (invalid text goes as is, for the server to name). */
+function fromInput(kind: Kind, text: string): unknown {
+  const trimmed = text.trim();
+  if ((kind === "decimalOrNull" || kind === "integerOrNull") && trimmed === "") return null;
+  if (kind === "integer" || kind === "integerOrNull")
+    return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+  return trimmed;
+}
+
+function toInput(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value);
+}
+
+export function RulesForm({
+  rules,
+  onChange,
+  errorField,
+  errorText,
+}: {
+  rules: RulesJson;
+  onChange: (next: RulesJson) => void;
+  /** The field the server refused, with its message. */
+  errorField?: string | undefined;
+  errorText?: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className="rules-form">
+      {FIELDS.map(({ path, kind }) => {
+        const label = t(`rule.${path}` as MessageKey);
+        const value = read(rules, path);
+        const wrong = errorField === path || (errorField !== undefined && path.startsWith(`${errorField}.`));
+        if (kind === "boolean") {
+          return (
+            <label key={path} className="row small field-check">
+              <input
+                type="checkbox"
+                name={`rule.${path}`}
+                checked={value === true}
+                onChange={(event) => onChange(withField(rules, path, event.target.checked))}
+              />
+              {label}
+            </label>
+          );
+        }
+        return (
+          <label key={path} className={wrong ? "field field-wrong" : "field"}>
+            <span className="field-label">{label}</span>
+            <input
+              name={`rule.${path}`}
+              inputMode={kind.startsWith("integer") ? "numeric" : "decimal"}
+              value={toInput(value)}
+              aria-invalid={wrong}
+              onChange={(event) => onChange(withField(rules, path, fromInput(kind, event.target.value)))}
+            />
+            {wrong ? (
+              <span className="field-error" data-testid="field-error">
+                {errorText}
+              </span>
+            ) : null}
+          </label>
+        );
+      })}
+      <label className="row small field-check">
+        <input type="checkbox" checked={rules.release !== null && rules.release !== undefined} disabled />
+        {t("rule.release")}
+      </label>
+    </div>
+  );
+}
