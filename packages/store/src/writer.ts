@@ -98,7 +98,7 @@ export class TenantWriter {
   /** Idempotency key → seq of its journal row (every recorded command of the tenant). */
   private keys = new Map<string, number>();
   private queue: Pending[] = [];
-  private readers: Array<() => void> = [];
+  private readers: Array<{ run: () => void; fail: (error: unknown) => void }> = [];
   private draining = false;
   private commandsSinceSnapshot = 0;
   private failed: unknown = null;
@@ -133,12 +133,15 @@ export class TenantWriter {
     if (this.failed !== null) return Promise.reject(this.failed);
     if (!this.draining) return Promise.resolve().then(() => fn(this.engine));
     return new Promise((resolve, reject) => {
-      this.readers.push(() => {
-        try {
-          resolve(fn(this.engine));
-        } catch (error) {
-          reject(error);
-        }
+      this.readers.push({
+        run: () => {
+          try {
+            resolve(fn(this.engine));
+          } catch (error) {
+            reject(error as Error);
+          }
+        },
+        fail: reject,
       });
     });
   }
@@ -212,7 +215,11 @@ export class TenantWriter {
   private runReaders(): void {
     const readers = this.readers;
     this.readers = [];
-    for (const reader of readers) reader();
+    // A writer that could not reload holds state nobody may see.
+    for (const reader of readers) {
+      if (this.failed === null) reader.run();
+      else reader.fail(this.failed);
+    }
   }
 
   /** Applies a batch to the engine and builds its journal text; nothing is answered yet. */

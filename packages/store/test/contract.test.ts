@@ -225,6 +225,24 @@ for (const store of STORES) {
       expect((await verifyLedger(location)).ok).toBe(true);
     });
 
+    it("drops a writer that cannot reload after a failed commit and opens a fresh one later", async () => {
+      const location = await store.create();
+      const ledger = await start(location);
+      await ledger.createTenant("t1", {});
+      await ledger.submit("t1", "k1", order("m", "100"));
+      // Both the commit (price_history) and the reload (tenant_state) fail now.
+      await ledger.sql.query("ALTER TABLE price_history RENAME TO price_history_away");
+      await ledger.sql.query("ALTER TABLE tenant_state RENAME TO tenant_state_away");
+      await expect(ledger.submit("t1", "k2", order("m", "100"))).rejects.toThrow();
+      await expect(ledger.read("t1", (e) => e.positionCount)).rejects.toThrow();
+      await ledger.sql.query("ALTER TABLE price_history_away RENAME TO price_history");
+      await ledger.sql.query("ALTER TABLE tenant_state_away RENAME TO tenant_state");
+      expect(await ledger.read("t1", (e) => e.positionCount)).toBe(1);
+      expect(await ledger.submit("t1", "k2", order("m", "100"))).toMatchObject({ ok: true, seq: 2 });
+      await ledger.close();
+      expect((await verifyLedger(location)).ok).toBe(true);
+    });
+
     it("applies each migration once and starts every primary key with tenant_id", async () => {
       const location = await store.create();
       let ledger = await start(location);
