@@ -114,6 +114,10 @@ async function run(options: Options): Promise<number> {
   }
   if (options.report !== undefined) {
     const input = {
+      title:
+        swept === undefined
+          ? scenario.name
+          : `${scenario.name}: sweep of ${options.axes.map((a) => a.field).join(" × ")}`,
       scenarioRaw: raw,
       generatedBy,
       ...(mc ? { monteCarlo: mc } : {}),

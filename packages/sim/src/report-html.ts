@@ -49,7 +49,7 @@ th:first-child,td:first-child{text-align:left}
 .hist-labels{display:flex;gap:4px;font-size:11px;color:#5b6675}.hist-labels div{flex:1;text-align:center}
 .stack{display:flex;height:26px;border-radius:4px;overflow:hidden;margin:8px 0}
 .stack div{color:#fff;font-size:12px;display:flex;align-items:center;justify-content:center;overflow:hidden}
-.heat td{text-align:center;min-width:64px}
+.heat{width:auto}.heat td{text-align:center;min-width:72px}
 select{font:inherit}
 pre{background:#fff;padding:12px;overflow:auto;font-size:12px}
 `;

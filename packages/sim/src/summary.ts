@@ -63,7 +63,9 @@ function cohortSentences(scenario: Scenario, result: MonteCarloResult): string[]
   const late = result.lateJoiners;
   if (late !== null && late.fromDay === first.startDay) {
     sentences.push(
-      `In 90% of runs at most ${percent(Math.max(late.share2xP90, 0))} of all members had received 2× their spend in cash by day ${day}.`,
+      late.share2xP90 === 0
+        ? `In at least 90% of runs, no member had received 2× their spend in cash by day ${day}.`
+        : `In 90% of runs at most ${percent(late.share2xP90)} of all members had received 2× their spend in cash by day ${day}.`,
     );
   } else if (late !== null) {
     sentences.push(
