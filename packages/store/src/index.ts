@@ -10,4 +10,4 @@ export {
   startTemporaryPostgres,
 } from "./temporary-postgres.js";
 export { type TenantReport, type VerifyReport, verifyDatabase, verifyLedger } from "./verify.js";
-export type { BatchInfo } from "./writer.js";
+export { type BatchInfo, LedgerBusyError } from "./writer.js";

@@ -17,6 +17,8 @@ export interface LedgerOptions extends OpenLedgerOptions {
   batchSizeMax?: number;
   /** Commands between snapshots (default 100,000). */
   snapshotEvery?: number;
+  /** Most commands waiting per tenant before submit fails with LedgerBusyError (default 200,000). */
+  queueLengthMax?: number;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
   /** Told about every committed batch: size and commit time (metrics). */
@@ -176,6 +178,7 @@ class StoreLedger implements Ledger {
       const writer = await TenantWriter.open(this.db, tenantId, {
         batchSizeMax: this.options.batchSizeMax ?? 10_000,
         snapshotEvery: this.options.snapshotEvery ?? 100_000,
+        queueLengthMax: this.options.queueLengthMax ?? 200_000,
         checkLock: () => locks?.check(),
         ...(this.options.onBatch === undefined ? {} : { onBatch: this.options.onBatch }),
       });

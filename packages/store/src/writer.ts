@@ -22,6 +22,8 @@ export interface WriterOptions {
   batchSizeMax: number;
   /** A snapshot is written after this many commands since the last one. */
   snapshotEvery: number;
+  /** Most commands waiting in the queue; beyond it submit fails with LedgerBusyError. */
+  queueLengthMax: number;
   /** Called before each commit; throws when the writer may no longer write (lost lock). */
   checkLock: () => void;
   /** Told about every committed batch (metrics, benchmarks). */
@@ -34,6 +36,11 @@ export interface BatchInfo {
   commands: number;
   /** Time the commit statement took, in milliseconds. */
   commitMs: number;
+}
+
+/** The tenant's queue is full: the caller should retry later (HTTP 503). Nothing was recorded. */
+export class LedgerBusyError extends Error {
+  override name = "LedgerBusyError";
 }
 
 /** A batch applied to the engine, waiting for its commit. */
@@ -122,6 +129,13 @@ export class TenantWriter {
     if (this.failed !== null) return Promise.reject(this.failed);
     const seq = this.keys.get(key);
     if (seq !== undefined && seq <= this.head.seq) return this.recorded(key, text, seq);
+    if (this.queue.length >= this.options.queueLengthMax) {
+      return Promise.reject(
+        new LedgerBusyError(
+          `tenant ${this.tenantId}: ${this.queue.length} commands are already waiting; retry later`,
+        ),
+      );
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ key, text, command, resolve, reject });
       if (!this.draining) void this.drain();
@@ -131,7 +145,14 @@ export class TenantWriter {
   /** Runs fn on the engine when it holds only committed state. */
   read<T>(fn: (engine: Engine) => T): Promise<T> {
     if (this.failed !== null) return Promise.reject(this.failed);
-    if (!this.draining) return Promise.resolve().then(() => fn(this.engine));
+    if (!this.draining) {
+      // Synchronously: a submit later in this tick would start a batch and change the engine.
+      try {
+        return Promise.resolve(fn(this.engine));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
     return new Promise((resolve, reject) => {
       this.readers.push({
         run: () => {

@@ -15,7 +15,7 @@ import {
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LOCK_FILE_NAME, type Ledger, WriterLockError, verifyLedger } from "../src/index.js";
+import { LOCK_FILE_NAME, type Ledger, LedgerBusyError, WriterLockError, verifyLedger } from "../src/index.js";
 import { answerOf } from "../src/journal.js";
 import { type Location, STORES, open } from "./stores.js";
 
@@ -156,6 +156,19 @@ for (const store of STORES) {
       expect(await ledger.read("t1", (e) => JSON.stringify(engineToJson(e)))).toBe(before);
       await ledger.close();
       expect((await verifyLedger(location)).ok).toBe(true);
+    });
+
+    it("refuses submits beyond the queue limit without recording them", async () => {
+      const ledger = await start(await store.create(), { queueLengthMax: 5, batchSizeMax: 2 });
+      await ledger.createTenant("t1", {});
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => ledger.submit("t1", `k${i}`, order("m", "1"))),
+      );
+      const refused = results.filter((r) => r.status === "rejected");
+      expect(refused.length).toBeGreaterThan(0);
+      for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(LedgerBusyError);
+      const accepted = results.filter((r) => r.status === "fulfilled").length;
+      expect(await ledger.read("t1", (e) => e.positionCount)).toBe(accepted);
     });
 
     it("keeps tenants apart", async () => {
