@@ -24,7 +24,7 @@ class Simulation {
   readonly engine: Engine;
   readonly random: Random;
   readonly track = new Tracker();
-  readonly counters: Counters = { orders: 0, sells: 0, sellsRefused: 0, exits: 0, resets: 0 };
+  readonly counters: Counters = { orders: 0, ordersRefused: 0, sells: 0, sellsRefused: 0, exits: 0, resets: 0 };
   readonly series: Series;
   day = 0;
   volumeFen = 0;
@@ -193,7 +193,10 @@ class Simulation {
       member: track.ids[member]!,
       amount: this.amountBig(fen),
     });
-    if (!result.ok) return;
+    if (!result.ok) {
+      this.counters.ordersRefused++;
+      return;
+    }
     this.counters.orders++;
     this.volumeFen += fen;
     track.spend[member] = track.spend[member]! + fen;

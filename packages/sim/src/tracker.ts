@@ -74,6 +74,8 @@ export interface Series {
 
 export interface Counters {
   orders: number;
+  /** Orders the engine refused (e.g. an amount above its limit); they change nothing. */
+  ordersRefused: number;
   sells: number;
   sellsRefused: number;
   exits: number;

@@ -81,6 +81,7 @@ describe("runs", () => {
     const { result, engine } = simulate(scenario, 2);
     expect(result.counters.sells).toBeGreaterThan(1000);
     expect(result.counters.sellsRefused).toBe(0);
+    expect(result.counters.ordersRefused).toBe(0);
     expect(Number(result.money.backToMembers)).toBeGreaterThan(0);
     // After the shock the price stalls, so panicking members sold everything they could.
     expect(result.counters.members).toBe(2400);
