@@ -269,6 +269,30 @@ describe("operator console", () => {
     // Both rule sets side by side, each with its own result.
     await expect.poll(() => page.locator("[data-testid=sim-result]").count(), { timeout: 60_000 }).toBe(2);
     await shoot(page, "simulator");
+
+    // Ten years of daily points: the horizon slider to its maximum (and one new member a day, so the
+    // simulation itself stays short), then the charts' first draw is timed.
+    const slide = (index: number, to: "min" | "max") =>
+      page
+        .locator("input[type=range]")
+        .nth(index)
+        .evaluate((input: HTMLInputElement, end) => {
+          const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!;
+          setValue.call(input, end === "max" ? input.max : input.min);
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+        }, to);
+    await slide(1, "min");
+    await slide(0, "max");
+    await expect
+      .poll(() => page.locator(".chart[data-points='3650']").count(), { timeout: 120_000, intervals: [500] })
+      .toBe(4);
+    const drawMs = await page.$$eval(".chart[data-points='3650']", (charts) =>
+      charts.map((chart) => Number((chart as HTMLElement).dataset.drawMs)),
+    );
+    console.log(
+      `uPlot first draw of the four simulator charts, 3650 daily points each: ${drawMs.join(", ")} ms`,
+    );
+    expect(drawMs.every((ms) => Number.isFinite(ms))).toBe(true);
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   }, 180_000);

@@ -113,23 +113,26 @@ export default function SimulatorPage() {
   const [ruleB, setRuleB] = useState(DEFAULT_B);
   const [compare, setCompare] = useState(true);
   const [runs, setRuns] = useState<RunState[]>([]);
-  const worker = useRef<Worker | null>(null);
+  const workers = useRef<Worker[]>([]);
   const request = useRef(0);
+  const stopAll = () => {
+    for (const worker of workers.current) worker.terminate();
+    workers.current = [];
+  };
 
-  useEffect(() => () => worker.current?.terminate(), []);
+  useEffect(() => stopAll, []);
 
-  // Re-run shortly after the last slider move; a newer run replaces a running one.
+  // Re-run shortly after the last slider move; a newer run replaces a running one. Each rule set
+  // runs in its own worker, so two rule sets use two cores.
   useEffect(() => {
     const timer = window.setTimeout(() => {
-      worker.current?.terminate();
-      const next = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-      worker.current = next;
+      stopAll();
       const id = ++request.current;
       const scenarios = compare
         ? [buildScenario(demand, ruleA), buildScenario(demand, ruleB)]
         : [buildScenario(demand, ruleA)];
       setRuns(scenarios.map(() => ({ progress: 0, outcome: null, error: null })));
-      next.onmessage = (event: MessageEvent<SimMessage>) => {
+      const receive = (event: MessageEvent<SimMessage>) => {
         const message = event.data;
         if (message.id !== request.current) return;
         setRuns((current) =>
@@ -141,7 +144,12 @@ export default function SimulatorPage() {
           }),
         );
       };
-      next.postMessage({ id, scenarios });
+      workers.current = scenarios.map((scenario, index) => {
+        const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+        worker.onmessage = receive;
+        worker.postMessage({ id, first: index, scenarios: [scenario] });
+        return worker;
+      });
     }, 250);
     return () => window.clearTimeout(timer);
   }, [demand, ruleA, ruleB, compare]);

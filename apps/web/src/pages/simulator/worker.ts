@@ -6,6 +6,8 @@ import { parseScenario, runScenario, ScenarioError } from "@zengzhi/sim";
 
 export interface SimRequest {
   id: number;
+  /** Index of the first scenario in the page's list (a page may spread its scenarios over workers). */
+  first?: number;
   scenarios: unknown[];
 }
 
@@ -44,8 +46,9 @@ const post = (message: SimMessage, transfer: Transferable[] = []) =>
   );
 
 self.onmessage = (event: MessageEvent<SimRequest>) => {
-  const { id, scenarios } = event.data;
-  scenarios.forEach((raw, index) => {
+  const { id, scenarios, first = 0 } = event.data;
+  scenarios.forEach((raw, offset) => {
+    const index = first + offset;
     try {
       const scenario = parseScenario(raw);
       let last = 0;
