@@ -30,6 +30,8 @@ export const LIMITS = {
   /** Signed payment callbacks older or newer than this are refused. */
   callbackSkewMs: 5 * 60 * 1000,
   priceHistoryMax: 500,
+  /** Member ids remembered per tenant as existing (saves an engine read per in-store sale). */
+  knownMembersCachedMax: 1_000_000,
   /** Paid orders settled per batch at a day close. */
   settleBatchMax: 1000,
   auditBufferMax: 1000,

@@ -37,6 +37,9 @@ export class Services {
   readonly httpDuration: Histogram<"method" | "route" | "status">;
   readonly commands: Counter<"type" | "result">;
   private readonly paused = new Map<string, boolean>();
+  private submitsThisTurn: (() => void)[] = [];
+  /** Members seen to exist, per tenant: members are never removed, so a hit needs no engine read. */
+  private readonly knownMembers = new Map<string, Set<string>>();
   private tenants: Set<string> | null = null;
 
   constructor(options: ServiceOptions) {
@@ -68,9 +71,28 @@ export class Services {
     return this.ledger.sql;
   }
 
+  /**
+   * Hands a submit to the ledger at the end of this event-loop turn, together with every other
+   * submit of the turn. PGlite runs its queries inside the microtask queue, so a submit made while
+   * one request is being handled would commit before the next socket is even read, one command per
+   * batch; deferring to setImmediate lets all requests read in one poll phase share a group commit.
+   */
+  private deferredSubmit(tenant: string, key: string, command: CommandJson): Promise<SubmitResult> {
+    return new Promise((resolve, reject) => {
+      this.submitsThisTurn.push(() => this.ledger.submit(tenant, key, command).then(resolve, reject));
+      if (this.submitsThisTurn.length === 1) {
+        setImmediate(() => {
+          const submits = this.submitsThisTurn;
+          this.submitsThisTurn = [];
+          for (const submit of submits) submit();
+        });
+      }
+    });
+  }
+
   /** Submits an engine command; a rejection becomes an ApiError with the engine's code. */
   async submit(tenant: string, key: string, command: CommandJson): Promise<Record<string, unknown>> {
-    const result: SubmitResult = await this.ledger.submit(tenant, key, command);
+    const result: SubmitResult = await this.deferredSubmit(tenant, key, command);
     this.commands.inc({ type: command.type, result: result.ok ? "ok" : (result.rejection ?? "rejected") });
     if (!result.ok) {
       const code = result.rejection ?? "rejected";
@@ -92,6 +114,19 @@ export class Services {
 
   async requireTenant(tenant: string): Promise<void> {
     if (!(await this.tenantExists(tenant))) throw notFound(`tenant ${tenant}`);
+  }
+
+  /** Whether the member exists in the tenant's engine (cached once seen; reads wait for a commit). */
+  async memberExists(tenant: string, member: string): Promise<boolean> {
+    let known = this.knownMembers.get(tenant);
+    if (known?.has(member) === true) return true;
+    const exists = await this.read(tenant, (engine) => engine.members.has(member));
+    if (exists) {
+      if (known === undefined) this.knownMembers.set(tenant, (known = new Set()));
+      if (known.size >= LIMITS.knownMembersCachedMax) known.clear();
+      known.add(member);
+    }
+    return exists;
   }
 
   async isPaused(tenant: string): Promise<boolean> {

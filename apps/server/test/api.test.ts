@@ -668,13 +668,18 @@ for (const store of stores) {
           "coins.import",
           "pause",
           "resume",
-          "sale",
+          "sales",
           "sell",
           "withdrawal.reject",
           "rules.publish",
         ]) {
           expect(actions).toContain(action);
         }
+        const sales = audit.body.items.find((e: Json) => e.action === "sales" && e.actor === "teahouse");
+        expect(sales.detail).toMatchObject({
+          count: expect.any(Number),
+          total: expect.stringMatching(/^\d+\.\d{2}$/),
+        });
         expect(audit.body.items[0].seq).toBeGreaterThan(audit.body.items[1].seq);
         expect((await get("/api/operator/audit", alice)).status).toBe(403);
       });

@@ -395,8 +395,8 @@ export function orderRoutes(app: FastifyInstance, services: Services): void {
           throw forbidden("this product belongs to another merchant");
         split = product.split;
       }
-      const known = await services.read(tenant, (engine) => engine.members.has(body.member));
-      if (!known) throw new ApiError(404, "unknown_member", `member ${body.member} does not exist`, "member");
+      if (!(await services.memberExists(tenant, body.member)))
+        throw new ApiError(404, "unknown_member", `member ${body.member} does not exist`, "member");
       const outcome = await services.submit(tenant, key, {
         type: "order",
         member: body.member,
@@ -404,22 +404,16 @@ export function orderRoutes(app: FastifyInstance, services: Services): void {
         merchant: session.merchantId!,
         ...(split === null ? {} : { split: split as never }),
       });
-      services.audit.record({
-        tenant,
-        actor: session.username,
-        role: session.role,
-        action: "sale",
-        target: body.member,
-        detail: { amount: formatMoney(body.amount), position: outcome.position ?? null },
+      services.audit.recordSale(
+        { tenant, actor: session.username, role: session.role, target: session.merchantId },
+        body.amount,
+      );
+      return reply.code(201).send({
+        ok: true,
+        position: outcome.position ?? null,
+        points: outcome.points ?? null,
+        exits: outcome.exits ?? [],
       });
-      return reply
-        .code(201)
-        .send({
-          ok: true,
-          position: outcome.position ?? null,
-          points: outcome.points ?? null,
-          exits: outcome.exits ?? [],
-        });
     },
   });
 }
