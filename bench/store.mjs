@@ -138,8 +138,13 @@ async function writer(location, count) {
     }
   }
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, submitter));
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  // CPU seconds of this process (engine, journal text, driver; PGlite runs inside it too): steadier
+  // than wall-clock figures on a busy machine.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   await ledger.close();
   const sizes = batches.map((b) => b.commands);
   return {
@@ -147,6 +152,8 @@ async function writer(location, count) {
     rejected: failed,
     ordersPerSecond: Math.round(count / elapsed),
     ...latencies(samples),
+    processCpuSeconds: round(cpuSeconds),
+    ordersPerProcessCpuSecond: Math.round(count / cpuSeconds),
     batches: batches.length,
     meanBatchSize: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)),
     commit: latencies(batches.map((b) => b.commitMs)),
@@ -187,7 +194,8 @@ const writerRun = await writer({ databaseUrl: benchUrl }, WRITER_ORDERS);
 log(
   `(b) writer: ${writerRun.ordersPerSecond.toLocaleString()} orders/s (${WRITER_ORDERS.toLocaleString()} orders, ${IN_FLIGHT.toLocaleString()} in flight), ` +
     `answer p50 ${writerRun.p50Ms} ms, p99 ${writerRun.p99Ms} ms; ${writerRun.batches} batches of ${writerRun.meanBatchSize} on average, ` +
-    `batch commit p50 ${writerRun.commit.p50Ms} ms, p99 ${writerRun.commit.p99Ms} ms`,
+    `batch commit p50 ${writerRun.commit.p50Ms} ms, p99 ${writerRun.commit.p99Ms} ms; ` +
+    `${writerRun.ordersPerProcessCpuSecond.toLocaleString()} orders per CPU-second of this process`,
 );
 
 const dataDir = mkdtempSync(join(os.tmpdir(), "zengzhi-bench-pglite-"));

@@ -122,7 +122,7 @@ for (const store of STORES) {
       const acknowledged = new Map<string, Acknowledged>();
       let journalRows = 0;
       for (let round = 1; round <= ROUNDS; round++) {
-        const killAfterMs = Math.floor(next() * 600);
+        const killAfterMs = Math.floor(next() * 1200);
         const acks = await runChild(location, round, killAfterMs);
         for (const [key, value] of acks) acknowledged.set(key, value);
         const commands = await checkAfterCrash(location, acknowledged, next);
