@@ -117,6 +117,7 @@ describe("member H5", () => {
     await shoot(page, "member-shop");
     await expectNoSidewaysScroll(page);
     await buy.click();
+    await page.locator("[data-testid^=confirm-]").first().click();
     const result = page.locator("[data-testid=order-result]").first();
     await result.waitFor();
     expect(await result.textContent()).toMatch(/\+\d/);

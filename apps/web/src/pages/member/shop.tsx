@@ -49,12 +49,15 @@ function ProductCard({
 }) {
   const { t, locale } = useI18n();
   const [order, setOrder] = useState<Order | null>(null);
+  // Two taps to pay: "buy" shows the amount and the confirmation.
+  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const buy = async () => {
     setError(null);
     const created = await api.createOrder(product.id, 1);
     const paid = await api.payOrder(created.id);
     setOrder(paid);
+    setConfirming(false);
   };
   return (
     <Card>
@@ -65,14 +68,35 @@ function ProductCard({
         {poolShare === null ? null : (
           <div className="muted small">{t("shop.poolShare", { share: formatRatio(poolShare, locale) })}</div>
         )}
-        <ActionButton
-          className="btn btn-primary btn-block"
-          action={buy}
-          onError={setError}
-          data-testid={`buy-${product.id}`}
-        >
-          {t("shop.buyConfirm", { amount: formatMoney(product.price, locale) })}
-        </ActionButton>
+        {confirming ? (
+          <div className="row">
+            <button type="button" className="btn btn-ghost" onClick={() => setConfirming(false)}>
+              {t("common.cancel")}
+            </button>
+            <ActionButton
+              className="btn btn-primary"
+              style={{ flex: 1 }}
+              action={buy}
+              onError={setError}
+              data-testid={`confirm-${product.id}`}
+            >
+              {t("shop.buyConfirm", { amount: formatMoney(product.price, locale) })}
+            </ActionButton>
+          </div>
+        ) : (
+          <button
+            type="button"
+            className="btn btn-primary btn-block"
+            onClick={() => {
+              setConfirming(true);
+              setOrder(null);
+              setError(null);
+            }}
+            data-testid={`buy-${product.id}`}
+          >
+            {t("shop.buy")}
+          </button>
+        )}
         <ErrorBox error={error} />
         {order === null ? null : order.status === "settled" && order.points !== null ? (
           <Notice tone="ok">
