@@ -2,7 +2,7 @@
 // app built from the current sources, driven by Debian's Chromium through playwright-core. A member
 // signs up, buys, sees the points and sells; an operator approves the withdrawal and changes the
 // rule set. Screenshots of each main page (375 px phone and desktop) go to docs/screenshots/.
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startServer, type RunningServer } from "@zengzhi/server";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -201,6 +201,15 @@ describe("operator console", () => {
     const approve = row.locator("[data-testid^=approve-]");
     const id = (await approve.getAttribute("data-testid"))!.replace("approve-", "");
     await shoot(page, "operator-withdrawals");
+
+    // CSV export of the queue: exact amounts, one row per withdrawal.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("[data-testid=csv-withdrawals]"),
+    ]);
+    const csv = readFileSync((await download.path())!, "utf8");
+    expect(csv.replace(/^\ufeff/, "").split("\r\n")[0]).toBe("id,member,amount,day,status,actions");
+    expect(csv).toContain(`,${MEMBER.username},1.00,`);
     await approve.click();
     await expect.poll(() => page.locator(`[data-testid=approve-${id}]`).count()).toBe(0);
     await page.click("[role=tab]:nth-child(2)");

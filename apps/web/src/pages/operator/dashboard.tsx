@@ -8,6 +8,7 @@ import { ActionButton, Card, ErrorBox, Loading, Notice, Stat } from "../../compo
 import { accountLabel, useI18n } from "../../i18n/index.js";
 import { api, type Order } from "../../lib/api.js";
 import { formatMoney, formatPoints, formatPrice } from "../../lib/format.js";
+import { downloadCsv, toCsv } from "../../lib/csv.js";
 import { loadAll, useData } from "../../lib/use-data.js";
 import { usePriceSeries } from "../public.js";
 
@@ -121,7 +122,31 @@ export function Dashboard() {
           xLabel={t("common.day")}
         />
       </Card>
-      <Card title={t("operator.accounts")}>
+      <Card
+        title={t("operator.accounts")}
+        actions={
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            data-testid="csv-accounts"
+            onClick={() =>
+              downloadCsv(
+                "accounts",
+                toCsv(
+                  [{ key: "account" }, { key: "name" }, { key: "amount" }],
+                  Object.entries(data.accounts).map(([account, amount]) => ({
+                    account,
+                    name: accountLabel(t, account),
+                    amount,
+                  })),
+                ),
+              )
+            }
+          >
+            {t("common.exportCsv")}
+          </button>
+        }
+      >
         <div className="grid">
           <AccountList title={t("operator.cashIn")} keys={CASH_IN} accounts={data.accounts} />
           <AccountList title={t("operator.cashOut")} keys={CASH_OUT} accounts={data.accounts} />
