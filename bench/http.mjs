@@ -30,7 +30,15 @@ async function serve() {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir =
     databaseUrl === undefined ? mkdtempSync(join(os.tmpdir(), "zengzhi-bench-http-")) : undefined;
-  const ledger = await openLedger(databaseUrl === undefined ? { dataDir } : { databaseUrl });
+  const batches = { count: 0, commands: 0, commitMs: 0 };
+  const onBatch = (batch) => {
+    batches.count++;
+    batches.commands += batch.commands;
+    batches.commitMs += batch.commitMs;
+  };
+  const ledger = await openLedger(
+    databaseUrl === undefined ? { dataDir, onBatch } : { databaseUrl, onBatch },
+  );
   const { app, services } = await buildApp({ ledger, logger: false, webDist: null });
   await seedDemo(app, services);
   const inject = async (method, url, payload, token, key) => {
@@ -62,7 +70,7 @@ async function serve() {
     await app.close();
     await ledger.close();
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
-    process.send({ stopped: true, ...state }, () => process.exit(0));
+    process.send({ stopped: true, ...state, batches }, () => process.exit(0));
   });
 }
 
@@ -221,12 +229,15 @@ async function main() {
     failed: results.reduce((sum, r) => sum + r.failed, 0),
     rates: results,
     positionsInLedger: stopped.positions,
+    batches: stopped.batches.count,
+    commandsPerBatch: round(stopped.batches.commands / Math.max(1, stopped.batches.count)),
+    commitMsPerBatch: round(stopped.batches.commitMs / Math.max(1, stopped.batches.count)),
     cores: os.cpus().length,
   };
   if (json) console.log(JSON.stringify(summary));
   else
     log(
-      `ledger holds ${stopped.positions} positions; summary (highest rate): ${last.completedPerSecond}/s, p50 ${last.p50Ms} ms, p99 ${last.p99Ms} ms`,
+      `ledger holds ${stopped.positions} positions; ${summary.batches} batches, ${summary.commandsPerBatch} commands and ${summary.commitMsPerBatch} ms commit each on average; highest rate: ${last.completedPerSecond}/s, p50 ${last.p50Ms} ms, p99 ${last.p99Ms} ms`,
     );
 }
 

@@ -68,8 +68,13 @@ export class AuditLog {
     for (const s of this.sales.values()) {
       entries.push({
         ...s.entry,
-        at: s.to,
-        detail: { count: s.count, total: formatMoney(s.totalFen), from: s.from, to: s.to },
+        at: new Date(s.to).toISOString(),
+        detail: {
+          count: s.count,
+          total: formatMoney(s.totalFen),
+          from: new Date(s.from).toISOString(),
+          to: new Date(s.to).toISOString(),
+        },
       });
     }
     this.sales = new Map();

@@ -91,8 +91,9 @@ export class SessionStore {
   }
 
   async find(token: string): Promise<Session | null> {
-    const tokenHash = hashToken(token);
-    const cached = this.cache.get(tokenHash);
+    // The cache is keyed by the token itself (it lives only in this process's memory), so a cached
+    // session costs no hashing; the database holds only the hash.
+    const cached = this.cache.get(token);
     const now = Date.now();
     if (
       cached !== undefined &&
@@ -101,6 +102,7 @@ export class SessionStore {
     ) {
       return cached.session;
     }
+    const tokenHash = hashToken(token);
     const { rows } = await this.sql.query<UserRow & { expires_at: string | Date }>(
       `SELECT u.tenant_id, u.user_id, u.username, u.role, u.member_id, u.merchant_id, s.expires_at
          FROM app_sessions s JOIN app_users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
@@ -109,7 +111,7 @@ export class SessionStore {
     );
     const row = rows[0];
     if (row === undefined) {
-      this.cache.delete(tokenHash);
+      this.cache.delete(token);
       return null;
     }
     const session: Session = {
@@ -118,12 +120,13 @@ export class SessionStore {
       expiresAt: new Date(row.expires_at).getTime(),
     };
     if (this.cache.size >= LIMITS.sessionCacheEntriesMax) this.cache.clear();
-    this.cache.set(tokenHash, { session, cachedAt: now });
+    this.cache.set(token, { session, cachedAt: now });
     return session;
   }
 
   async revoke(session: Session): Promise<void> {
-    this.cache.delete(session.tokenHash);
+    for (const [token, cached] of this.cache)
+      if (cached.session.tokenHash === session.tokenHash) this.cache.delete(token);
     await this.sql.query("DELETE FROM app_sessions WHERE tenant_id = $1 AND token_hash = $2", [
       session.tenant,
       session.tokenHash,

@@ -92,7 +92,19 @@ export class Services {
 
   /** Submits an engine command; a rejection becomes an ApiError with the engine's code. */
   async submit(tenant: string, key: string, command: CommandJson): Promise<Record<string, unknown>> {
-    const result: SubmitResult = await this.deferredSubmit(tenant, key, command);
+    let result: SubmitResult;
+    try {
+      result = await this.deferredSubmit(tenant, key, command);
+    } catch (error) {
+      if ((error as Error).name === "LedgerBusyError") {
+        throw new ApiError(
+          503,
+          "ledger_busy",
+          "too many commands are waiting; retry in a moment (same Idempotency-Key)",
+        );
+      }
+      throw error;
+    }
     this.commands.inc({ type: command.type, result: result.ok ? "ok" : (result.rejection ?? "rejected") });
     if (!result.ok) {
       const code = result.rejection ?? "rejected";
