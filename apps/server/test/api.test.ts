@@ -509,6 +509,28 @@ for (const store of stores) {
         expect((await get("/api/me/positions?status=exited", alice)).body.items).toEqual([]);
       });
 
+      it("previews a sell with the engine on a copy: same figures as the sell, nothing changes", async () => {
+        const position = (await get("/api/me/positions?status=open", alice)).body.items[0];
+        const before = await engine((e) => [e.pool, e.supply, e.members.get("alice")!.wallet]);
+        const preview = await post(
+          `/api/me/positions/${position.id}/sell/preview`,
+          alice,
+          { points: "2" },
+          null,
+        );
+        expect(preview.status).toBe(200);
+        expect(await engine((e) => [e.pool, e.supply, e.members.get("alice")!.wallet])).toEqual(before);
+        const sold = await post(`/api/me/positions/${position.id}/sell`, alice, { points: "2" });
+        expect({ net: sold.body.net, fee: sold.body.fee }).toEqual({
+          net: preview.body.net,
+          fee: preview.body.fee,
+        });
+        const bobs = (await get("/api/me/positions", bob)).body.items[0];
+        expect(
+          (await post(`/api/me/positions/${bobs.id}/sell/preview`, alice, { points: "1" })).body.error.code,
+        ).toBe("not_owner");
+      });
+
       it("pays a merchant with points: points burned, cash from the pool to the merchant", async () => {
         const position = (await get("/api/me/positions?status=open", bob)).body.items[0];
         const before = await engine((e) => ({

@@ -6,7 +6,7 @@
 import { engineFromJson, engineToJson, formatMoney, formatPoints, type Engine } from "@zengzhi/engine";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { ApiError, notFound } from "../errors.js";
+import { ApiError, notFound, rejectionStatus } from "../errors.js";
 import { decodeCursor, encodeCursor, idField, moneyField, pageQuery, pointsField } from "../fields.js";
 import { intParam, route } from "../http.js";
 import { ledgerKey, type Services } from "../services.js";
@@ -135,6 +135,50 @@ export function memberRoutes(app: FastifyInstance, services: Services): void {
         fee: outcome.fee ?? null,
         exits: outcome.exits ?? [],
       };
+    },
+  });
+
+  route(app, services, {
+    method: "POST",
+    url: "/api/me/positions/:id/sell/preview",
+    summary: "What selling these points would give now (the engine runs the sell on a copy; nothing changes)",
+    tags: ["members"],
+    roles: ["member"],
+    body: z.strictObject({ points: pointsField }),
+    handler: async ({ session, body, params }) => {
+      const id = intParam(params.id, "position");
+      return services.read(session.tenant, (engine) => {
+        if (engine.positionCount > PROJECTION_POSITIONS_MAX) {
+          throw new ApiError(
+            409,
+            "preview_unavailable",
+            "the scheme is too large to preview a sell; sell directly",
+          );
+        }
+        const copy = engineFromJson(engineToJson(engine));
+        const result = copy.apply({
+          type: "sell",
+          member: memberOf(session),
+          position: id,
+          points: body.points,
+        });
+        if (!result.ok) {
+          throw new ApiError(
+            rejectionStatus(result.rejection.code),
+            result.rejection.code,
+            result.rejection.message,
+          );
+        }
+        const net = result.net ?? 0n;
+        const fee = result.fee ?? 0n;
+        return {
+          points: formatPoints(body.points),
+          gross: formatMoney(net + fee),
+          fee: formatMoney(fee),
+          net: formatMoney(net),
+          exits: result.exits ?? [],
+        };
+      });
     },
   });
 
