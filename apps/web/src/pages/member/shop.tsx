@@ -5,6 +5,7 @@ import { useI18n } from "../../i18n/index.js";
 import { api, type Order, type Product } from "../../lib/api.js";
 import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
 import { Link } from "../../lib/router.js";
+import { DataTable } from "../../components/table.js";
 import { useData } from "../../lib/use-data.js";
 
 export function ShopPage() {
@@ -12,6 +13,8 @@ export function ShopPage() {
   const products = useData(() => api.products());
   const merchants = useData(() => api.merchants());
   const rules = useData(() => api.rules());
+  // Bumped after each purchase so the order list below reloads.
+  const [generation, setGeneration] = useState(0);
   if (products.error) return <ErrorBox error={products.error} />;
   if (products.data === undefined) return <Loading />;
   const names = new Map((merchants.data?.items ?? []).map((m) => [m.id, m.name]));
@@ -31,10 +34,61 @@ export function ShopPage() {
             product={product}
             merchant={names.get(product.merchant) ?? product.merchant}
             poolShare={product.split?.poolContribution ?? defaultPoolShare}
+            onBought={() => setGeneration((n) => n + 1)}
           />
         ))}
       </div>
+      <MyOrders generation={generation} />
     </div>
+  );
+}
+
+/** The member's orders; inside the refund window a paid order can be refunded (no pool effect). */
+function MyOrders({ generation }: { generation: number }) {
+  const { t, locale } = useI18n();
+  const orders = useData(() => api.orders(), [generation]);
+  const [error, setError] = useState<unknown>(null);
+  const undo = async (order: Order) => {
+    setError(null);
+    await api.refundOrder(order.id);
+    orders.reload();
+  };
+  const rows = orders.data?.items ?? [];
+  if (rows.length === 0) return null;
+  return (
+    <Card title={t("orders.title")}>
+      <ErrorBox error={error ?? orders.error} />
+      <DataTable<Order>
+        rows={rows}
+        rowKey={(row) => row.id}
+        columns={[
+          { key: "id", label: t("common.id") },
+          {
+            key: "amount",
+            label: t("common.amount"),
+            numeric: true,
+            render: (row) => formatMoney(row.amount, locale),
+          },
+          {
+            key: "points",
+            label: t("common.points"),
+            numeric: true,
+            render: (row) => formatPoints(row.points, locale, 2),
+          },
+          { key: "status", label: t("common.status"), render: (row) => t(`orders.status.${row.status}`) },
+          {
+            key: "actions",
+            label: t("common.actions"),
+            render: (row) =>
+              row.status === "paid" || row.status === "created" ? (
+                <ActionButton className="btn btn-small btn-ghost" action={() => undo(row)} onError={setError}>
+                  {row.status === "paid" ? t("orders.refund") : t("orders.cancel")}
+                </ActionButton>
+              ) : null,
+          },
+        ]}
+      />
+    </Card>
   );
 }
 
@@ -42,10 +96,12 @@ function ProductCard({
   product,
   merchant,
   poolShare,
+  onBought,
 }: {
   product: Product;
   merchant: string;
   poolShare: string | null;
+  onBought: () => void;
 }) {
   const { t, locale } = useI18n();
   const [order, setOrder] = useState<Order | null>(null);
@@ -58,6 +114,7 @@ function ProductCard({
     const paid = await api.payOrder(created.id);
     setOrder(paid);
     setConfirming(false);
+    onBought();
   };
   return (
     <Card>
