@@ -65,6 +65,11 @@ async function serve() {
   // The service never outlives the load generator.
   process.on("disconnect", () => process.exit(0));
   process.on("message", async (message) => {
+    if (message === "cpu") {
+      const { user, system } = process.cpuUsage();
+      process.send({ cpuMicros: user + system });
+      return;
+    }
     if (message !== "stop") return;
     const state = await ledger.read("demo", (engine) => ({ positions: engine.positionCount }));
     await app.close();
@@ -136,7 +141,27 @@ class Connection {
 const percentile = (sorted, p) =>
   sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function runRate({ port, token, members }, rate, seconds, connectionCount, label) {
+/** CPU time the service process has used so far, in milliseconds. */
+function serverCpuMs(child) {
+  return new Promise((resolve) => {
+    const listen = (message) => {
+      if (message.cpuMicros === undefined) return;
+      child.off("message", listen);
+      resolve(message.cpuMicros / 1000);
+    };
+    child.on("message", listen);
+    child.send("cpu");
+  });
+}
+
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+async function runRate({ port, token, members, child }, rate, seconds, connectionCount, label) {
+  const serverCpuBefore = await serverCpuMs(child);
+  const clientCpuBefore = ownCpuMs();
   const stats = { completed: 0, failed: 0, latencies: [], lastAt: 0, firstError: null };
   const connections = await Promise.all(
     Array.from({ length: connectionCount }, () => connect(port).then((s) => new Connection(s, stats))),
@@ -170,6 +195,8 @@ async function runRate({ port, token, members }, rate, seconds, connectionCount,
   stats.failed += Math.max(0, unanswered);
   const sorted = Float64Array.from(stats.latencies).sort();
   const elapsedSeconds = (Math.max(stats.lastAt, offeredEnd) - start) / 1000;
+  const serverCpu = (await serverCpuMs(child)) - serverCpuBefore;
+  const clientCpu = ownCpuMs() - clientCpuBefore;
   return {
     offeredPerSecond: rate,
     offered: total,
@@ -179,6 +206,9 @@ async function runRate({ port, token, members }, rate, seconds, connectionCount,
     p50Ms: round(percentile(sorted, 50)),
     p99Ms: round(percentile(sorted, 99)),
     maxMs: round(sorted.length === 0 ? null : sorted[sorted.length - 1]),
+    // CPU per completed request: steadier than wall-clock figures on a shared machine.
+    serverCpuMsPerRequest: stats.completed === 0 ? null : Math.round((serverCpu / stats.completed) * 10000) / 10000,
+    clientCpuMsPerRequest: stats.completed === 0 ? null : Math.round((clientCpu / stats.completed) * 10000) / 10000,
     firstError: stats.firstError,
   };
 }
@@ -195,7 +225,7 @@ async function main() {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const ready = await new Promise((resolve, reject) => {
-    child.once("message", resolve);
+    child.once("message", (message) => resolve({ ...message, child }));
     child.once("exit", (code) => reject(new Error(`the service exited with code ${code}`)));
   });
   log(
@@ -211,7 +241,8 @@ async function main() {
     results.push(result);
     log(
       `offered ${String(rate).padStart(6)}/s  completed ${String(result.completedPerSecond).padStart(6)}/s  ` +
-        `failed ${String(result.failed).padStart(6)}  p50 ${String(result.p50Ms).padStart(8)} ms  p99 ${String(result.p99Ms).padStart(8)} ms` +
+        `failed ${String(result.failed).padStart(6)}  p50 ${String(result.p50Ms).padStart(8)} ms  p99 ${String(result.p99Ms).padStart(8)} ms  ` +
+        `CPU/request: service ${result.serverCpuMsPerRequest} ms, load generator ${result.clientCpuMsPerRequest} ms` +
         (result.firstError === null ? "" : `  first error: ${result.firstError}`),
     );
   }

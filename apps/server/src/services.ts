@@ -193,8 +193,14 @@ export function idempotencyHeader(request: FastifyRequest): string {
 
 /** The ledger key of a request: namespaced by route and user so keys of different callers never meet. */
 export function ledgerKey(request: FastifyRequest, session: Session | null, scope: string): string {
-  return `${scope}|${session?.id ?? "-"}|${idempotencyHeader(request)}`;
+  const key = `${scope}|${session?.id ?? "-"}|${idempotencyHeader(request)}`;
+  // The ledger takes keys of at most 200 characters; a longer one is replaced by its hash, which is
+  // just as unique and the same on every retry.
+  if (key.length <= LEDGER_KEY_LENGTH_MAX) return key;
+  return `${scope.slice(0, 64)}|h:${createHash("sha256").update(key).digest("hex")}`;
 }
+
+const LEDGER_KEY_LENGTH_MAX = 200;
 
 export interface StoredAnswer {
   status: number;
