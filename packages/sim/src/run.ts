@@ -19,6 +19,8 @@ const SELL_SHARE = 3;
 
 const AMOUNT_CACHE_YUAN = 1_000_000;
 const MEMBER_CAP = 20_000_000;
+/** How often a "sell at a multiple" position whose points are still locked tries again. */
+const LOCKED_RETRY_DAYS = 7;
 
 class Simulation {
   readonly engine: Engine;
@@ -30,6 +32,7 @@ class Simulation {
   volumeFen = 0;
   private readonly sellAtMultiple = new MinHeap();
   private panicPositions: number[] = [];
+  private lockedWaiting: number[] = [];
   private sharePositions: number[] = [];
   private readonly amountCache: (bigint | undefined)[] = [];
   private readonly shareRate: bigint;
@@ -260,16 +263,22 @@ class Simulation {
 
   private sellAtMultipleDay(): void {
     const heap = this.sellAtMultiple;
+    if (this.day % LOCKED_RETRY_DAYS === 0 && this.lockedWaiting.length > 0) {
+      // Positions whose points were still locked come back with the price at which the member sells
+      // what is left (after what they already sold).
+      for (const id of this.lockedWaiting) {
+        if (this.track.positionState[id] !== OPEN) continue;
+        const view = this.engine.position(id)!;
+        heap.push(this.sellPrice(Number(view.spend), Number(view.soldGross), Number(view.points)), id);
+      }
+      this.lockedWaiting = [];
+    }
     let price = this.priceYuan();
     let guard = heap.size;
     while (heap.peekKey() <= price && guard-- > 0) {
       const id = heap.pop();
-      if (this.sell(id, null) > 0n) {
-        // Locked points stay; the member sells them when the price is there again after release.
-        const view = this.engine.position(id)!;
-        const spend = Number(view.spend);
-        heap.push(this.sellPrice(spend, Number(view.soldGross), Number(view.points)), id);
-      }
+      // Points still locked (daily release) stay; they are retried every LOCKED_RETRY_DAYS days.
+      if (this.sell(id, null) > 0n) this.lockedWaiting.push(id);
       price = this.priceYuan();
     }
   }
