@@ -37,7 +37,9 @@ export const PRICE_DENOMINATOR = (10n ** BigInt(PRICE_DECIMALS) * POINT_SCALE) /
 
 export const DEFAULT_MERCHANT = "store";
 
-const reject = (code: RejectionCode, message: string): { ok: false; rejection: Rejection } => ({
+type Rejected = { ok: false; rejection: Rejection };
+
+const reject = (code: RejectionCode, message: string): Rejected => ({
   ok: false,
   rejection: { code, message },
 });
@@ -278,12 +280,35 @@ export class Engine {
   // ---------------------------------------------------------------- rule 2: sell
 
   private sell(memberId: string, positionId: number, amount: bigint): Result {
+    const i = this.sellable(memberId, positionId, amount);
+    if (typeof i !== "number") return i;
+    const { net, fee } = this.sellPoints(i, amount, this.rules.sellFee);
+    if (this.table.points[i] === 0n) this.close(i, POSITION_CLOSED, 1);
+    else this.reindex(i);
+    return this.settle({ ok: true, points: amount, net, fee });
+  }
+
+  /**
+   * What selling would pay now, without changing anything: the same checks and arithmetic as a sell
+   * (the forced exits the sale might trigger are not run). For showing fee and net before confirming.
+   */
+  previewSell(memberId: string, positionId: number, amount: bigint): Result {
+    if (this.listed) return reject("listed", "the scheme has listed; no event is accepted afterwards");
+    const i = this.sellable(memberId, positionId, amount);
+    if (typeof i !== "number") return i;
+    const { gross, net } = this.proceeds(amount, this.rules.sellFee);
+    return { ok: true, points: amount, net, fee: gross - net };
+  }
+
+  /** The checks of rule 2: an own open position, a positive amount, released points only. */
+  private sellable(memberId: string, positionId: number, amount: bigint): number | Rejected {
     const i = this.ownedOpenPosition(memberId, positionId);
     if (typeof i !== "number") return i;
     const t = this.table;
     if (amount <= 0n) return reject("amount_not_positive", "the points to sell must be greater than 0");
-    if (amount > t.points[i]!)
+    if (amount > t.points[i]!) {
       return reject("insufficient_points", `position ${positionId} holds fewer points than that`);
+    }
     this.releaseUpToToday(i);
     if (amount > t.points[i]! - t.locked[i]!) {
       return reject(
@@ -291,20 +316,23 @@ export class Engine {
         `position ${positionId} has locked points; only released points can be sold`,
       );
     }
-    const { net, fee } = this.sellPoints(i, amount, this.rules.sellFee);
-    if (t.points[i] === 0n) this.close(i, POSITION_CLOSED, 1);
-    else this.reindex(i);
-    return this.settle({ ok: true, points: amount, net, fee });
+    return i;
   }
 
-  /** Rule 2's arithmetic: gross = n × price, the fee stays in the pool, net (floored) goes to the wallet. */
+  /** Rule 2's arithmetic: gross = n × price (floored to the fen), net = (1 − fee) × n × price floored. */
+  private proceeds(n: bigint, feeRate: bigint): { gross: bigint; net: bigint } {
+    const grossScaled = n * this.accounts.pool; // fen × supply
+    return {
+      gross: grossScaled / this.supply,
+      net: (grossScaled * (RATIO_SCALE - feeRate)) / (this.supply * RATIO_SCALE),
+    };
+  }
+
+  /** Sells n points of position i: the fee stays in the pool, net goes to the member's wallet. */
   private sellPoints(i: number, n: bigint, feeRate: bigint): { net: bigint; fee: bigint } {
     const t = this.table;
-    const pool = this.accounts.pool;
-    const grossScaled = n * pool; // fen × supply
-    const gross = grossScaled / this.supply;
-    const net = (grossScaled * (RATIO_SCALE - feeRate)) / (this.supply * RATIO_SCALE);
-    this.accounts.pool = pool - net;
+    const { gross, net } = this.proceeds(n, feeRate);
+    this.accounts.pool -= net;
     this.accounts.wallets += net;
     this.memberList[t.member[i]!]!.wallet += net;
     this.supply -= n;
@@ -787,10 +815,7 @@ export class Engine {
     }
   }
 
-  private ownedOpenPosition(
-    memberId: string,
-    positionId: number,
-  ): number | { ok: false; rejection: Rejection } {
+  private ownedOpenPosition(memberId: string, positionId: number): number | Rejected {
     const t = this.table;
     if (!Number.isSafeInteger(positionId) || positionId < 1 || positionId > t.length) {
       return reject("unknown_position", `there is no position ${positionId}`);

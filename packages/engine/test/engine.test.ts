@@ -84,6 +84,18 @@ describe("rule 2: sell", () => {
     expect(rejected(command)).toBe(code);
   });
 
+  it("previews a sell with the same checks and arithmetic, changing nothing", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    const before = JSON.stringify(engineToJson(engine));
+    const preview = engine.previewSell("m2", 2, 10_000_000_000n);
+    expect(JSON.stringify(engineToJson(engine))).toBe(before);
+    expect(engine.previewSell("m1", 2, 1n)).toMatchObject({ ok: false, rejection: { code: "not_owner" } });
+    const sold = ok({ type: "sell", member: "m2", position: 2, points: "100" });
+    expect(preview).toEqual({ ok: true, points: 10_000_000_000n, net: sold.net, fee: sold.fee });
+  });
+
   it("refuses to sell from a closed position", () => {
     const { ok, rejected } = scenario();
     ok({ type: "order", member: "m1", amount: "1000" });
