@@ -146,12 +146,17 @@ describe("member H5", () => {
 
     await page.click("[data-testid=sell-max]");
     await page.click("[data-testid=sell-preview]");
-    await page.waitForSelector("[data-testid=sell-preview-result], [data-testid=sell-no-preview]");
+    // The server computes the preview with the engine on a copy of the state.
+    await see(page, "[data-testid=sell-preview-result]");
+    const previewNet = (await page.textContent("[data-testid=sell-net]"))!;
+    expect(await page.textContent("[data-testid=sell-fee]")).toMatch(/¥\d/);
+    expect(previewNet).toMatch(/¥\d/);
     await shoot(page, "member-sell");
     await page.click("[data-testid=sell-confirm]");
     const done = page.locator("[data-testid=sell-done]");
     await see(page, "[data-testid=sell-done]");
-    expect(await done.textContent()).toMatch(/¥\d/);
+    // Nothing happened in between, so the sale pays exactly what the preview said.
+    expect(await done.textContent()).toContain(previewNet);
 
     await page.click("[data-testid=tab-wallet]");
     await page.waitForSelector("[data-testid=wallet-balance]");

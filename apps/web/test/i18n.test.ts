@@ -39,6 +39,13 @@ const SERVER_CODES = [
   "replayed_callback",
   "invalid_rules",
   "invalid_rows",
+  "ledger_busy",
+  "preview_unavailable",
+  "unsupported_media_type",
+  "internal_error",
+  "invalid_callback",
+  "product_inactive",
+  "duplicate_member",
 ];
 
 describe("messages", () => {

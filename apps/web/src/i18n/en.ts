@@ -127,7 +127,6 @@ export const en: Record<MessageKey, string> = {
     "The server computes the preview with the current rules; the sale uses the price when it is submitted.",
   "sell.done": "Sold; {net} credited to your wallet",
   "sell.exits": "This caused {count} position(s) to exit",
-  "sell.noPreview": "The server has no preview route",
   "wallet.title": "Wallet",
   "wallet.balance": "Available",
   "wallet.withdraw": "Request withdrawal",

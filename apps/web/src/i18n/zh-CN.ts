@@ -120,7 +120,6 @@ export const zhCN = {
   "sell.previewNote": "预览由服务器按当前规则计算；实际成交以提交时的单价为准。",
   "sell.done": "已卖出，{net} 已到账钱包",
   "sell.exits": "本次操作触发了 {count} 个仓位出局",
-  "sell.noPreview": "服务器暂无预览接口",
   "wallet.title": "钱包",
   "wallet.balance": "可用余额",
   "wallet.withdraw": "申请提现",

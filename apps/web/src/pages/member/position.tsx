@@ -63,7 +63,7 @@ function SellForm({
   price: string | null;
   onDone: (message: string) => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale, errorText } = useI18n();
   const [points, setPoints] = useState("");
   const [preview, setPreview] = useState<SellPreview | null>(null);
   const [previewMissing, setPreviewMissing] = useState(false);
@@ -79,9 +79,9 @@ function SellForm({
     try {
       setPreview(await api.sellPreview(position.id, points.trim()));
     } catch (reason) {
-      // A server without the preview route answers 404 for the route itself; the sale stays possible.
-      if (reason instanceof ApiError && reason.status === 404 && reason.code === "not_found")
-        setPreviewMissing(true);
+      // A very large scheme answers preview_unavailable (copying its state would cost too much);
+      // the sale itself stays possible.
+      if (reason instanceof ApiError && reason.code === "preview_unavailable") setPreviewMissing(true);
       else throw reason;
     }
   };
@@ -142,7 +142,9 @@ function SellForm({
         {preview === null ? null : <p className="muted small">{t("sell.previewNote")}</p>}
         {previewMissing ? (
           <Notice tone="warn">
-            <span data-testid="sell-no-preview">{t("sell.noPreview")}</span>
+            <span data-testid="sell-no-preview">
+              {errorText(new ApiError(409, "preview_unavailable", undefined, "", null))}
+            </span>
           </Notice>
         ) : null}
         <ErrorBox error={error} />
