@@ -525,23 +525,39 @@ export class Engine {
    */
   private releaseUpToToday(i: number): void {
     const t = this.table;
-    let locked = t.locked[i]!;
     const days = this.day - t.lockDay[i]!;
-    if (days <= 0 || locked === 0n) return;
+    if (days <= 0 || t.locked[i] === 0n) return;
     t.lockDay[i] = this.day;
+    t.locked[i] = this.lockedAfter(i, days);
+  }
+
+  /** Position i's locked points after `days` more days of release at its member's current tier. */
+  private lockedAfter(i: number, days: number): bigint {
+    const t = this.table;
+    let locked = t.locked[i]!;
     const release = this.rules.release;
-    if (release === null) {
-      t.locked[i] = 0n;
-      return;
-    }
+    if (release === null) return 0n;
     const rate = this.tierRate(this.memberList[t.member[i]!]!);
     if (release.mode === "percentOfOriginal") {
       const total = ceilDiv(t.lockedOriginal[i]! * rate, RATIO_SCALE) * BigInt(days);
-      t.locked[i] = total >= locked ? 0n : locked - total;
-      return;
+      return total >= locked ? 0n : locked - total;
     }
     for (let d = 0; d < days && locked > 0n; d++) locked -= ceilDiv(locked * rate, RATIO_SCALE);
-    t.locked[i] = locked;
+    return locked;
+  }
+
+  /**
+   * The release schedule of a position: its locked points after each of the given numbers of days
+   * from today, if its member's health tier stays as it is. Changes nothing.
+   */
+  releaseSchedule(id: number, days: readonly number[]): bigint[] {
+    if (!Number.isSafeInteger(id) || id < 1 || id > this.table.length) return days.map(() => 0n);
+    const i = id - 1;
+    if (this.table.status[i] !== POSITION_OPEN) return days.map(() => 0n);
+    this.releaseUpToToday(i);
+    return days.map((d) =>
+      d <= 0 || this.table.locked[i] === 0n ? this.table.locked[i]! : this.lockedAfter(i, d),
+    );
   }
 
   /** Brings every locked position of a member up to date (before its tier changes). */

@@ -211,6 +211,21 @@ describe("rule 6: daily release", () => {
     expect(rejected({ type: "sell", member: "m1", position: 1, points: "0.00000001" })).toBe("points_locked");
   });
 
+  it("projects the release schedule without changing anything", () => {
+    const { engine, ok } = scenario({ release });
+    ok({ type: "order", member: "m1", amount: "1000" });
+    const schedule = engine.releaseSchedule(1, [0, 1, 2, 30]);
+    expect(schedule.map(formatPoints)).toEqual([
+      "210.00000000",
+      "189.00000000",
+      "170.10000000",
+      schedule[3] && formatPoints(schedule[3]),
+    ]);
+    expect(engine.position(1)!.locked).toBe(21_000_000_000n);
+    ok({ type: "advance", days: 30 });
+    expect(engine.position(1)!.locked).toBe(schedule[3]);
+  });
+
   it("releases faster in a higher health tier, from the day the tier changes", () => {
     const { engine, ok } = scenario({ release });
     ok({ type: "join", member: "inviter" });
