@@ -81,11 +81,12 @@ export class Services {
     return new Promise((resolve, reject) => {
       this.submitsThisTurn.push(() => this.ledger.submit(tenant, key, command).then(resolve, reject));
       if (this.submitsThisTurn.length === 1) {
-        setImmediate(() => {
+        const flush = () => {
           const submits = this.submitsThisTurn;
           this.submitsThisTurn = [];
           for (const submit of submits) submit();
-        });
+        };
+        setImmediate(flush);
       }
     });
   }

@@ -559,6 +559,42 @@ for (const store of stores) {
         expect(release.body).toMatchObject({ health: "20.00", releaseRate: null, projection: [] });
       });
 
+      it("projects the release of locked points with the engine when release is on", async () => {
+        const created = await post("/api/tenants", operator, {
+          tenant: "release-demo",
+          rules: { release: { mode: "percentOfRemaining", tiers: [{ minHealth: "0", rate: "0.1" }] } },
+          operator: { username: "rel-op", password: "rel-password" },
+        });
+        expect(created.status).toBe(201);
+        const relOperator = await login(t.app, "rel-op", "rel-password", "release-demo");
+        await post("/api/merchants", relOperator, {
+          id: "shop",
+          name: "Shop",
+          username: "rel-shop",
+          password: "rel-password",
+        });
+        await post("/api/auth/register", null, {
+          tenant: "release-demo",
+          username: "rel-member",
+          password: "rel-password",
+        });
+        const shop = await login(t.app, "rel-shop", "rel-password", "release-demo");
+        const member = await login(t.app, "rel-member", "rel-password", "release-demo");
+        expect((await post("/api/sales", shop, { member: "rel-member", amount: "100.00" })).status).toBe(201);
+        const release = await get("/api/me/release", member);
+        expect(release.body).toMatchObject({ mode: "percentOfRemaining", releaseRate: "0.100000000" });
+        expect(release.body.positions).toEqual([{ id: 1, locked: "21.00000000", unlocked: "0.00000000" }]);
+        const locked = release.body.projection.map((p: Json) => Number(p.locked));
+        expect(release.body.projection.map((p: Json) => p.day)).toEqual([1, 7, 30]);
+        expect(locked[0]).toBeLessThan(21);
+        expect(locked[1]).toBeLessThan(locked[0]);
+        expect(locked[2]).toBeLessThan(locked[1]);
+        // The projection ran on a copy: the tenant is still on day 0 with everything locked.
+        expect((await get("/api/me/positions", member)).body.items[0].locked).toBe("21.00000000");
+        const sell = await post("/api/me/positions/1/sell", member, { points: "1" });
+        expect(sell.body.error.code).toBe("points_locked");
+      });
+
       it("withdraws within limits; a rejected request returns the cash", async () => {
         const wallet = await engine((e) => e.members.get("alice")!.wallet);
         const over = await post("/api/me/withdrawals", alice, { amount: "600.00" });
