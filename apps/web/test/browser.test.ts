@@ -200,6 +200,14 @@ describe("operator console", () => {
     await page.waitForSelector(".chart canvas");
     await shoot(page, "operator-dashboard");
 
+    // The pause switch: on, then off again (the server refuses orders and sells meanwhile).
+    const state = page.locator("[data-testid=pause-state]");
+    const running = (await state.textContent())!;
+    await page.click("[data-testid=pause-toggle]");
+    await expect.poll(() => state.textContent()).not.toBe(running);
+    await page.click("[data-testid=pause-toggle]");
+    await expect.poll(() => state.textContent()).toBe(running);
+
     await page.goto(`${base}/operator/withdrawals`);
     const row = page.locator("tr", { hasText: MEMBER.username }).first();
     await row.waitFor();

@@ -45,6 +45,9 @@ export default function PublicPage() {
             value={formatPoints(data.supply, locale, 2)}
             testId="public-supply"
           />
+          <Stat label={t("operator.members")} value={String(data.counts.members)} />
+          <Stat label={t("nav.positions")} value={String(data.counts.positions)} />
+          <Stat label={t("common.day")} value={String(data.day)} />
         </div>
       </Card>
       <Card title={t("operator.priceHistory")}>
