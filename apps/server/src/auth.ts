@@ -90,6 +90,20 @@ export class SessionStore {
     return token;
   }
 
+  /** The session of a token from the cache alone, when it is there and fresh. */
+  cached(token: string): Session | undefined {
+    const cached = this.cache.get(token);
+    const now = Date.now();
+    if (
+      cached === undefined ||
+      now - cached.cachedAt >= LIMITS.sessionCacheMs ||
+      cached.session.expiresAt <= now
+    ) {
+      return undefined;
+    }
+    return cached.session;
+  }
+
   async find(token: string): Promise<Session | null> {
     // The cache is keyed by the token itself (it lives only in this process's memory), so a cached
     // session costs no hashing; the database holds only the hash.
