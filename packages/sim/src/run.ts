@@ -26,7 +26,14 @@ class Simulation {
   readonly engine: Engine;
   readonly random: Random;
   readonly track = new Tracker();
-  readonly counters: Counters = { orders: 0, ordersRefused: 0, sells: 0, sellsRefused: 0, exits: 0, resets: 0 };
+  readonly counters: Counters = {
+    orders: 0,
+    ordersRefused: 0,
+    sells: 0,
+    sellsRefused: 0,
+    exits: 0,
+    resets: 0,
+  };
   readonly series: Series;
   day = 0;
   volumeFen = 0;
@@ -38,7 +45,6 @@ class Simulation {
   private readonly shareRate: bigint;
   private readonly thresholds: number[];
   private repeatFrom = 0;
-  private newMemberCarry = 0;
 
   constructor(
     readonly scenario: Scenario,
@@ -131,9 +137,8 @@ class Simulation {
   private newMembers(day: number): void {
     // Whole expected members arrive for sure; the fraction left over arrives with its probability,
     // so small curves still produce members and large ones are not noisier than the model says.
-    const expected = this.expectedNewMembers(day) + this.newMemberCarry;
+    const expected = this.expectedNewMembers(day);
     let count = Math.floor(expected);
-    this.newMemberCarry = 0;
     if (this.random.next() < expected - count) count++;
     count = Math.min(count, MEMBER_CAP - this.track.memberCount);
     for (let i = 0; i < count; i++) {
