@@ -223,26 +223,49 @@ export async function once(
   const hash = createHash("sha256")
     .update(JSON.stringify(request.body ?? null) + "|" + request.url)
     .digest("hex");
-  const found = await services.sql.query<{ request_hash: string; status: number; body: unknown }>(
-    "SELECT request_hash, status, body FROM app_idempotency WHERE tenant_id = $1 AND key = $2",
-    [context.tenant, key],
+  // Claim the key first (status 0 = in progress), so two concurrent requests with one key never
+  // both run; the loser reads the winner's answer, or is told to retry while it is still running.
+  const claimed = await services.sql.query(
+    `INSERT INTO app_idempotency (tenant_id, key, request_hash, status, body) VALUES ($1, $2, $3, 0, 'null'::jsonb)
+     ON CONFLICT (tenant_id, key) DO NOTHING RETURNING key`,
+    [context.tenant, key, hash],
   );
-  const previous = found.rows[0];
-  if (previous !== undefined) {
-    if (previous.request_hash !== hash) {
+  if (claimed.rows.length === 0) {
+    const found = await services.sql.query<{ request_hash: string; status: number; body: unknown }>(
+      "SELECT request_hash, status, body FROM app_idempotency WHERE tenant_id = $1 AND key = $2",
+      [context.tenant, key],
+    );
+    const previous = found.rows[0];
+    if (previous !== undefined && previous.request_hash !== hash) {
       throw new ApiError(
         422,
         "idempotency_key_reused",
         "this Idempotency-Key was used for a different request",
       );
     }
+    if (previous === undefined || previous.status === 0) {
+      throw new ApiError(
+        409,
+        "request_in_progress",
+        "a request with this Idempotency-Key is still running; retry shortly",
+      );
+    }
     return { status: previous.status, body: previous.body };
   }
-  const answer = await run();
+  let answer: StoredAnswer;
+  try {
+    answer = await run();
+  } catch (error) {
+    // A refused request is not stored: the caller may correct it and retry with the same key.
+    await services.sql.query("DELETE FROM app_idempotency WHERE tenant_id = $1 AND key = $2 AND status = 0", [
+      context.tenant,
+      key,
+    ]);
+    throw error;
+  }
   await services.sql.query(
-    `INSERT INTO app_idempotency (tenant_id, key, request_hash, status, body) VALUES ($1, $2, $3, $4, $5::jsonb)
-     ON CONFLICT (tenant_id, key) DO NOTHING`,
-    [context.tenant, key, hash, answer.status, JSON.stringify(answer.body ?? null)],
+    "UPDATE app_idempotency SET status = $3, body = $4::jsonb WHERE tenant_id = $1 AND key = $2",
+    [context.tenant, key, answer.status, JSON.stringify(answer.body ?? null)],
   );
   return answer;
 }

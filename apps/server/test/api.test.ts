@@ -306,6 +306,40 @@ for (const store of stores) {
         expect(next.body.items.map((m: Json) => m.id)).not.toContain(merchants.body.items[0].id);
       });
 
+      it("creates a product once per Idempotency-Key, also when the same request races itself", async () => {
+        const key = newKey();
+        const body = { name: "Once only", price: "3.00" };
+        const [a, b] = await Promise.all([
+          call(t.app, "POST", "/api/products", { token: bakery, body, key }),
+          call(t.app, "POST", "/api/products", { token: bakery, body, key }),
+        ]);
+        const statuses = [a.statusCode, b.statusCode].sort();
+        expect([
+          [201, 201],
+          [201, 409],
+        ]).toContainEqual(statuses);
+        const again = await post("/api/products", bakery, body, key);
+        expect(again.status).toBe(201);
+        expect(again.body.id).toBe(a.statusCode === 201 ? a.json().id : b.json().id);
+        const list = await get("/api/products?merchant=bakery&limit=100", bakery);
+        expect(list.body.items.filter((p: Json) => p.name === "Once only")).toHaveLength(1);
+        expect((await post("/api/products", bakery, { ...body, price: "4.00" }, key)).body.error.code).toBe(
+          "idempotency_key_reused",
+        );
+        // A refused request is not stored: corrected, it goes through with the same key.
+        const fixKey = newKey();
+        const merchant = {
+          id: "teahouse",
+          name: "Second teahouse",
+          username: "teahouse-two",
+          password: "merchant-demo",
+        };
+        expect((await post("/api/merchants", operator, merchant, fixKey)).status).toBe(409);
+        expect(
+          (await post("/api/merchants", operator, { ...merchant, id: "teahouse-two" }, fixKey)).status,
+        ).toBe(201);
+      });
+
       it("refuses a split that does not add up to 1", async () => {
         const bad = await post("/api/products", teahouse, {
           name: "Odd",
