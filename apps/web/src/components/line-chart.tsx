@@ -31,6 +31,20 @@ export interface LineChartProps {
 const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 2 });
 const tickValues = (_: uPlot, ticks: number[]) => ticks.map((tick) => compact.format(tick));
 
+/** Dates on a time axis in the page's language, as fine as uPlot's template for the zoom level asks. */
+function dateFormatter(template: string): (date: Date) => string {
+  const locale = document.documentElement.lang || undefined;
+  let options: Intl.DateTimeFormatOptions = { year: "numeric" };
+  if (/\{ss/.test(template))
+    options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
+  else if (/\{[hH]/.test(template))
+    options = { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false };
+  else if (/\{D/.test(template)) options = { month: "numeric", day: "numeric" };
+  else if (/\{M/.test(template)) options = { year: "numeric", month: "short" };
+  const format = new Intl.DateTimeFormat(locale, options);
+  return (date) => format.format(date);
+}
+
 const toNumber = (value: string | number | null): number | null =>
   value === null ? null : typeof value === "number" ? value : Number(value);
 
@@ -53,6 +67,7 @@ export default function LineChart({
       height,
       scales: { x: { time } },
       legend: { show: true },
+      fmtDate: dateFormatter,
       cursor: { drag: { x: true, y: false } },
       axes: [
         // Day numbers are whole: no ticks between days.

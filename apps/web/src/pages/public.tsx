@@ -10,24 +10,40 @@ import { useLocation } from "../lib/router.js";
 import { useData } from "../lib/use-data.js";
 import { accountLabel } from "../i18n/index.js";
 
-export function usePriceSeries(history: PricePoint[] | undefined, t: (key: MessageKey) => string) {
+/**
+ * The price and pool over time: the server's samples, then the figures as they are now (so a young
+ * scheme with a single sample still draws a line up to the present).
+ */
+export function usePriceSeries(
+  history: PricePoint[] | undefined,
+  now: { price: string; pool: string } | undefined,
+  t: (key: MessageKey) => string,
+) {
   return useMemo(() => {
-    const points = history ?? [];
+    const points: { at: number; price: string; pool: string }[] = (history ?? []).map((p) => ({
+      at: Math.floor(new Date(p.at).getTime() / 1000),
+      price: p.price,
+      pool: p.pool,
+    }));
+    const last = points[points.length - 1];
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    if (now !== undefined && (last === undefined || nowSeconds > last.at))
+      points.push({ at: nowSeconds, ...now });
     return {
-      x: points.map((p) => Math.floor(new Date(p.at).getTime() / 1000)),
+      x: points.map((p) => p.at),
       series: [
         { label: t("chart.price"), values: points.map((p) => p.price), color: "#0f5c63" },
         { label: t("chart.pool"), values: points.map((p) => p.pool), color: "#b86e00", right: true },
       ],
     };
-  }, [history, t]);
+  }, [history, now, t]);
 }
 
 export default function PublicPage() {
   const { t, locale } = useI18n();
   const { params } = useLocation();
   const view = useData(() => api.publicView(params.get("tenant") ?? undefined), [params.get("tenant")]);
-  const chart = usePriceSeries(view.data?.priceHistory, t);
+  const chart = usePriceSeries(view.data?.priceHistory, view.data, t);
   if (view.error) return <ErrorBox error={view.error} />;
   if (view.data === undefined) return <Loading />;
   const data = view.data;

@@ -40,7 +40,7 @@ export function Dashboard() {
   const orders = useData(() => loadAll((cursor) => api.orders(cursor), 20));
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const price = usePriceSeries(publicView.data?.priceHistory, t);
+  const price = usePriceSeries(publicView.data?.priceHistory, overview.data, t);
   const perDay = useMemo(() => ordersPerDay(orders.data ?? []), [orders.data]);
   const orderSeries = useMemo(
     () => [{ label: t("chart.orders"), values: perDay.counts, color: "#b86e00" }],
