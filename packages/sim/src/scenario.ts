@@ -172,7 +172,7 @@ export class ScenarioError extends Error {
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`scenario ${path === "" ? "" : `field ${path}: `}${reason}`);
+    super(path === "" ? `scenario: ${reason}` : `scenario field ${path}: ${reason}`);
   }
 }
 
