@@ -88,8 +88,12 @@ export interface MonteCarloResult {
   totals: Record<"members" | "orders" | "sells" | "exits" | "resets", Quantiles>;
   /** Share of all members whose cash back was below their spend at the horizon, across runs. */
   lossShare: Quantiles;
-  /** Late joiners: from which day on 90% of runs saw at most 10% of joiners get 2× back in cash. */
-  lateJoiners: { fromDay: number; share2xP90: number } | null;
+  /**
+   * Late joiners: the earliest cohort start from which, in at least 90% of runs, at most 10% of the
+   * members who joined on or after it had received 2× their spend in cash. `runsShare` is the share of
+   * runs where that held, `share2xMax` the highest share of 2× members among those runs.
+   */
+  lateJoiners: { fromDay: number; runsShare: number; share2xMax: number } | null;
   invariants: { runsChecked: number; runsBroken: number; firstProblem: string | null };
   summary: string[];
 }
@@ -159,7 +163,8 @@ function lateJoiners(runs: RunResult[]): MonteCarloResult["lateJoiners"] {
     (a, b) => a - b,
   );
   for (const day of starts) {
-    const shares = runs.map((run) => {
+    const shares: number[] = [];
+    for (const run of runs) {
       let members = 0;
       let reached = 0;
       for (const c of run.cohorts) {
@@ -167,10 +172,12 @@ function lateJoiners(runs: RunResult[]): MonteCarloResult["lateJoiners"] {
         members += c.members;
         reached += c.reached2x;
       }
-      return members === 0 ? NaN : reached / members;
-    });
-    const q = quantiles(shares);
-    if (q.p90 <= 0.1) return { fromDay: day, share2xP90: q.p90 };
+      if (members > 0) shares.push(reached / members);
+    }
+    const few = shares.filter((share) => share <= 0.1);
+    if (shares.length > 0 && few.length >= 0.9 * shares.length) {
+      return { fromDay: day, runsShare: few.length / shares.length, share2xMax: Math.max(...few) };
+    }
   }
   return null;
 }

@@ -61,16 +61,14 @@ function cohortSentences(scenario: Scenario, result: MonteCarloResult): string[]
     );
   }
   const late = result.lateJoiners;
-  if (late !== null && late.fromDay === first.startDay) {
+  if (late !== null) {
+    const runs = late.runsShare === 1 ? "in every run" : `in ${percent(late.runsShare)} of runs`;
+    const who =
+      late.fromDay === first.startDay ? "Members" : `Members who joined on or after day ${late.fromDay}`;
     sentences.push(
-      late.share2xP90 === 0
-        ? `In at least 90% of runs, no member had received 2× their spend in cash by day ${day}.`
-        : `In 90% of runs at most ${percent(late.share2xP90)} of all members had received 2× their spend in cash by day ${day}.`,
-    );
-  } else if (late !== null) {
-    sentences.push(
-      `Members who joined on or after day ${late.fromDay} had not received 2× their spend in cash by day ${day} ` +
-        `in 90% of runs: in those runs at most ${percent(Math.max(late.share2xP90, 0))} of them had.`,
+      late.share2xMax === 0
+        ? `${who} had not received 2× their spend in cash by day ${day} ${runs}: none of them had.`
+        : `${who} had not received 2× their spend in cash by day ${day} ${runs}: at most ${percent(late.share2xMax)} of them had.`,
     );
   }
   sentences.push(
