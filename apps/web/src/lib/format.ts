@@ -111,3 +111,20 @@ export function formatDateTime(iso: string, locale: Locale): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleString(locale === "zh-CN" ? "zh-CN" : "en-GB", { hour12: false });
 }
+
+/**
+ * Totals of decimal strings for display, added exactly as scaled bigints (a sum, not a rule: the
+ * values themselves come from the server).
+ */
+export function sumDecimals(values: string[], decimals: number): string {
+  let total = 0n;
+  for (const value of values) {
+    const [whole = "0", fraction = ""] = value.split(".");
+    total += BigInt(whole + fraction.padEnd(decimals, "0").slice(0, decimals));
+  }
+  const text = total.toString().padStart(decimals + 1, "0");
+  return `${text.slice(0, -decimals)}.${text.slice(-decimals)}`;
+}
+
+export const sumPoints = (values: string[]) => sumDecimals(values, 8);
+export const sumMoney = (values: string[]) => sumDecimals(values, 2);

@@ -2,6 +2,7 @@
  * A small history-API router: the path is React state, `navigate` pushes, `Link` intercepts clicks.
  * Enough for this app's flat route table without a routing dependency.
  */
+export { matchPath } from "./paths.js";
 import { useEffect, useState, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
 const listeners = new Set<() => void>();
@@ -29,21 +30,6 @@ export function useLocation(): { path: string; params: URLSearchParams } {
   const full = useSyncExternalStore(subscribe, snapshot);
   const [path = "/", search = ""] = full.split("?");
   return { path, params: new URLSearchParams(search) };
-}
-
-/** Matches "/positions/:id" against a path; returns the named parts or null. */
-export function matchPath(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split("/").filter(Boolean);
-  const have = path.split("/").filter(Boolean);
-  if (want.length !== have.length) return null;
-  const found: Record<string, string> = {};
-  for (let i = 0; i < want.length; i += 1) {
-    const part = want[i]!;
-    const actual = have[i]!;
-    if (part.startsWith(":")) found[part.slice(1)] = decodeURIComponent(actual);
-    else if (part !== actual) return null;
-  }
-  return found;
 }
 
 export function Link({ to, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {

@@ -2,7 +2,14 @@
 import { Card, ErrorBox, Loading, RiskNotice, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api } from "../../lib/api.js";
-import { formatMoney, formatNumber, formatPoints, formatPrice } from "../../lib/format.js";
+import {
+  formatMoney,
+  formatNumber,
+  formatPoints,
+  formatPrice,
+  sumMoney,
+  sumPoints,
+} from "../../lib/format.js";
 import { Link } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
 import { useData } from "../../lib/use-data.js";
@@ -57,20 +64,3 @@ export function MemberHome() {
     </div>
   );
 }
-
-/**
- * Totals of decimal strings for display, added exactly as scaled bigints (a sum, not a rule: the
- * values themselves come from the server).
- */
-function sumDecimals(values: string[], decimals: number): string {
-  let total = 0n;
-  for (const value of values) {
-    const [whole = "0", fraction = ""] = value.split(".");
-    total += BigInt(whole + fraction.padEnd(decimals, "0").slice(0, decimals));
-  }
-  const text = total.toString().padStart(decimals + 1, "0");
-  return `${text.slice(0, -decimals)}.${text.slice(-decimals)}`;
-}
-
-export const sumPoints = (values: string[]) => sumDecimals(values, 8);
-export const sumMoney = (values: string[]) => sumDecimals(values, 2);

@@ -18,11 +18,10 @@ import {
 } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, type Order, type Product, type Split } from "../../lib/api.js";
-import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
+import { formatMoney, formatPoints, formatRatio, sumMoney } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
 import { loadAll, useData } from "../../lib/use-data.js";
-import { sumMoney } from "../member/home.js";
 
 export default function MerchantConsole() {
   const { t } = useI18n();

@@ -6,7 +6,8 @@ import { useMemo, useState } from "react";
 import { Chart } from "../../components/chart.js";
 import { ActionButton, Card, ErrorBox, Loading, Notice, Stat } from "../../components/ui.js";
 import { accountLabel, useI18n } from "../../i18n/index.js";
-import { api, type Order } from "../../lib/api.js";
+import { api } from "../../lib/api.js";
+import { ordersPerDay } from "../../lib/orders-per-day.js";
 import { formatMoney, formatPoints, formatPrice } from "../../lib/format.js";
 import { downloadCsv, toCsv } from "../../lib/csv.js";
 import { loadAll, useData } from "../../lib/use-data.js";
@@ -20,18 +21,6 @@ const CASH_OUT = [
   "distribution",
   "platformRevenue",
 ];
-
-/** Orders per scheme day: a count of the orders the API listed (display only). */
-export function ordersPerDay(orders: Order[]): { x: number[]; counts: number[] } {
-  const counts = new Map<number, number>();
-  for (const order of orders) {
-    const day = order.paidDay;
-    if (day === null) continue;
-    counts.set(day, (counts.get(day) ?? 0) + 1);
-  }
-  const days = [...counts.keys()].sort((a, b) => a - b);
-  return { x: days, counts: days.map((day) => counts.get(day) ?? 0) };
-}
 
 export function Dashboard() {
   const { t, locale } = useI18n();

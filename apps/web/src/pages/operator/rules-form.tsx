@@ -6,6 +6,7 @@
 import type { ReactNode } from "react";
 import { useI18n, type MessageKey } from "../../i18n/index.js";
 import type { RulesJson } from "../../lib/api.js";
+import { withField } from "../../lib/rules-draft.js";
 
 type Kind = "decimal" | "decimalOrNull" | "integer" | "integerOrNull" | "boolean";
 
@@ -37,15 +38,6 @@ function read(rules: RulesJson, path: string): unknown {
   const value = (rules as Record<string, unknown>)[head];
   if (tail === undefined) return value;
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[tail] : undefined;
-}
-
-/** A copy of `rules` with one field set (the input is not changed). */
-export function withField(rules: RulesJson, path: string, value: unknown): RulesJson {
-  const [head = "", tail] = path.split(".");
-  if (tail === undefined) return { ...rules, [head]: value };
-  const inner = (rules as Record<string, unknown>)[head];
-  const object = typeof inner === "object" && inner !== null ? (inner as Record<string, unknown>) : {};
-  return { ...rules, [head]: { ...object, [tail]: value } };
 }
 
 /** Text typed into an input → the JSON value the rule set wants (invalid text goes as is, for the server to name). */

@@ -7,64 +7,17 @@ import { Chart } from "../../components/chart.js";
 import { Card, Progress, RiskNotice, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { formatMoney, formatNumber, formatPoints, formatPrice } from "../../lib/format.js";
+import {
+  buildScenario,
+  DEFAULT_A,
+  DEFAULT_B,
+  DEFAULT_DEMAND,
+  DEMAND_RANGES,
+  RULE_RANGES,
+  type DemandKnobs,
+  type RuleKnobs,
+} from "./scenario.js";
 import type { SimMessage, SimOutcome } from "./worker.js";
-
-interface RuleKnobs {
-  sellFee: number;
-  exitMultiple: number;
-  issueRatio: number;
-}
-
-interface DemandKnobs {
-  horizonDays: number;
-  membersPerDay: number;
-  spend: number;
-  repeatDays: number;
-  sellDaily: number;
-  seed: number;
-}
-
-const DEFAULT_DEMAND: DemandKnobs = {
-  horizonDays: 365,
-  membersPerDay: 20,
-  spend: 500,
-  repeatDays: 30,
-
-  sellDaily: 0.3,
-  seed: 1,
-};
-const DEFAULT_A: RuleKnobs = { sellFee: 0.2, exitMultiple: 3, issueRatio: 0.7 };
-const DEFAULT_B: RuleKnobs = { sellFee: 0.1, exitMultiple: 2, issueRatio: 0.5 };
-
-/** Slider values are plain numbers; the scenario's rules are decimal strings, as the engine wants them. */
-const decimal = (value: number, places: number) => value.toFixed(places);
-
-export function buildScenario(demand: DemandKnobs, rules: RuleKnobs) {
-  return {
-    name: "web",
-    horizonDays: demand.horizonDays,
-    seed: demand.seed,
-    runs: 1,
-    rules: {
-      sellFee: decimal(rules.sellFee, 2),
-      exitMultiple: decimal(rules.exitMultiple, 1),
-      issueRatio: decimal(rules.issueRatio, 2),
-    },
-    demand: {
-      newMembers: { curve: "constant", perDay: demand.membersPerDay },
-      spend: {
-        distribution: "lognormal",
-        median: decimal(demand.spend, 2),
-        sigma: 0.6,
-        min: "10.00",
-        max: decimal(demand.spend * 20, 2),
-      },
-      repeat: { meanDaysBetween: demand.repeatDays },
-    },
-    // Members not selling daily hold until their forced exit (the simulator's default for the rest).
-    behaviour: { sellShareDaily: { share: demand.sellDaily, rate: 0.05 } },
-  };
-}
 
 function Slider({
   label,
@@ -164,43 +117,28 @@ export default function SimulatorPage() {
           <Slider
             label={t("sim.days")}
             value={demand.horizonDays}
-            min={30}
-            max={3650}
-            step={5}
+            {...DEMAND_RANGES.horizonDays}
             onChange={set("horizonDays")}
           />
           <Slider
             label={t("sim.ordersPerDay")}
             value={demand.membersPerDay}
-            min={1}
-            max={300}
-            step={1}
+            {...DEMAND_RANGES.membersPerDay}
             onChange={set("membersPerDay")}
           />
           <Slider
             label={t("sim.orderAmount")}
             value={demand.spend}
-            min={10}
-            max={5000}
-            step={10}
+            {...DEMAND_RANGES.spend}
             onChange={set("spend")}
           />
           <Slider
             label={t("sim.sellShare")}
             value={demand.sellDaily}
-            min={0}
-            max={1}
-            step={0.05}
+            {...DEMAND_RANGES.sellDaily}
             onChange={set("sellDaily")}
           />
-          <Slider
-            label={t("sim.seed")}
-            value={demand.seed}
-            min={1}
-            max={100}
-            step={1}
-            onChange={set("seed")}
-          />
+          <Slider label={t("sim.seed")} value={demand.seed} {...DEMAND_RANGES.seed} onChange={set("seed")} />
         </div>
         <label className="row small" style={{ marginTop: "0.5rem" }}>
           <input
@@ -281,25 +219,19 @@ function RuleColumn({
           label={t("sim.sellFee")}
           show={formatNumber(String(knobs.sellFee), locale)}
           value={knobs.sellFee}
-          min={0}
-          max={0.5}
-          step={0.01}
+          {...RULE_RANGES.sellFee}
           onChange={(v) => onChange({ ...knobs, sellFee: v })}
         />
         <Slider
           label={t("sim.exitMultiple")}
           value={knobs.exitMultiple}
-          min={1.5}
-          max={10}
-          step={0.5}
+          {...RULE_RANGES.exitMultiple}
           onChange={(v) => onChange({ ...knobs, exitMultiple: v })}
         />
         <Slider
           label={t("sim.issueRatio")}
           value={knobs.issueRatio}
-          min={0.1}
-          max={1}
-          step={0.05}
+          {...RULE_RANGES.issueRatio}
           onChange={(v) => onChange({ ...knobs, issueRatio: v })}
         />
       </div>

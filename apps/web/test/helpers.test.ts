@@ -1,0 +1,54 @@
+// The web app's small pure helpers: exact display totals, orders per day, route matching, rule-set
+// draft edits.
+import { describe, expect, it } from "vitest";
+import type { Order } from "../src/lib/api.js";
+import { sumMoney, sumPoints } from "../src/lib/format.js";
+import { ordersPerDay } from "../src/lib/orders-per-day.js";
+import { matchPath } from "../src/lib/paths.js";
+import { withField } from "../src/lib/rules-draft.js";
+
+describe("display totals", () => {
+  it("adds decimal strings exactly (0.1 + 0.2 is 0.30, not 0.30000000000000004)", () => {
+    expect(sumMoney(["0.10", "0.20"])).toBe("0.30");
+    expect(sumMoney(["9007199254740993.01", "0.99"])).toBe("9007199254740994.00");
+    expect(sumPoints(["210.00000000", "147.00000001"])).toBe("357.00000001");
+    expect(sumMoney([])).toBe("0.00");
+    expect(sumMoney(["5"])).toBe("5.00");
+  });
+});
+
+describe("ordersPerDay", () => {
+  const order = (id: number, paidDay: number | null) => ({ id, paidDay }) as Order;
+
+  it("counts paid orders by scheme day, days ascending, unpaid ones left out", () => {
+    expect(ordersPerDay([order(1, 3), order(2, 0), order(3, 3), order(4, null)])).toEqual({
+      x: [0, 3],
+      counts: [1, 2],
+    });
+    expect(ordersPerDay([])).toEqual({ x: [], counts: [] });
+  });
+});
+
+describe("matchPath", () => {
+  it.each([
+    ["/positions/:id", "/positions/12", { id: "12" }],
+    ["/positions/:id", "/positions/12/", { id: "12" }],
+    ["/positions/:id", "/positions", null],
+    ["/positions/:id", "/wallet/12", null],
+    ["/a/:x/b/:y", "/a/%E4%B8%AD/b/2", { x: "中", y: "2" }],
+  ])("%s against %s", (pattern, path, expected) => {
+    expect(matchPath(pattern, path)).toEqual(expected);
+  });
+});
+
+describe("withField", () => {
+  it("sets top-level and nested rule fields without changing the draft it was given", () => {
+    const draft = { sellFee: "0.2", split: { productCost: "0.3", poolContribution: "0.3" } };
+    const fee = withField(draft, "sellFee", "0.15");
+    const pool = withField(draft, "split.poolContribution", "0.4");
+    expect(fee).toEqual({ ...draft, sellFee: "0.15" });
+    expect(pool.split).toEqual({ productCost: "0.3", poolContribution: "0.4" });
+    expect(draft).toEqual({ sellFee: "0.2", split: { productCost: "0.3", poolContribution: "0.3" } });
+    expect(withField({}, "split.poolContribution", "1")).toEqual({ split: { poolContribution: "1" } });
+  });
+});
