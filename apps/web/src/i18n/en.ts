@@ -48,6 +48,7 @@ export const en: Record<MessageKey, string> = {
   "common.search": "Search",
   "common.name": "Name",
   "common.price": "Price",
+  "common.inviter": "Inviter",
   "common.total": "Total",
   "auth.login": "Log in",
   "auth.signup": "Sign up",

@@ -45,6 +45,7 @@ export const zhCN = {
   "common.search": "搜索",
   "common.name": "名称",
   "common.price": "价格",
+  "common.inviter": "邀请人",
   "common.total": "合计",
   "auth.login": "登录",
   "auth.signup": "注册",

@@ -25,7 +25,7 @@ export function MembersTable() {
           exportAll={() => loadAll((cursor) => api.members(cursor))}
           columns={[
             { key: "id", label: t("common.id") },
-            { key: "inviter", label: t("invite.code") },
+            { key: "inviter", label: t("common.inviter") },
             {
               key: "wallet",
               label: t("member.wallet"),
