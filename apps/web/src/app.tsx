@@ -7,7 +7,7 @@ import { lazy, Suspense, type ReactNode } from "react";
 import { Loading } from "./components/ui.js";
 import { useI18n } from "./i18n/index.js";
 import { ApiError, type Role } from "./lib/api.js";
-import { Link, matchPath, Redirect, useLocation } from "./lib/router.js";
+import { Link, matchPath, navigate, Redirect, useLocation } from "./lib/router.js";
 import { useSession } from "./lib/session.js";
 import { homeFor, LoginPage, SignupPage } from "./pages/auth.js";
 import { MemberHome } from "./pages/member/home.js";
@@ -24,7 +24,7 @@ const SimulatorPage = lazy(() => import("./pages/simulator/index.js"));
 
 function TopBar() {
   const { t, locale, setLocale } = useI18n();
-  const { user } = useSession();
+  const { user, logout } = useSession();
   return (
     <header className="topbar">
       <Link to={user ? homeFor(user) : "/public"} className="brand">
@@ -37,6 +37,16 @@ function TopBar() {
           {t("nav.public")}
         </Link>
         {user === null ? <Link to="/login">{t("nav.login")}</Link> : null}
+        {user !== null && user.role !== "member" ? (
+          <button
+            type="button"
+            className="lang"
+            onClick={() => void logout().then(() => navigate("/login", true))}
+            data-testid="topbar-logout"
+          >
+            {t("nav.logout")}
+          </button>
+        ) : null}
         <button
           type="button"
           className="lang"

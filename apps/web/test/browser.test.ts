@@ -266,6 +266,12 @@ describe("operator console", () => {
       await page.waitForLoadState("networkidle");
       await shoot(page, `operator-${section}`);
     }
+
+    // Log out; the console is then closed and sends the visitor to the log-in page.
+    await page.click("[data-testid=topbar-logout]");
+    await page.waitForURL(`${base}/login`);
+    await page.goto(`${base}/operator/withdrawals`);
+    await page.waitForURL(/\/login\?next=%2Foperator%2Fwithdrawals$/);
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   }, 180_000);

@@ -174,6 +174,9 @@ export interface RowError {
   reason: string;
 }
 
+/** Fired on window when the server says the session is gone. */
+export const SESSION_LOST_EVENT = "zengzhi:session-lost";
+
 export class ApiError extends Error {
   override name = "ApiError";
   constructor(
@@ -227,7 +230,14 @@ export async function request<T>(method: string, path: string, options: RequestO
   } catch (error) {
     throw new ApiError(0, "network", undefined, String(error), null);
   }
-  if (!response.ok) throw await parseError(response);
+  if (!response.ok) {
+    const error = await parseError(response);
+    // An expired or revoked session: tell the app, which forgets the user and shows the log-in page.
+    if (error.code === "unauthenticated" && !path.startsWith("/api/auth/")) {
+      window.dispatchEvent(new Event(SESSION_LOST_EVENT));
+    }
+    throw error;
+  }
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }

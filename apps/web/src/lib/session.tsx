@@ -3,7 +3,7 @@
  * remembers the user the server reported, and refreshes it on login and logout.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { api, type User } from "./api.js";
+import { api, SESSION_LOST_EVENT, type User } from "./api.js";
 
 interface Session {
   user: User | null;
@@ -23,6 +23,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .then((answer) => setUser(answer.user))
       .catch(() => setUser(null))
       .finally(() => setReady(true));
+  }, []);
+  useEffect(() => {
+    const lost = () => setUser(null);
+    window.addEventListener(SESSION_LOST_EVENT, lost);
+    return () => window.removeEventListener(SESSION_LOST_EVENT, lost);
   }, []);
   const logout = useCallback(async () => {
     try {
