@@ -9,6 +9,7 @@
 //   --rates 2000,5000,10000,15000   offered requests per second, one run each
 //   --seconds 5                     length of each run
 //   --connections 32                keep-alive connections
+//   --snapshot-every N              the ledger's snapshot interval in commands (default: the store's)
 // The service runs with --max-semi-space-size=64 (fewer, shorter GC pauses under load).
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -37,8 +38,14 @@ async function serve() {
     batches.commands += batch.commands;
     batches.commitMs += batch.commitMs;
   };
+  const snapshotEvery =
+    process.env.BENCH_SNAPSHOT_EVERY === undefined
+      ? {}
+      : { snapshotEvery: Number(process.env.BENCH_SNAPSHOT_EVERY) };
   const ledger = await openLedger(
-    databaseUrl === undefined ? { dataDir, onBatch } : { databaseUrl, onBatch },
+    databaseUrl === undefined
+      ? { dataDir, onBatch, ...snapshotEvery }
+      : { databaseUrl, onBatch, ...snapshotEvery },
   );
   const { app, services } = await buildApp({ ledger, logger: false, webDist: null });
   await seedDemo(app, services);
@@ -234,7 +241,9 @@ async function main() {
   const log = (...a) => (json ? undefined : console.log(...a));
   // A larger young generation: the service keeps many short-lived objects per request, and with the
   // default size V8's scavenges promote and pause more often (measured: GC time about a third).
+  const snapshotEvery = option("--snapshot-every", undefined);
   const child = fork(new URL(import.meta.url).pathname, ["--serve"], {
+    env: snapshotEvery === undefined ? process.env : { ...process.env, BENCH_SNAPSHOT_EVERY: snapshotEvery },
     execArgv: ["--max-semi-space-size=64"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -268,6 +277,7 @@ async function main() {
     route: "POST /api/sales",
     seconds,
     connections: connectionCount,
+    snapshotEvery: snapshotEvery === undefined ? "store default" : Number(snapshotEvery),
     completedPerSecond: last.completedPerSecond,
     p50Ms: last.p50Ms,
     p99Ms: last.p99Ms,
