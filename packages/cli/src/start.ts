@@ -3,7 +3,7 @@
  * names a PostgreSQL; PORT (default 3000) and HOST (default 127.0.0.1). Seeds the demo tenant once
  * and prints the URL and the demo logins; stops cleanly on Ctrl-C or SIGTERM.
  */
-import { DEMO_LOGINS, startServer, type StartOptions } from "@zengzhi/server";
+import type { StartOptions } from "@zengzhi/server";
 import { UsageError } from "./main.js";
 
 function readPort(text: string, where: string): number {
@@ -46,6 +46,8 @@ export function parseStartArgs(args: string[], env: NodeJS.ProcessEnv): StartOpt
 
 export async function startCommand(args: string[]): Promise<number> {
   const options = parseStartArgs(args, process.env);
+  // Loaded here, not at the top: the other subcommands need not load the HTTP stack.
+  const { DEMO_LOGINS, startServer } = await import("@zengzhi/server");
   let server;
   try {
     server = await startServer(options);
