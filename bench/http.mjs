@@ -8,7 +8,7 @@
 // `--json` prints one JSON object. A benchmark script, not a timed test: it reports what it measures.
 //   --rates 2000,5000,10000,15000   offered requests per second, one run each
 //   --seconds 5                     length of each run
-//   --connections 32                keep-alive connections
+//   --connections 64                keep-alive connections
 //   --snapshot-every N              the ledger's snapshot interval in commands (default: the store's)
 // The service runs with --max-semi-space-size=64 (fewer, shorter GC pauses under load).
 import { fork } from "node:child_process";
@@ -237,7 +237,7 @@ async function main() {
   const json = argv.includes("--json");
   const rates = option("--rates", "2000,5000,10000,15000").split(",").map(Number);
   const seconds = Number(option("--seconds", "5"));
-  const connectionCount = Number(option("--connections", "32"));
+  const connectionCount = Number(option("--connections", "64"));
   const log = (...a) => (json ? undefined : console.log(...a));
   // A larger young generation: the service keeps many short-lived objects per request, and with the
   // default size V8's scavenges promote and pause more often (measured: GC time about a third).
