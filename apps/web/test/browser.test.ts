@@ -325,4 +325,42 @@ describe("operator console", () => {
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it("turns daily release on; a member's new points then arrive locked with a release schedule", async () => {
+    const { context, page } = await newPage(DESKTOP);
+    await login(page, "operator", "operator-demo", "/operator");
+    await page.goto(`${base}/operator/rules`);
+    await page.click("details > summary");
+    const editor = page.locator("[data-testid=rules-json]");
+    await expect.poll(async () => (await editor.inputValue()).length).toBeGreaterThan(10);
+    const rules = JSON.parse(await editor.inputValue()) as Record<string, unknown>;
+    const release = {
+      mode: "percentOfRemaining",
+      tiers: [
+        { minHealth: "0", rate: "0.01" },
+        { minHealth: "100", rate: "0.02" },
+      ],
+    };
+    await editor.fill(JSON.stringify({ ...rules, release }, null, 2));
+    await page.click("[data-testid=rules-save]");
+    await see(page, "[data-testid=rules-saved]");
+    await page.click("[data-testid=topbar-logout]");
+    await page.waitForURL(`${base}/login`);
+
+    await page.setViewportSize(MOBILE);
+    await login(page, "alice", "member-demo", "/");
+    await page.click("[data-testid=tab-shop]");
+    await page.locator("[data-testid^=buy-]").first().click();
+    await page.locator("[data-testid^=confirm-]").first().click();
+    await see(page, "[data-testid=order-result]");
+    await page.click("[data-testid=tab-positions]");
+    await see(page, "[data-testid=release-rate]");
+    expect(await page.textContent("[data-testid=release-rate]")).toContain("1%");
+    await expect.poll(() => page.locator("[data-testid=release-step]").count()).toBe(3);
+    // The newest position (first in the list) holds locked points.
+    expect(await page.locator("[data-testid^=position-]").first().textContent()).toContain("锁定中");
+    await shoot(page, "member-release");
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

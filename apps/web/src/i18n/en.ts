@@ -115,7 +115,7 @@ export const en: Record<MessageKey, string> = {
     "Daily release is off in this scheme; points can be sold as soon as they are issued.",
   "positions.releaseRate": "Releasing {rate} a day (health tier)",
   "positions.releaseDays": "At the current rate:",
-  "positions.releaseIn": "after {days} days about {points} points stay locked",
+  "positions.releaseIn": "by scheme day {day}, about {points} points still locked",
   "sell.title": "Sell points",
   "sell.amount": "Points to sell",
   "sell.max": "All",

@@ -109,7 +109,7 @@ export const zhCN = {
   "positions.releaseOff": "本平台未开启每日释放，积分购入后即可卖出。",
   "positions.releaseRate": "当前每日释放 {rate}（健康值档位）",
   "positions.releaseDays": "按当前速度预计：",
-  "positions.releaseIn": "{days} 天后约剩 {points} 积分锁定",
+  "positions.releaseIn": "到第 {day} 天约剩 {points} 积分锁定",
   "sell.title": "卖出积分",
   "sell.amount": "卖出积分数量",
   "sell.max": "全部",

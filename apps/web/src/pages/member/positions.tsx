@@ -6,14 +6,21 @@ import { useState } from "react";
 import { Card, ErrorBox, Loading, Progress, RiskNotice, Tabs } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, type Position } from "../../lib/api.js";
-import { formatMoney, formatPoints, formatPrice, formatRatio, progressFraction } from "../../lib/format.js";
+import {
+  formatMoney,
+  formatNumber,
+  formatPoints,
+  formatPrice,
+  formatRatio,
+  progressFraction,
+} from "../../lib/format.js";
 import { Link } from "../../lib/router.js";
 import { useData } from "../../lib/use-data.js";
 
 type Filter = "open" | "exited" | "closed";
 
 export function PositionsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [filter, setFilter] = useState<Filter>("open");
   const me = useData(() => api.me());
   const list = useData(() => api.positions(filter), [filter]);
@@ -43,7 +50,11 @@ export function PositionsPage() {
           ))}
         </div>
       )}
-      {multiple === "" ? null : <p className="muted small">{t("positions.exitExplain", { multiple })}</p>}
+      {multiple === "" ? null : (
+        <p className="muted small">
+          {t("positions.exitExplain", { multiple: formatNumber(multiple, locale) })}
+        </p>
+      )}
       <ReleaseSchedule />
       <RiskNotice />
     </div>
@@ -114,15 +125,17 @@ export function ReleaseSchedule() {
         <p className="muted">{t("positions.releaseOff")}</p>
       ) : (
         <>
-          <p>{t("positions.releaseRate", { rate: formatRatio(data.releaseRate, locale) })}</p>
+          <p data-testid="release-rate">
+            {t("positions.releaseRate", { rate: formatRatio(data.releaseRate, locale) })}
+          </p>
           {data.projection.length === 0 ? null : (
             <>
               <p className="small">{t("positions.releaseDays")}</p>
               <ul className="small">
                 {data.projection.map((step) => (
-                  <li key={step.day}>
+                  <li data-testid="release-step" key={step.day}>
                     {t("positions.releaseIn", {
-                      days: step.day,
+                      day: step.day,
                       points: formatPoints(step.locked, locale, 2),
                     })}
                   </li>
