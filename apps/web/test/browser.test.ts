@@ -285,6 +285,25 @@ describe("operator console", () => {
     await page.waitForSelector("table");
     await shoot(page, "merchant-orders");
 
+    // An in-store sale paid at the till: the member earns points at once.
+    await page.goto(`${base}/merchant/sales`);
+    await page.fill("input[name=sale-member]", "bob");
+    await page.fill("input[name=sale-amount]", "50.00");
+    await page.click("[data-testid=sale-submit]");
+    await see(page, "[data-testid=sale-done]");
+    expect(await page.textContent("[data-testid=sale-done]")).toMatch(/\+\d/);
+    await shoot(page, "merchant-sale");
+
+    // A product with its own split: four parts that add up to 1.
+    await page.goto(`${base}/merchant`);
+    await page.fill("input[name=product-name]", "Jasmine tea 茉莉花茶");
+    await page.fill("input[name=product-price]", "36.00");
+    await page.check("input[type=checkbox]");
+    await page.fill("input[name='split.poolContribution']", "0.25");
+    await page.fill("input[name='split.productCost']", "0.35");
+    await page.click("[data-testid=product-add]");
+    await page.waitForSelector("td:has-text('Jasmine tea')");
+
     await page.goto(`${base}/public`);
     await page.waitForSelector("[data-testid=public-price]");
     await page.waitForSelector("[data-testid=rules-explained]");

@@ -166,6 +166,7 @@ function Products() {
             action={add}
             onError={setError}
             disabled={name.trim() === "" || price.trim() === ""}
+            data-testid="product-add"
           >
             {t("merchant.addProduct")}
           </ActionButton>
@@ -254,10 +255,15 @@ function InStoreSale() {
           action={record}
           onError={setError}
           disabled={member.trim() === "" || amount.trim() === ""}
+          data-testid="sale-submit"
         >
           {t("common.submit")}
         </ActionButton>
-        {done === null ? null : <Notice tone="ok">{done}</Notice>}
+        {done === null ? null : (
+          <Notice tone="ok">
+            <span data-testid="sale-done">{done}</span>
+          </Notice>
+        )}
       </div>
     </Card>
   );
