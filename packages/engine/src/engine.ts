@@ -165,8 +165,11 @@ export class Engine {
   }
 
   /** Ids of a member's positions, oldest first. */
-  memberPositions(memberId: string): readonly number[] {
-    return this.members.get(memberId)?.positions ?? [];
+  memberPositions(memberId: string): number[] {
+    const ids: number[] = [];
+    const next = this.table.nextOfMember;
+    for (let id = this.members.get(memberId)?.firstPosition ?? 0; id !== 0; id = next[id - 1]!) ids.push(id);
+    return ids;
   }
 
   /**
@@ -780,7 +783,8 @@ export class Engine {
       health: 0n,
       orders: 0,
       shares: 0n,
-      positions: [],
+      firstPosition: 0,
+      lastPosition: 0,
       lockedPositions: [],
       withdrawDay: -1,
       withdrawnToday: 0n,
@@ -803,10 +807,17 @@ export class Engine {
   private openPosition(member: Member, spend: bigint, issued: bigint, flags: number): number {
     const locked = this.rules.release === null ? 0n : issued;
     const i = this.table.add(member.index, spend, issued, locked, this.day, flags);
-    member.positions.push(i + 1);
+    this.linkPosition(member, i);
     if (locked > 0n) member.lockedPositions.push(i);
     if (this.indexable(i)) this.exitIndex.push(i, this.approxKey(i));
     return i + 1;
+  }
+
+  /** Appends position i to its member's list of positions. */
+  linkPosition(member: Member, i: number): void {
+    if (member.lastPosition === 0) member.firstPosition = i + 1;
+    else this.table.nextOfMember[member.lastPosition - 1] = i + 1;
+    member.lastPosition = i + 1;
   }
 
   private reindex(i: number): void {

@@ -73,13 +73,14 @@ export class ExitIndex {
   }
 
   /** Indices of live entries, in no particular order (for checks). */
-  live(): number[] {
-    const out: number[] = [];
+  live(): Int32Array {
+    const out = new Int32Array(this.length);
+    let n = 0;
     for (let k = 0; k < this.length; k++) {
       const i = this.idx[k]!;
-      if (this.keys.version(i) === this.ver[k]) out.push(i);
+      if (this.keys.version(i) === this.ver[k]) out[n++] = i;
     }
-    return out;
+    return out.subarray(0, n);
   }
 
   private less(a: number, b: number): boolean {

@@ -154,7 +154,7 @@ export function engineFromJson(json: EngineJson): Engine {
     t.soldGross[i] = money(j.soldGross);
     t.status[i] = STATUS_NAMES.indexOf(j.status);
     t.closeReason[i] = CLOSE_REASONS.indexOf(j.closeReason);
-    member.positions.push(i + 1);
+    engine.linkPosition(member, i);
     if (t.status[i] === POSITION_OPEN && locked > 0n) member.lockedPositions.push(i);
   }
   for (const j of json.withdrawals) {

@@ -101,8 +101,9 @@ export interface Member {
   shares: bigint;
   /** Index in the engine's member list (positions refer to members by it). */
   readonly index: number;
-  /** Ids of the member's positions, oldest first. */
-  positions: number[];
+  /** Ids of the member's first and latest positions (0 for none); the rest link through the table. */
+  firstPosition: number;
+  lastPosition: number;
   /** Indices of positions that may still hold locked points (release rule); pruned lazily. */
   lockedPositions: number[];
   /** Withdrawals requested on `withdrawDay` and not rejected, for the daily limit. */
