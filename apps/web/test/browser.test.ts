@@ -1,7 +1,8 @@
 // Browser tests: the real server (in-process, PGlite in memory, demo tenant seeded) serving the web
 // app built from the current sources, driven by Debian's Chromium through playwright-core. A member
 // signs up, buys, sees the points and sells; an operator approves the withdrawal and changes the
-// rule set. Screenshots of each main page (375 px phone and desktop) go to docs/screenshots/.
+// rule set. Screenshots of each main page (375 px phone and desktop) go to test-results/screenshots/,
+// or to docs/screenshots/ (the ones the README shows) with ZENGZHI_SCREENSHOTS=docs.
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startServer, type RunningServer } from "@zengzhi/server";
@@ -9,7 +10,14 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWeb } from "./build-web.js";
 
-const SCREENSHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+const SCREENSHOTS = fileURLToPath(
+  new URL(
+    process.env.ZENGZHI_SCREENSHOTS === "docs"
+      ? "../../../docs/screenshots/"
+      : "../../../test-results/screenshots/",
+    import.meta.url,
+  ),
+);
 const MOBILE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 860 };
 const MEMBER = { username: "dora", password: "dora-password-1" };
