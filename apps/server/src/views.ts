@@ -50,13 +50,12 @@ export function accountsView(engine: Engine): Record<string, string> {
   );
 }
 
-/** The release tier that applies to a member now (same table lookup the rule book states). */
+/** The release tier that applies to a member now, as the engine reads it from the tier table. */
 export function releaseView(engine: Engine, memberId: string) {
   const release = engine.rules.release;
   const member = engine.members.get(memberId);
   if (release === null || member === undefined) return null;
-  let rate = release.tiers[0]!.rate;
-  for (const tier of release.tiers) if (member.health >= tier.minHealth) rate = tier.rate;
+  const rate = engine.releaseRate(memberId)!;
   return {
     mode: release.mode,
     releaseRate: formatRatio(rate),

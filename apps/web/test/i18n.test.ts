@@ -40,7 +40,6 @@ const SERVER_CODES = [
   "invalid_rules",
   "invalid_rows",
   "ledger_busy",
-  "preview_unavailable",
   "unsupported_media_type",
   "internal_error",
   "invalid_callback",

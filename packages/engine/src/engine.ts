@@ -216,9 +216,10 @@ export class Engine {
       d = PRICE_DENOMINATOR;
     }
     const period = this.rules.halvingPeriodDays;
+    const divisor = RATIO_SCALE * n;
     // Rule 8: issueRatio(day) = issueRatio × 0.5^floor(day / halvingPeriodDays).
-    const halvings = period === null ? 0n : BigInt(Math.floor(this.day / period));
-    return (this.rules.issueRatio * contribution * d) / ((RATIO_SCALE * n) << halvings);
+    const halved = period === null ? divisor : divisor << BigInt(Math.floor(this.day / period));
+    return (this.rules.issueRatio * contribution * d) / halved;
   }
 
   // ---------------------------------------------------------------- rule 1: order
@@ -349,7 +350,9 @@ export class Engine {
   // ---------------------------------------------------------------- rule 3: forced exits
 
   private need(i: number): bigint {
-    return this.rules.exitMultiple * this.table.spend[i]! - this.table.soldGross[i]! * RATIO_SCALE;
+    const target = this.rules.exitMultiple * this.table.spend[i]!;
+    const sold = this.table.soldGross[i]!;
+    return sold === 0n ? target : target - sold * RATIO_SCALE;
   }
 
   private approxKey(i: number): number {
@@ -513,6 +516,12 @@ export class Engine {
     // when its member's tier changes, so a day boundary costs nothing here.
     this.day += days;
     return { ok: true };
+  }
+
+  /** The share of locked points a member's positions release per day now (null while release is off). */
+  releaseRate(memberId: string): bigint | null {
+    const member = this.members.get(memberId);
+    return this.rules.release === null || member === undefined ? null : this.tierRate(member);
   }
 
   private tierRate(member: Member): bigint {

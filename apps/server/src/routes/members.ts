@@ -3,7 +3,7 @@
  * sell, pay with points, release schedule, withdrawals. A member can reach only its own positions:
  * others' ids answer 404 (reads) or the engine's not_owner (commands).
  */
-import { engineFromJson, engineToJson, formatMoney, formatPoints, type Engine } from "@zengzhi/engine";
+import { formatMoney, formatPoints, type Engine } from "@zengzhi/engine";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ApiError, notFound, rejectionStatus } from "../errors.js";
@@ -13,7 +13,6 @@ import { ledgerKey, type Services } from "../services.js";
 import { memberView, positionView, releaseView, withdrawalView } from "../views.js";
 
 /** Positions above this count are not copied to project release (the copy costs the whole state). */
-const PROJECTION_POSITIONS_MAX = 20_000;
 const PROJECTION_DAYS = [1, 7, 30];
 
 function ownPositions(
@@ -37,19 +36,14 @@ function ownPositions(
   return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1]!.id) : null };
 }
 
-/** Locked points of the member's positions after 1, 7 and 30 more days, by running the engine on a copy. */
+/** Locked points of the member's positions after 1, 7 and 30 more days at the current tier (the engine projects). */
 function releaseProjection(engine: Engine, memberId: string) {
-  if (engine.rules.release === null || engine.positionCount > PROJECTION_POSITIONS_MAX || engine.listed)
-    return [];
-  const copy = engineFromJson(engineToJson(engine));
-  const lockedNow = () =>
-    engine.memberPositions(memberId).reduce((sum, id) => sum + (copy.position(id)?.locked ?? 0n), 0n);
-  let day = 0;
-  return PROJECTION_DAYS.map((target) => {
-    copy.apply({ type: "advance", days: target - day });
-    day = target;
-    return { day: copy.day, locked: formatPoints(lockedNow()) };
-  });
+  if (engine.rules.release === null || engine.listed) return [];
+  const totals = PROJECTION_DAYS.map(() => 0n);
+  for (const id of engine.memberPositions(memberId)) {
+    engine.releaseSchedule(id, PROJECTION_DAYS).forEach((locked, k) => (totals[k] = totals[k]! + locked));
+  }
+  return PROJECTION_DAYS.map((days, k) => ({ day: engine.day + days, locked: formatPoints(totals[k]!) }));
 }
 
 export function memberRoutes(app: FastifyInstance, services: Services): void {
@@ -141,27 +135,14 @@ export function memberRoutes(app: FastifyInstance, services: Services): void {
   route(app, services, {
     method: "POST",
     url: "/api/me/positions/:id/sell/preview",
-    summary: "What selling these points would give now (the engine runs the sell on a copy; nothing changes)",
+    summary: "What selling these points would give now (the engine's previewSell; nothing changes)",
     tags: ["members"],
     roles: ["member"],
     body: z.strictObject({ points: pointsField }),
     handler: async ({ session, body, params }) => {
       const id = intParam(params.id, "position");
       return services.read(session.tenant, (engine) => {
-        if (engine.positionCount > PROJECTION_POSITIONS_MAX) {
-          throw new ApiError(
-            409,
-            "preview_unavailable",
-            "the scheme is too large to preview a sell; sell directly",
-          );
-        }
-        const copy = engineFromJson(engineToJson(engine));
-        const result = copy.apply({
-          type: "sell",
-          member: memberOf(session),
-          position: id,
-          points: body.points,
-        });
+        const result = engine.previewSell(memberOf(session), id, body.points);
         if (!result.ok) {
           throw new ApiError(
             rejectionStatus(result.rejection.code),

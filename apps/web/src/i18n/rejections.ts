@@ -91,10 +91,6 @@ export const ERROR_MESSAGES: Record<string, { "zh-CN": string; en: string }> = {
     "zh-CN": "服务器出错，已记录，请稍后再试。",
     en: "Something went wrong on our side; it has been logged.",
   },
-  preview_unavailable: {
-    "zh-CN": "平台规模过大，暂不能预览，可直接卖出。",
-    en: "The scheme is too large to preview this sale; you can still sell.",
-  },
   ledger_busy: { "zh-CN": "系统繁忙，请稍后重试。", en: "The system is busy; please try again shortly." },
   invalid_callback: { "zh-CN": "支付回调无效。", en: "Invalid payment callback." },
   product_inactive: { "zh-CN": "该商品已下架。", en: "This product is no longer sold." },

@@ -13,7 +13,7 @@ import {
   RiskNotice,
 } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
-import { api, ApiError, type Position, type SellPreview } from "../../lib/api.js";
+import { api, type Position, type SellPreview } from "../../lib/api.js";
 import { formatMoney, formatPoints, formatPrice, isDecimal } from "../../lib/format.js";
 import { Link } from "../../lib/router.js";
 import { useData } from "../../lib/use-data.js";
@@ -63,27 +63,18 @@ function SellForm({
   price: string | null;
   onDone: (message: string) => void;
 }) {
-  const { t, locale, errorText } = useI18n();
+  const { t, locale } = useI18n();
   const [points, setPoints] = useState("");
   const [preview, setPreview] = useState<SellPreview | null>(null);
-  const [previewMissing, setPreviewMissing] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const valid = isDecimal(points.trim());
   const change = (value: string) => {
     setPoints(value);
     setPreview(null);
-    setPreviewMissing(false);
   };
   const askPreview = async () => {
     setError(null);
-    try {
-      setPreview(await api.sellPreview(position.id, points.trim()));
-    } catch (reason) {
-      // A very large scheme answers preview_unavailable (copying its state would cost too much);
-      // the sale itself stays possible.
-      if (reason instanceof ApiError && reason.code === "preview_unavailable") setPreviewMissing(true);
-      else throw reason;
-    }
+    setPreview(await api.sellPreview(position.id, points.trim()));
   };
   const sell = async () => {
     setError(null);
@@ -140,15 +131,8 @@ function SellForm({
           </dl>
         )}
         {preview === null ? null : <p className="muted small">{t("sell.previewNote")}</p>}
-        {previewMissing ? (
-          <Notice tone="warn">
-            <span data-testid="sell-no-preview">
-              {errorText(new ApiError(409, "preview_unavailable", undefined, "", null))}
-            </span>
-          </Notice>
-        ) : null}
         <ErrorBox error={error} />
-        {preview !== null || previewMissing ? (
+        {preview !== null ? (
           <ActionButton
             className="btn btn-primary btn-block"
             action={sell}
