@@ -26,8 +26,8 @@ export class PositionTable {
   status = new Uint8Array(1024);
   flags = new Uint8Array(1024);
   closeReason = new Uint8Array(1024);
-  /** Id of the same member's next position (0 for none): each member's positions as a linked list. */
-  nextOfMember = new Int32Array(1024);
+  /** Id of the same member's previous position (0 for none): each member's positions as a linked list. */
+  previousOfMember = new Int32Array(1024);
 
   /** Appends a position and returns its index. */
   add(member: number, spend: bigint, points: bigint, locked: bigint, day: number, flags: number): number {
@@ -45,7 +45,7 @@ export class PositionTable {
     this.status[i] = 0;
     this.flags[i] = flags;
     this.closeReason[i] = 0;
-    this.nextOfMember[i] = 0;
+    this.previousOfMember[i] = 0;
     return i;
   }
 
@@ -67,6 +67,6 @@ export class PositionTable {
     this.status = widen(this.status);
     this.flags = widen(this.flags);
     this.closeReason = widen(this.closeReason);
-    this.nextOfMember = widen(this.nextOfMember);
+    this.previousOfMember = widen(this.previousOfMember);
   }
 }

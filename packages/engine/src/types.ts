@@ -11,6 +11,11 @@ export type Command =
       split?: Split;
       /** "coins" spends legacy coins (rule 11); the default is cash. */
       payWith?: "cash" | "coins";
+      /**
+       * Optional hint, never journaled: the member's index (`Member.index`) when the caller knows it.
+       * It only speeds up the lookup; a wrong hint is ignored.
+       */
+      memberHint?: number;
     }
   | { type: "sell"; member: string; position: number; points: bigint }
   | { type: "financing"; toPool: bigint; toSubsidy: bigint; label?: string }
@@ -101,8 +106,7 @@ export interface Member {
   shares: bigint;
   /** Index in the engine's member list (positions refer to members by it). */
   readonly index: number;
-  /** Ids of the member's first and latest positions (0 for none); the rest link through the table. */
-  firstPosition: number;
+  /** Id of the member's latest position (0 for none); earlier ones link back through the table. */
   lastPosition: number;
   /** Indices of positions that may still hold locked points (release rule); pruned lazily. */
   lockedPositions: number[];

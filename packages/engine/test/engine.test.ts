@@ -17,6 +17,19 @@ describe("rule 1: order", () => {
     expect(formatPoints(engine.supply)).toBe("0.02100000");
   });
 
+  it("lists a member's positions oldest first", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "a", amount: "10" });
+    ok({ type: "order", member: "b", amount: "10" });
+    ok({ type: "order", member: "a", amount: "10" });
+    // A wrong hint (member b's index) is ignored; a right one finds the member.
+    expect(engine.apply({ type: "order", member: "a", amount: 1000n, memberHint: 1 }).ok).toBe(true);
+    expect(engine.apply({ type: "order", member: "b", amount: 1000n, memberHint: 1 }).ok).toBe(true);
+    expect(engine.memberPositions("a")).toEqual([1, 3, 4]);
+    expect(engine.memberPositions("b")).toEqual([2, 5]);
+    expect(engine.memberPositions("nobody")).toEqual([]);
+  });
+
   it("takes a per-order split override", () => {
     const { engine, ok } = scenario();
     ok({

@@ -196,11 +196,11 @@ class Simulation {
   private order(member: number): void {
     const track = this.track;
     const fen = this.sampleAmount();
-    const result = this.engine.apply({
-      type: "order",
-      member: track.ids[member]!,
-      amount: this.amountBig(fen),
-    });
+    const hint = track.engineIndex[member]!;
+    const command: Command = { type: "order", member: track.ids[member]!, amount: this.amountBig(fen) };
+    if (hint >= 0) command.memberHint = hint;
+    const result = this.engine.apply(command);
+    if (hint < 0 && result.ok) track.engineIndex[member] = this.engine.members.get(track.ids[member]!)!.index;
     if (!result.ok) {
       this.counters.ordersRefused++;
       return;

@@ -24,6 +24,8 @@ export class Tracker {
   spend = new Float64Array(1024);
   firstPosition = new Int32Array(1024);
   behaviour = new Uint8Array(1024);
+  /** The member's index in the engine (-1 until its first order), passed as the engine's lookup hint. */
+  engineIndex = new Int32Array(1024);
   positionCount = 0;
   positionMember = new Int32Array(1024);
   positionState = new Uint8Array(1024);
@@ -38,11 +40,13 @@ export class Tracker {
       this.spend = grow(this.spend, m + 1);
       this.firstPosition = grow(this.firstPosition, m + 1);
       this.behaviour = grow(this.behaviour, m + 1);
+      this.engineIndex = grow(this.engineIndex, m + 1);
     }
     this.ids.push(`m${m + 1}`);
     this.joinDay[m] = day;
     this.firstPosition[m] = 0;
     this.behaviour[m] = behaviour;
+    this.engineIndex[m] = -1;
     return m;
   }
 
