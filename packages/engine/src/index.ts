@@ -7,3 +7,4 @@ export * from "./commands.js";
 export * from "./state.js";
 export * from "./invariants.js";
 export * from "./replay.js";
+export * from "./snapshot.js";

@@ -14,6 +14,8 @@ import {
   checkInvariants,
   commandToJson,
   engineFromJson,
+  engineFromSnapshot,
+  engineSnapshot,
   engineToJson,
   loadRuleSet,
   parseCommand,
@@ -183,7 +185,7 @@ describe("engine properties over random event sequences", () => {
     );
   });
 
-  it("replaying the accepted events, or resuming from a snapshot, rebuilds the same state", () => {
+  it("replaying the accepted events, or resuming from a snapshot, rebuilds the same state (JSON or compact snapshots)", () => {
     fc.assert(
       fc.property(
         rulesArb,
@@ -203,9 +205,17 @@ describe("engine properties over random event sequences", () => {
           const at = accepted.length === 0 ? 0 : cut % accepted.length;
           const first = new Engine(loadRuleSet(rules));
           for (const command of accepted.slice(0, at)) first.apply(command);
+          const snapshot = engineSnapshot(first);
           const resumed = engineFromJson(JSON.parse(JSON.stringify(engineToJson(first))));
-          for (const command of accepted.slice(at)) expect(resumed.apply(command).ok).toBe(true);
+          const compact = engineFromSnapshot(snapshot);
+          expect(engineSnapshot(compact)).toBe(snapshot);
+          for (const command of accepted.slice(at)) {
+            expect(resumed.apply(command).ok).toBe(true);
+            expect(compact.apply(command).ok).toBe(true);
+          }
           expect(JSON.stringify(engineToJson(resumed))).toBe(final);
+          expect(JSON.stringify(engineToJson(compact))).toBe(final);
+          expect(engineSnapshot(compact)).toBe(engineSnapshot(engine));
         },
       ),
       { numRuns: 150 },

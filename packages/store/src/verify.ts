@@ -9,7 +9,7 @@ import {
   cashHeld,
   cashIn,
   checkInvariants,
-  engineToJson,
+  engineSnapshot,
   formatMoney,
   loadRuleSet,
 } from "@zengzhi/engine";
@@ -159,7 +159,7 @@ async function verifyTenant(sql: Sql, tenantId: string): Promise<TenantReport> {
         "SELECT state FROM snapshots WHERE tenant_id = $1 AND seq = $2",
         [tenantId, last],
       );
-      if (stored.rows[0]?.state !== JSON.stringify(engineToJson(engine))) {
+      if (stored.rows[0]?.state !== engineSnapshot(engine)) {
         check.problem(`snapshot at seq ${last} differs from the replayed state`);
       }
       snapshots.delete(last);

@@ -7,9 +7,8 @@
 import {
   type Command,
   Engine,
-  type EngineJson,
-  engineFromJson,
-  engineToJson,
+  engineFromSnapshot,
+  engineSnapshot,
   loadRuleSet,
   parseCommand,
 } from "@zengzhi/engine";
@@ -360,7 +359,7 @@ export class TenantWriter {
   /** Writes a snapshot when due; called only while the engine holds committed state alone. */
   private async maybeSnapshot(): Promise<void> {
     if (this.commandsSinceSnapshot < this.options.snapshotEvery) return;
-    const state = JSON.stringify(engineToJson(this.engine));
+    const state = engineSnapshot(this.engine);
     try {
       await this.db.query(
         "INSERT INTO snapshots (tenant_id, seq, batch, state) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -384,7 +383,7 @@ export class TenantWriter {
     );
     const snapshotRow = snapshot.rows[0];
     const engine = snapshotRow
-      ? engineFromJson(JSON.parse(snapshotRow.state) as EngineJson)
+      ? engineFromSnapshot(snapshotRow.state)
       : new Engine(loadRuleSet(JSON.parse(tenant.rows[0].rules)));
     const snapshotSeq = snapshotRow ? Number(snapshotRow.seq) : 0;
     const keys = new Map<string, number>();
