@@ -3,7 +3,7 @@
  * The ledger, the migrations and verify use only this; the application gets it as `ledger.sql`.
  */
 import { mkdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import { Worker } from "node:worker_threads";
 import pg from "pg";
 import type { Sql } from "./api.js";
 
@@ -63,34 +63,105 @@ class PostgresDatabase implements Database {
   }
 }
 
-class PgliteDatabase implements Database {
+/** A request to the PGlite thread (pglite-worker.mjs); `tx` names an open transaction. */
+type WorkerRequest =
+  | { op: "query"; text: string; params: unknown[] | undefined; tx: number | undefined }
+  | { op: "exec"; text: string; tx: number | undefined }
+  | { op: "begin" }
+  | { op: "end"; tx: number; commit: boolean }
+  | { op: "close" };
+
+type WorkerReply = { id: number; value?: unknown; error?: Record<string, unknown> & { message: string } };
+
+/** The worker's error as an Error again, with the database's fields (code, detail, …). */
+function errorFromWorker(data: Record<string, unknown> & { message: string }): Error {
+  return Object.assign(new Error(data.message), data);
+}
+
+/**
+ * PGlite in a worker thread. PGlite executes each statement synchronously on the thread that calls
+ * it: on the service's thread a batch commit (about 1 ms, plus 10–20 µs per row) blocked every HTTP
+ * request meanwhile. In a worker the commit runs on the other core while the writer prepares the next
+ * batch and the service answers requests; only the statement's text and parameters and the result
+ * rows cross threads. Statements run in the order they are sent, as with one PGlite connection.
+ */
+class PgliteWorkerDatabase implements Database {
   readonly kind = "pglite";
-  constructor(readonly db: PGlite) {}
+  private nextId = 1;
+  private readonly calls = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
+  private broken: Error | null = null;
+
+  constructor(private readonly worker: Worker) {
+    worker.on("message", (reply: WorkerReply) => this.settle(reply));
+    worker.on("error", (error) => this.fail(error));
+    worker.on("exit", (code) => this.fail(new Error(`the PGlite thread exited with code ${code}`)));
+    // An idle database does not keep the process alive (as PGlite in the same thread did not).
+    worker.unref();
+  }
 
   async query<T = Record<string, unknown>>(text: string, params?: unknown[]): Rows<T> {
-    const result = await this.db.query<T>(text, params);
-    return { rows: result.rows };
+    return { rows: (await this.call({ op: "query", text, params, tx: undefined })) as T[] };
   }
 
   async execute(text: string): Promise<void> {
-    await this.db.exec(text);
+    await this.call({ op: "exec", text, tx: undefined });
   }
 
   async transaction<T>(fn: (sql: TransactionSql) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => {
-      const sql: TransactionSql = {
-        query: async <R>(text: string, params?: unknown[]) => ({
-          rows: (await tx.query<R>(text, params)).rows,
-        }),
-        execute: async (text: string) => void (await tx.exec(text)),
-        transaction: (inner) => inner(sql),
-      };
-      return fn(sql);
-    });
+    const tx = (await this.call({ op: "begin" })) as number;
+    const sql: TransactionSql = {
+      query: async <R>(text: string, params?: unknown[]) => ({
+        rows: (await this.call({ op: "query", text, params, tx })) as R[],
+      }),
+      execute: async (text: string) => void (await this.call({ op: "exec", text, tx })),
+      transaction: (inner) => inner(sql),
+    };
+    let value: T;
+    try {
+      value = await fn(sql);
+    } catch (error) {
+      await this.call({ op: "end", tx, commit: false }).catch(() => undefined);
+      throw error;
+    }
+    await this.call({ op: "end", tx, commit: true });
+    return value;
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    try {
+      await this.call({ op: "close" });
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+
+  private call(request: WorkerRequest): Promise<unknown> {
+    if (this.broken !== null) return Promise.reject(this.broken);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      // While an answer is awaited the worker keeps the process alive.
+      if (this.calls.size === 0) this.worker.ref();
+      this.calls.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...request });
+    });
+  }
+
+  private settle(reply: WorkerReply): void {
+    const call = this.calls.get(reply.id);
+    if (call === undefined) return;
+    this.calls.delete(reply.id);
+    if (this.calls.size === 0) this.worker.unref();
+    if (reply.error !== undefined) call.reject(errorFromWorker(reply.error));
+    else call.resolve(reply.value);
+  }
+
+  private fail(error: Error): void {
+    this.broken ??= error;
+    for (const call of this.calls.values()) call.reject(error);
+    this.calls.clear();
   }
 }
 
@@ -101,8 +172,19 @@ export function connectPostgres(databaseUrl: string, poolSize = 10): Database {
   return new PostgresDatabase(pool);
 }
 
+/** The worker's script, beside this file's source (dist/ and the tests' sources both reach it). */
+const PGLITE_WORKER = new URL("../src/pglite-worker.mjs", import.meta.url);
+
 export async function openPglite(dataDir: string): Promise<Database> {
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
-  return new PgliteDatabase(db);
+  const worker = new Worker(PGLITE_WORKER, { workerData: { dataDir } });
+  const ready = await new Promise<{ ready: boolean; error?: { message: string } }>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  if (!ready.ready) {
+    await worker.terminate();
+    throw errorFromWorker(ready.error ?? { message: "PGlite did not open" });
+  }
+  return new PgliteWorkerDatabase(worker);
 }
