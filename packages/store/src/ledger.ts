@@ -19,6 +19,8 @@ export interface LedgerOptions extends OpenLedgerOptions {
   snapshotEvery?: number;
   /** Most commands waiting per tenant before submit fails with LedgerBusyError (default 200,000). */
   queueLengthMax?: number;
+  /** Least time between the starts of two commits while fewer than 1,000 commands wait (default 3 ms; 0: none). */
+  lingerMs?: number;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
   /** Told about every committed batch: size and commit time (metrics). */
@@ -179,6 +181,7 @@ class StoreLedger implements Ledger {
         batchSizeMax: this.options.batchSizeMax ?? 10_000,
         snapshotEvery: this.options.snapshotEvery ?? 100_000,
         queueLengthMax: this.options.queueLengthMax ?? 200_000,
+        lingerMs: this.options.lingerMs ?? 3,
         checkLock: () => locks?.check(),
         ...(this.options.onBatch === undefined ? {} : { onBatch: this.options.onBatch }),
       });
