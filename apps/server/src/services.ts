@@ -73,9 +73,9 @@ export class Services {
 
   /**
    * Hands a submit to the ledger at the end of this event-loop turn, together with every other
-   * submit of the turn. PGlite runs its queries inside the microtask queue, so a submit made while
-   * one request is being handled would commit before the next socket is even read, one command per
-   * batch; deferring to setImmediate lets all requests read in one poll phase share a group commit.
+   * submit of the turn. An idle writer starts a commit with the first submit it gets, so a submit
+   * made while one request is being handled would commit alone before the next socket is even read;
+   * deferring to setImmediate lets all requests read in one poll phase share one batch.
    */
   private deferredSubmit(tenant: string, key: string, command: CommandJson): Promise<SubmitResult> {
     return new Promise((resolve, reject) => {
