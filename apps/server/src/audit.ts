@@ -22,7 +22,7 @@ export class AuditLog {
   private buffer: (AuditEntry & { at: string })[] = [];
   private sales = new Map<
     string,
-    { entry: AuditEntry; count: number; totalFen: bigint; from: string; to: string }
+    { entry: AuditEntry; count: number; totalFen: bigint; from: number; to: number }
   >();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
@@ -41,7 +41,8 @@ export class AuditLog {
   /** Counts one in-store sale of `amountFen` by this user into the current summary row. */
   recordSale(entry: Omit<AuditEntry, "action">, amountFen: bigint): void {
     const key = `${entry.tenant}\u0000${entry.actor}`;
-    const at = new Date().toISOString();
+    // Milliseconds, formatted once per summary at flush rather than once per sale.
+    const at = Date.now();
     const summary = this.sales.get(key);
     if (summary === undefined) {
       this.sales.set(key, {
