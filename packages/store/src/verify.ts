@@ -16,6 +16,7 @@ import {
 import type { OpenLedgerOptions, Sql } from "./api.js";
 import { type JournalRow, batchBytes, chainHash, genesisHash, headline } from "./journal.js";
 import { openDatabase } from "./ledger.js";
+import { readSnapshot } from "./snapshots.js";
 import { JOURNAL_PAGE_ROWS, replayRow } from "./writer.js";
 
 export interface TenantReport {
@@ -155,11 +156,8 @@ async function verifyTenant(sql: Sql, tenantId: string): Promise<TenantReport> {
     history.delete(number);
     if (snapshots.has(last)) {
       // Snapshots can be large: each is read only when the replay reaches its seq.
-      const stored = await sql.query<{ state: string }>(
-        "SELECT state FROM snapshots WHERE tenant_id = $1 AND seq = $2",
-        [tenantId, last],
-      );
-      if (stored.rows[0]?.state !== engineSnapshot(engine)) {
+      const stored = await readSnapshot(sql, tenantId, last);
+      if (stored !== engineSnapshot(engine)) {
         check.problem(`snapshot at seq ${last} differs from the replayed state`);
       }
       snapshots.delete(last);

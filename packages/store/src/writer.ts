@@ -15,6 +15,7 @@ import {
 import type { SubmitResult } from "./api.js";
 import type { Database } from "./database.js";
 import { answerOf, answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
+import { readSnapshot, snapshotParts } from "./snapshots.js";
 
 export interface WriterOptions {
   /** Most commands in one batch (one transaction). */
@@ -117,6 +118,11 @@ export class TenantWriter {
   /** When the last commit was sent: under load, the next one waits until lingerMs after it. */
   private lastCommitAt = -Infinity;
   private commandsSinceSnapshot = 0;
+  /** A snapshot being written one part per commit, so that no statement holds the database long. */
+  private snapshot: { seq: number; batch: number; parts: string[]; written: number; failed: boolean } | null =
+    null;
+  /** The chain of snapshot writes in flight (each step starts after the previous one). */
+  private snapshotWrites: Promise<void> = Promise.resolve();
   private failed: unknown = null;
   private closed = false;
 
@@ -179,6 +185,7 @@ export class TenantWriter {
   /** Waits for the queue to empty, then refuses further submits. */
   async close(): Promise<void> {
     while (this.draining) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.snapshotWrites;
     this.closed = true;
   }
 
@@ -228,11 +235,14 @@ export class TenantWriter {
           committing = null;
         }
         if (prepared === null) {
-          await this.maybeSnapshot();
+          this.takeSnapshotIfDue();
+          while (this.snapshot !== null && this.queue.length === 0) await this.writeSnapshotPart();
           this.runReaders();
           if (this.queue.length === 0) return;
           continue;
         }
+        // One part of a pending snapshot goes first; the commit queues behind that one short statement.
+        if (this.snapshot !== null) void this.writeSnapshotPart();
         committing = { batch: prepared, done: this.commit(prepared) };
         this.lastCommitAt = performance.now();
         // An unobserved rejection is handled when the loop awaits it.
@@ -378,19 +388,48 @@ export class TenantWriter {
     return this.failed !== null;
   }
 
-  /** Writes a snapshot when due; called only while the engine holds committed state alone. */
-  private async maybeSnapshot(): Promise<void> {
-    if (this.commandsSinceSnapshot < this.options.snapshotEvery) return;
-    const state = engineSnapshot(this.engine);
-    try {
-      await this.db.query(
-        "INSERT INTO snapshots (tenant_id, seq, batch, state) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        [this.tenantId, this.head.seq, this.head.batch, state],
-      );
-      this.commandsSinceSnapshot = 0;
-    } catch {
-      // A missing snapshot only makes the next start-up replay more; the next batch tries again.
-    }
+  /** Takes the engine's snapshot when due; called only while the engine holds committed state alone. */
+  private takeSnapshotIfDue(): void {
+    if (this.snapshot !== null || this.commandsSinceSnapshot < this.options.snapshotEvery) return;
+    const parts = snapshotParts(engineSnapshot(this.engine));
+    this.snapshot = { seq: this.head.seq, batch: this.head.batch, parts, written: 0, failed: false };
+    this.commandsSinceSnapshot = 0;
+  }
+
+  /**
+   * Writes the pending snapshot's next part, or, after the last part, the snapshots row that makes it
+   * complete. Steps run one after another (on PostgreSQL they could otherwise overtake each other on
+   * different connections), so the row is written only after every part. A failure drops the
+   * snapshot: a missing one only makes the next start-up replay more.
+   */
+  private writeSnapshotPart(): Promise<void> {
+    const snapshot = this.snapshot;
+    if (snapshot === null) return this.snapshotWrites;
+    const part = snapshot.written;
+    const last = part === snapshot.parts.length;
+    if (last) this.snapshot = null;
+    else snapshot.written++;
+    const step = async () => {
+      if (snapshot.failed) return;
+      try {
+        if (last) {
+          await this.db.query(
+            "INSERT INTO snapshots (tenant_id, seq, batch, state, parts) VALUES ($1, $2, $3, '', $4) ON CONFLICT DO NOTHING",
+            [this.tenantId, snapshot.seq, snapshot.batch, snapshot.parts.length],
+          );
+        } else {
+          await this.db.query(
+            "INSERT INTO snapshot_parts (tenant_id, seq, part, body) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            [this.tenantId, snapshot.seq, part, snapshot.parts[part]],
+          );
+        }
+      } catch {
+        snapshot.failed = true;
+        if (this.snapshot === snapshot) this.snapshot = null;
+      }
+    };
+    this.snapshotWrites = this.snapshotWrites.then(step);
+    return this.snapshotWrites;
   }
 
   /** Loads the latest snapshot and replays the journal after it; every stored result must recur. */
@@ -399,15 +438,19 @@ export class TenantWriter {
       this.tenantId,
     ]);
     if (tenant.rows[0] === undefined) throw new Error(`unknown tenant ${this.tenantId}`);
-    const snapshot = await this.db.query<{ seq: string; state: string }>(
-      "SELECT seq, state FROM snapshots WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1",
+    const latest = await this.db.query<{ seq: string }>(
+      "SELECT seq FROM snapshots WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1",
       [this.tenantId],
     );
-    const snapshotRow = snapshot.rows[0];
-    const engine = snapshotRow
-      ? engineFromSnapshot(snapshotRow.state)
-      : new Engine(loadRuleSet(JSON.parse(tenant.rows[0].rules)));
-    const snapshotSeq = snapshotRow ? Number(snapshotRow.seq) : 0;
+    const snapshotSeq = latest.rows[0] === undefined ? 0 : Number(latest.rows[0].seq);
+    const stored = snapshotSeq === 0 ? undefined : await readSnapshot(this.db, this.tenantId, snapshotSeq);
+    if (snapshotSeq !== 0 && stored === undefined) {
+      throw new Error(`tenant ${this.tenantId}: snapshot at seq ${snapshotSeq} is missing parts`);
+    }
+    const engine =
+      stored === undefined
+        ? new Engine(loadRuleSet(JSON.parse(tenant.rows[0].rules)))
+        : engineFromSnapshot(stored);
     const keys = new Map<string, number>();
     let after = 0;
     for (;;) {

@@ -47,8 +47,8 @@ const TAMPERS: Tamper[] = [
   },
   {
     name: "a snapshot",
-    edit: `UPDATE snapshots SET state = replace(state, '"day":0', '"day":1')`,
-    restore: `UPDATE snapshots SET state = replace(state, '"day":1', '"day":0')`,
+    edit: `UPDATE snapshot_parts SET body = replace(body, '"day":0', '"day":1')`,
+    restore: `UPDATE snapshot_parts SET body = replace(body, '"day":1', '"day":0')`,
     expected: /snapshot at seq \d+ differs/,
   },
   {
