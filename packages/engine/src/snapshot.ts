@@ -1,7 +1,7 @@
 /**
  * Compact snapshots of the engine's state, for the ledger to store and restart from. Positions go out
- * as their columns (little-endian bytes in base64), members as arrays per field, so a snapshot costs a
- * few bytes per position and no object per position to build or parse. The text is canonical: equal
+ * as their columns (little-endian bytes in base64, one line each), members as arrays per field in a
+ * JSON header line, so a snapshot costs a few bytes per position and no object per position. The text is canonical: equal
  * states give equal snapshots (locked points are brought up to date first, and fields that mean
  * nothing while nothing is locked are written in one fixed form).
  */
@@ -11,7 +11,7 @@ import { loadRuleSet, ruleSetToJson } from "./rules.js";
 import { type EngineJson, engineFromJson } from "./state.js";
 import { type Accounts, POSITION_OPEN } from "./types.js";
 
-export const SNAPSHOT_FORMAT = "zengzhi-snapshot-1";
+export const SNAPSHOT_FORMAT = "zengzhi-snapshot-2";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const DECODE = new Int16Array(128).fill(-1);
@@ -20,8 +20,19 @@ for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 const ASCII = new TextDecoder("latin1");
 
-/** Base64 of bytes (no Buffer: the engine also runs in browsers). */
+/** Node's Buffer when present (native base64, several times faster); browsers use the code below. */
+const NodeBuffer = (
+  globalThis as { Buffer?: { from(bytes: Uint8Array): { toString(encoding: "base64"): string } } }
+).Buffer;
+
+/** Base64 of bytes. */
 function toBase64(bytes: Uint8Array): string {
+  if (NodeBuffer !== undefined) return NodeBuffer.from(bytes).toString("base64");
+  return toBase64Portable(bytes);
+}
+
+/** Base64 of bytes without Buffer (the engine also runs in browsers). */
+export function toBase64Portable(bytes: Uint8Array): string {
   const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
   let o = 0;
   let i = 0;
@@ -60,29 +71,79 @@ function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** The first `length` elements of a typed array as base64 of their little-endian bytes. */
-function column(array: Int32Array | BigInt64Array | Uint8Array, length: number): string {
-  const bytes = new Uint8Array(array.buffer, array.byteOffset, length * array.BYTES_PER_ELEMENT);
-  return toBase64(bytes);
-}
+type Column = Int32Array | BigInt64Array | Uint8Array;
 
-function restoreColumn<T extends Int32Array | BigInt64Array | Uint8Array>(target: T, text: string): void {
+/** The position columns a snapshot carries, in the order they are written. */
+const COLUMNS = [
+  "member",
+  "spend",
+  "points",
+  "locked",
+  "lockedOriginal",
+  "day",
+  "lockDay",
+  "status",
+  "flags",
+  "closeReason",
+  "previousOfMember",
+] as const;
+
+/** Bytes of a column encoded per piece: a multiple of 3, so the pieces' base64 joins into one. */
+const PIECE_BYTES = 3 * 64 * 1024;
+
+function restoreColumn(target: Column, text: string): void {
   const bytes = fromBase64(text);
   new Uint8Array(target.buffer, target.byteOffset, bytes.length).set(bytes);
 }
 
-/** The engine's state as compact canonical text. */
+/** The engine's state as compact canonical text (all pieces of `engineSnapshotPieces`, joined). */
 export function engineSnapshot(engine: Engine): string {
+  return [...engineSnapshotPieces(engine)].join("");
+}
+
+/**
+ * The snapshot text piece by piece, so a caller can write it in small steps. The state is copied when
+ * this is called (the position columns by a memory copy), so the engine may go on changing while the
+ * pieces are produced. The text is one JSON header line, then one line `name=base64` per column.
+ */
+export function engineSnapshotPieces(engine: Engine): Generator<string> {
   engine.releaseAll();
   const t = engine.table;
   const n = t.length;
-  // Fields that mean nothing while a position has nothing locked are written in one fixed form.
-  const lockDay = t.lockDay.slice(0, n);
-  for (let i = 0; i < n; i++) if (t.locked[i] === 0n) lockDay[i] = t.day[i]!;
+  const columns = Object.fromEntries(COLUMNS.map((name) => [name, t[name].slice(0, n)])) as Record<
+    (typeof COLUMNS)[number],
+    Column
+  >;
   const sold: [number, string][] = [];
   for (let i = 0; i < n; i++) if (t.soldGross[i] !== 0n) sold.push([i, formatMoney(t.soldGross[i]!)]);
+  const header = JSON.stringify(snapshotHeader(engine, n, sold));
+  return pieces(header, columns, n);
+}
+
+function* pieces(
+  header: string,
+  columns: Record<(typeof COLUMNS)[number], Column>,
+  n: number,
+): Generator<string> {
+  for (let at = 0; at < header.length; at += PIECE_BYTES) yield header.slice(at, at + PIECE_BYTES);
+  // Fields that mean nothing while a position has nothing locked are written in one fixed form.
+  const locked = columns.locked as BigInt64Array;
+  const lockDay = columns.lockDay as Int32Array;
+  for (let i = 0; i < n; i++) if (locked[i] === 0n) lockDay[i] = (columns.day as Int32Array)[i]!;
+  for (const name of COLUMNS) {
+    const column = columns[name];
+    const bytes = new Uint8Array(column.buffer, column.byteOffset, n * column.BYTES_PER_ELEMENT);
+    let prefix = `\n${name}=`;
+    for (let at = 0; at < bytes.length || at === 0; at += PIECE_BYTES) {
+      yield prefix + toBase64(bytes.subarray(at, at + PIECE_BYTES));
+      prefix = "";
+    }
+  }
+}
+
+function snapshotHeader(engine: Engine, count: number, sold: [number, string][]) {
   const members = engine.memberList;
-  return JSON.stringify({
+  return {
     format: SNAPSHOT_FORMAT,
     day: engine.day,
     period: engine.period,
@@ -112,22 +173,8 @@ export function engineSnapshot(engine: Engine): string {
       withdrawnToday: members.map((m) => formatMoney(m.withdrawnToday)),
       lastPosition: members.map((m) => m.lastPosition),
     },
-    positions: {
-      count: n,
-      member: column(t.member, n),
-      spend: column(t.spend, n),
-      points: column(t.points, n),
-      locked: column(t.locked, n),
-      lockedOriginal: column(t.lockedOriginal, n),
-      day: column(t.day, n),
-      lockDay: column(lockDay, n),
-      status: column(t.status, n),
-      flags: column(t.flags, n),
-      closeReason: column(t.closeReason, n),
-      previousOfMember: column(t.previousOfMember, n),
-      soldGross: sold,
-    },
-  });
+    positions: { count, soldGross: sold },
+  };
 }
 
 interface SnapshotJson {
@@ -153,13 +200,17 @@ interface SnapshotJson {
     withdrawnToday: string[];
     lastPosition: number[];
   };
-  positions: Record<string, string> & { count: number; soldGross: [number, string][] };
+  positions: { count: number; soldGross: [number, string][] };
 }
 
 /** Rebuilds an engine from `engineSnapshot` text (or, for older ledgers, from `engineToJson` JSON). */
 export function engineFromSnapshot(text: string): Engine {
-  const json = JSON.parse(text) as SnapshotJson | EngineJson;
+  const lines = text.split("\n");
+  const json = JSON.parse(lines[0]!) as SnapshotJson | EngineJson;
   if (!("format" in json)) return engineFromJson(json);
+  const sections = new Map(
+    lines.slice(1).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
   if (json.format !== SNAPSHOT_FORMAT) throw new Error(`unknown snapshot format ${json.format}`);
   const money = (v: string) => parseDecimal(v, 2);
   const points = (v: string) => parseDecimal(v, 8);
@@ -201,20 +252,10 @@ export function engineFromSnapshot(text: string): Engine {
   const p = json.positions;
   const t = engine.table;
   for (let i = 0; i < p.count; i++) t.add(0, 0n, 0n, 0n, 0, 0);
-  for (const name of [
-    "member",
-    "spend",
-    "points",
-    "locked",
-    "lockedOriginal",
-    "day",
-    "lockDay",
-    "status",
-    "flags",
-    "closeReason",
-    "previousOfMember",
-  ] as const) {
-    restoreColumn(t[name], p[name]!);
+  for (const name of COLUMNS) {
+    const section = sections.get(name);
+    if (section === undefined) throw new Error(`snapshot has no column ${name}`);
+    restoreColumn(t[name], section);
   }
   for (const [i, value] of p.soldGross) t.soldGross[i] = money(value);
   for (let i = 0; i < p.count; i++) {

@@ -1,21 +1,11 @@
 /**
- * Snapshots in parts: the engine's snapshot text is split into parts written one at a time between
- * commits (see migration 0002), and joined again when a tenant starts or is verified.
+ * Snapshots in parts: the writer stores the engine's snapshot pieces (`engineSnapshotPieces`, at most
+ * 256 KiB each) one at a time between commits (see migration 0002); they are joined again here when a
+ * tenant starts or is verified.
  */
-
-/** Largest part of a snapshot, in characters (the text is ASCII). */
-export const SNAPSHOT_PART_CHARS = 256 * 1024;
 
 interface Queryable {
   query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
-}
-
-/** Splits a snapshot's text into the parts that are stored. */
-export function snapshotParts(text: string): string[] {
-  const parts: string[] = [];
-  for (let at = 0; at < text.length; at += SNAPSHOT_PART_CHARS)
-    parts.push(text.slice(at, at + SNAPSHOT_PART_CHARS));
-  return parts.length === 0 ? [""] : parts;
 }
 
 /** The stored text of the tenant's snapshot at seq, or undefined when there is none (or it is incomplete). */

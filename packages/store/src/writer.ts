@@ -8,14 +8,14 @@ import {
   type Command,
   Engine,
   engineFromSnapshot,
-  engineSnapshot,
+  engineSnapshotPieces,
   loadRuleSet,
   parseCommand,
 } from "@zengzhi/engine";
 import type { SubmitResult } from "./api.js";
 import type { Database } from "./database.js";
 import { answerOf, answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
-import { readSnapshot, snapshotParts } from "./snapshots.js";
+import { readSnapshot } from "./snapshots.js";
 
 export interface WriterOptions {
   /** Most commands in one batch (one transaction). */
@@ -69,6 +69,9 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** A snapshot part holds at least this many characters (and at most 256 Ki more), except the last. */
+const SNAPSHOT_PART_MIN_CHARS = 64 * 1024;
+
 /** A queue at least this long is committed without lingering. */
 const LINGER_QUEUE_LENGTH = 1_000;
 
@@ -119,8 +122,13 @@ export class TenantWriter {
   private lastCommitAt = -Infinity;
   private commandsSinceSnapshot = 0;
   /** A snapshot being written one part per commit, so that no statement holds the database long. */
-  private snapshot: { seq: number; batch: number; parts: string[]; written: number; failed: boolean } | null =
-    null;
+  private snapshot: {
+    seq: number;
+    batch: number;
+    pieces: Iterator<string>;
+    written: number;
+    failed: boolean;
+  } | null = null;
   /** The chain of snapshot writes in flight (each step starts after the previous one). */
   private snapshotWrites: Promise<void> = Promise.resolve();
   private failed: unknown = null;
@@ -391,8 +399,9 @@ export class TenantWriter {
   /** Takes the engine's snapshot when due; called only while the engine holds committed state alone. */
   private takeSnapshotIfDue(): void {
     if (this.snapshot !== null || this.commandsSinceSnapshot < this.options.snapshotEvery) return;
-    const parts = snapshotParts(engineSnapshot(this.engine));
-    this.snapshot = { seq: this.head.seq, batch: this.head.batch, parts, written: 0, failed: false };
+    // The state is copied now (a few milliseconds); its text is produced one part at a time.
+    const pieces = engineSnapshotPieces(this.engine);
+    this.snapshot = { seq: this.head.seq, batch: this.head.batch, pieces, written: 0, failed: false };
     this.commandsSinceSnapshot = 0;
   }
 
@@ -405,22 +414,33 @@ export class TenantWriter {
   private writeSnapshotPart(): Promise<void> {
     const snapshot = this.snapshot;
     if (snapshot === null) return this.snapshotWrites;
-    const part = snapshot.written;
-    const last = part === snapshot.parts.length;
-    if (last) this.snapshot = null;
-    else snapshot.written++;
+    // Small pieces (a small tenant's columns) go together, so a part holds at least 64 Ki characters.
+    let body = "";
+    let finished = false;
+    while (body.length < SNAPSHOT_PART_MIN_CHARS) {
+      const piece = snapshot.pieces.next();
+      if (piece.done === true) {
+        finished = true;
+        break;
+      }
+      body += piece.value;
+    }
+    const part = body === "" ? -1 : snapshot.written++;
+    const parts = snapshot.written;
+    if (finished) this.snapshot = null;
     const step = async () => {
       if (snapshot.failed) return;
       try {
-        if (last) {
-          await this.db.query(
-            "INSERT INTO snapshots (tenant_id, seq, batch, state, parts) VALUES ($1, $2, $3, '', $4) ON CONFLICT DO NOTHING",
-            [this.tenantId, snapshot.seq, snapshot.batch, snapshot.parts.length],
-          );
-        } else {
+        if (part >= 0) {
           await this.db.query(
             "INSERT INTO snapshot_parts (tenant_id, seq, part, body) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            [this.tenantId, snapshot.seq, part, snapshot.parts[part]],
+            [this.tenantId, snapshot.seq, part, body],
+          );
+        }
+        if (finished) {
+          await this.db.query(
+            "INSERT INTO snapshots (tenant_id, seq, batch, state, parts) VALUES ($1, $2, $3, '', $4) ON CONFLICT DO NOTHING",
+            [this.tenantId, snapshot.seq, snapshot.batch, parts],
           );
         }
       } catch {
