@@ -154,24 +154,24 @@ function cohortRun(
   let reached1x = 0;
   let reached2x = 0;
   for (let m = from; m < to; m++) {
-    const spend = track.spend[m]!;
+    const spend = track.spend(m);
     const cash = outcomes.wallet[m]!;
     const r = spend > 0 ? cash / spend : 0;
     realised[m - from] = r;
     marked[m - from] = spend > 0 ? (cash + (outcomes.held[m]! / 1e8) * priceFen) / spend : 0;
     if (r >= 1) reached1x++;
     if (r >= 2) reached2x++;
-    const first = track.firstPosition[m]!;
+    const first = track.firstPosition(m);
     if (first > 0 && track.positionState[first] === EXITED) {
       exited++;
-      daysToExit.push(track.positionEndDay[first]! - track.joinDay[m]!);
+      daysToExit.push(track.positionEndDay[first]! - track.joinDay(m));
     }
   }
   realised.sort();
   marked.sort();
   daysToExit.sort((a, b) => a - b);
   return {
-    startDay: track.joinDay[from]!,
+    startDay: track.joinDay(from),
     members: to - from,
     exited,
     reached1x,
@@ -185,7 +185,7 @@ function cohortRun(
 function histogramOf(input: CollectInput, wallet: Float64Array): number[] {
   const counts = new Array<number>(MULTIPLE_EDGES.length).fill(0);
   for (let m = 0; m < input.track.memberCount; m++) {
-    const spend = input.track.spend[m]!;
+    const spend = input.track.spend(m);
     const r = spend > 0 ? wallet[m]! / spend : 0;
     let bucket = MULTIPLE_EDGES.length - 1;
     while (bucket > 0 && r < MULTIPLE_EDGES[bucket]!) bucket--;
@@ -202,9 +202,9 @@ export function collectResult(input: CollectInput): RunResult {
   const cohorts: CohortRun[] = [];
   let from = 0;
   while (from < track.memberCount) {
-    const cohort = Math.floor(track.joinDay[from]! / cohortDays);
+    const cohort = Math.floor(track.joinDay(from) / cohortDays);
     let to = from;
-    while (to < track.memberCount && Math.floor(track.joinDay[to]! / cohortDays) === cohort) to++;
+    while (to < track.memberCount && Math.floor(track.joinDay(to) / cohortDays) === cohort) to++;
     const run = cohortRun(input, outcomes, [from, to]);
     run.startDay = cohort * cohortDays;
     cohorts.push(run);

@@ -161,7 +161,7 @@ class Simulation {
     const repeat = this.scenario.demand.repeat;
     if (repeat === null) return;
     const track = this.track;
-    while (this.repeatFrom < track.memberCount && track.joinDay[this.repeatFrom]! < day - repeat.activeDays) {
+    while (this.repeatFrom < track.memberCount && track.joinDay(this.repeatFrom) < day - repeat.activeDays) {
       this.repeatFrom++;
     }
     const eligible = track.memberCount - this.repeatFrom;
@@ -196,22 +196,22 @@ class Simulation {
   private order(member: number): void {
     const track = this.track;
     const fen = this.sampleAmount();
-    const hint = track.engineIndex[member]!;
+    const hint = track.engineIndex(member);
     const command: Command = { type: "order", member: track.ids[member]!, amount: this.amountBig(fen) };
     if (hint >= 0) command.memberHint = hint;
     const result = this.engine.apply(command);
-    if (hint < 0 && result.ok) track.engineIndex[member] = this.engine.members.get(track.ids[member]!)!.index;
+    if (hint < 0 && result.ok)
+      track.setEngineIndex(member, this.engine.members.get(track.ids[member]!)!.index);
     if (!result.ok) {
       this.counters.ordersRefused++;
       return;
     }
     this.counters.orders++;
     this.volumeFen += fen;
-    track.spend[member] = track.spend[member]! + fen;
     const id = result.position!;
     const issued = Number(result.points ?? 0n);
     track.addPosition(id, member, issued);
-    if (track.firstPosition[member] === 0) track.firstPosition[member] = id;
+    track.addOrder(member, fen, id);
     if (result.exits !== undefined) this.markExits(result.exits, result.reset === true);
     switch (track.behaviour[member]) {
       case SELL_AT_MULTIPLE:

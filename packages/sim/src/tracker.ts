@@ -16,16 +16,23 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: 
   return next;
 }
 
-/** Per-member and per-position observations, on typed arrays indexed by member index and position id. */
+/** Fields of a member's row: the fields an order touches sit together, in one cache line. */
+const ROW = 4;
+const ENGINE_INDEX = 0;
+const FIRST_POSITION = 1;
+const SPEND = 2;
+const JOIN_DAY = 3;
+
+/**
+ * Per-member and per-position observations, on typed arrays indexed by member index and position id.
+ * A member's numbers are one row of `rows`: with a million members in random order, every separate
+ * array would cost an order its own cache miss.
+ */
 export class Tracker {
   memberCount = 0;
   ids: string[] = [];
-  joinDay = new Int32Array(1024);
-  spend = new Float64Array(1024);
-  firstPosition = new Int32Array(1024);
+  private rows = new Float64Array(1024 * ROW);
   behaviour = new Uint8Array(1024);
-  /** The member's index in the engine (-1 until its first order), passed as the engine's lookup hint. */
-  engineIndex = new Int32Array(1024);
   positionCount = 0;
   positionMember = new Int32Array(1024);
   positionState = new Uint8Array(1024);
@@ -35,19 +42,48 @@ export class Tracker {
 
   addMember(day: number, behaviour: number): number {
     const m = this.memberCount++;
-    if (m >= this.joinDay.length) {
-      this.joinDay = grow(this.joinDay, m + 1);
-      this.spend = grow(this.spend, m + 1);
-      this.firstPosition = grow(this.firstPosition, m + 1);
+    if (m >= this.behaviour.length) {
+      this.rows = grow(this.rows, (m + 1) * ROW);
       this.behaviour = grow(this.behaviour, m + 1);
-      this.engineIndex = grow(this.engineIndex, m + 1);
     }
     this.ids.push(`m${m + 1}`);
-    this.joinDay[m] = day;
-    this.firstPosition[m] = 0;
+    const row = m * ROW;
+    this.rows[row + ENGINE_INDEX] = -1;
+    this.rows[row + FIRST_POSITION] = 0;
+    this.rows[row + SPEND] = 0;
+    this.rows[row + JOIN_DAY] = day;
     this.behaviour[m] = behaviour;
-    this.engineIndex[m] = -1;
     return m;
+  }
+
+  /** The member's index in the engine (-1 until its first order), passed as the engine's lookup hint. */
+  engineIndex(m: number): number {
+    return this.rows[m * ROW + ENGINE_INDEX]!;
+  }
+
+  setEngineIndex(m: number, index: number): void {
+    this.rows[m * ROW + ENGINE_INDEX] = index;
+  }
+
+  /** Id of the member's first position (0 before its first order). */
+  firstPosition(m: number): number {
+    return this.rows[m * ROW + FIRST_POSITION]!;
+  }
+
+  /** What the member has spent, in fen. */
+  spend(m: number): number {
+    return this.rows[m * ROW + SPEND]!;
+  }
+
+  joinDay(m: number): number {
+    return this.rows[m * ROW + JOIN_DAY]!;
+  }
+
+  /** Records an order: its amount and, for the member's first, its position. */
+  addOrder(m: number, fen: number, position: number): void {
+    const row = m * ROW;
+    this.rows[row + SPEND] = this.rows[row + SPEND]! + fen;
+    if (this.rows[row + FIRST_POSITION] === 0) this.rows[row + FIRST_POSITION] = position;
   }
 
   addPosition(id: number, member: number, points: number): void {
