@@ -78,6 +78,7 @@ export class Engine {
   /** Members by index (positions refer to their member by index). */
   readonly memberList: Member[] = [];
   readonly merchants = new Map<string, Merchant>();
+  private lastMerchant: Merchant | null = null;
   /** Every position ever opened, as columns (id = index + 1). */
   readonly table = new PositionTable();
   readonly withdrawals: Withdrawal[] = [];
@@ -356,8 +357,13 @@ export class Engine {
     return sold === 0n ? target : target - sold * RATIO_SCALE;
   }
 
+  /** need / points as a float, for the exit index's first comparison (exact ties are settled in bigint). */
   private approxKey(i: number): number {
-    return Number(this.need(i)) / Number(this.table.points[i]!);
+    const t = this.table;
+    const sold = t.soldGross[i]!;
+    // A position that never sold needs exitMultiple × spend: two floats, no bigint product.
+    const need = sold === 0n ? Number(this.rules.exitMultiple) * Number(t.spend[i]!) : Number(this.need(i));
+    return need / Number(t.points[i]!);
   }
 
   /** Compares threshold prices need/points of two positions exactly; ties go to the older one. */
@@ -804,11 +810,15 @@ export class Engine {
   }
 
   merchant(id: string): Merchant {
+    // Most orders name the same merchant as the one before (or none): skip the Map then.
+    const last = this.lastMerchant;
+    if (last !== null && last.id === id) return last;
     let merchant = this.merchants.get(id);
     if (merchant === undefined) {
       merchant = { id, settlement: 0n, points: 0n, shares: 0n };
       this.merchants.set(id, merchant);
     }
+    this.lastMerchant = merchant;
     return merchant;
   }
 
