@@ -262,7 +262,7 @@ export class Engine {
         if (subsidy > accounts.subsidyBudget) subsidy = accounts.subsidyBudget;
         accounts.subsidyBudget -= subsidy;
       }
-      accounts.paidByMembers += amount - subsidy;
+      accounts.paidByMembers += subsidy === 0n ? amount : amount - subsidy;
       this.merchant(merchantId).settlement += productCost;
       accounts.merchantSettlements += productCost;
       accounts.distribution += distributionCost;
@@ -828,7 +828,11 @@ export class Engine {
     const i = this.table.add(member.index, spend, issued, locked, this.day, flags);
     this.linkPosition(member, i);
     if (locked > 0n) member.lockedPositions.push(i);
-    if (this.indexable(i)) this.exitIndex.push(i, this.approxKey(i));
+    // A new position is open and has sold nothing: it is indexed when it can exit and holds points,
+    // keyed by exitMultiple × spend / points (from the values at hand, not read back from the table).
+    if ((flags & FLAG_TIPPED) === 0 && issued > 0n) {
+      this.exitIndex.push(i, (Number(this.rules.exitMultiple) * Number(spend)) / Number(issued));
+    }
     return i + 1;
   }
 
