@@ -32,6 +32,14 @@ export class AuditLog {
     private readonly onError: (error: unknown) => void,
   ) {}
 
+  /** Records what a logged-in user did in their own tenant. */
+  recordBy(
+    session: { tenant: string; username: string; role: string },
+    entry: Omit<AuditEntry, "tenant" | "actor" | "role">,
+  ): void {
+    this.record({ tenant: session.tenant, actor: session.username, role: session.role, ...entry });
+  }
+
   record(entry: AuditEntry): void {
     this.buffer.push({ ...entry, at: new Date().toISOString() });
     if (this.buffer.length >= LIMITS.auditBufferMax) void this.flush();

@@ -79,10 +79,7 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     handler: async ({ session, reply }) => {
       await services.sessions.revoke(session);
       reply.clearCookie(COOKIE, { path: "/" });
-      services.audit.record({
-        tenant: session.tenant,
-        actor: session.username,
-        role: session.role,
+      services.audit.recordBy(session, {
         action: "logout",
       });
       return reply.code(204).send();

@@ -114,10 +114,7 @@ export function memberRoutes(app: FastifyInstance, services: Services): void {
         position: id,
         points: formatPoints(body.points),
       });
-      services.audit.record({
-        tenant: session.tenant,
-        actor: session.username,
-        role: session.role,
+      services.audit.recordBy(session, {
         action: "sell",
         target: `position ${id}`,
         detail: { points: formatPoints(body.points) },
@@ -187,10 +184,7 @@ export function memberRoutes(app: FastifyInstance, services: Services): void {
         amount: formatMoney(body.amount),
         merchant: body.merchant,
       });
-      services.audit.record({
-        tenant: session.tenant,
-        actor: session.username,
-        role: session.role,
+      services.audit.recordBy(session, {
         action: "payWithPoints",
         target: `position ${id}`,
         detail: { amount: formatMoney(body.amount), merchant: body.merchant },
@@ -270,10 +264,7 @@ export function memberRoutes(app: FastifyInstance, services: Services): void {
       });
       const id = Number(outcome.withdrawal);
       const view = await services.read(session.tenant, (engine) => withdrawalView(engine, id));
-      services.audit.record({
-        tenant: session.tenant,
-        actor: session.username,
-        role: session.role,
+      services.audit.recordBy(session, {
         action: "withdraw",
         target: `withdrawal ${id}`,
         detail: { amount: formatMoney(body.amount) },

@@ -109,10 +109,7 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
     target: string | null,
     detail?: Record<string, unknown>,
   ) =>
-    services.audit.record({
-      tenant: session.tenant,
-      actor: session.username,
-      role: session.role,
+    services.audit.recordBy(session, {
       action,
       target,
       detail: detail ?? null,

@@ -35,10 +35,7 @@ export function tenantRoutes(app: FastifyInstance, services: Services): void {
             operator: body.operator,
             createdBy: `${session.tenant}/${session.username}`,
           });
-          services.audit.record({
-            tenant: session.tenant,
-            actor: session.username,
-            role: session.role,
+          services.audit.recordBy(session, {
             action: "tenant.create",
             target: body.tenant,
           });
