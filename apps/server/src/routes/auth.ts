@@ -1,11 +1,12 @@
 /**
  * Accounts: log in (rate-limited), log out, who am I, and member registration with an optional
- * inviter's code (the engine's `join`; the inviter can only ever gain health value).
+ * inviter's code (the engine's `join`; the inviter can only ever gain health value). Login and
+ * registration open the session the same way (`openSession`).
  */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { registerMember } from "../accounts.js";
-import { userFromRow, verifyPassword, type Role, type Session } from "../auth.js";
+import { userFromRow, verifyPassword, type Role, type Session, type User } from "../auth.js";
 import { ApiError } from "../errors.js";
 import { passwordField, tenantField, usernameField } from "../fields.js";
 import { route } from "../http.js";
@@ -24,6 +25,27 @@ export const publicUser = (s: Session) => ({
   memberId: s.memberId,
   merchantId: s.merchantId,
 });
+
+/**
+ * Opens a session for a user who has just shown who they are: the token goes into the HttpOnly
+ * cookie and into the answer for Bearer use. The token is never stored anywhere but in the answer
+ * (the database keeps only its hash).
+ */
+async function openSession(
+  services: Services,
+  http: { request: FastifyRequest; reply: FastifyReply },
+  user: User,
+): Promise<{ token: string; user: User }> {
+  const token = await services.sessions.create(user);
+  http.reply.setCookie(COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: http.request.protocol === "https",
+    maxAge: LIMITS.sessionLifetimeMs / 1000,
+  });
+  return { token, user };
+}
 
 export function authRoutes(app: FastifyInstance, services: Services): void {
   route(app, services, {
@@ -56,17 +78,10 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
         throw new ApiError(401, "invalid_credentials", "the tenant, username or password is wrong");
       }
       services.limiter.succeed(userKey);
-      const user = userFromRow(row);
-      const token = await services.sessions.create(user);
-      reply.setCookie(COOKIE, token, {
-        httpOnly: true,
-        sameSite: "lax",
-        path: "/",
-        secure: request.protocol === "https",
-        maxAge: LIMITS.sessionLifetimeMs / 1000,
-      });
+      const opened = await openSession(services, { request, reply }, userFromRow(row));
+      const user = opened.user;
       services.audit.record({ tenant: user.tenant, actor: user.username, role: user.role, action: "login" });
-      return { token, user };
+      return opened;
     },
   });
 
@@ -98,7 +113,8 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
   route(app, services, {
     method: "POST",
     url: "/api/auth/register",
-    summary: "Register a member (optionally with an inviter's code); log in afterwards",
+    summary:
+      "Register a member (optionally with an inviter's code); opens a session like login (cookie and token)",
     tags: ["accounts"],
     roles: "public",
     body: z.strictObject({
@@ -132,7 +148,10 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
           return { status: 201, body: { user } };
         },
       );
-      return reply.code(answer.status).send(answer.body);
+      // The stored answer holds the user only: a retry with the same key gets the same user and a
+      // session of its own, so no token ever sits in app_idempotency.
+      const { user } = answer.body as { user: User };
+      return reply.code(answer.status).send(await openSession(services, { request, reply }, user));
     },
   });
 }
