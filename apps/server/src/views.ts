@@ -82,6 +82,21 @@ export function memberView(engine: Engine, memberId: string) {
   };
 }
 
+/**
+ * A merchant's three engine balances: settlement (money credited to the merchant), tip points held
+ * and shares (tip points converted at listing). Zeros for a merchant the engine has not met yet.
+ */
+export function merchantBalanceView(engine: Engine, merchantId: string) {
+  // `merchants.get`, never `engine.merchant(id)`: that one adds a missing merchant to the state, and
+  // a read must leave the engine exactly as the journal made it.
+  const merchant = engine.merchants.get(merchantId);
+  return {
+    settlement: formatMoney(merchant?.settlement ?? 0n),
+    points: formatPoints(merchant?.points ?? 0n),
+    shares: formatPoints(merchant?.shares ?? 0n),
+  };
+}
+
 export function marketView(engine: Engine) {
   return {
     day: engine.day,

@@ -1,6 +1,7 @@
 /**
  * Merchants and their products. Operators add merchants (with a login); a merchant manages only its
  * own products. A product's split is validated by the engine's split parser (four parts adding up to 1).
+ * A merchant's settlement (its engine balances and its online orders by status) is read here too.
  */
 import { randomUUID } from "node:crypto";
 import { formatMoney, loadRuleSet, RuleSetError, ruleSetToJson } from "@zengzhi/engine";
@@ -22,6 +23,7 @@ import {
 import { route } from "../http.js";
 import { once, type Services } from "../services.js";
 import type { Session } from "../auth.js";
+import { merchantBalanceView } from "../views.js";
 
 export interface ProductRow {
   product_id: string;
@@ -73,6 +75,49 @@ function ownProduct(session: Session, product: ProductRow): void {
   if (session.merchantId !== product.merchant_id) throw forbidden("this product belongs to another merchant");
 }
 
+/** The statuses of an online order (app_orders.status), in the order of its lifecycle. */
+const ORDER_STATUSES = ["created", "paid", "settled", "refunded", "cancelled"] as const;
+type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The merchant's row, or 404: a path id that is not a well-formed id is just as unknown. */
+async function findMerchant(services: Services, tenant: string, id: string) {
+  if (!idField.safeParse(id).success) throw notFound(`merchant ${id}`);
+  const { rows } = await services.sql.query<{ merchant_id: string; name: string }>(
+    "SELECT merchant_id, name FROM app_merchants WHERE tenant_id = $1 AND merchant_id = $2",
+    [tenant, id],
+  );
+  if (rows[0] === undefined) throw notFound(`merchant ${id}`);
+  return rows[0];
+}
+
+/**
+ * A merchant's settlement: the engine's balances (read, never recomputed) and the count and total of
+ * its online orders in each status. In-store sales are engine commands only (the ledger's journal),
+ * so they show in `settlement` but are not counted. The two reads are not one snapshot: an order
+ * settled in between can show in one and not yet in the other.
+ */
+async function settlementView(
+  services: Services,
+  tenant: string,
+  merchant: { merchant_id: string; name: string },
+) {
+  const id = merchant.merchant_id;
+  const balances = await services.read(tenant, (engine) => merchantBalanceView(engine, id));
+  const { rows } = await services.sql.query<{ status: OrderStatus; count: string; total_fen: string }>(
+    `SELECT status, count(*)::text AS count, coalesce(sum(amount_fen), 0)::text AS total_fen
+       FROM app_orders WHERE tenant_id = $1 AND merchant_id = $2 GROUP BY status`,
+    [tenant, id],
+  );
+  const byStatus = new Map(rows.map((row) => [row.status, row]));
+  const onlineOrders = Object.fromEntries(
+    ORDER_STATUSES.map((status) => {
+      const row = byStatus.get(status);
+      return [status, { count: Number(row?.count ?? 0), total: formatMoney(BigInt(row?.total_fen ?? 0)) }];
+    }),
+  ) as Record<OrderStatus, { count: number; total: string }>;
+  return { merchant: id, name: merchant.name, ...balances, onlineOrders };
+}
+
 export function merchantRoutes(app: FastifyInstance, services: Services): void {
   route(app, services, {
     method: "GET",
@@ -92,6 +137,34 @@ export function merchantRoutes(app: FastifyInstance, services: Services): void {
         (r) => r.merchant_id,
         (r) => ({ id: r.merchant_id, name: r.name }),
       );
+    },
+  });
+
+  route(app, services, {
+    method: "GET",
+    url: "/api/merchant/settlement",
+    summary: "The logged-in merchant's settlement, tip points and shares, and its online orders by status",
+    tags: ["merchants"],
+    roles: ["merchant"],
+    handler: async ({ session }) => {
+      if (session.merchantId === null) throw forbidden("this login belongs to no merchant");
+      const merchant = await findMerchant(services, session.tenant, session.merchantId);
+      return settlementView(services, session.tenant, merchant);
+    },
+  });
+
+  route(app, services, {
+    method: "GET",
+    url: "/api/merchants/:id/settlement",
+    summary: "A merchant's settlement (operators: any merchant; a merchant: its own only)",
+    tags: ["merchants"],
+    roles: ["operator", "merchant"],
+    handler: async ({ session, params }) => {
+      const id = params.id ?? "";
+      if (session.role === "merchant" && session.merchantId !== id)
+        throw forbidden("a merchant reads only its own settlement");
+      const merchant = await findMerchant(services, session.tenant, id);
+      return settlementView(services, session.tenant, merchant);
     },
   });
 
