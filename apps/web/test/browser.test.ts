@@ -113,10 +113,16 @@ describe("member H5", () => {
     await shoot(page, "signup");
     await page.fill("input[name=username]", MEMBER.username);
     await page.fill("input[name=password]", MEMBER.password);
+    // Registration answers with the session (cookie and token), so the app does not log in again.
+    const logins: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/auth/login") logins.push(request.url());
+    });
     await page.click("[data-testid=signup-submit]");
 
     await see(page, "[data-testid=member-price]");
     expect(new URL(page.url()).pathname).toBe("/");
+    expect(logins).toEqual([]);
     await expectNoSidewaysScroll(page);
 
     await page.click("[data-testid=tab-shop]");

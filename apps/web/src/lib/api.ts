@@ -263,7 +263,7 @@ export const api = {
   login: (tenant: string, username: string, password: string) =>
     post<{ token: string; user: User }>("/api/auth/login", { tenant, username, password }),
   register: (tenant: string, username: string, password: string, inviteCode?: string) =>
-    post<{ user: User }>("/api/auth/register", {
+    post<{ token: string; user: User }>("/api/auth/register", {
       tenant,
       username,
       password,

@@ -93,10 +93,8 @@ export function SignupPage() {
     setBusy(true);
     setError(null);
     try {
-      await api.register(tenant, username.trim(), password, invite.trim() || undefined);
-      // Registration creates the account; logging in opens the session (the server may or may not
-      // open one on registration, so the app does not rely on it).
-      const answer = await api.login(tenant, username.trim(), password);
+      // Registration opens the session (its cookie) as login does: no second request.
+      const answer = await api.register(tenant, username.trim(), password, invite.trim() || undefined);
       setUser(answer.user);
       navigate("/", true);
     } catch (reason) {
