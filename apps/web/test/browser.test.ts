@@ -308,6 +308,13 @@ describe("operator console", () => {
     expect(await page.textContent("[data-testid=sale-done]")).toMatch(/\+\d/);
     await shoot(page, "merchant-sale");
 
+    // The settlement card shows the engine's balance for this merchant, which the sale just raised.
+    await page.goto(`${base}/merchant/settlement`);
+    await see(page, "[data-testid=merchant-settlement]");
+    expect(await page.textContent("[data-testid=merchant-settlement]")).toMatch(/[1-9]/);
+    await page.waitForSelector("td:has-text('已完成')");
+    await shoot(page, "merchant-settlement");
+
     // A product with its own split: four parts that add up to 1.
     await page.goto(`${base}/merchant`);
     await page.fill("input[name=product-name]", "Jasmine tea 茉莉花茶");

@@ -164,6 +164,11 @@ export const en: Record<MessageKey, string> = {
   "merchant.memberId": "Member username",
   "merchant.settlement": "Settlement",
   "merchant.settlementBalance": "Settlement balance",
+  "merchant.settlementHint":
+    "The settlement balance, merchant points and shares are kept by the rules engine. Online orders are counted by status with their amounts; in-store sales are part of the settlement balance but are not counted here.",
+  "merchant.shares": "Shares",
+  "merchant.onlineOrders": "Online orders",
+  "merchant.orderCount": "Orders",
   "merchant.tips": "Tips",
   "merchant.tipBuy": "Buy points for tips",
   "merchant.tipSend": "Tip a member",

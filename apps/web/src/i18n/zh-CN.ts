@@ -156,7 +156,12 @@ export const zhCN = {
   "merchant.inStoreHint": "记录顾客在门店现场支付的消费，顾客按规则获得积分。",
   "merchant.memberId": "会员用户名",
   "merchant.settlement": "结算",
-  "merchant.settlementBalance": "待结算金额",
+  "merchant.settlementBalance": "结算金额",
+  "merchant.settlementHint":
+    "结算金额、商家积分和股份由规则引擎记账。线上订单按状态统计笔数和金额；门店收款计入结算金额，但不单独统计。",
+  "merchant.shares": "股份",
+  "merchant.onlineOrders": "线上订单",
+  "merchant.orderCount": "笔数",
   "merchant.tips": "积分打赏",
   "merchant.tipBuy": "购入打赏积分",
   "merchant.tipSend": "打赏给会员",

@@ -51,6 +51,16 @@ export interface Order {
   payment?: { provider: string; paymentId: string };
 }
 
+/** A merchant's balances in the engine and its online orders by status (GET /api/merchant/settlement). */
+export interface MerchantSettlement {
+  merchant: string;
+  name: string;
+  settlement: string;
+  points: string;
+  shares: string;
+  onlineOrders: Record<Order["status"], { count: number; total: string }>;
+}
+
 export interface Position {
   id: number;
   spend: string;
@@ -292,6 +302,7 @@ export const api = {
   refundOrder: (id: number) => post<Order>(`/api/orders/${id}/refund`),
   orders: (cursor?: string | null, status?: string) =>
     get<Page<Order>>(`/api/orders${page(cursor, 100, { status })}`),
+  merchantSettlement: () => get<MerchantSettlement>("/api/merchant/settlement"),
   sale: (member: string, amount: string, productId?: string) =>
     post<{ ok: boolean; position: number; points: string; exits?: number[] }>("/api/sales", {
       member,

@@ -18,7 +18,7 @@ import {
 } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, type Order, type Product, type Split } from "../../lib/api.js";
-import { formatMoney, formatPoints, formatRatio, sumMoney } from "../../lib/format.js";
+import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
 import { loadAll, useData } from "../../lib/use-data.js";
@@ -269,21 +269,72 @@ function InStoreSale() {
   );
 }
 
-function Settlement() {
+const ORDER_STATUSES: Order["status"][] = ["created", "paid", "settled", "refunded", "cancelled"];
+
+/** The merchant's balances as the engine holds them, and its online orders by status (server figures). */
+function SettlementCard() {
   const { t, locale } = useI18n();
+  const settlement = useData(() => api.merchantSettlement());
+  const data = settlement.data;
+  return (
+    <Card title={t("merchant.settlement")}>
+      <ErrorBox error={settlement.error} />
+      {data === undefined ? (
+        settlement.error ? null : (
+          <Loading />
+        )
+      ) : (
+        <>
+          <div className="stats">
+            <Stat
+              label={t("merchant.settlementBalance")}
+              value={formatMoney(data.settlement, locale)}
+              testId="merchant-settlement"
+            />
+            <Stat label={t("merchant.tipPoints")} value={formatPoints(data.points, locale, 2)} />
+            <Stat label={t("merchant.shares")} value={formatPoints(data.shares, locale, 2)} />
+          </div>
+          <h3>{t("merchant.onlineOrders")}</h3>
+          <DataTable<Order["status"]>
+            rows={ORDER_STATUSES}
+            rowKey={(status) => status}
+            columns={[
+              { key: "status", label: t("common.status"), render: (status) => t(`orders.status.${status}`) },
+              {
+                key: "count",
+                label: t("merchant.orderCount"),
+                numeric: true,
+                render: (status) => String(data.onlineOrders[status].count),
+              },
+              {
+                key: "total",
+                label: t("common.total"),
+                numeric: true,
+                render: (status) => formatMoney(data.onlineOrders[status].total, locale),
+              },
+            ]}
+          />
+          <p className="muted small">{t("merchant.settlementHint")}</p>
+        </>
+      )}
+    </Card>
+  );
+}
+
+function Settlement() {
   const orders = useData(() => loadAll((cursor) => api.orders(cursor, "settled")));
-  if (orders.error) return <ErrorBox error={orders.error} />;
-  if (orders.data === undefined) return <Loading />;
   return (
     <>
-      <Card title={t("merchant.settlement")}>
-        <Stat
-          label={`${t("common.total")} (${t("merchant.orders")})`}
-          value={formatMoney(sumMoney(orders.data.map((o) => o.amount)), locale)}
-        />
-      </Card>
+      <SettlementCard />
       <Card>
-        <OrderTable orders={orders.data} name="settled-orders" />
+        <ErrorBox error={orders.error} />
+        {orders.data === undefined ? (
+          orders.error ? null : (
+            <Loading />
+          )
+        ) : (
+          <OrderTable orders={orders.data} name="settled-orders" />
+        )}
       </Card>
     </>
   );
