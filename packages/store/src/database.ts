@@ -17,6 +17,12 @@ export interface Database extends Sql {
   transaction<T>(fn: (sql: TransactionSql) => Promise<T>): Promise<T>;
   /** Runs several statements without parameters (migrations). */
   execute(text: string): Promise<void>;
+  /**
+   * Runs a statement kept prepared under `name` on its connection: parsed and planned once, then only
+   * bound and executed. For the hot path (the batch commit), so it returns no rows; an error still
+   * rejects. `text` must be the same on every call with that name.
+   */
+  executePrepared(name: string, text: string, params: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,6 +39,11 @@ class PostgresDatabase implements Database {
 
   async execute(text: string): Promise<void> {
     await this.pool.query(text);
+  }
+
+  async executePrepared(name: string, text: string, params: unknown[]): Promise<void> {
+    // node-postgres prepares a named statement once per pooled connection.
+    await this.pool.query({ name, text, values: params });
   }
 
   async transaction<T>(fn: (sql: TransactionSql) => Promise<T>): Promise<T> {
@@ -67,6 +78,7 @@ class PostgresDatabase implements Database {
 type WorkerRequest =
   | { op: "query"; text: string; params: unknown[] | undefined; tx: number | undefined }
   | { op: "exec"; text: string; tx: number | undefined }
+  | { op: "prepared"; name: string; text: string; params: unknown[] }
   | { op: "begin" }
   | { op: "end"; tx: number; commit: boolean }
   | { op: "close" };
@@ -108,6 +120,10 @@ class PgliteWorkerDatabase implements Database {
 
   async execute(text: string): Promise<void> {
     await this.call({ op: "exec", text, tx: undefined });
+  }
+
+  async executePrepared(name: string, text: string, params: unknown[]): Promise<void> {
+    await this.call({ op: "prepared", name, text, params });
   }
 
   async transaction<T>(fn: (sql: TransactionSql) => Promise<T>): Promise<T> {

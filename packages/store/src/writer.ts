@@ -15,6 +15,7 @@ import {
 import type { SubmitResult } from "./api.js";
 import type { Database } from "./database.js";
 import { answerOf, answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
+import { KeyIndex } from "./key-index.js";
 import { readSnapshot } from "./snapshots.js";
 
 export interface WriterOptions {
@@ -114,7 +115,7 @@ export class TenantWriter {
   /** Seq of the last command applied to the engine (committed or in a batch being committed). */
   private appliedSeq = 0;
   /** Idempotency key → seq of its journal row (every recorded command of the tenant). */
-  private keys = new Map<string, number>();
+  private keys = new KeyIndex();
   private queue: Pending[] = [];
   private readers: Array<{ run: () => void; fail: (error: unknown) => void }> = [];
   private draining = false;
@@ -356,7 +357,7 @@ export class TenantWriter {
     const hash = chainHash(this.head.hash, prepared.text);
     const figures = prepared.figures;
     const started = performance.now();
-    await this.db.query(COMMIT_SQL, [
+    await this.db.executePrepared("zengzhi_commit_batch", COMMIT_SQL, [
       this.tenantId,
       prepared.first,
       batch,
@@ -471,7 +472,7 @@ export class TenantWriter {
       stored === undefined
         ? new Engine(loadRuleSet(JSON.parse(tenant.rows[0].rules)))
         : engineFromSnapshot(stored);
-    const keys = new Map<string, number>();
+    const keys = new KeyIndex();
     let after = 0;
     for (;;) {
       const { rows } = await this.db.query<{
