@@ -244,7 +244,10 @@ async function main() {
   const snapshotEvery = option("--snapshot-every", undefined);
   const child = fork(new URL(import.meta.url).pathname, ["--serve"], {
     env: snapshotEvery === undefined ? process.env : { ...process.env, BENCH_SNAPSHOT_EVERY: snapshotEvery },
-    execArgv: ["--max-semi-space-size=64"],
+    execArgv: [
+      "--max-semi-space-size=64",
+      ...(process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean),
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const ready = await new Promise((resolve, reject) => {
@@ -260,7 +263,7 @@ async function main() {
   await runRate(ready, Math.min(2000, rates[0]), 1, connectionCount, "warmup");
   const results = [];
   for (const rate of rates) {
-    const result = await runRate(ready, rate, seconds, connectionCount, `r${rate}`);
+    const result = await runRate(ready, rate, seconds, connectionCount, `r${results.length}-${rate}`);
     results.push(result);
     log(
       `offered ${String(rate).padStart(6)}/s  completed ${String(result.completedPerSecond).padStart(6)}/s  ` +
