@@ -129,12 +129,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }, done);
   });
   app.addHook("onResponse", (request, reply, done) => {
-    services.httpDuration.observe(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? "unknown",
-        status: String(reply.statusCode),
-      },
+    services.observeRequest(
+      request.method,
+      request.routeOptions.url ?? "unknown",
+      reply.statusCode,
       reply.elapsedTime / 1000,
     );
     done();

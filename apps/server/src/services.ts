@@ -37,7 +37,13 @@ export class Services {
   readonly httpDuration: Histogram<"method" | "route" | "status">;
   readonly commands: Counter<"type" | "result">;
   private readonly paused = new Map<string, boolean>();
-  private submitsThisTurn: (() => void)[] = [];
+  private submitsThisTurn: Array<{
+    tenant: string;
+    key: string;
+    command: CommandJson;
+    resolve: (result: SubmitResult) => void;
+    reject: (error: unknown) => void;
+  }> = [];
   /** Members seen to exist, per tenant: members are never removed, so a hit needs no engine read. */
   private readonly knownMembers = new Map<string, Set<string>>();
   private tenants: Set<string> | null = null;
@@ -79,17 +85,17 @@ export class Services {
    */
   private deferredSubmit(tenant: string, key: string, command: CommandJson): Promise<SubmitResult> {
     return new Promise((resolve, reject) => {
-      this.submitsThisTurn.push(() => this.ledger.submit(tenant, key, command).then(resolve, reject));
-      if (this.submitsThisTurn.length === 1) {
-        const flush = () => {
-          const submits = this.submitsThisTurn;
-          this.submitsThisTurn = [];
-          for (const submit of submits) submit();
-        };
-        setImmediate(flush);
+      if (this.submitsThisTurn.push({ tenant, key, command, resolve, reject }) === 1) {
+        setImmediate(this.flushSubmits);
       }
     });
   }
+
+  private readonly flushSubmits = (): void => {
+    const submits = this.submitsThisTurn;
+    this.submitsThisTurn = [];
+    for (const s of submits) this.ledger.submit(s.tenant, s.key, s.command).then(s.resolve, s.reject);
+  };
 
   /** Submits an engine command; a rejection becomes an ApiError with the engine's code. */
   async submit(tenant: string, key: string, command: CommandJson): Promise<Record<string, unknown>> {
@@ -106,12 +112,36 @@ export class Services {
       }
       throw error;
     }
-    this.commands.inc({ type: command.type, result: result.ok ? "ok" : (result.rejection ?? "rejected") });
+    this.countCommand(command.type, result.ok ? "ok" : (result.rejection ?? "rejected"));
     if (!result.ok) {
       const code = result.rejection ?? "rejected";
       throw new ApiError(rejectionStatus(code), code, result.message ?? code);
     }
     return { ...(result.outcome ?? {}), ...(result.seq === undefined ? {} : { seq: result.seq }) };
+  }
+
+  /**
+   * Metric children by label values: prom-client hashes the label object on every call otherwise,
+   * which on the busiest route cost more than the handler's own work.
+   */
+  private readonly metricChildren = new Map<string, { inc(): void } | { observe(value: number): void }>();
+
+  private countCommand(type: string, result: string): void {
+    const name = `c|${type}|${result}`;
+    let child = this.metricChildren.get(name) as { inc(): void } | undefined;
+    if (child === undefined) this.metricChildren.set(name, (child = this.commands.labels(type, result)));
+    child.inc();
+  }
+
+  /** Records one HTTP request's duration under its method, route and status. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const name = `h|${method}|${route}|${status}`;
+    let child = this.metricChildren.get(name) as { observe(value: number): void } | undefined;
+    if (child === undefined) {
+      child = this.httpDuration.labels(method, route, String(status));
+      this.metricChildren.set(name, child);
+    }
+    child.observe(seconds);
   }
 
   read<T>(tenant: string, fn: (engine: Engine) => T): Promise<T> {
@@ -127,6 +157,11 @@ export class Services {
 
   async requireTenant(tenant: string): Promise<void> {
     if (!(await this.tenantExists(tenant))) throw notFound(`tenant ${tenant}`);
+  }
+
+  /** Whether the member is known to exist without asking the engine (the busiest routes check first). */
+  memberKnown(tenant: string, member: string): boolean {
+    return this.knownMembers.get(tenant)?.has(member) === true;
   }
 
   /** Whether the member exists in the tenant's engine (cached once seen; reads wait for a commit). */
@@ -162,6 +197,11 @@ export class Services {
       [tenant, JSON.stringify(paused)],
     );
     this.paused.set(tenant, paused);
+  }
+
+  /** The pause switch when it is already known, without a query (undefined: not read yet). */
+  pausedNow(tenant: string): boolean | undefined {
+    return this.paused.get(tenant);
   }
 
   async refuseWhenPaused(tenant: string): Promise<void> {
