@@ -87,9 +87,9 @@ export function memberView(engine: Engine, memberId: string) {
  * and shares (tip points converted at listing). Zeros for a merchant the engine has not met yet.
  */
 export function merchantBalanceView(engine: Engine, merchantId: string) {
-  // `merchants.get`, never `engine.merchant(id)`: that one adds a missing merchant to the state, and
-  // a read must leave the engine exactly as the journal made it.
-  const merchant = engine.merchants.get(merchantId);
+  // `merchantBalance`, never `engine.merchant(id)`: that one adds a missing merchant to the state,
+  // and a read must leave the engine exactly as the journal made it.
+  const merchant = engine.merchantBalance(merchantId);
   return {
     settlement: formatMoney(merchant?.settlement ?? 0n),
     points: formatPoints(merchant?.points ?? 0n),

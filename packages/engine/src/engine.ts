@@ -20,6 +20,7 @@ import {
   type Command,
   type Member,
   type Merchant,
+  type MerchantBalance,
   type Outcome,
   POSITION_CLOSED,
   POSITION_EXITED,
@@ -172,6 +173,16 @@ export class Engine {
     for (let id = this.members.get(memberId)?.lastPosition ?? 0; id !== 0; id = previous[id - 1]!)
       ids.push(id);
     return ids.reverse();
+  }
+
+  /**
+   * A read-only copy of a merchant's balances, or undefined for a merchant no event has named yet.
+   * Readers use this, never `merchant(id)`, which adds a missing merchant to the state.
+   */
+  merchantBalance(id: string): MerchantBalance | undefined {
+    const merchant = this.merchants.get(id);
+    if (merchant === undefined) return undefined;
+    return { settlement: merchant.settlement, points: merchant.points, shares: merchant.shares };
   }
 
   /**
@@ -809,6 +820,10 @@ export class Engine {
     return member;
   }
 
+  /**
+   * The merchant an event credits, added with zero balances when missing (commands and state
+   * loading need that). It changes the state: a reader uses `merchantBalance(id)` instead.
+   */
   merchant(id: string): Merchant {
     // Most orders name the same merchant as the one before (or none): skip the Map then.
     const last = this.lastMerchant;

@@ -157,6 +157,16 @@ export interface CoinAccounts {
   redeemed: bigint;
 }
 
+/** A read-only copy of one merchant's balances, for callers outside the engine. */
+export interface MerchantBalance {
+  /** fen the engine has credited to the merchant */
+  settlement: bigint;
+  /** 1e-8 points bought for tips and not tipped yet */
+  points: bigint;
+  /** 1e-8 shares its points were converted to at listing */
+  shares: bigint;
+}
+
 /** A read-only copy of one position, for callers outside the engine. */
 export interface PositionView {
   id: number;

@@ -330,6 +330,35 @@ describe("rule 9: merchant tips", () => {
   });
 });
 
+describe("merchantBalance: a merchant's balances, read-only", () => {
+  it("answers undefined for a merchant no event named, and adds none", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "m1", amount: "100", merchant: "shop" });
+    const before = engineToJson(engine);
+    expect(engine.merchantBalance("nobody")).toBeUndefined();
+    expect(engine.merchants.has("nobody")).toBe(false);
+    expect(engineToJson(engine)).toEqual(before);
+  });
+
+  it("copies settlement, points and shares as the events left them", () => {
+    const { engine, ok } = scenario();
+    ok({ type: "order", member: "m1", amount: "100", merchant: "shop" }); // 30.00 product cost
+    expect(engine.merchantBalance("shop")).toEqual({ settlement: 3000n, points: 0n, shares: 0n });
+    const bought = ok({ type: "tipBuy", merchant: "shop", amount: "10" });
+    const balance = engine.merchantBalance("shop")!;
+    expect(balance).toEqual({ settlement: 3000n, points: bought.points!, shares: 0n });
+    // A copy: changing it leaves the engine alone.
+    balance.settlement = 0n;
+    expect(engine.merchantBalance("shop")!.settlement).toBe(3000n);
+    ok({ type: "listing", sharesPerPoint: "0.01" });
+    expect(engine.merchantBalance("shop")).toEqual({
+      settlement: 3000n,
+      points: 0n,
+      shares: bought.points! / 100n,
+    });
+  });
+});
+
 describe("rule 10: pay with points", () => {
   it("burns X / p points rounded up, moves X to the merchant and keeps the price", () => {
     const { engine, ok } = scenario();
