@@ -1,7 +1,7 @@
 /**
  * The ledger's contract, run against both stores: answers equal the engine's, idempotency (also
  * across restarts), restart from snapshot + journal, single writer, recovery from a failed commit,
- * migrations and the tenant-first primary keys.
+ * migrations, the tenant-first primary keys and the indexes the service's queries need.
  */
 import {
   CommandError,
@@ -256,7 +256,7 @@ for (const store of STORES) {
       expect((await verifyLedger(location)).ok).toBe(true);
     });
 
-    it("applies each migration once and starts every primary key with tenant_id", async () => {
+    it("applies each migration once, starts every primary key with tenant_id, indexes orders by merchant", async () => {
       const location = await store.create();
       let ledger = await start(location);
       await ledger.close();
@@ -274,6 +274,13 @@ for (const store of STORES) {
       expect(keys.rows.length).toBeGreaterThanOrEqual(6);
       for (const row of keys.rows)
         expect(`${row.table_name}.${row.column_name}`).toBe(`${row.table_name}.tenant_id`);
+      // Migration 0101: a merchant's orders are found without reading the whole tenant's.
+      const indexes = await ledger.sql.query<{ indexdef: string }>(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'app_orders' AND indexname = 'app_orders_merchant'",
+      );
+      expect(indexes.rows.map((row) => row.indexdef)).toEqual([
+        expect.stringContaining("(tenant_id, merchant_id, order_id)"),
+      ]);
     });
 
     if (store.name === "pglite") {
