@@ -249,9 +249,40 @@ export interface StoredAnswer {
 }
 
 /**
+ * Field names left out of a request's fingerprint, at any depth of the body. The fingerprint is a
+ * plain SHA-256 kept in app_idempotency: over a password it would be a fast, unsalted digest of it,
+ * guessable offline next to the account's slow scrypt hash. A keyed HMAC would not do better: a key
+ * made per process turns every retry after a restart into idempotency_key_reused, and a key kept in
+ * the database sits next to the digests it should protect. So a retry with the same key and another
+ * password matches the first request; register, whose answer opens a session, checks the password
+ * against the scrypt hash before it replays. Matched by name on every route, so no route that takes
+ * a password can forget to declare it.
+ */
+const UNFINGERPRINTED_FIELDS = new Set(["password"]);
+
+function withoutPasswords(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPasswords);
+  if (typeof value !== "object" || value === null) return value;
+  // fromEntries defines own properties, so even a "__proto__" field stays a field.
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([name]) => !UNFINGERPRINTED_FIELDS.has(name))
+      .map(([name, field]) => [name, withoutPasswords(field)]),
+  );
+}
+
+/** What makes two requests with one key the same request: the URL and the body without passwords. */
+function requestFingerprint(request: FastifyRequest): string {
+  return createHash("sha256")
+    .update(JSON.stringify(withoutPasswords(request.body ?? null)) + "|" + request.url)
+    .digest("hex");
+}
+
+/**
  * Runs a command that changes app tables (not only the ledger) at most once per Idempotency-Key: a
- * retry with the same body gets the stored answer, a different body gets 422 idempotency_key_reused.
- * Errors are not stored, so a refused request can be corrected and retried with the same key.
+ * retry of the same request (`requestFingerprint`) gets the stored answer, a different one gets 422
+ * idempotency_key_reused. Errors are not stored, so a refused request can be corrected and retried
+ * with the same key.
  */
 export async function once(
   services: Services,
@@ -260,9 +291,7 @@ export async function once(
   run: () => Promise<StoredAnswer>,
 ): Promise<StoredAnswer> {
   const key = ledgerKey(request, context.session, context.scope);
-  const hash = createHash("sha256")
-    .update(JSON.stringify(request.body ?? null) + "|" + request.url)
-    .digest("hex");
+  const hash = requestFingerprint(request);
   // Claim the key first (status 0 = in progress), so two concurrent requests with one key never
   // both run; the loser reads the winner's answer, or is told to retry while it is still running.
   const claimed = await services.sql.query(

@@ -47,6 +47,33 @@ async function openSession(
   return { token, user };
 }
 
+/**
+ * A replayed registration opens a session, so it proves the password as login does: the stored
+ * fingerprint leaves passwords out (see `once`), and a password other than the account's makes it a
+ * different request. Failures count against the login limit, so replays guess no faster than login.
+ */
+async function checkReplayedPassword(
+  services: Services,
+  request: FastifyRequest,
+  input: { user: User; password: string },
+): Promise<void> {
+  const userKey = `${input.user.tenant}/${input.user.username}`;
+  services.limiter.check(request.ip, userKey);
+  const { rows } = await services.sql.query<{ password_hash: string }>(
+    "SELECT password_hash FROM app_users WHERE tenant_id = $1 AND user_id = $2",
+    [input.user.tenant, input.user.id],
+  );
+  if (!(await verifyPassword(input.password, rows[0]?.password_hash ?? DUMMY_HASH))) {
+    services.limiter.fail(userKey);
+    throw new ApiError(
+      422,
+      "idempotency_key_reused",
+      "this Idempotency-Key was used for a different request",
+    );
+  }
+  services.limiter.succeed(userKey);
+}
+
 export function authRoutes(app: FastifyInstance, services: Services): void {
   route(app, services, {
     method: "POST",
@@ -126,11 +153,14 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     handler: async ({ body, request, reply }) => {
       await services.requireTenant(body.tenant);
       const scope = `register:${body.tenant}:${body.username}`;
+      // `once` calls back only for the first request with this key; any other gets the stored answer.
+      let replayed = true;
       const answer = await once(
         services,
         request,
         { tenant: body.tenant, session: null, scope },
         async () => {
+          replayed = false;
           const user = await registerMember(services, {
             tenant: body.tenant,
             username: body.username,
@@ -151,6 +181,7 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
       // The stored answer holds the user only: a retry with the same key gets the same user and a
       // session of its own, so no token ever sits in app_idempotency.
       const { user } = answer.body as { user: User };
+      if (replayed) await checkReplayedPassword(services, request, { user, password: body.password });
       return reply.code(answer.status).send(await openSession(services, { request, reply }, user));
     },
   });
