@@ -10,4 +10,5 @@ export {
   startTemporaryPostgres,
 } from "./temporary-postgres.js";
 export { type TenantReport, type VerifyReport, verifyDatabase, verifyLedger } from "./verify.js";
+export { type KeyHash, keyHash } from "./key-index.js";
 export { type BatchInfo, LedgerBusyError } from "./writer.js";

@@ -10,6 +10,7 @@ import { type Database, connectPostgres, openPglite } from "./database.js";
 import { canonicalCommand, genesisHash, headline, idempotencyKeyProblem } from "./journal.js";
 import { AdvisoryLocks, lockDataDir } from "./lock.js";
 import { migrate } from "./migrations.js";
+import type { KeyHash } from "./key-index.js";
 import { type BatchInfo, TenantWriter } from "./writer.js";
 
 export interface LedgerOptions extends OpenLedgerOptions {
@@ -25,6 +26,11 @@ export interface LedgerOptions extends OpenLedgerOptions {
   poolSize?: number;
   /** Told about every committed batch: size and commit time (metrics). */
   onBatch?: (batch: BatchInfo) => void;
+  /**
+   * The hash of the writer's in-memory key index (see key-index.ts). Tests pass a weak one to make
+   * distinct keys collide; leave it unset otherwise.
+   */
+  keyHash?: KeyHash;
 }
 
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -184,6 +190,7 @@ class StoreLedger implements Ledger {
         lingerMs: this.options.lingerMs ?? 3,
         checkLock: () => locks?.check(),
         ...(this.options.onBatch === undefined ? {} : { onBatch: this.options.onBatch }),
+        ...(this.options.keyHash === undefined ? {} : { keyHash: this.options.keyHash }),
       });
       if (!this.closed) this.ready.set(tenantId, writer);
       return writer;

@@ -15,7 +15,7 @@ import {
 import type { SubmitResult } from "./api.js";
 import type { Database } from "./database.js";
 import { answerOf, answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
-import { KeyIndex } from "./key-index.js";
+import { type KeyHash, KeyIndex } from "./key-index.js";
 import { readSnapshot } from "./snapshots.js";
 
 export interface WriterOptions {
@@ -31,6 +31,8 @@ export interface WriterOptions {
   checkLock: () => void;
   /** Told about every committed batch (metrics, benchmarks). */
   onBatch?: (batch: BatchInfo) => void;
+  /** The key index's hash (tests only: a weak one makes keys collide). */
+  keyHash?: KeyHash;
 }
 
 export interface BatchInfo {
@@ -51,6 +53,7 @@ interface PreparedBatch {
   items: Pending[];
   /** Per item: its answer, or undefined when it repeats a key recorded by an earlier batch. */
   answers: Array<SubmitResult | undefined>;
+  /** Pairs of (item index, the key index's candidate seq): items whose key may be recorded before. */
   earlier: number[];
   first: number;
   /** first − 1 when the batch writes no row (only repeated keys). */
@@ -66,6 +69,11 @@ interface Pending {
   key: string;
   text: string;
   command: Command;
+  /**
+   * A committed seq whose row was read and found to hold another key with the same hash (0: none);
+   * when the key index still points there, the key is new.
+   */
+  checkedAgainst: number;
   resolve: (answer: SubmitResult) => void;
   reject: (error: unknown) => void;
 }
@@ -115,7 +123,7 @@ export class TenantWriter {
   /** Seq of the last command applied to the engine (committed or in a batch being committed). */
   private appliedSeq = 0;
   /** Idempotency key → seq of its journal row (every recorded command of the tenant). */
-  private keys = new KeyIndex();
+  private keys!: KeyIndex;
   private queue: Pending[] = [];
   private readers: Array<{ run: () => void; fail: (error: unknown) => void }> = [];
   private draining = false;
@@ -151,8 +159,21 @@ export class TenantWriter {
   submit(key: string, text: string, command: Command): Promise<SubmitResult> {
     if (this.closed) return Promise.reject(new Error(`the writer of tenant ${this.tenantId} is closed`));
     if (this.failed !== null) return Promise.reject(this.failed);
-    const seq = this.keys.get(key);
-    if (seq !== undefined && seq <= this.head.seq) return this.recorded(key, text, seq);
+    const candidate = this.keys.candidate(key);
+    if (candidate !== undefined && candidate <= this.head.seq) {
+      return this.recorded(key, text).then((answer) => answer ?? this.enqueue(key, text, command, candidate));
+    }
+    return this.enqueue(key, text, command, 0);
+  }
+
+  private enqueue(
+    key: string,
+    text: string,
+    command: Command,
+    checkedAgainst: number,
+  ): Promise<SubmitResult> {
+    if (this.closed) return Promise.reject(new Error(`the writer of tenant ${this.tenantId} is closed`));
+    if (this.failed !== null) return Promise.reject(this.failed);
     if (this.queue.length >= this.options.queueLengthMax) {
       return Promise.reject(
         new LedgerBusyError(
@@ -161,7 +182,7 @@ export class TenantWriter {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ key, text, command, resolve, reject });
+      this.queue.push({ key, text, command, checkedAgainst, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -198,15 +219,18 @@ export class TenantWriter {
     this.closed = true;
   }
 
-  /** The answer recorded for a key, or idempotency_key_reused when the body differs. */
-  private async recorded(key: string, text: string, seq: number): Promise<SubmitResult> {
-    const { rows } = await this.db.query<{ command: string; result: string }>(
-      "SELECT command, result FROM journal WHERE tenant_id = $1 AND seq = $2",
-      [this.tenantId, seq],
+  /**
+   * The answer recorded for a key (idempotency_key_reused when the body differs), or undefined when
+   * the journal holds no such key: the key index matched another key's hash.
+   */
+  private async recorded(key: string, text: string): Promise<SubmitResult | undefined> {
+    const { rows } = await this.db.query<{ seq: string; command: string; result: string }>(
+      "SELECT seq, command, result FROM journal WHERE tenant_id = $1 AND idempotency_key = $2",
+      [this.tenantId, key],
     );
     const row = rows[0];
-    if (row === undefined) throw new Error(`journal row ${seq} of tenant ${this.tenantId} is missing`);
-    return row.command === text ? answerWithSeq(row.result, seq) : keyReused(key);
+    if (row === undefined) return undefined;
+    return row.command === text ? answerWithSeq(row.result, Number(row.seq)) : keyReused(key);
   }
 
   /**
@@ -299,14 +323,15 @@ export class TenantWriter {
     let seq = this.appliedSeq;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
-      const recordedSeq = this.keys.get(item.key);
-      if (recordedSeq !== undefined) {
-        if (recordedSeq >= first) {
+      const candidate = this.keys.candidate(item.key);
+      if (candidate !== undefined && candidate !== item.checkedAgainst) {
+        if (candidate >= first && rowKeys[candidate - first] === item.key) {
           // A duplicate inside this batch: the same answer, once committed.
-          const same = recordedSeq - first;
+          const same = candidate - first;
           answers[i] = rowCommands[same] === item.text ? rowAnswers[same] : keyReused(item.key);
         } else {
-          earlier.push(i); // Recorded by an earlier batch: answered from the journal after this commit.
+          // Maybe recorded before: answered from the journal after this commit (or queued again).
+          earlier.push(i, candidate);
         }
         continue;
       }
@@ -342,9 +367,14 @@ export class TenantWriter {
       const answer = answers[i];
       if (answer !== undefined) items[i]!.resolve(answer);
     }
-    for (const i of batch.earlier) {
-      const item = items[i]!;
-      this.recorded(item.key, item.text, this.keys.get(item.key)!).then(item.resolve, item.reject);
+    const { earlier } = batch;
+    for (let e = 0; e < earlier.length; e += 2) {
+      const item = items[earlier[e]!]!;
+      // The candidate's row is committed now; if it holds another key, this key is new.
+      const candidate = earlier[e + 1]!;
+      this.recorded(item.key, item.text)
+        .then((answer) => answer ?? this.enqueue(item.key, item.text, item.command, candidate))
+        .then(item.resolve, item.reject);
     }
   }
 
@@ -472,7 +502,7 @@ export class TenantWriter {
       stored === undefined
         ? new Engine(loadRuleSet(JSON.parse(tenant.rows[0].rules)))
         : engineFromSnapshot(stored);
-    const keys = new KeyIndex();
+    const keys = new KeyIndex(this.options.keyHash);
     let after = 0;
     for (;;) {
       const { rows } = await this.db.query<{

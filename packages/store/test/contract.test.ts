@@ -112,6 +112,45 @@ for (const store of STORES) {
       expect(await ledger.read("t1", (e) => e.positionCount)).toBe(100);
     });
 
+    it("keeps idempotency exact when the in-memory key index confuses keys (hash collisions)", async () => {
+      // The writer keeps only a hash of each key and confirms a hit in the journal. With hashes that
+      // put every key in one bucket, or in four, the answers must keep every promise of idempotency.
+      const weakHashes = [
+        () => [7, 7] as [number, number],
+        (key: string) => [key.length % 2, key.charCodeAt(key.length - 1) % 2] as [number, number],
+      ];
+      for (const keyHash of weakHashes) {
+        const location = await store.create();
+        let ledger = await start(location, { batchSizeMax: 8, keyHash });
+        await ledger.createTenant("t1", {});
+        const submits = [];
+        for (let i = 0; i < 90; i++)
+          submits.push(ledger.submit("t1", `k${i % 30}`, order(`m${i % 30}`, "10")));
+        submits.push(ledger.submit("t1", "k5", order("m5", "11")));
+        const answers = await Promise.all(submits);
+        for (let i = 0; i < 90; i++) expect(answers[i]).toEqual(answers[i % 30]);
+        expect(answers[90]).toMatchObject({ rejection: "idempotency_key_reused" });
+        expect(new Set(answers.slice(0, 30).map((a) => a.seq))).toEqual(
+          new Set(Array.from({ length: 30 }, (_, i) => i + 1)),
+        );
+        // One position per key, and each answer names its own member's position.
+        expect(await ledger.read("t1", (e) => e.positionCount)).toBe(30);
+        for (let i = 0; i < 30; i++) {
+          const position = (answers[i]!.outcome as { position: number }).position;
+          expect(await ledger.read("t1", (e) => e.position(position)?.member)).toBe(`m${i}`);
+        }
+        await ledger.close();
+        ledger = await start(location, { keyHash });
+        for (let i = 0; i < 30; i++)
+          expect(await ledger.submit("t1", `k${i}`, order(`m${i}`, "10"))).toEqual(answers[i]);
+        expect(await ledger.submit("t1", "k5", order("m5", "12"))).toMatchObject({
+          rejection: "idempotency_key_reused",
+        });
+        expect(await ledger.submit("t1", "new", order("m1", "10"))).toMatchObject({ ok: true, seq: 31 });
+        expect(await ledger.read("t1", (e) => e.positionCount)).toBe(31);
+      }
+    });
+
     it("lets readers see committed state only, and serves them while submits keep coming", async () => {
       const ledger = await start(await store.create(), { batchSizeMax: 25 });
       await ledger.createTenant("t1", {});
