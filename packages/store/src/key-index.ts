@@ -86,9 +86,17 @@ export class KeyIndex {
 
   constructor(private readonly hash: KeyHash = keyHash) {}
 
+  /** The key's hash, to pass to candidateOf and setHash when the key is looked up more than once. */
+  hashOf(key: string): [number, number] {
+    return this.hash(key);
+  }
+
   /** The seq of the row recorded under this key's hash, or undefined: the key was never recorded. */
   candidate(key: string): number | undefined {
-    const [low, high] = this.hash(key);
+    return this.candidateOf(this.hash(key));
+  }
+
+  candidateOf([low, high]: [number, number]): number | undefined {
     const shard = this.shards[low & (SHARDS - 1)]!;
     const seq = shard.seqs[shard.find(low, high)]!;
     return seq === 0 ? undefined : seq;
@@ -96,8 +104,11 @@ export class KeyIndex {
 
   /** Records a key at a seq (at least 1); a later key with the same hash replaces it. */
   set(key: string, seq: number): void {
+    this.setHash(this.hash(key), seq);
+  }
+
+  setHash([low, high]: [number, number], seq: number): void {
     if (!(seq >= 1)) throw new RangeError(`seq must be at least 1, got ${seq}`);
-    const [low, high] = this.hash(key);
     if (this.shards[low & (SHARDS - 1)]!.set(low, high, seq)) this.count++;
   }
 

@@ -74,6 +74,8 @@ interface Pending {
    * when the key index still points there, the key is new.
    */
   checkedAgainst: number;
+  /** The key's hash in the key index (computed once per submit). */
+  hash: [number, number];
   resolve: (answer: SubmitResult) => void;
   reject: (error: unknown) => void;
 }
@@ -159,11 +161,14 @@ export class TenantWriter {
   submit(key: string, text: string, command: Command): Promise<SubmitResult> {
     if (this.closed) return Promise.reject(new Error(`the writer of tenant ${this.tenantId} is closed`));
     if (this.failed !== null) return Promise.reject(this.failed);
-    const candidate = this.keys.candidate(key);
+    const hash = this.keys.hashOf(key);
+    const candidate = this.keys.candidateOf(hash);
     if (candidate !== undefined && candidate <= this.head.seq) {
-      return this.recorded(key, text).then((answer) => answer ?? this.enqueue(key, text, command, candidate));
+      return this.recorded(key, text).then(
+        (answer) => answer ?? this.enqueue(key, text, command, candidate, hash),
+      );
     }
-    return this.enqueue(key, text, command, 0);
+    return this.enqueue(key, text, command, 0, hash);
   }
 
   private enqueue(
@@ -171,6 +176,7 @@ export class TenantWriter {
     text: string,
     command: Command,
     checkedAgainst: number,
+    hash: [number, number],
   ): Promise<SubmitResult> {
     if (this.closed) return Promise.reject(new Error(`the writer of tenant ${this.tenantId} is closed`));
     if (this.failed !== null) return Promise.reject(this.failed);
@@ -182,7 +188,7 @@ export class TenantWriter {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ key, text, command, checkedAgainst, resolve, reject });
+      this.queue.push({ key, text, command, checkedAgainst, hash, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -324,7 +330,7 @@ export class TenantWriter {
     let seq = this.appliedSeq;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
-      const candidate = this.keys.candidate(item.key);
+      const candidate = this.keys.candidateOf(item.hash);
       if (candidate !== undefined && candidate !== item.checkedAgainst) {
         if (candidate >= first && rowKeys[candidate - first] === item.key) {
           // A duplicate inside this batch: the same answer, once committed.
@@ -345,7 +351,7 @@ export class TenantWriter {
       rowCommands.push(item.text);
       rowKeys.push(item.key);
       rowResults.push(result);
-      this.keys.set(item.key, seq);
+      this.keys.setHash(item.hash, seq);
       text += journalLine(seq, item.key, item.text, result);
     }
     this.appliedSeq = seq;
@@ -374,7 +380,7 @@ export class TenantWriter {
       // The candidate's row is committed now; if it holds another key, this key is new.
       const candidate = earlier[e + 1]!;
       this.recorded(item.key, item.text)
-        .then((answer) => answer ?? this.enqueue(item.key, item.text, item.command, candidate))
+        .then((answer) => answer ?? this.enqueue(item.key, item.text, item.command, candidate, item.hash))
         .then(item.resolve, item.reject);
     }
   }
