@@ -150,6 +150,8 @@ export class TenantWriter {
   /** When the last commit was sent: under load, the next one waits until lingerMs after it. */
   private lastCommitAt = -Infinity;
   private commandsSinceSnapshot = 0;
+  /** Positions the engine held at the latest snapshot (taken or loaded). */
+  private positionsAtSnapshot = 0;
   /** When the last snapshot part was handed to the database. */
   private lastSnapshotPartAt = -Infinity;
   /** A snapshot being written one part at a time, so that no statement holds the database long. */
@@ -275,7 +277,7 @@ export class TenantWriter {
         let prepared: PreparedBatch | null = null;
         if (committing === null) await this.linger();
         // Readers and a due snapshot need the engine without uncommitted work: no prepare-ahead then.
-        const pause = this.readers.length > 0 || this.commandsSinceSnapshot >= this.options.snapshotEvery;
+        const pause = this.readers.length > 0 || this.snapshotDue();
         if (this.queue.length > 0 && (committing === null || !pause)) {
           prepared = this.prepare(this.queue.splice(0, this.options.batchSizeMax));
         }
@@ -461,11 +463,24 @@ export class TenantWriter {
     return this.failed !== null;
   }
 
+  /**
+   * A snapshot is due after snapshotEvery commands, and no sooner than as many commands as the last
+   * snapshot held positions. A snapshot's cost grows with the positions it holds: at 700,000 positions
+   * it is 48 MB of text, copied in 27 ms and written over seconds, and at 15,000 orders/s a fixed
+   * 100,000-command interval had the writer writing snapshots all the time. This way the writing
+   * costs about the same per command at any size, and a restart replays at most about half the journal
+   * since the latest snapshot's own size.
+   */
+  private snapshotDue(): boolean {
+    return this.commandsSinceSnapshot >= Math.max(this.options.snapshotEvery, this.positionsAtSnapshot);
+  }
+
   /** Takes the engine's snapshot when due; called only while the engine holds committed state alone. */
   private takeSnapshotIfDue(): void {
-    if (this.snapshot !== null || this.commandsSinceSnapshot < this.options.snapshotEvery) return;
+    if (this.snapshot !== null || !this.snapshotDue()) return;
     // The state is copied now (a few milliseconds); its text is produced one part at a time.
     const pieces = engineSnapshotPieces(this.engine);
+    this.positionsAtSnapshot = this.engine.positionCount;
     this.snapshot = {
       seq: this.head.seq,
       batch: this.head.batch,
@@ -546,6 +561,7 @@ export class TenantWriter {
       stored === undefined
         ? new Engine(loadRuleSet(JSON.parse(tenant.rows[0].rules)))
         : engineFromSnapshot(stored);
+    const positionsAtSnapshot = engine.positionCount;
     const keys = new KeyIndex(this.options.keyHash);
     let after = 0;
     for (;;) {
@@ -589,6 +605,7 @@ export class TenantWriter {
     this.head = { seq: after, batch: Number(head.batch), hash: Buffer.from(head.hash) };
     this.appliedSeq = after;
     this.commandsSinceSnapshot = after - snapshotSeq;
+    this.positionsAtSnapshot = positionsAtSnapshot;
   }
 }
 

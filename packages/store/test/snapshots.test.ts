@@ -100,4 +100,26 @@ describe("snapshots in parts", () => {
       await ledger.close();
     }
   });
+
+  it("spaces snapshots by snapshotEvery commands, or by the last snapshot's positions when more", async () => {
+    const ledger = await openLedger({ dataDir: "memory://", snapshotEvery: 50 });
+    try {
+      await ledger.createTenant("t1", {});
+      for (let i = 1; i <= 250; i++)
+        await ledger.submit("t1", `k${i}`, { type: "order", member: `m${i % 7}`, amount: "10" });
+      // Written once the writer is idle: wait until the count settles.
+      const seqs = async () =>
+        (
+          await ledger.sql.query<{ seq: string }>(
+            "SELECT seq FROM snapshots WHERE tenant_id = 't1' ORDER BY seq",
+          )
+        ).rows.map((row) => Number(row.seq));
+      for (let tries = 0; tries < 100 && (await seqs()).length < 3; tries++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      // 50 (50 positions), then 50 more (100 positions), then 100 more; the next would be at 400.
+      expect(await seqs()).toEqual([50, 100, 200]);
+    } finally {
+      await ledger.close();
+    }
+  });
 });
