@@ -10,13 +10,15 @@
 //   --seconds 5                     length of each run
 //   --connections 64                keep-alive connections
 //   --snapshot-every N              the ledger's snapshot interval in commands (default: the store's)
-// The service runs with --max-semi-space-size=64 (fewer, shorter GC pauses under load).
+// The service runs under the same V8 heap settings as `zengzhi start` (BENCH_SERVICE_NODE_ARGS adds
+// more, e.g. --cpu-prof).
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { serviceNodeFlags } from "../packages/cli/dist/node-flags.js";
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -239,13 +241,12 @@ async function main() {
   const seconds = Number(option("--seconds", "5"));
   const connectionCount = Number(option("--connections", "64"));
   const log = (...a) => (json ? undefined : console.log(...a));
-  // A larger young generation: the service keeps many short-lived objects per request, and with the
-  // default size V8's scavenges promote and pause more often (measured: GC time about a third).
   const snapshotEvery = option("--snapshot-every", undefined);
   const child = fork(new URL(import.meta.url).pathname, ["--serve"], {
     env: snapshotEvery === undefined ? process.env : { ...process.env, BENCH_SNAPSHOT_EVERY: snapshotEvery },
+    // The service runs under the V8 heap settings `zengzhi start` uses (packages/cli/src/node-flags.ts).
     execArgv: [
-      "--max-semi-space-size=64",
+      ...serviceNodeFlags(process.env),
       ...(process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean),
     ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -4,12 +4,13 @@
  * Also the web app's files at / with the SPA fallback, next to JSON 404s for unknown API paths.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openLedger } from "@zengzhi/store";
 import { describe, expect, it } from "vitest";
+import { SERVICE_NODE_FLAGS } from "../../../packages/cli/src/node-flags.js";
 import { buildApp } from "../src/index.js";
 
 const CLI = fileURLToPath(new URL("../../../packages/cli/bin/zengzhi.js", import.meta.url));
@@ -47,6 +48,15 @@ describe("zengzhi start", () => {
       const view = (await (await fetch(`${url}/api/public`)).json()) as { tenant: string; pool: string };
       expect(view.tenant).toBe("demo");
       expect(view.pool).toMatch(/^\d+\.\d{2}$/);
+      // The service runs in a Node started again with the service's V8 heap settings.
+      const children = `/proc/${server.child.pid}/task/${server.child.pid}/children`;
+      // Linux shows a process's children in /proc; elsewhere this check is left out.
+      if (process.platform === "linux") expect(existsSync(children)).toBe(true);
+      if (existsSync(children)) {
+        const [service] = readFileSync(children, "utf8").trim().split(" ");
+        const commandLine = readFileSync(`/proc/${service}/cmdline`, "utf8").split("\0");
+        for (const flag of SERVICE_NODE_FLAGS) expect(commandLine).toContain(flag);
+      }
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);
       expect(server.output().stdout).toContain("stopping");

@@ -71,14 +71,11 @@ export async function startCommand(args: string[]): Promise<number> {
   );
   for (const login of DEMO_LOGINS)
     console.log(`  ${login.role.padEnd(8)} ${login.username.padEnd(9)} / ${login.password}`);
+  // The handlers stay: a signal repeated while stopping (the launcher passing on a SIGTERM that the
+  // process group also received) must not cut the shutdown short.
   await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    process.on("SIGINT", () => resolve());
+    process.on("SIGTERM", () => resolve());
   });
   console.log("zengzhi: stopping");
   await server.close();
