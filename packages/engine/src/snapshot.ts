@@ -94,8 +94,12 @@ const COLUMNS = [
   "previousOfMember",
 ] as const;
 
-/** Bytes of a column encoded per piece: a multiple of 3, so the pieces' base64 joins into one. */
-const PIECE_BYTES = 3 * 64 * 1024;
+/**
+ * Bytes of a column encoded per piece: a multiple of 3, so the pieces' base64 joins into one. 48 KiB
+ * is 64 Ki characters of base64, the size of the ledger's snapshot parts, so a part is about one
+ * piece and the ledger does not copy large joined strings to cut them.
+ */
+const PIECE_BYTES = 3 * 16 * 1024;
 
 function restoreColumn(target: Column, text: string): void {
   const bytes = fromBase64(text);

@@ -14,11 +14,11 @@ function engineWithPositions(count: number): Engine {
 }
 
 describe("snapshots in parts", () => {
-  it("writes pieces of at most 256 KiB that join into the snapshot", () => {
+  it("writes pieces of at most 64 Ki characters that join into the snapshot", () => {
     const engine = engineWithPositions(60_000);
     const pieces = [...engineSnapshotPieces(engine)];
     expect(pieces.length).toBeGreaterThan(3);
-    expect(pieces.every((piece) => piece.length <= 256 * 1024 + 32)).toBe(true);
+    expect(pieces.every((piece) => piece.length <= 64 * 1024 + 32)).toBe(true);
     expect(pieces.join("")).toBe(engineSnapshot(engine));
   });
 
