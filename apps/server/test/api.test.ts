@@ -5,17 +5,20 @@
  */
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresAvailable } from "../../../packages/store/test/database.js";
-import { PAYMENT_SECRET, call, login, newKey, newMember, openTestApp, type TestApp } from "./helpers.js";
-
-const stores = [
-  { kind: "pglite" as const, available: true },
-  { kind: "postgres" as const, available: postgresAvailable },
-];
+import {
+  PAYMENT_SECRET,
+  call,
+  login,
+  newKey,
+  newMember,
+  openTestApp,
+  type TestApp,
+  STORES,
+} from "./helpers.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-for (const store of stores) {
+for (const store of STORES) {
   describe.runIf(store.available)(`service API on ${store.kind}`, () => {
     let t: TestApp;
     let operator: string;

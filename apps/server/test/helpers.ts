@@ -5,12 +5,18 @@
  */
 import { openLedger } from "@zengzhi/store";
 import type { Ledger } from "@zengzhi/store";
-import { createTestDatabase } from "../../../packages/store/test/database.js";
+import { createTestDatabase, postgresAvailable } from "../../../packages/store/test/database.js";
 import { buildApp, seedDemo } from "../src/index.js";
 import type { Services } from "../src/services.js";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 
 export const PAYMENT_SECRET = "test-payment-secret";
+
+/** The stores every service suite runs on; PostgreSQL is unavailable only outside CI. */
+export const STORES = [
+  { kind: "pglite" as const, available: true },
+  { kind: "postgres" as const, available: postgresAvailable },
+];
 
 export interface TestApp {
   app: FastifyInstance;

@@ -9,14 +9,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MIGRATIONS_DIR } from "@zengzhi/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresAvailable } from "../../../packages/store/test/database.js";
 import { buildApp } from "../src/index.js";
-import { PAYMENT_SECRET, call, login, newKey, openTestApp, type TestApp } from "./helpers.js";
-
-const stores = [
-  { kind: "pglite" as const, available: true },
-  { kind: "postgres" as const, available: postgresAvailable },
-];
+import { PAYMENT_SECRET, call, login, newKey, openTestApp, type TestApp, STORES } from "./helpers.js";
 
 /** Fast digests an attacker holding the table would try: of the password alone, and of the body. */
 function passwordDigests(password: string, body: unknown, url: string): string[] {
@@ -38,7 +32,7 @@ function passwordDigests(password: string, body: unknown, url: string): string[]
   return digests;
 }
 
-for (const store of stores) {
+for (const store of STORES) {
   describe.runIf(store.available)(`idempotency fingerprints on ${store.kind}`, () => {
     let t: TestApp;
     let operator: string;

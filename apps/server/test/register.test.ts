@@ -4,15 +4,9 @@
  * input refused with 400 writes nothing (no account, no member, no session, no stored answer).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresAvailable } from "../../../packages/store/test/database.js";
-import { call, newKey, openTestApp, type TestApp } from "./helpers.js";
+import { call, newKey, openTestApp, type TestApp, STORES } from "./helpers.js";
 
-const stores = [
-  { kind: "pglite" as const, available: true },
-  { kind: "postgres" as const, available: postgresAvailable },
-];
-
-for (const store of stores) {
+for (const store of STORES) {
   describe.runIf(store.available)(`registration on ${store.kind}`, () => {
     let t: TestApp;
     const register = (body: Record<string, unknown>, key: string | null = newKey()) =>

@@ -5,13 +5,7 @@
  */
 import { formatMoney, formatPoints, type Engine } from "@zengzhi/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresAvailable } from "../../../packages/store/test/database.js";
-import { call, login, newKey, openTestApp, type TestApp } from "./helpers.js";
-
-const stores = [
-  { kind: "pglite" as const, available: true },
-  { kind: "postgres" as const, available: postgresAvailable },
-];
+import { call, login, newKey, openTestApp, type TestApp, STORES } from "./helpers.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -20,7 +14,7 @@ const STATUSES = ["created", "paid", "settled", "refunded", "cancelled"];
 /** A decimal string in its smallest units (fen, or 1e-8 points), to compare amounts exactly. */
 const units = (text: string) => BigInt(text.replace(".", ""));
 
-for (const store of stores) {
+for (const store of STORES) {
   describe.runIf(store.available)(`merchant settlement on ${store.kind}`, () => {
     let t: TestApp;
     let operator: string;
