@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor, idField, moneyField, pageQuery, pointsField
 import { intParam, route } from "../http.js";
 import { ledgerKey, type Services } from "../services.js";
 import { memberView, positionView, releaseView, withdrawalView } from "../views.js";
+import { findMerchant } from "./merchants.js";
 
 /** Positions above this count are not copied to project release (the copy costs the whole state). */
 const PROJECTION_DAYS = [1, 7, 30];
@@ -171,12 +172,7 @@ export function memberRoutes(app: FastifyInstance, services: Services): void {
       const id = intParam(params.id, "position");
       const key = ledgerKey(request, session, `pay:${id}`);
       await services.refuseWhenPaused(session.tenant);
-      const { rows } = await services.sql.query(
-        "SELECT 1 FROM app_merchants WHERE tenant_id = $1 AND merchant_id = $2",
-        [session.tenant, body.merchant],
-      );
-      if (rows.length === 0)
-        throw new ApiError(404, "not_found", `merchant ${body.merchant} not found`, "merchant");
+      await findMerchant(services, session.tenant, body.merchant, "merchant");
       const outcome = await services.submit(session.tenant, key, {
         type: "payWithPoints",
         member: memberOf(session),

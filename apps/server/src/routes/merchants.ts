@@ -79,14 +79,18 @@ function ownProduct(session: Session, product: ProductRow): void {
 const ORDER_STATUSES = ["created", "paid", "settled", "refunded", "cancelled"] as const;
 type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** The merchant's row, or 404: a path id that is not a well-formed id is just as unknown. */
-async function findMerchant(services: Services, tenant: string, id: string) {
-  if (!idField.safeParse(id).success) throw notFound(`merchant ${id}`);
+/**
+ * The merchant's row, or 404 (naming `field` when the id came from a body field): an id that is not
+ * well formed is just as unknown. Every route that names a merchant asks here.
+ */
+export async function findMerchant(services: Services, tenant: string, id: string, field?: string) {
+  const unknown = () => new ApiError(404, "not_found", `merchant ${id} not found`, field);
+  if (!idField.safeParse(id).success) throw unknown();
   const { rows } = await services.sql.query<{ merchant_id: string; name: string }>(
     "SELECT merchant_id, name FROM app_merchants WHERE tenant_id = $1 AND merchant_id = $2",
     [tenant, id],
   );
-  if (rows[0] === undefined) throw notFound(`merchant ${id}`);
+  if (rows[0] === undefined) throw unknown();
   return rows[0];
 }
 

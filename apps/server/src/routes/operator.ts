@@ -13,7 +13,7 @@ import {
 } from "@zengzhi/engine";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { ApiError, forbidden, notFound } from "../errors.js";
+import { ApiError, forbidden } from "../errors.js";
 import {
   decodeCursor,
   encodeCursor,
@@ -30,6 +30,7 @@ import { idempotencyHeader, ledgerKey, once, type Services } from "../services.j
 import { accountsView, marketView, withdrawalView } from "../views.js";
 import { samplePrice } from "./public.js";
 import { settleDueOrders } from "./orders.js";
+import { findMerchant } from "./merchants.js";
 
 interface RowError {
   row: number;
@@ -278,7 +279,7 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
     roles: ["operator"],
     body: z.strictObject({ merchant: idField, amount: moneyField }),
     handler: async ({ session, body, request }) => {
-      await requireMerchant(services, session.tenant, body.merchant);
+      await findMerchant(services, session.tenant, body.merchant);
       const outcome = await services.submit(session.tenant, ledgerKey(request, session, "tipBuy"), {
         type: "tipBuy",
         merchant: body.merchant,
@@ -299,7 +300,7 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
     handler: async ({ session, body, request }) => {
       if (session.role === "merchant" && session.merchantId !== body.merchant)
         throw forbidden("a merchant tips only its own points");
-      await requireMerchant(services, session.tenant, body.merchant);
+      await findMerchant(services, session.tenant, body.merchant);
       const outcome = await services.submit(session.tenant, ledgerKey(request, session, "tip"), {
         type: "tip",
         merchant: body.merchant,
@@ -469,12 +470,4 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
       );
     },
   });
-}
-
-async function requireMerchant(services: Services, tenant: string, merchant: string): Promise<void> {
-  const { rows } = await services.sql.query(
-    "SELECT 1 FROM app_merchants WHERE tenant_id = $1 AND merchant_id = $2",
-    [tenant, merchant],
-  );
-  if (rows.length === 0) throw notFound(`merchant ${merchant}`);
 }
