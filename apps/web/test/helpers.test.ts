@@ -1,11 +1,18 @@
 // The web app's small pure helpers: exact display totals, orders per day, route matching, rule-set
-// draft edits.
+// draft edits (release tiers included) and which form fields a refusal marks.
 import { describe, expect, it } from "vitest";
 import type { Order } from "../src/lib/api.js";
 import { sumMoney, sumPoints } from "../src/lib/format.js";
 import { ordersPerDay } from "../src/lib/orders-per-day.js";
 import { matchPath } from "../src/lib/paths.js";
-import { withField } from "../src/lib/rules-draft.js";
+import {
+  marks,
+  releaseTiers,
+  withField,
+  withTierAdded,
+  withTierField,
+  withTierRemoved,
+} from "../src/lib/rules-draft.js";
 
 describe("display totals", () => {
   it("adds decimal strings exactly (0.1 + 0.2 is 0.30, not 0.30000000000000004)", () => {
@@ -50,5 +57,58 @@ describe("withField", () => {
     expect(pool.split).toEqual({ productCost: "0.3", poolContribution: "0.4" });
     expect(draft).toEqual({ sellFee: "0.2", split: { productCost: "0.3", poolContribution: "0.3" } });
     expect(withField({}, "split.poolContribution", "1")).toEqual({ split: { poolContribution: "1" } });
+  });
+});
+
+describe("release tier edits", () => {
+  const draft = {
+    sellFee: "0.2",
+    release: {
+      mode: "percentOfOriginal",
+      tiers: [
+        { minHealth: "0", rate: "0.001" },
+        { minHealth: "100", rate: "0.002" },
+      ],
+    },
+  };
+  const before = structuredClone(draft);
+
+  it("adds an empty tier after the last, sets one value, removes one, keeping the order and the draft", () => {
+    const added = withTierAdded(draft);
+    expect(releaseTiers(added)).toEqual([...draft.release.tiers, { minHealth: "", rate: "" }]);
+    expect(added.release?.mode).toBe("percentOfOriginal");
+    const edited = withTierField(added, 2, "minHealth", "500");
+    expect(releaseTiers(edited)[2]).toEqual({ minHealth: "500", rate: "" });
+    expect(releaseTiers(withTierField(edited, 2, "rate", "0.003"))[2]).toEqual({
+      minHealth: "500",
+      rate: "0.003",
+    });
+    // Removing the first tier leaves the next one first: the form does not re-check what the engine
+    // checks (the first tier starts at 0), the server names it.
+    expect(releaseTiers(withTierRemoved(draft, 0))).toEqual([{ minHealth: "100", rate: "0.002" }]);
+    expect(draft).toEqual(before);
+    expect(added.sellFee).toBe("0.2");
+  });
+
+  it("reads no tiers when release is off or the JSON holds no list", () => {
+    expect(releaseTiers({ release: null })).toEqual([]);
+    expect(releaseTiers({})).toEqual([]);
+    expect(releaseTiers({ release: { mode: "percentOfRemaining" } })).toEqual([]);
+    expect(releaseTiers(withTierAdded({ release: {} }))).toEqual([{ minHealth: "", rate: "" }]);
+  });
+});
+
+describe("marks", () => {
+  it.each([
+    ["release.tiers.1.rate", "release.tiers.1.rate", true],
+    ["release.tiers.1", "release.tiers.1.rate", true],
+    ["release", "release.tiers.0.minHealth", true],
+    ["split", "split.poolContribution", true],
+    ["release.tiers.1.rate", "release.tiers.1.minHealth", false],
+    ["release.tiers.1", "release.tiers.10.rate", false],
+    ["sellFee", "sellFeeX", false],
+    [undefined, "sellFee", false],
+  ])("refused %s marks %s: %s", (errorField, path, expected) => {
+    expect(marks(errorField, path)).toBe(expected);
   });
 });
