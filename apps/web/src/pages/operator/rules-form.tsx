@@ -1,12 +1,13 @@
 /**
- * The rule set as a form: one input per rule of RULES.md, editing the same JSON document the
- * advanced editor shows. Values stay decimal strings; the server validates them with the engine,
- * and the field it names is marked here with its reason.
+ * The rule set as a form: one input per rule of RULES.md (daily release in rules-release.tsx),
+ * editing the same JSON document the advanced editor shows. Values stay decimal strings; the server
+ * validates them with the engine, and the field it names is marked here with its reason.
  */
 import type { ReactNode } from "react";
 import { useI18n, type MessageKey } from "../../i18n/index.js";
 import type { RulesJson } from "../../lib/api.js";
-import { withField } from "../../lib/rules-draft.js";
+import { marks, withField } from "../../lib/rules-draft.js";
+import { ReleaseFields } from "./rules-release.js";
 
 type Kind = "decimal" | "decimalOrNull" | "integer" | "integerOrNull" | "boolean";
 
@@ -71,7 +72,7 @@ export function RulesForm({
       {FIELDS.map(({ path, kind }) => {
         const label = t(`rule.${path}` as MessageKey);
         const value = read(rules, path);
-        const wrong = errorField === path || (errorField !== undefined && path.startsWith(`${errorField}.`));
+        const wrong = marks(errorField, path);
         if (kind === "boolean") {
           return (
             <label key={path} className="row small field-check">
@@ -103,10 +104,7 @@ export function RulesForm({
           </label>
         );
       })}
-      <label className="row small field-check">
-        <input type="checkbox" checked={rules.release !== null && rules.release !== undefined} disabled />
-        {t("rule.release")}
-      </label>
+      <ReleaseFields rules={rules} onChange={onChange} errorField={errorField} errorText={errorText} />
     </div>
   );
 }
