@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startServer, type RunningServer } from "@zengzhi/server";
+import type { RuleVersion } from "../src/lib/api.js";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWeb } from "./build-web.js";
@@ -366,14 +367,41 @@ describe("operator console", () => {
     await context.close();
   }, 180_000);
 
-  it("turns daily release on; a member's new points then arrive locked with a release schedule", async () => {
+  it("turns daily release on in the form; a member's new points then arrive locked with a release schedule", async () => {
     const { context, page } = await newPage(DESKTOP);
     await login(page, "operator", "operator-demo", "/operator");
+    // The rule set as the server keeps it, read through the API with the operator's session.
+    const savedRules = async () =>
+      ((await (await page.request.get(`${base}/api/rules`)).json()) as { current: RuleVersion }).current;
+    const before = await savedRules();
+    expect(before.rules.release).toBeNull();
     await page.goto(`${base}/operator/rules`);
-    await page.click("details > summary");
-    const editor = page.locator("[data-testid=rules-json]");
-    await expect.poll(async () => (await editor.inputValue()).length).toBeGreaterThan(10);
-    const rules = JSON.parse(await editor.inputValue()) as Record<string, unknown>;
+    const toggle = page.locator("input[name='rule.release']");
+    await toggle.waitFor();
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.check();
+    // Switched on: one tier from health 0, its rate left to the operator.
+    const tier = (index: number, key: "minHealth" | "rate") =>
+      page.locator(`input[name='rule.release.tiers.${index}.${key}']`);
+    expect(await tier(0, "minHealth").inputValue()).toBe("0");
+    await tier(0, "rate").fill("0.01");
+    await page.click("[data-testid=tier-add]");
+    await tier(1, "minHealth").fill("100");
+    // A rate that is not a decimal: the server's message names the tier's field, the form marks that
+    // cell, and nothing is saved.
+    await tier(1, "rate").fill("2%");
+    await page.click("[data-testid=rules-save]");
+    await see(page, "[role=alert]");
+    expect(await page.textContent("[role=alert]")).toContain("release.tiers.1.rate");
+    await see(page, "[data-testid=release-tiers] [data-testid=field-error]");
+    expect(await tier(1, "rate").getAttribute("aria-invalid")).toBe("true");
+    expect(await savedRules()).toMatchObject({ version: before.version, rules: { release: null } });
+
+    await tier(1, "rate").fill("0.02");
+    // A third row, then removed again: the two tiers stay in their order.
+    await page.click("[data-testid=tier-add]");
+    await page.click("[data-testid=tier-remove-2]");
+    await expect.poll(() => page.locator("[data-testid=release-tiers] tbody tr").count()).toBe(2);
     const release = {
       mode: "percentOfRemaining",
       tiers: [
@@ -381,9 +409,29 @@ describe("operator console", () => {
         { minHealth: "100", rate: "0.02" },
       ],
     };
-    await editor.fill(JSON.stringify({ ...rules, release }, null, 2));
+    // The JSON view shows the same draft.
+    await page.click("details > summary");
+    expect(JSON.parse(await page.inputValue("[data-testid=rules-json]"))).toMatchObject({ release });
+    // Usable at phone width with the tier table open.
+    await page.setViewportSize(MOBILE);
+    await page.waitForTimeout(150);
+    await expectNoSidewaysScroll(page);
+    await page.setViewportSize(DESKTOP);
     await page.click("[data-testid=rules-save]");
     await see(page, "[data-testid=rules-saved]");
+    // Read back in the engine's canonical form (health with 2 decimals, ratios with 9).
+    expect(await savedRules()).toMatchObject({
+      version: before.version + 1,
+      rules: {
+        release: {
+          mode: "percentOfRemaining",
+          tiers: [
+            { minHealth: "0.00", rate: "0.010000000" },
+            { minHealth: "100.00", rate: "0.020000000" },
+          ],
+        },
+      },
+    });
     await page.click("[data-testid=topbar-logout]");
     await page.waitForURL(`${base}/login`);
 
