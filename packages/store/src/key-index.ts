@@ -53,15 +53,13 @@ class Shard {
     }
   }
 
-  set(low: number, high: number, seq: number): boolean {
+  set(low: number, high: number, seq: number): void {
     if ((this.size + 1) * 2 > this.seqs.length) this.grow();
     const slot = this.find(low, high);
-    const added = this.seqs[slot] === 0;
+    if (this.seqs[slot] === 0) this.size++;
     this.low[slot] = low;
     this.high[slot] = high;
     this.seqs[slot] = seq;
-    if (added) this.size++;
-    return added;
   }
 
   private grow(): void {
@@ -81,8 +79,8 @@ class Shard {
 }
 
 export class KeyIndex {
-  private readonly shards = Array.from({ length: SHARDS }, () => new Shard());
-  private count = 0;
+  /** Made on first use: a small tenant's index holds a few tables, not 1,024. */
+  private readonly shards: Array<Shard | undefined> = new Array<Shard | undefined>(SHARDS);
 
   constructor(private readonly hash: KeyHash = keyHash) {}
 
@@ -97,7 +95,8 @@ export class KeyIndex {
   }
 
   candidateOf([low, high]: [number, number]): number | undefined {
-    const shard = this.shards[low & (SHARDS - 1)]!;
+    const shard = this.shards[low & (SHARDS - 1)];
+    if (shard === undefined) return undefined;
     const seq = shard.seqs[shard.find(low, high)]!;
     return seq === 0 ? undefined : seq;
   }
@@ -109,18 +108,20 @@ export class KeyIndex {
 
   setHash([low, high]: [number, number], seq: number): void {
     if (!(seq >= 1)) throw new RangeError(`seq must be at least 1, got ${seq}`);
-    if (this.shards[low & (SHARDS - 1)]!.set(low, high, seq)) this.count++;
+    (this.shards[low & (SHARDS - 1)] ??= new Shard()).set(low, high, seq);
   }
 
   /** Distinct hashes held. */
   get size(): number {
-    return this.count;
+    let size = 0;
+    for (const shard of this.shards) size += shard?.size ?? 0;
+    return size;
   }
 
   /** How many hashes the fullest shard holds (for tests: the spread is what bounds a pause). */
   largestShard(): number {
     let largest = 0;
-    for (const shard of this.shards) largest = Math.max(largest, shard.size);
+    for (const shard of this.shards) largest = Math.max(largest, shard?.size ?? 0);
     return largest;
   }
 }
