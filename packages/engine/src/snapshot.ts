@@ -7,9 +7,9 @@
  */
 import { formatHealth, formatMoney, formatPoints, parseDecimal } from "./decimal.js";
 import { Engine } from "./engine.js";
-import { loadRuleSet, ruleSetToJson } from "./rules.js";
-import { type EngineJson, engineFromJson } from "./state.js";
-import { type Accounts, POSITION_OPEN } from "./types.js";
+import { ruleSetToJson } from "./rules.js";
+import { type EngineJson, engineFromHeader, engineFromJson } from "./state.js";
+import { POSITION_OPEN } from "./types.js";
 
 export const SNAPSHOT_FORMAT = "zengzhi-snapshot-2";
 
@@ -255,14 +255,7 @@ export function engineFromSnapshot(text: string): Engine {
   if (json.format !== SNAPSHOT_FORMAT) throw new Error(`unknown snapshot format ${json.format}`);
   const money = (v: string) => parseDecimal(v, 2);
   const points = (v: string) => parseDecimal(v, 8);
-  const engine = new Engine(loadRuleSet(json.rules));
-  engine.day = json.day;
-  engine.period = json.period;
-  engine.listed = json.listed;
-  engine.supply = points(json.supply);
-  for (const [k, v] of Object.entries(json.accounts)) engine.accounts[k as keyof Accounts] = money(v);
-  engine.coins.imported = money(json.coins.imported);
-  engine.coins.redeemed = money(json.coins.redeemed);
+  const engine = engineFromHeader(json);
   const m = json.members;
   for (let k = 0; k < m.id.length; k++) {
     const member = engine.addMember(m.id[k]!, m.inviter[k]!);

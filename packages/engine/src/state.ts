@@ -107,8 +107,19 @@ function withdrawalToJson(w: Withdrawal) {
 const money = (t: string) => parseDecimal(t, 2);
 const pts = (t: string) => parseDecimal(t, 8);
 
-/** Rebuilds an engine from its JSON state (a snapshot). */
-export function engineFromJson(json: EngineJson): Engine {
+/** The engine-wide fields both stored forms (engineToJson and the compact snapshot) hold alike. */
+export interface EngineHeaderJson {
+  rules: unknown;
+  day: number;
+  period: number;
+  listed: boolean;
+  supply: string;
+  accounts: Record<string, string>;
+  coins: { imported: string; redeemed: string };
+}
+
+/** A new engine with the stored rule set and engine-wide fields; members and positions follow. */
+export function engineFromHeader(json: EngineHeaderJson): Engine {
   const engine = new Engine(loadRuleSet(json.rules));
   engine.day = json.day;
   engine.period = json.period;
@@ -117,6 +128,12 @@ export function engineFromJson(json: EngineJson): Engine {
   for (const [k, v] of Object.entries(json.accounts)) engine.accounts[k as keyof Accounts] = money(v);
   engine.coins.imported = money(json.coins.imported);
   engine.coins.redeemed = money(json.coins.redeemed);
+  return engine;
+}
+
+/** Rebuilds an engine from its JSON state (a snapshot). */
+export function engineFromJson(json: EngineJson): Engine {
+  const engine = engineFromHeader(json);
   for (const [id, raw] of Object.entries(json.members)) {
     const j = raw as {
       wallet: string;
