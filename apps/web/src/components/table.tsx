@@ -5,6 +5,7 @@
 import type { ReactNode } from "react";
 import { useI18n } from "../i18n/index.js";
 import { downloadCsv, toCsv } from "../lib/csv.js";
+import { formatMoney, formatPoints, type Locale } from "../lib/format.js";
 
 export interface Column<T> {
   key: string;
@@ -14,6 +15,29 @@ export interface Column<T> {
   /** What the CSV holds (raw); defaults to the row's field named `key`. */
   csv?: (row: T) => unknown;
   numeric?: boolean;
+}
+
+type DecimalField<T> = { [K in keyof T]: T[K] extends string | null | undefined ? K : never }[keyof T] &
+  string;
+
+/** A numeric column of a money field (decimal string), formatted for the locale; the CSV keeps the raw text. */
+export function moneyColumn<T>(key: DecimalField<T>, label: ReactNode, locale: Locale): Column<T> {
+  return { key, label, numeric: true, render: (row) => formatMoney(row[key] as string | null, locale) };
+}
+
+/** A numeric column of a points field, shown with at most `decimals` decimals. */
+export function pointsColumn<T>(
+  key: DecimalField<T>,
+  label: ReactNode,
+  locale: Locale,
+  decimals = 2,
+): Column<T> {
+  return {
+    key,
+    label,
+    numeric: true,
+    render: (row) => formatPoints(row[key] as string | null, locale, decimals),
+  };
 }
 
 export function DataTable<T>({

@@ -5,7 +5,7 @@ import { useI18n } from "../../i18n/index.js";
 import { api, type Order, type Product } from "../../lib/api.js";
 import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
 import { Link } from "../../lib/router.js";
-import { DataTable } from "../../components/table.js";
+import { DataTable, moneyColumn, pointsColumn } from "../../components/table.js";
 import { useData } from "../../lib/use-data.js";
 
 export function ShopPage() {
@@ -63,18 +63,8 @@ function MyOrders({ generation }: { generation: number }) {
         rowKey={(row) => row.id}
         columns={[
           { key: "id", label: t("common.id") },
-          {
-            key: "amount",
-            label: t("common.amount"),
-            numeric: true,
-            render: (row) => formatMoney(row.amount, locale),
-          },
-          {
-            key: "points",
-            label: t("common.points"),
-            numeric: true,
-            render: (row) => formatPoints(row.points, locale, 2),
-          },
+          moneyColumn("amount", t("common.amount"), locale),
+          pointsColumn("points", t("common.points"), locale),
           { key: "status", label: t("common.status"), render: (row) => t(`orders.status.${row.status}`) },
           {
             key: "actions",

@@ -1,7 +1,7 @@
 /** The wallet: cash from sales, withdrawal requests (held until an operator decides) and their history. */
 import { useState } from "react";
 import { ActionButton, AmountField, Card, ErrorBox, Loading, Notice, Stat } from "../../components/ui.js";
-import { DataTable } from "../../components/table.js";
+import { DataTable, moneyColumn } from "../../components/table.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, type Withdrawal } from "../../lib/api.js";
 import { formatMoney, isDecimal } from "../../lib/format.js";
@@ -93,12 +93,7 @@ export function WithdrawalTable({
       columns={[
         { key: "id", label: t("common.id") },
         ...(actions === undefined ? [] : [{ key: "member", label: t("common.member") }]),
-        {
-          key: "amount",
-          label: t("common.amount"),
-          numeric: true,
-          render: (row) => formatMoney(row.amount, locale),
-        },
+        moneyColumn("amount", t("common.amount"), locale),
         { key: "day", label: t("common.day"), numeric: true },
         { key: "status", label: t("common.status"), render: (row) => t(`withdrawal.${row.status}`) },
         ...(actions === undefined

@@ -5,7 +5,7 @@
 import { useState } from "react";
 import { ConsoleLayout } from "../../components/console.js";
 import { SplitEditor } from "../../components/split-editor.js";
-import { DataTable } from "../../components/table.js";
+import { DataTable, moneyColumn, pointsColumn } from "../../components/table.js";
 import {
   ActionButton,
   AmountField,
@@ -85,12 +85,7 @@ function Products() {
           columns={[
             { key: "id", label: t("common.id") },
             { key: "name", label: t("common.name") },
-            {
-              key: "price",
-              label: t("common.price"),
-              numeric: true,
-              render: (row) => formatMoney(row.price, locale),
-            },
+            moneyColumn("price", t("common.price"), locale),
             {
               key: "productCost",
               label: t("split.productCost"),
@@ -189,18 +184,8 @@ export function OrderTable({ orders, name = "orders" }: { orders: Order[]; name?
         { key: "member", label: t("common.member") },
         { key: "merchant", label: t("common.merchant") },
         { key: "productId", label: t("shop.title") },
-        {
-          key: "amount",
-          label: t("common.amount"),
-          numeric: true,
-          render: (row) => formatMoney(row.amount, locale),
-        },
-        {
-          key: "points",
-          label: t("common.points"),
-          numeric: true,
-          render: (row) => formatPoints(row.points, locale, 2),
-        },
+        moneyColumn("amount", t("common.amount"), locale),
+        pointsColumn("points", t("common.points"), locale),
         { key: "status", label: t("common.status") },
         { key: "paidDay", label: t("common.day"), numeric: true },
         { key: "createdAt", label: t("common.date") },

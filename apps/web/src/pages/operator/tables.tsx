@@ -1,10 +1,10 @@
 /** Operator tables: members, merchants (with a form to add one) and the audit log, each exportable as CSV. */
 import { useState } from "react";
-import { DataTable } from "../../components/table.js";
+import { DataTable, moneyColumn } from "../../components/table.js";
 import { ActionButton, Card, ErrorBox, Field, Loading, Notice } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api } from "../../lib/api.js";
-import { formatDateTime, formatMoney, formatNumber } from "../../lib/format.js";
+import { formatDateTime, formatNumber } from "../../lib/format.js";
 import { loadAll, useData } from "../../lib/use-data.js";
 import { OrderTable } from "../merchant/index.js";
 
@@ -26,18 +26,8 @@ export function MembersTable() {
           columns={[
             { key: "id", label: t("common.id") },
             { key: "inviter", label: t("common.inviter") },
-            {
-              key: "wallet",
-              label: t("member.wallet"),
-              numeric: true,
-              render: (row) => formatMoney(row.wallet, locale),
-            },
-            {
-              key: "coins",
-              label: t("member.coins"),
-              numeric: true,
-              render: (row) => formatMoney(row.coins, locale),
-            },
+            moneyColumn("wallet", t("member.wallet"), locale),
+            moneyColumn("coins", t("member.coins"), locale),
             {
               key: "health",
               label: t("member.health"),
