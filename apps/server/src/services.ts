@@ -25,6 +25,10 @@ export interface ServiceOptions {
   now?: () => number;
 }
 
+/** Settled answers shared by every cache hit (an `await` of them allocates nothing). */
+const SETTLED_TRUE = Promise.resolve(true);
+const SETTLED_VOID = Promise.resolve();
+
 export class Services {
   readonly ledger: Ledger;
   readonly sessions: SessionStore;
@@ -121,25 +125,26 @@ export class Services {
   }
 
   /**
-   * Metric children by label values: prom-client hashes the label object on every call otherwise,
-   * which on the busiest route cost more than the handler's own work.
+   * Metric children by label values: prom-client builds and hashes a label object on every call
+   * otherwise, which on the busiest route cost more than the handler's own work.
    */
-  private readonly metricChildren = new Map<string, { inc(): void } | { observe(value: number): void }>();
+  private readonly commandCounters = new Map<string, { inc(): void }>();
+  private readonly requestHistograms = new Map<string, { observe(value: number): void }>();
 
   private countCommand(type: string, result: string): void {
-    const name = `c|${type}|${result}`;
-    let child = this.metricChildren.get(name) as { inc(): void } | undefined;
-    if (child === undefined) this.metricChildren.set(name, (child = this.commands.labels(type, result)));
+    const name = `${type}|${result}`;
+    let child = this.commandCounters.get(name);
+    if (child === undefined) this.commandCounters.set(name, (child = this.commands.labels(type, result)));
     child.inc();
   }
 
   /** Records one HTTP request's duration under its method, route and status. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const name = `h|${method}|${route}|${status}`;
-    let child = this.metricChildren.get(name) as { observe(value: number): void } | undefined;
+    const name = `${method}|${route}|${status}`;
+    let child = this.requestHistograms.get(name);
     if (child === undefined) {
       child = this.httpDuration.labels(method, route, String(status));
-      this.metricChildren.set(name, child);
+      this.requestHistograms.set(name, child);
     }
     child.observe(seconds);
   }
@@ -159,15 +164,17 @@ export class Services {
     if (!(await this.tenantExists(tenant))) throw notFound(`tenant ${tenant}`);
   }
 
-  /** Whether the member is known to exist without asking the engine (the busiest routes check first). */
-  memberKnown(tenant: string, member: string): boolean {
-    return this.knownMembers.get(tenant)?.has(member) === true;
+  /**
+   * Whether the member exists in the tenant's engine (cached once seen; reads wait for a commit). A
+   * cached answer is one shared settled promise: the busiest route asks on every request.
+   */
+  memberExists(tenant: string, member: string): Promise<boolean> {
+    if (this.knownMembers.get(tenant)?.has(member) === true) return SETTLED_TRUE;
+    return this.readMemberExists(tenant, member);
   }
 
-  /** Whether the member exists in the tenant's engine (cached once seen; reads wait for a commit). */
-  async memberExists(tenant: string, member: string): Promise<boolean> {
+  private async readMemberExists(tenant: string, member: string): Promise<boolean> {
     let known = this.knownMembers.get(tenant);
-    if (known?.has(member) === true) return true;
     const exists = await this.read(tenant, (engine) => engine.members.has(member));
     if (exists) {
       if (known === undefined) this.knownMembers.set(tenant, (known = new Set()));
@@ -199,12 +206,13 @@ export class Services {
     this.paused.set(tenant, paused);
   }
 
-  /** The pause switch when it is already known, without a query (undefined: not read yet). */
-  pausedNow(tenant: string): boolean | undefined {
-    return this.paused.get(tenant);
+  /** Throws 409 scheme_paused while the operator's pause switch is on (known: no query, no allocation). */
+  refuseWhenPaused(tenant: string): Promise<void> {
+    if (this.paused.get(tenant) === false) return SETTLED_VOID;
+    return this.readPauseAndRefuse(tenant);
   }
 
-  async refuseWhenPaused(tenant: string): Promise<void> {
+  private async readPauseAndRefuse(tenant: string): Promise<void> {
     if (await this.isPaused(tenant)) {
       throw new ApiError(
         409,
