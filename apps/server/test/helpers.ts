@@ -7,7 +7,7 @@ import { openLedger } from "@zengzhi/store";
 import type { Ledger } from "@zengzhi/store";
 import { createTestDatabase, postgresAvailable } from "../../../packages/store/test/database.js";
 import { buildApp, seedDemo } from "../src/index.js";
-import type { Services } from "../src/services.js";
+import type { Services } from "../src/domain/services.js";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 
 export const PAYMENT_SECRET = "test-payment-secret";

@@ -5,10 +5,10 @@
  */
 import type { FastifyRequest } from "fastify";
 import { describe, expect, it } from "vitest";
-import { LoginLimiter, hashPassword, verifyPassword } from "../src/auth.js";
-import { ApiError } from "../src/errors.js";
-import { parseCoinCsv } from "../src/routes/operator.js";
-import { ledgerKey } from "../src/services.js";
+import { LoginLimiter, hashPassword, verifyPassword } from "../src/domain/auth.js";
+import { ApiError } from "../src/domain/errors.js";
+import { parseCoinCsv } from "../src/domain/finance.js";
+import { ledgerKey } from "../src/http/request-key.js";
 
 const request = (key: string) => ({ headers: { "idempotency-key": key } }) as unknown as FastifyRequest;
 const session = { id: "0b7f6f4e-2f5e-4c55-9b1c-4f0e8b0c1a2b" } as Parameters<typeof ledgerKey>[1];

@@ -7,7 +7,9 @@
  */
 import { formatMoney } from "@zengzhi/engine";
 import type { Sql } from "@zengzhi/store";
-import { LIMITS } from "./limits.js";
+import { insertAuditRows, selectAudit } from "../db/audit.js";
+import { decodeCursor, toPage } from "./paging.js";
+import { LIMITS } from "../limits.js";
 
 export interface AuditEntry {
   tenant: string;
@@ -89,27 +91,42 @@ export class AuditLog {
     this.sales = new Map();
     this.flushing = this.flushing
       .then(async () => {
-        if (entries.length === 0) return;
-        const values: unknown[] = [];
-        const rows = entries.map((e, i) => {
-          values.push(
-            e.tenant,
-            e.at,
-            e.actor,
-            e.role,
-            e.action,
-            e.target ?? null,
-            JSON.stringify(e.detail ?? null),
-          );
-          const b = i * 7;
-          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb)`;
-        });
-        await this.sql.query(
-          `INSERT INTO app_audit (tenant_id, at, actor, role, action, target, detail) VALUES ${rows.join(", ")}`,
-          values,
+        await insertAuditRows(
+          this.sql,
+          entries.map((e) => ({ ...e, target: e.target ?? null, detail: e.detail ?? null })),
         );
       })
       .catch(this.onError);
     return this.flushing;
   }
+}
+
+/** A page of a tenant's audit log, newest first (after the buffered entries are written). */
+export async function listAudit(
+  audit: AuditLog,
+  sql: Sql,
+  page: { tenant: string; cursor?: string | undefined; limit: number },
+) {
+  await audit.flush();
+  const before = decodeCursor(page.cursor);
+  const rows = await selectAudit(
+    sql,
+    page.tenant,
+    before !== undefined && /^\d+$/.test(before) ? before : null,
+    page.limit + 1,
+  );
+  return toPage(
+    rows,
+    page.limit,
+    (r) => r.seq,
+    (r) => ({
+      seq: Number(r.seq),
+      at: new Date(r.at).toISOString(),
+      actor: r.actor,
+      role: r.role,
+      action: r.action,
+      target: r.target,
+      detail: r.detail,
+    }),
+  );
 }

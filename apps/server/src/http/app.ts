@@ -15,17 +15,23 @@ import Fastify, {
   type FastifyInstance,
   type FastifyServerOptions,
 } from "fastify";
-import { requestToken } from "./auth.js";
-import { ApiError } from "./errors.js";
-import { LIMITS } from "./limits.js";
-import { authRoutes } from "./routes/auth.js";
-import { memberRoutes } from "./routes/members.js";
-import { merchantRoutes } from "./routes/merchants.js";
-import { operatorRoutes } from "./routes/operator.js";
-import { orderRoutes } from "./routes/orders.js";
-import { publicRoutes } from "./routes/public.js";
-import { tenantRoutes } from "./routes/tenants.js";
-import { Services } from "./services.js";
+import { ApiError } from "../domain/errors.js";
+import { Services } from "../domain/services.js";
+import { LIMITS } from "../limits.js";
+import { authRoutes } from "../routes/auth.js";
+import { financeRoutes } from "../routes/finance.js";
+import { memberRoutes } from "../routes/members.js";
+import { merchantRoutes } from "../routes/merchants.js";
+import { operatorRoutes } from "../routes/operator.js";
+import { orderRoutes } from "../routes/orders.js";
+import { paymentRoutes } from "../routes/payments.js";
+import { productRoutes } from "../routes/products.js";
+import { publicRoutes } from "../routes/public.js";
+import { saleRoutes } from "../routes/sales.js";
+import { schemeRoutes } from "../routes/scheme.js";
+import { tenantRoutes } from "../routes/tenants.js";
+import { withdrawalRoutes } from "../routes/withdrawals.js";
+import { requestToken } from "./session-cookie.js";
 
 export interface AppOptions {
   ledger: Ledger;
@@ -129,7 +135,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     }, done);
   });
   app.addHook("onResponse", (request, reply, done) => {
-    services.observeRequest(
+    services.metrics.observeRequest(
       request.method,
       request.routeOptions.url ?? "unknown",
       reply.statusCode,
@@ -144,13 +150,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return reply.code(error.status).send(error.toBody());
   });
 
-  publicRoutes(app, services);
-  authRoutes(app, services);
-  tenantRoutes(app, services);
-  merchantRoutes(app, services);
-  orderRoutes(app, services);
-  memberRoutes(app, services);
-  operatorRoutes(app, services);
+  for (const routes of [
+    publicRoutes,
+    authRoutes,
+    tenantRoutes,
+    merchantRoutes,
+    productRoutes,
+    orderRoutes,
+    paymentRoutes,
+    saleRoutes,
+    memberRoutes,
+    operatorRoutes,
+    financeRoutes,
+    withdrawalRoutes,
+    schemeRoutes,
+  ]) {
+    routes(app, services);
+  }
 
   const webDist = options.webDist;
   const spa = webDist !== undefined && webDist !== null && existsSync(`${webDist}/index.html`);

@@ -6,7 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { ApiError } from "./errors.js";
-import { LIMITS } from "./limits.js";
+import { LIMITS } from "../limits.js";
 
 export interface PaymentCallback {
   tenant: string;

@@ -5,9 +5,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
 import { z } from "zod";
-import { requireRole, type Role, type Session } from "./auth.js";
-import { notFound, parse } from "./errors.js";
-import type { Services } from "./services.js";
+import { requireRole, type Role, type Session } from "../domain/auth.js";
+import { notFound } from "../domain/errors.js";
+import type { Services } from "../domain/services.js";
+import { parse } from "./parse.js";
 
 declare module "fastify" {
   interface FastifyRequest {

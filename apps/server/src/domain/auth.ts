@@ -3,10 +3,10 @@
  * hashes, a small in-memory session cache, role checks, and the login rate limiter.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-import type { FastifyRequest } from "fastify";
 import type { Sql } from "@zengzhi/store";
+import { deleteSession, insertSession, selectSessionUser, type UserRow } from "../db/users.js";
 import { ApiError, forbidden } from "./errors.js";
-import { LIMITS } from "./limits.js";
+import { LIMITS } from "../limits.js";
 
 export type Role = "operator" | "merchant" | "member";
 
@@ -56,15 +56,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export const newToken = (): string => randomBytes(32).toString("base64url");
 export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
 
-interface UserRow {
-  tenant_id: string;
-  user_id: string;
-  username: string;
-  role: Role;
-  member_id: string | null;
-  merchant_id: string | null;
-}
-
 export const userFromRow = (row: UserRow): User => ({
   id: row.user_id,
   tenant: row.tenant_id,
@@ -83,10 +74,12 @@ export class SessionStore {
   async create(user: User): Promise<string> {
     const token = newToken();
     const expiresAt = Date.now() + LIMITS.sessionLifetimeMs;
-    await this.sql.query(
-      "INSERT INTO app_sessions (tenant_id, token_hash, user_id, expires_at) VALUES ($1, $2, $3, $4)",
-      [user.tenant, hashToken(token), user.id, new Date(expiresAt).toISOString()],
-    );
+    await insertSession(this.sql, {
+      tenant: user.tenant,
+      tokenHash: hashToken(token),
+      userId: user.id,
+      expiresAt,
+    });
     return token;
   }
 
@@ -117,13 +110,7 @@ export class SessionStore {
       return cached.session;
     }
     const tokenHash = hashToken(token);
-    const { rows } = await this.sql.query<UserRow & { expires_at: string | Date }>(
-      `SELECT u.tenant_id, u.user_id, u.username, u.role, u.member_id, u.merchant_id, s.expires_at
-         FROM app_sessions s JOIN app_users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
-        WHERE s.token_hash = $1 AND s.expires_at > now()`,
-      [tokenHash],
-    );
-    const row = rows[0];
+    const row = await selectSessionUser(this.sql, tokenHash);
     if (row === undefined) {
       this.cache.delete(token);
       return null;
@@ -141,19 +128,8 @@ export class SessionStore {
   async revoke(session: Session): Promise<void> {
     for (const [token, cached] of this.cache)
       if (cached.session.tokenHash === session.tokenHash) this.cache.delete(token);
-    await this.sql.query("DELETE FROM app_sessions WHERE tenant_id = $1 AND token_hash = $2", [
-      session.tenant,
-      session.tokenHash,
-    ]);
+    await deleteSession(this.sql, session.tenant, session.tokenHash);
   }
-}
-
-/** The session token of a request: `Authorization: Bearer …` first, then the zz_session cookie. */
-export function requestToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header !== undefined && header.startsWith("Bearer ")) return header.slice(7).trim();
-  const cookie = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
-  return cookie?.zz_session;
 }
 
 /** Checks the caller's role; throws 401 without a session and 403 for any other role. */
