@@ -14,7 +14,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "apps/server/src/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // A real PostgreSQL for the ledger tests (packages/store/test/database.ts); CI fails without it.

@@ -5,7 +5,7 @@
  */
 import { formatMoney, formatPoints, type Engine } from "@zengzhi/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, login, newKey, openTestApp, type TestApp, STORES } from "./helpers.js";
+import { call, login, newKey, openTestApp, type TestApp, STORES } from "../testing/helpers.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

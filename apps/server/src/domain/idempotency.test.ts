@@ -9,8 +9,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MIGRATIONS_DIR } from "@zengzhi/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/index.js";
-import { PAYMENT_SECRET, call, login, newKey, openTestApp, type TestApp, STORES } from "./helpers.js";
+import { buildApp } from "../index.js";
+import {
+  PAYMENT_SECRET,
+  call,
+  login,
+  newKey,
+  openTestApp,
+  type TestApp,
+  STORES,
+} from "../testing/helpers.js";
 
 /** Fast digests an attacker holding the table would try: of the password alone, and of the body. */
 function passwordDigests(password: string, body: unknown, url: string): string[] {

@@ -4,7 +4,7 @@
  * input refused with 400 writes nothing (no account, no member, no session, no stored answer).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, newKey, openTestApp, type TestApp, STORES } from "./helpers.js";
+import { call, newKey, openTestApp, type TestApp, STORES } from "../testing/helpers.js";
 
 for (const store of STORES) {
   describe.runIf(store.available)(`registration on ${store.kind}`, () => {

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { openLedger } from "@zengzhi/store";
 import { describe, expect, it } from "vitest";
 import { SERVICE_NODE_FLAGS } from "../../../packages/cli/src/node-flags.js";
-import { buildApp } from "../src/index.js";
+import { buildApp } from "./index.js";
 
 const CLI = fileURLToPath(new URL("../../../packages/cli/bin/zengzhi.js", import.meta.url));
 

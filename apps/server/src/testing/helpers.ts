@@ -5,9 +5,9 @@
  */
 import { openLedger } from "@zengzhi/store";
 import type { Ledger } from "@zengzhi/store";
-import { createTestDatabase, postgresAvailable } from "../../../packages/store/test/database.js";
-import { buildApp, seedDemo } from "../src/index.js";
-import type { Services } from "../src/domain/services.js";
+import { createTestDatabase, postgresAvailable } from "../../../../packages/store/test/database.js";
+import { buildApp, seedDemo } from "../index.js";
+import type { Services } from "../domain/services.js";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 
 export const PAYMENT_SECRET = "test-payment-secret";
@@ -113,4 +113,39 @@ export async function newMember(
   if (response.statusCode !== 201)
     throw new Error(`register ${username}: ${response.statusCode} ${response.body}`);
   return login(app, username);
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The demo tenant's logins, opened once per suite. */
+export interface DemoSuite extends TestApp {
+  operator: string;
+  teahouse: string;
+  bakery: string;
+  alice: string;
+  bob: string;
+}
+
+/** A fresh ledger with the demo tenant seeded through the routes, and its users logged in. */
+export async function openDemoSuite(kind: "pglite" | "postgres"): Promise<DemoSuite> {
+  const t = await openTestApp(kind);
+  const [operator, teahouse, bakery, alice, bob] = await Promise.all(
+    ["operator", "teahouse", "bakery", "alice", "bob"].map((u) => login(t.app, u)),
+  );
+  return { ...t, operator: operator!, teahouse: teahouse!, bakery: bakery!, alice: alice!, bob: bob! };
+}
+
+/** Short JSON calls against a suite's app (resolved lazily: the app opens in beforeAll). */
+export function requests(app: () => FastifyInstance, ledger: () => Ledger) {
+  return {
+    get: async (url: string, token?: string | null) => {
+      const r = await call(app(), "GET", url, { token: token ?? null });
+      return { status: r.statusCode, body: r.json() as Json };
+    },
+    post: async (url: string, token: string | null, body?: unknown, key?: string | null) => {
+      const r = await call(app(), "POST", url, { token, body, key: key === undefined ? newKey() : key });
+      return { status: r.statusCode, body: (r.body === "" ? null : r.json()) as Json };
+    },
+    engine: <T>(fn: (e: import("@zengzhi/engine").Engine) => T) => ledger().read("demo", fn),
+  };
 }
