@@ -5,7 +5,7 @@
  */
 import { openLedger } from "@zengzhi/store";
 import type { Ledger } from "@zengzhi/store";
-import { createTestDatabase, postgresAvailable } from "../../../packages/store/test/database.js";
+import { createTestDatabase, postgresAvailable } from "@zengzhi/store/testing";
 import { buildApp, seedDemo } from "../src/index.js";
 import type { Services } from "../src/services.js";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
