@@ -5,7 +5,7 @@
  */
 import { openLedger } from "@zengzhi/store";
 import type { Ledger } from "@zengzhi/store";
-import { createTestDatabase, postgresAvailable } from "../../../../packages/store/test/database.js";
+import { createTestDatabase, postgresAvailable } from "@zengzhi/store/testing";
 import { buildApp, seedDemo } from "../index.js";
 import type { Services } from "../domain/services.js";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";

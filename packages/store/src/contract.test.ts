@@ -15,9 +15,9 @@ import {
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LOCK_FILE_NAME, type Ledger, LedgerBusyError, WriterLockError, verifyLedger } from "../src/index.js";
-import { answerOf } from "../src/journal.js";
-import { type Location, STORES, open } from "./stores.js";
+import { LOCK_FILE_NAME, type Ledger, LedgerBusyError, WriterLockError, verifyLedger } from "./index.js";
+import { answerOf } from "./journal.js";
+import { type Location, STORES, open } from "./testing/stores.js";
 
 const order = (member: string, amount: string): CommandJson => ({ type: "order", member, amount });
 

@@ -1,19 +1,16 @@
 /**
  * `zengzhi start` as a user runs it (the compiled CLI, PGlite in a fresh directory): it prints the
  * URL and demo logins, serves the API, stops cleanly on SIGTERM; bad settings are one line, exit 2.
- * Also the web app's files at / with the SPA fallback, next to JSON 404s for unknown API paths.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openLedger } from "@zengzhi/store";
 import { describe, expect, it } from "vitest";
-import { SERVICE_NODE_FLAGS } from "../../../packages/cli/src/node-flags.js";
-import { buildApp } from "./index.js";
+import { SERVICE_NODE_FLAGS } from "./node-flags.js";
 
-const CLI = fileURLToPath(new URL("../../../packages/cli/bin/zengzhi.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../bin/zengzhi.js", import.meta.url));
 
 function run(env: Record<string, string>, args: string[] = []) {
   const child = spawn(process.execPath, [CLI, "start", ...args], {
@@ -71,29 +68,5 @@ describe("zengzhi start", () => {
     const { stderr } = server.output();
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toContain("PORT must be a port number");
-  });
-});
-
-describe("web app files", () => {
-  it("serves the built web app at / with an SPA fallback, and JSON 404s under /api", async () => {
-    const dist = mkdtempSync(join(tmpdir(), "zengzhi-web-"));
-    writeFileSync(join(dist, "index.html"), "<!doctype html><title>zengzhi</title>");
-    writeFileSync(join(dist, "app.js"), "console.log('app')");
-    const ledger = await openLedger({ dataDir: "memory://" });
-    const { app } = await buildApp({ ledger, webDist: dist });
-    try {
-      expect((await app.inject({ url: "/" })).body).toContain("<title>zengzhi</title>");
-      expect((await app.inject({ url: "/app.js" })).body).toContain("console.log");
-      const deep = await app.inject({ url: "/member/positions/3" });
-      expect(deep.statusCode).toBe(200);
-      expect(deep.body).toContain("<title>zengzhi</title>");
-      const api = await app.inject({ url: "/api/unknown" });
-      expect(api.statusCode).toBe(404);
-      expect(api.json()).toMatchObject({ error: { code: "not_found" } });
-    } finally {
-      await app.close();
-      await ledger.close();
-      rmSync(dist, { recursive: true, force: true });
-    }
   });
 });

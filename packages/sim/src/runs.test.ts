@@ -11,7 +11,7 @@ import {
   simulate,
 } from "@zengzhi/sim";
 import { describe, expect, it } from "vitest";
-import { monteCarlo } from "../src/node.js";
+import { monteCarlo } from "./node.js";
 
 const scenarioDir = new URL("../../../scenarios/", import.meta.url);
 const shipped = readdirSync(scenarioDir).filter((f) => f.endsWith(".json"));

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
-const bin = join(root, "packages/cli/bin/zengzhi.js");
+const bin = join(root, "apps/cli/bin/zengzhi.js");
 const dir = mkdtempSync(join(tmpdir(), "zengzhi-replay-"));
 
 function replayFile(content: string) {

@@ -4,7 +4,7 @@
  * In CI (CI=true) a PostgreSQL that cannot start fails the run instead of skipping its suites.
  */
 import type { TestProject } from "vitest/node";
-import { type TemporaryPostgres, startTemporaryPostgres } from "../src/temporary-postgres.js";
+import { type TemporaryPostgres, startTemporaryPostgres } from "../temporary-postgres.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

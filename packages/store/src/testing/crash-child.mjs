@@ -2,7 +2,7 @@
 // Crash-test child: opens the ledger (compiled dist), then keeps many orders and sells in flight
 // and prints one line per acknowledged command: `ack KEY COMMAND ANSWER`. The parent kills it with
 // SIGKILL at a random moment. Usage: crash-child.mjs LOCATION_JSON ROUND
-import { openLedger } from "../dist/index.js";
+import { openLedger } from "../../dist/index.js";
 
 const location = JSON.parse(process.argv[2]);
 const round = process.argv[3];

@@ -2,9 +2,9 @@
 // not used.
 import { Engine, engineSnapshot, engineSnapshotPieces, engineToJson, loadRuleSet } from "@zengzhi/engine";
 import { describe, expect, it } from "vitest";
-import { openLedger } from "../src/index.js";
-import { readSnapshot } from "../src/snapshots.js";
-import { SNAPSHOT_PART_CHARS, splitPart } from "../src/writer.js";
+import { openLedger } from "./index.js";
+import { readSnapshot } from "./snapshots.js";
+import { SNAPSHOT_PART_CHARS, splitPart } from "./writer.js";
 
 function engineWithPositions(count: number): Engine {
   const engine = new Engine(loadRuleSet({}));

@@ -9,13 +9,13 @@
 import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openLedger, verifyDatabase } from "../src/index.js";
-import { type Location, STORES } from "./stores.js";
+import { openLedger, verifyDatabase } from "./index.js";
+import { type Location, STORES } from "./testing/stores.js";
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 10);
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const child = fileURLToPath(new URL("./crash-child.mjs", import.meta.url));
+const child = fileURLToPath(new URL("./testing/crash-child.mjs", import.meta.url));
 
 interface Acknowledged {
   command: string;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { KeyIndex, keyHash } from "../src/key-index.js";
+import { KeyIndex, keyHash } from "./key-index.js";
 
 describe("KeyIndex", () => {
   it("never forgets a key: every key set has a candidate, the latest seq under its hash", () => {

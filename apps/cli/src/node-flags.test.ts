@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SERVICE_NODE_FLAGS, serviceNodeFlags } from "../src/node-flags.js";
+import { SERVICE_NODE_FLAGS, serviceNodeFlags } from "./node-flags.js";
 
 describe("the service's V8 heap settings", () => {
   it("are the defaults unless ZENGZHI_NODE_FLAGS replaces them (empty: none)", () => {

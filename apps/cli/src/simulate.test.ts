@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = new URL("../../../", import.meta.url).pathname;
-const bin = path.join(root, "packages/cli/bin/zengzhi.js");
+const bin = path.join(root, "apps/cli/bin/zengzhi.js");
 const dir = mkdtempSync(path.join(os.tmpdir(), "zengzhi-sim-"));
 
 async function zengzhi(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -2,7 +2,7 @@
  * The two stores the contract suite runs against. Each `open` gives a ledger on a fresh database;
  * `reopen` opens the same database again (a restart) after the previous ledger was closed.
  */
-import { openLedger, type Ledger, type LedgerOptions } from "../src/index.js";
+import { openLedger, type Ledger, type LedgerOptions } from "../index.js";
 import { createTestDataDir, createTestDatabase, postgresAvailable } from "./database.js";
 
 export interface StoreUnderTest {

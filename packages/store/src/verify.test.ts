@@ -4,8 +4,8 @@
  */
 import type { CommandJson } from "@zengzhi/engine";
 import { describe, expect, it } from "vitest";
-import { type Database, openDatabase, verifyDatabase } from "../src/index.js";
-import { STORES, open } from "./stores.js";
+import { type Database, openDatabase, verifyDatabase } from "./index.js";
+import { STORES, open } from "./testing/stores.js";
 
 interface Tamper {
   name: string;

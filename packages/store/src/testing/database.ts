@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
-import { createDatabaseIn } from "../src/temporary-postgres.js";
+import { createDatabaseIn } from "../temporary-postgres.js";
 
 const url = inject("postgresUrl");
 

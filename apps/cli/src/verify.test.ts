@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { verifyCommand } from "../src/verify.js";
+import { verifyCommand } from "./verify.js";
 
 const main = ([, ...args]: string[]) => verifyCommand(args);
 
