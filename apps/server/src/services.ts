@@ -4,7 +4,7 @@
  * metrics and the pause switch. Also the helpers that submit engine commands and map rejections.
  */
 import { createHash } from "node:crypto";
-import type { CommandJson, Engine } from "@zengzhi/engine";
+import type { CommandJson, EngineView } from "@zengzhi/engine";
 import type { Ledger, SubmitResult } from "@zengzhi/store";
 import type { FastifyBaseLogger, FastifyRequest } from "fastify";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
@@ -149,7 +149,7 @@ export class Services {
     child.observe(seconds);
   }
 
-  read<T>(tenant: string, fn: (engine: Engine) => T): Promise<T> {
+  read<T>(tenant: string, fn: (engine: EngineView) => T): Promise<T> {
     return this.ledger.read(tenant, fn);
   }
 
@@ -175,7 +175,7 @@ export class Services {
 
   private async readMemberExists(tenant: string, member: string): Promise<boolean> {
     let known = this.knownMembers.get(tenant);
-    const exists = await this.read(tenant, (engine) => engine.members.has(member));
+    const exists = await this.read(tenant, (engine) => engine.hasMember(member));
     if (exists) {
       if (known === undefined) this.knownMembers.set(tenant, (known = new Set()));
       if (known.size >= LIMITS.knownMembersCachedMax) known.clear();

@@ -8,3 +8,12 @@ export * from "./state.js";
 export * from "./invariants.js";
 export * from "./replay.js";
 export * from "./snapshot.js";
+export type {
+  Custody,
+  EngineView,
+  MemberPage,
+  MemberView,
+  WithdrawalPage,
+  WithdrawalStatus,
+  WithdrawalView,
+} from "./view.js";

@@ -20,3 +20,6 @@ export const LABEL_LENGTH_MAX = 64;
 
 /** Longest decimal string accepted for any amount. */
 export const DECIMAL_LENGTH_MAX = 40;
+
+/** Most items one page of an EngineView listing (members, withdrawals) may hold. */
+export const PAGE_LIMIT_MAX = 1_000;

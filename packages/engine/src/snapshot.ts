@@ -6,7 +6,8 @@
  * nothing while nothing is locked are written in one fixed form).
  */
 import { formatHealth, formatMoney, formatPoints, parseDecimal } from "./decimal.js";
-import { Engine } from "./engine.js";
+import type { Engine } from "./engine.js";
+import { coreOf } from "./internal.js";
 import { ruleSetToJson } from "./rules.js";
 import { type EngineJson, engineFromHeader, engineFromJson } from "./state.js";
 import { POSITION_OPEN } from "./types.js";
@@ -117,8 +118,10 @@ export function engineSnapshot(engine: Engine): string {
  * pieces are produced. The text is one JSON header line, then one line `name=base64` per column.
  */
 export function engineSnapshotPieces(engine: Engine): Generator<string> {
-  engine.releaseAll();
-  const t = engine.table;
+  const core = coreOf(engine);
+  // Canonical form: release is brought up to date (it changes no balance, only when it is written down).
+  core.releaseAll();
+  const t = core.table;
   const n = t.length;
   const columns = copyColumns(engine, n);
   const sold: [number, string][] = [];
@@ -147,7 +150,7 @@ const spareColumns = new WeakMap<Engine, Columns>();
 function copyColumns(engine: Engine, n: number): Columns {
   const spare = spareColumns.get(engine);
   spareColumns.delete(engine);
-  const t = engine.table;
+  const t = coreOf(engine).table;
   const columns = {} as Columns;
   for (const name of COLUMNS) {
     const source = t[name];
@@ -183,25 +186,26 @@ function* pieces(header: string, columns: Columns, n: number, engine: Engine): G
 }
 
 function snapshotHeader(engine: Engine, count: number, sold: [number, string][]) {
-  const members = engine.memberList;
+  const core = coreOf(engine);
+  const members = core.memberList;
   return {
     format: SNAPSHOT_FORMAT,
-    day: engine.day,
-    period: engine.period,
-    listed: engine.listed,
-    supply: formatPoints(engine.supply),
-    rules: ruleSetToJson(engine.rules),
+    day: core.day,
+    period: core.period,
+    listed: core.listed,
+    supply: formatPoints(core.supply),
+    rules: ruleSetToJson(core.rules),
     accounts: Object.fromEntries(
-      Object.entries(engine.accounts).map(([k, v]) => [k, formatMoney(v as bigint)]),
+      Object.entries(core.accounts).map(([k, v]) => [k, formatMoney(v as bigint)]),
     ),
-    coins: { imported: formatMoney(engine.coins.imported), redeemed: formatMoney(engine.coins.redeemed) },
-    merchants: [...engine.merchants.values()].map((m) => [
+    coins: { imported: formatMoney(core.coins.imported), redeemed: formatMoney(core.coins.redeemed) },
+    merchants: [...core.merchants.values()].map((m) => [
       m.id,
       formatMoney(m.settlement),
       formatPoints(m.points),
       formatPoints(m.shares),
     ]),
-    withdrawals: engine.withdrawals.map((w) => [w.member.index, formatMoney(w.amount), w.day, w.status]),
+    withdrawals: core.withdrawals.map((w) => [w.member.index, formatMoney(w.amount), w.day, w.status]),
     members: {
       id: members.map((m) => m.id),
       inviter: members.map((m) => m.inviter),
@@ -256,9 +260,10 @@ export function engineFromSnapshot(text: string): Engine {
   const money = (v: string) => parseDecimal(v, 2);
   const points = (v: string) => parseDecimal(v, 8);
   const engine = engineFromHeader(json);
+  const core = coreOf(engine);
   const m = json.members;
   for (let k = 0; k < m.id.length; k++) {
-    const member = engine.addMember(m.id[k]!, m.inviter[k]!);
+    const member = core.addMember(m.id[k]!, m.inviter[k]!);
     member.wallet = money(m.wallet[k]!);
     member.coins = money(m.coins[k]!);
     member.health = parseDecimal(m.health[k]!, 2);
@@ -269,22 +274,22 @@ export function engineFromSnapshot(text: string): Engine {
     member.lastPosition = m.lastPosition[k]!;
   }
   for (const [id, settlement, held, shares] of json.merchants) {
-    const merchant = engine.merchant(id);
+    const merchant = core.merchant(id);
     merchant.settlement = money(settlement);
     merchant.points = points(held);
     merchant.shares = points(shares);
   }
   json.withdrawals.forEach(([member, amount, day, status], k) =>
-    engine.withdrawals.push({
+    core.withdrawals.push({
       id: k + 1,
-      member: engine.memberList[member]!,
+      member: core.memberList[member]!,
       amount: money(amount),
       day,
       status,
     }),
   );
   const p = json.positions;
-  const t = engine.table;
+  const t = core.table;
   for (let i = 0; i < p.count; i++) t.add(0, 0n, 0n, 0n, 0, 0);
   for (const name of COLUMNS) {
     const section = sections.get(name);
@@ -294,8 +299,8 @@ export function engineFromSnapshot(text: string): Engine {
   for (const [i, value] of p.soldGross) t.soldGross[i] = money(value);
   for (let i = 0; i < p.count; i++) {
     if (t.status[i] === POSITION_OPEN && t.locked[i]! > 0n)
-      engine.memberList[t.member[i]!]!.lockedPositions.push(i);
+      core.memberList[t.member[i]!]!.lockedPositions.push(i);
   }
-  engine.rebuildExitIndex();
+  core.rebuildExitIndex();
   return engine;
 }

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import {
   type Command,
-  type Engine,
+  type EngineView,
   type Result,
   commandToJson,
   formatDecimal,
@@ -82,7 +82,7 @@ export function genesisHash(tenantId: string, rulesText: string): Buffer {
 }
 
 /** The figures the projections hold, as the strings stored in tenant_state and price_history. */
-export function headline(engine: Engine): { day: number; pool: string; supply: string; price: string } {
+export function headline(engine: EngineView): { day: number; pool: string; supply: string; price: string } {
   return {
     day: engine.day,
     pool: formatMoney(engine.pool),

@@ -7,6 +7,7 @@
 import {
   type Command,
   Engine,
+  type EngineView,
   engineFromSnapshot,
   engineSnapshotPieces,
   loadRuleSet,
@@ -218,12 +219,12 @@ export class TenantWriter {
   }
 
   /** Runs fn on the engine when it holds only committed state. */
-  read<T>(fn: (engine: Engine) => T): Promise<T> {
+  read<T>(fn: (view: EngineView) => T): Promise<T> {
     if (this.failed !== null) return Promise.reject(this.failed);
     if (!this.draining) {
       // Synchronously: a submit later in this tick would start a batch and change the engine.
       try {
-        return Promise.resolve(fn(this.engine));
+        return Promise.resolve(fn(this.engine.view));
       } catch (error) {
         return Promise.reject(error as Error);
       }
@@ -232,7 +233,7 @@ export class TenantWriter {
       this.readers.push({
         run: () => {
           try {
-            resolve(fn(this.engine));
+            resolve(fn(this.engine.view));
           } catch (error) {
             reject(error as Error);
           }

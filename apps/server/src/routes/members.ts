@@ -3,7 +3,7 @@
  * sell, pay with points, release schedule, withdrawals. A member can reach only its own positions:
  * others' ids answer 404 (reads) or the engine's not_owner (commands).
  */
-import { formatMoney, formatPoints, type Engine } from "@zengzhi/engine";
+import { formatMoney, formatPoints, type EngineView } from "@zengzhi/engine";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ApiError, notFound, rejectionStatus } from "../errors.js";
@@ -17,7 +17,7 @@ import { findMerchant } from "./merchants.js";
 const PROJECTION_DAYS = [1, 7, 30];
 
 function ownPositions(
-  engine: Engine,
+  engine: EngineView,
   memberId: string,
   status: string | undefined,
   cursor: number,
@@ -38,7 +38,7 @@ function ownPositions(
 }
 
 /** Locked points of the member's positions after 1, 7 and 30 more days at the current tier (the engine projects). */
-function releaseProjection(engine: Engine, memberId: string) {
+function releaseProjection(engine: EngineView, memberId: string) {
   if (engine.rules.release === null || engine.listed) return [];
   const totals = PROJECTION_DAYS.map(() => 0n);
   for (const id of engine.memberPositions(memberId)) {
@@ -232,11 +232,14 @@ export function memberRoutes(app: FastifyInstance, services: Services): void {
     handler: async ({ session, query }) => {
       const cursor = Number(decodeCursor(query.cursor) ?? Number.MAX_SAFE_INTEGER);
       return services.read(session.tenant, (engine) => {
-        const items = [];
-        for (let i = engine.withdrawals.length - 1; i >= 0 && items.length <= query.limit; i--) {
-          const w = engine.withdrawals[i]!;
-          if (w.id < cursor && w.member.id === session.memberId) items.push(withdrawalView(engine, w.id)!);
-        }
+        const items = engine
+          .withdrawals({
+            after: cursor,
+            limit: query.limit + 1,
+            member: session.memberId ?? "",
+            newestFirst: true,
+          })
+          .map((w) => withdrawalView(engine, w.id)!);
         const more = items.length > query.limit;
         const page = more ? items.slice(0, query.limit) : items;
         return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1]!.id) : null };

@@ -5,7 +5,9 @@
  */
 import {
   DecimalError,
+  type EngineView,
   MONEY_DECIMALS,
+  PAGE_LIMIT_MAX,
   formatMoney,
   formatPoints,
   formatRatio,
@@ -103,6 +105,16 @@ export function parseCoinCsv(csv: string, knownMember: (id: string) => boolean) 
   return { rows, errors };
 }
 
+/** Every member id, read page by page from the engine's view (creation order). */
+function allMemberIds(engine: EngineView): string[] {
+  const ids: string[] = [];
+  for (let page = engine.members({ limit: PAGE_LIMIT_MAX }); page.length > 0;) {
+    for (const member of page) ids.push(member.id);
+    page = engine.members({ after: page[page.length - 1]!.index, limit: PAGE_LIMIT_MAX });
+  }
+  return ids;
+}
+
 export function operatorRoutes(app: FastifyInstance, services: Services): void {
   const audit = (
     session: { tenant: string; username: string; role: string },
@@ -128,10 +140,10 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
         accounts: accountsView(engine),
         coins: { imported: formatMoney(engine.coins.imported), redeemed: formatMoney(engine.coins.redeemed) },
         counts: {
-          members: engine.members.size,
-          merchants: engine.merchants.size,
+          members: engine.memberCount,
+          merchants: engine.merchantCount,
           positions: engine.positionCount,
-          withdrawalsPending: engine.withdrawals.filter((w) => w.status === "pending").length,
+          withdrawalsPending: engine.withdrawalCount("pending"),
         },
       }));
       return { ...view, paused: await services.isPaused(session.tenant) };
@@ -148,7 +160,7 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
     handler: async ({ session, query }) => {
       const after = decodeCursor(query.cursor) ?? "";
       return services.read(session.tenant, (engine) => {
-        const ids = [...engine.members.keys()]
+        const ids = allMemberIds(engine)
           .filter((id) => id > after)
           .sort()
           .slice(0, query.limit + 1);
@@ -157,7 +169,7 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
           query.limit,
           (id) => id,
           (id) => {
-            const m = engine.members.get(id)!;
+            const m = engine.member(id)!;
             return {
               id,
               inviter: m.inviter,
@@ -165,7 +177,7 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
               coins: formatMoney(m.coins),
               health: formatMoney(m.health),
               orders: m.orders,
-              positions: engine.memberPositions(id).length,
+              positions: m.positions,
             };
           },
         );
@@ -242,7 +254,7 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
         const { rows, errors } = await services.read(tenant, (engine) => {
           if (engine.listed)
             throw new ApiError(409, "listed", "the scheme has listed; no event is accepted afterwards");
-          return parseCoinCsv(body.csv, (id) => engine.members.has(id));
+          return parseCoinCsv(body.csv, (id) => engine.hasMember(id));
         });
         if (errors.length > 0) {
           throw new ApiError(
@@ -322,12 +334,10 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
     handler: async ({ session, query }) => {
       const cursor = Number(decodeCursor(query.cursor) ?? Number.MAX_SAFE_INTEGER);
       return services.read(session.tenant, (engine) => {
-        const items = [];
-        for (let i = engine.withdrawals.length - 1; i >= 0 && items.length <= query.limit; i--) {
-          const w = engine.withdrawals[i]!;
-          if (w.id < cursor && (query.status === undefined || w.status === query.status))
-            items.push(withdrawalView(engine, w.id)!);
-        }
+        const request = { after: cursor, limit: query.limit + 1, newestFirst: true };
+        const items = engine
+          .withdrawals(query.status === undefined ? request : { ...request, status: query.status })
+          .map((w) => withdrawalView(engine, w.id)!);
         const more = items.length > query.limit;
         const page = more ? items.slice(0, query.limit) : items;
         return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1]!.id) : null };

@@ -86,7 +86,7 @@ export function publicRoutes(app: FastifyInstance, services: Services): void {
         ...marketView(engine),
         rules: rulesView(engine),
         totals: totalsView(engine),
-        counts: { members: engine.members.size, positions: engine.positionCount },
+        counts: { members: engine.memberCount, positions: engine.positionCount },
       }));
       const [versions, history, paused] = await Promise.all([
         services.sql.query<{ version: number }>(

@@ -84,7 +84,7 @@ function toCommand(engine: Engine, intent: Intent, rulesJson: unknown): Command 
   const position = engine.position(positionId);
   const [pn, pd] = engine.price();
   const value = position === undefined ? 0n : ((position.points - position.locked) * pn) / pd; // fen
-  const rich = [...engine.members.values()].filter((m) => m.wallet > 0n);
+  const rich = engine.members({ limit: 1000 }).filter((m) => m.wallet > 0n);
   const withdrawer = rich.length > 0 ? rich[intent.pick % rich.length]! : undefined;
   const k = intent.kind;
   if (k < 35) return { type: "order", member, amount };
@@ -117,7 +117,7 @@ function toCommand(engine: Engine, intent: Intent, rulesJson: unknown): Command 
     return { type: "withdraw", member: withdrawer.id, amount: wanted > 0n ? wanted : 1n };
   }
   if (k < 91) {
-    const withdrawal = 1 + (intent.pick % (engine.withdrawals.length + 1));
+    const withdrawal = 1 + (intent.pick % (engine.withdrawalCount() + 1));
     return intent.fraction > 50
       ? { type: "withdrawApprove", withdrawal }
       : { type: "withdrawReject", withdrawal };
