@@ -46,6 +46,15 @@ const reject = (code: RejectionCode, message: string): Rejected => ({
 
 const tooLarge = () => reject("amount_too_large", "the amount is larger than one command may move");
 
+/** An amount divided by a split: the three parts other than the pool floored to the fen, the pool takes the rest. */
+export function splitAmount(amount: bigint, split: Split) {
+  const productCost = (amount * split.productCost) / RATIO_SCALE;
+  const distributionCost = (amount * split.distributionCost) / RATIO_SCALE;
+  const platformProfit = (amount * split.platformProfit) / RATIO_SCALE;
+  const contribution = amount - productCost - distributionCost - platformProfit;
+  return { productCost, distributionCost, platformProfit, contribution };
+}
+
 export function emptyAccounts(): Accounts {
   return {
     paidByMembers: 0n,
@@ -219,14 +228,19 @@ export class EngineCore {
 
   /** Points issued for a pool contribution: issueRatio(day) × contribution at max(price, minPrice), floored. */
   private issue(contribution: bigint): bigint {
+    return this.issueAt(contribution, this.accounts.pool, this.supply);
+  }
+
+  /** `issue` at the price pool / supply (initialPrice while supply is 0), for prices not yet in the state. */
+  private issueAt(contribution: bigint, pool: bigint, supply: bigint): bigint {
     let n: bigint;
     let d: bigint;
-    if (this.supply === 0n) {
+    if (supply === 0n) {
       n = this.rules.initialPrice;
       d = PRICE_DENOMINATOR;
     } else {
-      n = this.accounts.pool;
-      d = this.supply;
+      n = pool;
+      d = supply;
     }
     const floor = this.rules.minPrice;
     if (floor > 0n && n * PRICE_DENOMINATOR < floor * d) {
@@ -255,11 +269,7 @@ export class EngineCore {
         `member ${memberId} holds fewer legacy coins than the order amount`,
       );
     }
-    // The three parts other than the pool are floored to the fen; the pool takes the rest.
-    const productCost = (amount * split.productCost) / RATIO_SCALE;
-    const distributionCost = (amount * split.distributionCost) / RATIO_SCALE;
-    const platformProfit = (amount * split.platformProfit) / RATIO_SCALE;
-    const contribution = amount - productCost - distributionCost - platformProfit;
+    const { productCost, distributionCost, platformProfit, contribution } = splitAmount(amount, split);
     const issued = this.issue(contribution);
     if (issued > COLUMN_MAX) return tooLarge();
 
@@ -710,14 +720,13 @@ export class EngineCore {
       return reject("points_locked", `position ${positionId} has too few released points to pay this amount`);
     }
     let contribution = 0n;
+    let issued = 0n;
     if (this.rules.pointsOrdersEarn) {
-      // The order's pool contribution stays in the pool and earns points as rule 1.
-      const split = this.rules.split;
-      contribution =
-        amount -
-        (amount * split.productCost) / RATIO_SCALE -
-        (amount * split.distributionCost) / RATIO_SCALE -
-        (amount * split.platformProfit) / RATIO_SCALE;
+      // The order's pool part stays in the pool and earns points as rule 1, at the price before that
+      // part is added: the price after the burn, (pool − X) / (supply − n).
+      contribution = splitAmount(amount, this.rules.split).contribution;
+      issued = this.issueAt(contribution, pool - amount, this.supply - burned);
+      if (issued > COLUMN_MAX) return tooLarge();
     }
     this.supply -= burned;
     const left = t.points[i]! - burned;
@@ -731,7 +740,6 @@ export class EngineCore {
     if (left === 0n) this.close(i, POSITION_CLOSED, 1);
     else this.reindex(i);
     if (contribution > 0n) {
-      const issued = this.issue(contribution);
       this.supply += issued;
       outcome.position = this.openPosition(this.memberList[t.member[i]!]!, amount, issued, 0);
     }

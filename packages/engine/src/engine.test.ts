@@ -1,6 +1,6 @@
 // Table tests, rule by rule (RULES.md numbering), with every rejection code.
 import { describe, expect, it } from "vitest";
-import { REJECTION_CODES, engineToJson, formatMoney, formatPoints } from "@zengzhi/engine";
+import { REJECTION_CODES, engineToJson, formatMoney, formatPoints, loadRuleSet } from "@zengzhi/engine";
 import { scenario } from "./test-helpers.js";
 
 const wallet = (e: ReturnType<typeof scenario>["engine"], m: string) => formatMoney(e.member(m)!.wallet);
@@ -388,6 +388,81 @@ describe("rule 10: pay with points", () => {
     expect(rejected({ type: "payWithPoints", member: "m1", position: 1, amount: "300.01" })).toBe(
       "insufficient_points",
     );
+  });
+});
+
+describe("RULES.md rule 10 and rule versions, case by case", () => {
+  it("pointsOrdersEarn: issues at the price before the order's pool part, after the burn", () => {
+    const { engine, ok } = scenario({ pointsOrdersEarn: true });
+    ok({ type: "order", member: "a", amount: "1000" });
+    ok({ type: "payWithPoints", member: "a", position: 1, amount: "100" });
+    // Price after the burn: (300 − 100) / (210 − 70) = 1.428571…; 30 × 0.7 / 1.428571… = 14.7.
+    expect(formatPoints(engine.position(2)!.points)).toBe("14.70000000");
+  });
+
+  it("pay with points draws no subsidy and raises no health value", () => {
+    const { engine, ok } = scenario({ pointsOrdersEarn: true, subsidyRate: "0.1", healthPerYuan: "0.01" });
+    ok({ type: "financing", toPool: "0", toSubsidy: "1000" });
+    ok({ type: "order", member: "a", amount: "1000" });
+    const health = engine.member("a")!.health;
+    const budget = engine.accounts.subsidyBudget;
+    const r = ok({ type: "payWithPoints", member: "a", position: 1, amount: "100" });
+    expect(r.subsidy).toBeUndefined();
+    expect(engine.accounts.subsidyBudget).toBe(budget);
+    expect(engine.member("a")!.health).toBe(health);
+    expect(engine.member("a")!.orders).toBe(1);
+  });
+
+  it("a rule version checks forced exits at once under the new rules", () => {
+    const { engine, ok } = scenario({ exitMultiple: "3" });
+    ok({ type: "order", member: "a", amount: "1000" });
+    ok({ type: "order", member: "b", amount: "1000" });
+    ok({ type: "financing", toPool: "2000" });
+    expect(engine.position(1)!.status).toBe("open"); // worth about 1,529: short of 3,000
+    const r = ok({ type: "rules", rules: { exitMultiple: "1.5" } });
+    expect(r.exits).toEqual([1]);
+    expect(engine.position(1)!.closeReason).toBe("exit");
+  });
+
+  it("a rule version checks the period reset at once under the new rules", () => {
+    const { engine, ok } = scenario({ priceCeiling: "100" });
+    ok({ type: "order", member: "a", amount: "1000" });
+    expect(engine.period).toBe(0);
+    const r = ok({ type: "rules", rules: { priceCeiling: "1.2" } });
+    expect(r.reset).toBe(true);
+    expect(engine.period).toBe(1);
+  });
+
+  it("a rule version without release unlocks every locked point", () => {
+    const { engine, ok } = scenario({ release: {} });
+    ok({ type: "order", member: "a", amount: "1000" });
+    expect(engine.position(1)!.locked).toBe(engine.position(1)!.points);
+    ok({ type: "rules", rules: { release: null } });
+    expect(engine.position(1)!.locked).toBe(0n);
+    ok({ type: "sell", member: "a", position: 1, points: "1" });
+  });
+
+  it.each([
+    [{ tiers: [{ minHealth: "1", rate: "0.1" }] }, "tiers_not_ascending"],
+    [{ tiers: [{ minHealth: "0", rate: "0" }] }, "out_of_range"],
+    [{ tiers: [{ minHealth: "0", rate: "1.000000001" }] }, "out_of_range"],
+  ])("a tier table %j is refused with %s", (release, code) => {
+    expect(() => loadRuleSet({ release })).toThrow(expect.objectContaining({ code }));
+  });
+
+  it("accepts a tier table starting at minHealth 0 with rate 1", () => {
+    expect(loadRuleSet({ release: { tiers: [{ minHealth: "0", rate: "1" }] } }).release!.tiers[0]!.rate).toBe(
+      10n ** 9n,
+    );
+  });
+
+  it("halving is off unless halvingPeriodDays is set", () => {
+    const { engine, ok } = scenario();
+    expect(engine.rules.halvingPeriodDays).toBeNull();
+    const first = ok({ type: "order", member: "a", amount: "100" }).points!;
+    const later = scenario();
+    later.ok({ type: "advance", days: 100_000 });
+    expect(later.ok({ type: "order", member: "a", amount: "100" }).points).toBe(first);
   });
 });
 
