@@ -46,13 +46,25 @@ const reject = (code: RejectionCode, message: string): Rejected => ({
 
 const tooLarge = () => reject("amount_too_large", "the amount is larger than one command may move");
 
-/** An amount divided by a split: the three parts other than the pool floored to the fen, the pool takes the rest. */
-export function splitAmount(amount: bigint, split: Split) {
-  const productCost = (amount * split.productCost) / RATIO_SCALE;
-  const distributionCost = (amount * split.distributionCost) / RATIO_SCALE;
-  const platformProfit = (amount * split.platformProfit) / RATIO_SCALE;
-  const contribution = amount - productCost - distributionCost - platformProfit;
-  return { productCost, distributionCost, platformProfit, contribution };
+/** An amount divided by a split's four parts, in fen. */
+export interface SplitParts {
+  productCost: bigint;
+  distributionCost: bigint;
+  platformProfit: bigint;
+  contribution: bigint;
+}
+
+/**
+ * Divides an amount by a split: the three parts other than the pool are floored to the fen, the pool
+ * takes the rest. Writes into `into` (the engine passes one reused object: the order path allocates
+ * no result object) and returns it.
+ */
+export function splitAmount(amount: bigint, split: Split, into: SplitParts): SplitParts {
+  into.productCost = (amount * split.productCost) / RATIO_SCALE;
+  into.distributionCost = (amount * split.distributionCost) / RATIO_SCALE;
+  into.platformProfit = (amount * split.platformProfit) / RATIO_SCALE;
+  into.contribution = amount - into.productCost - into.distributionCost - into.platformProfit;
+  return into;
 }
 
 export function emptyAccounts(): Accounts {
@@ -99,6 +111,13 @@ export class EngineCore {
   readonly memberList: Member[] = [];
   readonly merchants = new Map<string, Merchant>();
   private lastMerchant: Merchant | null = null;
+  /** Scratch for splitAmount, reused by every order. */
+  private readonly parts: SplitParts = {
+    productCost: 0n,
+    distributionCost: 0n,
+    platformProfit: 0n,
+    contribution: 0n,
+  };
   /** Every position ever opened, as columns (id = index + 1). */
   readonly table = new PositionTable();
   readonly withdrawals: Withdrawal[] = [];
@@ -269,7 +288,11 @@ export class EngineCore {
         `member ${memberId} holds fewer legacy coins than the order amount`,
       );
     }
-    const { productCost, distributionCost, platformProfit, contribution } = splitAmount(amount, split);
+    const { productCost, distributionCost, platformProfit, contribution } = splitAmount(
+      amount,
+      split,
+      this.parts,
+    );
     const issued = this.issue(contribution);
     if (issued > COLUMN_MAX) return tooLarge();
 
@@ -724,7 +747,7 @@ export class EngineCore {
     if (this.rules.pointsOrdersEarn) {
       // The order's pool part stays in the pool and earns points as rule 1, at the price before that
       // part is added: the price after the burn, (pool − X) / (supply − n).
-      contribution = splitAmount(amount, this.rules.split).contribution;
+      contribution = splitAmount(amount, this.rules.split, this.parts).contribution;
       issued = this.issueAt(contribution, pool - amount, this.supply - burned);
       if (issued > COLUMN_MAX) return tooLarge();
     }
