@@ -31,6 +31,15 @@ export const commandJsonSchema = z.discriminatedUnion("type", [
     split: splitSchema.optional(),
     payWith: z.enum(["cash", "coins"]).optional(),
   }),
+  z.strictObject({
+    type: z.literal("orderPaid"),
+    order: positionId,
+    member: id,
+    amount: decimal,
+    merchant: id.optional(),
+    split: splitSchema.optional(),
+  }),
+  z.strictObject({ type: z.literal("orderRefund"), order: positionId }),
   z.strictObject({ type: z.literal("sell"), member: id, position: positionId, points: decimal }),
   z.strictObject({
     type: z.literal("financing"),
@@ -142,6 +151,19 @@ export function parseCommand(raw: unknown, where = ""): Command {
         if (c.payWith !== undefined) command.payWith = c.payWith;
         return command;
       }
+      case "orderPaid": {
+        const command: Command = {
+          type: "orderPaid",
+          order: c.order,
+          member: c.member,
+          amount: money("amount", c.amount),
+        };
+        if (c.merchant !== undefined) command.merchant = c.merchant;
+        if (c.split !== undefined) command.split = parseSplit(c.split, `${prefix}split`);
+        return command;
+      }
+      case "orderRefund":
+        return { type: "orderRefund", order: c.order };
       case "sell":
         return { type: "sell", member: c.member, position: c.position, points: pts("points", c.points) };
       case "financing": {
@@ -200,7 +222,7 @@ export function parseCommand(raw: unknown, where = ""): Command {
   }
 }
 
-const splitJson = (s: NonNullable<Extract<Command, { type: "order" }>["split"]>) => ({
+export const splitJson = (s: NonNullable<Extract<Command, { type: "order" }>["split"]>) => ({
   productCost: formatRatio(s.productCost),
   distributionCost: formatRatio(s.distributionCost),
   platformProfit: formatRatio(s.platformProfit),
@@ -219,6 +241,17 @@ export function commandToJson(command: Command): CommandJson {
       if (command.merchant !== undefined) json.merchant = command.merchant;
       if (command.split !== undefined) json.split = splitJson(command.split);
       if (command.payWith !== undefined) json.payWith = command.payWith;
+      return json;
+    }
+    case "orderPaid": {
+      const json: CommandJson = {
+        type: "orderPaid",
+        order: command.order,
+        member: command.member,
+        amount: formatMoney(command.amount),
+      };
+      if (command.merchant !== undefined) json.merchant = command.merchant;
+      if (command.split !== undefined) json.split = splitJson(command.split);
       return json;
     }
     case "sell":
@@ -265,6 +298,7 @@ export function commandToJson(command: Command): CommandJson {
     case "rules":
       return { type: "rules", rules: ruleSetToJson(command.rules) };
     case "join":
+    case "orderRefund":
     case "advance":
     case "withdrawApprove":
     case "withdrawReject":

@@ -13,7 +13,9 @@ import { CLOSE_REASONS, FLAG_TIPPED, PositionTable } from "./positions.js";
 import { PRICE_DECIMALS, type RuleSet, type Split } from "./rules.js";
 import {
   type Accounts,
+  type OnlineOrder,
   type OrderCommand,
+  type OrderPaidCommand,
   type PayWithPointsCommand,
   type CoinAccounts,
   type Command,
@@ -82,6 +84,8 @@ export function emptyAccounts(): Accounts {
     platformRevenue: 0n,
     subsidyBudget: 0n,
     equity: 0n,
+    ordersAwaitingSettlement: 0n,
+    ordersRefunded: 0n,
   };
 }
 
@@ -121,6 +125,10 @@ export class EngineCore {
   /** Every position ever opened, as columns (id = index + 1). */
   readonly table = new PositionTable();
   readonly withdrawals: Withdrawal[] = [];
+  /** Online orders by the caller's order id. */
+  readonly onlineOrders = new Map<number, OnlineOrder>();
+  /** Online orders that were inside their refund window when last looked at (refunded ones are skipped). */
+  awaiting: OnlineOrder[] = [];
   /** Open positions that hold points and can exit, by threshold price. */
   readonly exitIndex: ExitIndex;
 
@@ -144,6 +152,10 @@ export class EngineCore {
     switch (command.type) {
       case "order":
         return this.order(command);
+      case "orderPaid":
+        return this.orderPaid(command);
+      case "orderRefund":
+        return this.orderRefund(command.order);
       case "sell":
         return this.sell(command.member, command.position, command.points);
       case "join":
@@ -565,6 +577,9 @@ export class EngineCore {
     this.accounts.pool = 0n;
     this.supply = 0n;
     this.listed = true;
+    // No command follows listing: online orders still inside their window are paid back.
+    for (const order of this.awaiting) if (order.status === "paid") this.refundOnline(order);
+    this.awaiting = [];
     this.exitIndex.clear();
     return { ok: true };
   }
@@ -577,8 +592,107 @@ export class EngineCore {
     }
     // Release is lazy: a position's locked points are brought up to date when it is read or sold, or
     // when its member's tier changes, so a day boundary costs nothing here.
-    this.day += days;
+    const target = this.day + days;
+    const outcome: Outcome = { ok: true };
+    if (this.awaiting.length > 0) this.settleDue(target, outcome);
+    this.day = target;
+    return outcome;
+  }
+
+  // ---------------------------------------------------------------- online orders (refund window)
+
+  private orderPaid(command: OrderPaidCommand): Result {
+    const { order: id, amount } = command;
+    if (!Number.isSafeInteger(id) || id < 1)
+      return reject("unknown_order", "order ids are positive integers");
+    if (this.onlineOrders.has(id)) return reject("order_already_paid", `order ${id} was already paid`);
+    if (amount <= 0n) return reject("amount_not_positive", "the order amount must be greater than 0");
+    if (amount > AMOUNT_MAX) return tooLarge();
+    const window = this.rules.refundWindowDays;
+    const order: OnlineOrder = {
+      order: id,
+      member: command.member,
+      amount,
+      merchant: command.merchant,
+      split: command.split,
+      paidDay: this.day,
+      settleDay: this.day + window,
+      status: "paid",
+      position: 0,
+      points: 0n,
+    };
+    this.onlineOrders.set(id, order);
+    this.accounts.paidByMembers += amount;
+    this.accounts.ordersAwaitingSettlement += amount;
+    const outcome: Outcome = { ok: true };
+    if (window === 0) this.settleOnline(order, outcome);
+    else this.awaiting.push(order);
+    return outcome;
+  }
+
+  private orderRefund(id: number): Result {
+    const order = this.onlineOrders.get(id);
+    if (order === undefined) return reject("unknown_order", `there is no online order ${id}`);
+    if (order.status === "settled") {
+      return reject("refund_window_passed", `order ${id} waited out its refund window and was settled`);
+    }
+    if (order.status === "refunded")
+      return reject("order_not_refundable", `order ${id} was already refunded`);
+    this.refundOnline(order);
     return { ok: true };
+  }
+
+  private refundOnline(order: OnlineOrder): void {
+    order.status = "refunded";
+    this.accounts.ordersAwaitingSettlement -= order.amount;
+    this.accounts.ordersRefunded += order.amount;
+  }
+
+  /**
+   * Settles every waiting order whose settle day is at most `target`: boundary by boundary (the clock
+   * stands at each settle day while its orders settle), and within a boundary in order id order.
+   */
+  private settleDue(target: number, outcome: Outcome): void {
+    const due = this.awaiting.filter((o) => o.settleDay <= target && o.status === "paid");
+    this.awaiting = this.awaiting.filter((o) => o.settleDay > target && o.status === "paid");
+    due.sort((x, y) => x.settleDay - y.settleDay || x.order - y.order);
+    for (const order of due) {
+      this.day = order.settleDay;
+      this.settleOnline(order, outcome);
+    }
+  }
+
+  /**
+   * An online order becomes a rule-1 order: its held cash pays it. The member paid the whole amount up
+   * front, so a first-order subsidy (rule 4) is credited to the member's wallet.
+   */
+  private settleOnline(order: OnlineOrder, outcome: Outcome): void {
+    const a = this.accounts;
+    const command: OrderCommand = { type: "order", member: order.member, amount: order.amount };
+    if (order.merchant !== undefined) command.merchant = order.merchant;
+    if (order.split !== undefined) command.split = order.split;
+    a.ordersAwaitingSettlement -= order.amount;
+    a.paidByMembers -= order.amount;
+    const result = this.order(command);
+    if (!result.ok) {
+      // Only amount_too_large can refuse it here (points beyond a position's 64 bits at this price):
+      // the payment goes back rather than wait forever.
+      a.paidByMembers += order.amount;
+      a.ordersAwaitingSettlement += order.amount;
+      this.refundOnline(order);
+      return;
+    }
+    if (result.subsidy !== undefined) {
+      this.members.get(order.member)!.wallet += result.subsidy;
+      a.wallets += result.subsidy;
+      a.paidByMembers += result.subsidy;
+    }
+    order.status = "settled";
+    order.position = result.position!;
+    order.points = result.points!;
+    (outcome.settled ??= []).push({ order: order.order, position: order.position, points: order.points });
+    if (result.exits !== undefined) (outcome.exits ??= []).push(...result.exits);
+    if (result.reset === true) outcome.reset = true;
   }
 
   /** The share of locked points a member's positions release per day now (null while release is off). */

@@ -542,6 +542,121 @@ describe("rule-set versions", () => {
   });
 });
 
+describe("online orders: paid, waiting out the refund window, settled or refunded", () => {
+  it("holds the cash while the window runs, then settles at the boundary of the settle day as rule 1", () => {
+    const { engine, ok } = scenario({ refundWindowDays: 3 });
+    const paid = ok({ type: "orderPaid", order: 7, member: "a", amount: "1000", merchant: "shop" });
+    expect(paid.settled).toBeUndefined();
+    expect(engine.accounts.ordersAwaitingSettlement).toBe(100000n);
+    expect(engine.pool).toBe(0n);
+    expect(engine.view.onlineOrder(7)).toMatchObject({
+      status: "paid",
+      paidDay: 0,
+      settleDay: 3,
+      position: null,
+    });
+    expect(ok({ type: "advance", days: 2 }).settled).toBeUndefined();
+    const r = ok({ type: "advance", days: 5 });
+    expect(r.settled).toEqual([{ order: 7, position: 1, points: 21000000000n }]);
+    expect(engine.view.onlineOrder(7)).toMatchObject({
+      status: "settled",
+      position: 1,
+      points: 21000000000n,
+    });
+    // The clock stood at the settle day when the order settled, and moves on to day 7 afterwards.
+    expect(engine.position(1)!.day).toBe(3);
+    expect(engine.day).toBe(7);
+    expect(engine.accounts.ordersAwaitingSettlement).toBe(0n);
+    expect(formatMoney(engine.pool)).toBe("300.00");
+    expect(engine.merchantBalance("shop")!.settlement).toBe(30000n); // product cost 30%
+  });
+
+  it("settles at once with no refund window, in the same command", () => {
+    const { engine, ok } = scenario();
+    const r = ok({ type: "orderPaid", order: 1, member: "a", amount: "1000" });
+    expect(r.settled).toEqual([{ order: 1, position: 1, points: 21000000000n }]);
+    expect(engine.view.onlineOrder(1)!.status).toBe("settled");
+  });
+
+  it("settles the orders due at one boundary in order id order", () => {
+    const { ok } = scenario({ refundWindowDays: 1 });
+    ok({ type: "orderPaid", order: 9, member: "a", amount: "100" });
+    ok({ type: "orderPaid", order: 2, member: "b", amount: "100" });
+    ok({ type: "advance", days: 1 });
+    ok({ type: "orderPaid", order: 5, member: "c", amount: "100" });
+    expect(ok({ type: "advance", days: 1 }).settled!.map((s) => s.order)).toEqual([5]);
+    const again = scenario({ refundWindowDays: 1 });
+    again.ok({ type: "orderPaid", order: 9, member: "a", amount: "100" });
+    again.ok({ type: "orderPaid", order: 2, member: "b", amount: "100" });
+    expect(again.ok({ type: "advance", days: 1 }).settled!.map((s) => [s.order, s.position])).toEqual([
+      [2, 1],
+      [9, 2],
+    ]);
+  });
+
+  it("refunds inside the window: the cash goes back, the pool does not move", () => {
+    const { engine, ok, rejected } = scenario({ refundWindowDays: 2 });
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "50" });
+    ok({ type: "advance", days: 1 });
+    ok({ type: "orderRefund", order: 1 });
+    expect(engine.accounts.ordersRefunded).toBe(5000n);
+    expect(engine.accounts.ordersAwaitingSettlement).toBe(0n);
+    expect(engine.view.onlineOrder(1)!.status).toBe("refunded");
+    expect(ok({ type: "advance", days: 5 }).settled).toBeUndefined();
+    expect(engine.positionCount).toBe(0);
+    expect(rejected({ type: "orderRefund", order: 1 })).toBe("order_not_refundable");
+  });
+
+  it("credits a settled first order's subsidy to the wallet: the member paid the whole amount", () => {
+    const { engine, ok } = scenario({ subsidyRate: "0.1", refundWindowDays: 1 });
+    ok({ type: "financing", toSubsidy: "1000" });
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "100" });
+    ok({ type: "advance", days: 1 });
+    expect(engine.member("a")!.wallet).toBe(1000n);
+    expect(engine.accounts.subsidyBudget).toBe(99000n);
+  });
+
+  it("pays back waiting orders at listing", () => {
+    const { engine, ok } = scenario({ refundWindowDays: 5 });
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "50" });
+    ok({ type: "listing", sharesPerPoint: "1" });
+    expect(engine.view.onlineOrder(1)!.status).toBe("refunded");
+    expect(engine.view.custody().ordersAwaitingSettlement).toBe(0n);
+  });
+
+  it.each([
+    [{ type: "orderRefund", order: 4 }, "unknown_order"],
+    [{ type: "orderPaid", order: 1, member: "b", amount: "5" }, "order_already_paid"],
+    [{ type: "orderPaid", order: 2, member: "b", amount: "0" }, "amount_not_positive"],
+    [{ type: "orderPaid", order: 2, member: "b", amount: "10000000000.01" }, "amount_too_large"],
+    [{ type: "orderRefund", order: 1 }, "refund_window_passed"],
+  ])("rejects %j with %s and changes nothing", (command, code) => {
+    const { engine, ok, rejected } = scenario({ refundWindowDays: 1 });
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "100" });
+    ok({ type: "advance", days: 1 });
+    const before = engineToJson(engine);
+    expect(rejected(command)).toBe(code);
+    expect(engineToJson(engine)).toEqual(before);
+  });
+
+  it.each(["engineToJson", "engineSnapshot"])("survives a restore from %s", async (form) => {
+    const { engineFromJson, engineFromSnapshot, engineSnapshot } = await import("@zengzhi/engine");
+    const { engine, ok } = scenario({ refundWindowDays: 2 });
+    const split = { productCost: "0.5", distributionCost: "0", platformProfit: "0", poolContribution: "0.5" };
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "100", split });
+    ok({ type: "orderPaid", order: 2, member: "b", amount: "100" });
+    ok({ type: "orderRefund", order: 2 });
+    const restored =
+      form === "engineToJson"
+        ? engineFromJson(engineToJson(engine))
+        : engineFromSnapshot(engineSnapshot(engine));
+    expect(engineToJson(restored)).toEqual(engineToJson(engine));
+    expect(restored.apply({ type: "advance", days: 2 })).toEqual(engine.apply({ type: "advance", days: 2 }));
+    expect(engineToJson(restored)).toEqual(engineToJson(engine));
+    expect(engine.merchantBalance("store")!.settlement).toBe(5000n);
+  });
+});
+
 it("every rejection code is exercised by these tables", async () => {
   const source = await import("node:fs/promises").then((fs) => fs.readFile(new URL(import.meta.url), "utf8"));
   const missing = REJECTION_CODES.filter((code) => !source.includes(`"${code}"`));

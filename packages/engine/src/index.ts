@@ -13,6 +13,7 @@ export type {
   EngineView,
   MemberPage,
   MemberView,
+  OnlineOrderView,
   WithdrawalPage,
   WithdrawalStatus,
   WithdrawalView,

@@ -26,7 +26,9 @@ export function cashHeld(engine: Engine): bigint {
     a.distribution +
     a.platformRevenue +
     a.subsidyBudget +
-    a.equity
+    a.equity +
+    a.ordersAwaitingSettlement +
+    a.ordersRefunded
   );
 }
 
@@ -121,10 +123,35 @@ export function checkInvariants(engine: Engine): string[] {
   }
   if (pending !== a.withdrawalsPending || withdrawn !== a.withdrawn) broken.push("withdrawals do not add up");
 
+  broken.push(...onlineOrderProblems(engine));
+
   const overdue = qualifyingByScan(engine);
   if (overdue.length > 0)
     broken.push(`positions ${overdue.join(", ")} qualify for a forced exit but are open`);
   if (core.listed && (core.accounts.pool !== 0n || core.supply !== 0n))
     broken.push("listed, yet pool or supply remain");
+  return broken;
+}
+
+/** Online orders: held and refunded cash add up, waiting orders are due later, settled ones opened a position. */
+function onlineOrderProblems(engine: Engine): string[] {
+  const core = coreOf(engine);
+  const broken: string[] = [];
+  let awaiting = 0n;
+  let refunded = 0n;
+  for (const o of core.onlineOrders.values()) {
+    if (o.status === "paid") {
+      awaiting += o.amount;
+      if (o.settleDay <= core.day)
+        broken.push(`online order ${o.order} is past its settle day and unsettled`);
+      if (!core.awaiting.includes(o)) broken.push(`online order ${o.order} is not waiting for settlement`);
+    }
+    if (o.status === "refunded") refunded += o.amount;
+    if (o.status === "settled" && (o.position < 1 || o.position > core.table.length))
+      broken.push(`settled online order ${o.order} names no position`);
+  }
+  const a = core.accounts;
+  if (awaiting !== a.ordersAwaitingSettlement) broken.push("online orders awaiting settlement do not add up");
+  if (refunded !== a.ordersRefunded) broken.push("refunded online orders do not add up");
   return broken;
 }

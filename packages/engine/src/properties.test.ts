@@ -49,6 +49,7 @@ const rulesArb = fc
     pointsOrdersEarn: fc.boolean(),
     withdrawalMaxPerDay: fc.constantFrom(null, "50"),
     tipMinHealth: fc.constantFrom("0", "10"),
+    refundWindowDays: fc.constantFrom(0, 1, 3),
   })
   .map(({ pool, ...r }) => ({
     ...r,
@@ -87,6 +88,9 @@ function toCommand(engine: Engine, intent: Intent, rulesJson: unknown): Command 
   const rich = engine.members({ limit: 1000 }).filter((m) => m.wallet > 0n);
   const withdrawer = rich.length > 0 ? rich[intent.pick % rich.length]! : undefined;
   const k = intent.kind;
+  // Online orders reuse a few ids, so duplicates and refunds of settled orders come up too.
+  if (k < 35 && intent.fraction % 4 === 0)
+    return { type: "orderPaid", order: 1 + (intent.pick % 12), member, amount };
   if (k < 35) return { type: "order", member, amount };
   if (k < 55) {
     // Mostly a legal sell of the position's released points, sometimes more than it holds.
@@ -116,6 +120,7 @@ function toCommand(engine: Engine, intent: Intent, rulesJson: unknown): Command 
     const wanted = (withdrawer.wallet * BigInt(intent.fraction)) / 100n;
     return { type: "withdraw", member: withdrawer.id, amount: wanted > 0n ? wanted : 1n };
   }
+  if (k < 91 && intent.fraction % 3 === 0) return { type: "orderRefund", order: 1 + (intent.pick % 12) };
   if (k < 91) {
     const withdrawal = 1 + (intent.pick % (engine.withdrawalCount() + 1));
     return intent.fraction > 50
@@ -167,7 +172,9 @@ function run(rulesJson: unknown, intents: Intent[], exitSearch: "index" | "scan"
     }
     // The price never falls under orders, sells (with their exits) and financing, while points remain
     // and no period reset or listing intervenes.
-    const priceMoving = ["order", "sell", "financing", "payWithPoints"].includes(command.type);
+    const priceMoving = ["order", "orderPaid", "advance", "sell", "financing", "payWithPoints"].includes(
+      command.type,
+    );
     if (priceMoving && before.supply > 0n && engine.supply > 0n && !result.reset) {
       expect(priceGE(engine.price(), before.price)).toBe(true);
     }

@@ -9,7 +9,14 @@ import { formatHealth, formatMoney, formatPoints, parseDecimal } from "./decimal
 import type { Engine } from "./engine.js";
 import { coreOf } from "./internal.js";
 import { ruleSetToJson } from "./rules.js";
-import { type EngineJson, engineFromHeader, engineFromJson } from "./state.js";
+import {
+  type EngineJson,
+  type OnlineOrderJson,
+  engineFromHeader,
+  engineFromJson,
+  onlineOrderToJson,
+  restoreOnlineOrders,
+} from "./state.js";
 import { POSITION_OPEN } from "./types.js";
 
 export const SNAPSHOT_FORMAT = "zengzhi-snapshot-2";
@@ -206,6 +213,7 @@ function snapshotHeader(engine: Engine, count: number, sold: [number, string][])
       formatPoints(m.shares),
     ]),
     withdrawals: core.withdrawals.map((w) => [w.member.index, formatMoney(w.amount), w.day, w.status]),
+    onlineOrders: [...core.onlineOrders.values()].map(onlineOrderToJson),
     members: {
       id: members.map((m) => m.id),
       inviter: members.map((m) => m.inviter),
@@ -233,6 +241,8 @@ interface SnapshotJson {
   coins: { imported: string; redeemed: string };
   merchants: [string, string, string, string][];
   withdrawals: [number, string, number, "pending" | "approved" | "rejected"][];
+  /** Absent in snapshots written before online orders were engine commands. */
+  onlineOrders?: OnlineOrderJson[];
   members: {
     id: string[];
     inviter: (string | null)[];
@@ -297,6 +307,7 @@ export function engineFromSnapshot(text: string): Engine {
     restoreColumn(t[name], section);
   }
   for (const [i, value] of p.soldGross) t.soldGross[i] = money(value);
+  restoreOnlineOrders(core, json.onlineOrders);
   for (let i = 0; i < p.count; i++) {
     if (t.status[i] === POSITION_OPEN && t.locked[i]! > 0n)
       core.memberList[t.member[i]!]!.lockedPositions.push(i);

@@ -13,9 +13,17 @@ import {
 import { Engine } from "./engine.js";
 import type { EngineView } from "./view.js";
 import { type EngineCore, coreOf } from "./internal.js";
-import { PRICE_DECIMALS, loadRuleSet, ruleSetToJson } from "./rules.js";
+import { splitJson } from "./commands.js";
+import { PRICE_DECIMALS, loadRuleSet, parseSplit, ruleSetToJson } from "./rules.js";
 import { CLOSE_REASONS, FLAG_TIPPED } from "./positions.js";
-import { type Accounts, type Member, POSITION_OPEN, STATUS_NAMES, type Withdrawal } from "./types.js";
+import {
+  type Accounts,
+  type Member,
+  type OnlineOrder,
+  POSITION_OPEN,
+  STATUS_NAMES,
+  type Withdrawal,
+} from "./types.js";
 
 const m = formatMoney;
 const p = formatPoints;
@@ -81,6 +89,7 @@ export function engineToJson(engine: EngineView) {
     merchants,
     positions: Array.from({ length: t.length }, (_, i) => positionToJson(core, i)),
     withdrawals: core.withdrawals.map(withdrawalToJson),
+    onlineOrders: [...core.onlineOrders.values()].map(onlineOrderToJson),
   };
 }
 
@@ -105,6 +114,44 @@ function positionToJson(core: EngineCore, i: number) {
     tipped: (t.flags[i]! & FLAG_TIPPED) !== 0,
     closeReason: CLOSE_REASONS[t.closeReason[i]!]!,
   };
+}
+
+/** One online order as JSON; the compact snapshot stores the same fields as an array. */
+export function onlineOrderToJson(o: OnlineOrder) {
+  return {
+    order: o.order,
+    member: o.member,
+    amount: m(o.amount),
+    merchant: o.merchant ?? null,
+    split: o.split === undefined ? null : splitJson(o.split),
+    paidDay: o.paidDay,
+    settleDay: o.settleDay,
+    status: o.status,
+    position: o.position,
+    points: p(o.points),
+  };
+}
+
+export type OnlineOrderJson = ReturnType<typeof onlineOrderToJson>;
+
+/** Restores online orders (stored JSON from before they existed has none). */
+export function restoreOnlineOrders(core: EngineCore, orders: readonly OnlineOrderJson[] | undefined): void {
+  for (const j of orders ?? []) {
+    const order: OnlineOrder = {
+      order: j.order,
+      member: j.member,
+      amount: money(j.amount),
+      merchant: j.merchant ?? undefined,
+      split: j.split === null ? undefined : parseSplit(j.split),
+      paidDay: j.paidDay,
+      settleDay: j.settleDay,
+      status: j.status,
+      position: j.position,
+      points: pts(j.points),
+    };
+    core.onlineOrders.set(order.order, order);
+    if (order.status === "paid") core.awaiting.push(order);
+  }
 }
 
 function withdrawalToJson(w: Withdrawal) {
@@ -192,6 +239,7 @@ export function engineFromJson(json: EngineJson): Engine {
       status: j.status,
     });
   }
+  restoreOnlineOrders(core, (json as { onlineOrders?: OnlineOrderJson[] }).onlineOrders);
   core.rebuildExitIndex();
   return engine;
 }

@@ -3,10 +3,18 @@
  * readonly data, and no method of it changes the state (lazy release is computed, never written).
  * Readers such as the ledger's `read` receive an `EngineReader`; only `Engine` adds `apply`.
  */
-import type { EngineCore } from "./core.js";
+import { DEFAULT_MERCHANT, type EngineCore } from "./core.js";
 import { PAGE_LIMIT_MAX } from "./limits.js";
 import type { RuleSet } from "./rules.js";
-import type { Accounts, CoinAccounts, MerchantBalance, PositionView, Result, Withdrawal } from "./types.js";
+import type {
+  Accounts,
+  CoinAccounts,
+  MerchantBalance,
+  OnlineOrderStatus,
+  PositionView,
+  Result,
+  Withdrawal,
+} from "./types.js";
 
 /** A member as a reader sees it (a copy; changing it changes nothing). */
 export interface MemberView {
@@ -48,7 +56,24 @@ export interface Custody {
   readonly pool: bigint;
   readonly wallets: bigint;
   readonly withdrawalsPending: bigint;
+  readonly ordersAwaitingSettlement: bigint;
   readonly total: bigint;
+}
+
+/** An online order as a reader sees it. */
+export interface OnlineOrderView {
+  readonly order: number;
+  readonly member: string;
+  /** fen */
+  readonly amount: bigint;
+  readonly merchant: string;
+  readonly paidDay: number;
+  readonly settleDay: number;
+  readonly status: OnlineOrderStatus;
+  /** The position its settlement opened; null until settled. */
+  readonly position: number | null;
+  /** 1e-8 points its settlement issued; null until settled. */
+  readonly points: bigint | null;
 }
 
 export interface MemberPage {
@@ -117,6 +142,8 @@ export interface EngineView {
   releaseRate(member: string): bigint | null;
   /** The custody identity: what the bank or escrow balance must equal. */
   custody(): Custody;
+  /** An online order by the caller's id, or undefined if it was never paid. */
+  onlineOrder(id: number): OnlineOrderView | undefined;
 }
 
 function checkLimit(limit: number): void {
@@ -293,7 +320,25 @@ export class EngineReader implements EngineView {
       pool: a.pool,
       wallets: a.wallets,
       withdrawalsPending: a.withdrawalsPending,
-      total: a.pool + a.wallets + a.withdrawalsPending,
+      ordersAwaitingSettlement: a.ordersAwaitingSettlement,
+      total: a.pool + a.wallets + a.withdrawalsPending + a.ordersAwaitingSettlement,
+    };
+  }
+
+  onlineOrder(id: number): OnlineOrderView | undefined {
+    const o = this.#core.onlineOrders.get(id);
+    if (o === undefined) return undefined;
+    const settled = o.status === "settled";
+    return {
+      order: o.order,
+      member: o.member,
+      amount: o.amount,
+      merchant: o.merchant ?? DEFAULT_MERCHANT,
+      paidDay: o.paidDay,
+      settleDay: o.settleDay,
+      status: o.status,
+      position: settled ? o.position : null,
+      points: settled ? o.points : null,
     };
   }
 }
