@@ -7,6 +7,7 @@ export * from "./commands.js";
 export * from "./state.js";
 export * from "./invariants.js";
 export * from "./replay.js";
+export * from "./result-json.js";
 export * from "./snapshot.js";
 export type {
   Custody,

@@ -25,21 +25,6 @@ export function canonicalCommand(json: unknown): { command: Command; text: strin
   return { command, text: JSON.stringify(commandToJson(command)) };
 }
 
-/** The stored answer (without seq, which is the row's own column). Keys in a fixed order. */
-export function answerOf(result: Result): SubmitResult {
-  if (!result.ok) return { ok: false, rejection: result.rejection.code, message: result.rejection.message };
-  const outcome: Record<string, unknown> = {};
-  if (result.position !== undefined) outcome.position = result.position;
-  if (result.points !== undefined) outcome.points = formatPoints(result.points);
-  if (result.net !== undefined) outcome.net = formatMoney(result.net);
-  if (result.fee !== undefined) outcome.fee = formatMoney(result.fee);
-  if (result.subsidy !== undefined) outcome.subsidy = formatMoney(result.subsidy);
-  if (result.withdrawal !== undefined) outcome.withdrawal = result.withdrawal;
-  if (result.exits !== undefined && result.exits.length > 0) outcome.exits = result.exits;
-  if (result.reset === true) outcome.reset = true;
-  return { ok: true, outcome };
-}
-
 /** The answer a caller gets: the stored answer plus the command's sequence number. */
 export function answerWithSeq(resultText: string, seq: number): SubmitResult {
   return { ...(JSON.parse(resultText) as SubmitResult), seq };

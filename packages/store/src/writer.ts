@@ -12,10 +12,11 @@ import {
   engineSnapshotPieces,
   loadRuleSet,
   parseCommand,
+  resultToJson,
 } from "@zengzhi/engine";
 import type { SubmitResult } from "./api.js";
 import type { Database } from "./database.js";
-import { answerOf, answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
+import { answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
 import { type KeyHash, KeyIndex } from "./key-index.js";
 import { readSnapshot } from "./snapshots.js";
 
@@ -373,8 +374,9 @@ export class TenantWriter {
         continue;
       }
       seq++;
-      const answer = answerOf(this.engine.apply(item.command));
-      const result = JSON.stringify(answer);
+      const json = resultToJson(this.engine.apply(item.command));
+      const result = JSON.stringify(json);
+      const answer: SubmitResult = json;
       answer.seq = seq;
       answers[i] = answer;
       rowAnswers.push(answer);
@@ -612,7 +614,7 @@ export class TenantWriter {
 
 /** Re-applies one journal row; the engine must give the stored result again. */
 export function replayRow(engine: Engine, commandText: string, resultText: string, seq: number): void {
-  const recomputed = JSON.stringify(answerOf(engine.apply(parseStored(commandText, seq))));
+  const recomputed = JSON.stringify(resultToJson(engine.apply(parseStored(commandText, seq))));
   if (recomputed !== resultText) {
     throw new Error(`journal seq ${seq} does not replay: stored ${resultText}, recomputed ${recomputed}`);
   }
