@@ -8,11 +8,13 @@
  */
 import { MONEY_SCALE, POINT_SCALE, RATIO_SCALE, ceilDiv } from "./decimal.js";
 import { ExitIndex } from "./exit-index.js";
-import { ADVANCE_DAYS_MAX, AMOUNT_MAX, COLUMN_MAX } from "./limits.js";
+import { ADVANCE_DAYS_MAX, AMOUNT_MAX, COIN_IMPORT_ROWS_MAX, COLUMN_MAX } from "./limits.js";
 import { CLOSE_REASONS, FLAG_TIPPED, PositionTable } from "./positions.js";
 import { PRICE_DECIMALS, type RuleSet, type Split } from "./rules.js";
 import {
   type Accounts,
+  type CoinImportRow,
+  type RowRejection,
   type OnlineOrder,
   type OrderCommand,
   type OrderPaidCommand,
@@ -173,7 +175,9 @@ export class EngineCore {
       case "payWithPoints":
         return this.payWithPoints(command);
       case "coinImport":
-        return this.coinImport(command.member, command.coins);
+        return this.coinImport(command.rows);
+      case "coinImportLegacy":
+        return this.coinImportLegacy(command.member, command.coins);
       case "withdraw":
         return this.withdraw(command.member, command.amount);
       case "withdrawApprove":
@@ -885,7 +889,64 @@ export class EngineCore {
 
   // ---------------------------------------------------------------- rule 11: legacy coins
 
-  private coinImport(memberId: string, coins: bigint): Result {
+  /** Imports every row or none: a refusal lists each refused row. Members must already exist. */
+  private coinImport(rows: readonly CoinImportRow[]): Result {
+    if (rows.length === 0 || rows.length > COIN_IMPORT_ROWS_MAX) {
+      return reject("invalid_rows", `a coin import holds 1 to ${COIN_IMPORT_ROWS_MAX} rows`);
+    }
+    const problems = this.coinRowProblems(rows);
+    if (problems.length > 0) {
+      const message = `${problems.length} problem(s) in ${rows.length} row(s); nothing was imported`;
+      return { ok: false, rejection: { code: "invalid_rows", message, rows: problems } };
+    }
+    for (const row of rows) {
+      this.members.get(row.member)!.coins += row.coins;
+      this.coins.imported += row.coins;
+    }
+    return { ok: true };
+  }
+
+  private coinRowProblems(rows: readonly CoinImportRow[]): RowRejection[] {
+    const problems: RowRejection[] = [];
+    const seen = new Set<string>();
+    rows.forEach(({ member, coins }, row) => {
+      if (!this.members.has(member)) {
+        problems.push({
+          row,
+          field: "member",
+          code: "unknown_member",
+          message: `member ${member} does not exist`,
+        });
+      } else if (seen.has(member)) {
+        problems.push({
+          row,
+          field: "member",
+          code: "duplicate_member",
+          message: `member ${member} appears twice`,
+        });
+      }
+      seen.add(member);
+      if (coins <= 0n) {
+        problems.push({
+          row,
+          field: "coins",
+          code: "amount_not_positive",
+          message: "coins must be greater than 0",
+        });
+      } else if (coins > AMOUNT_MAX) {
+        problems.push({
+          row,
+          field: "coins",
+          code: "amount_too_large",
+          message: "coins are above the amount limit",
+        });
+      }
+    });
+    return problems;
+  }
+
+  /** The single-member form of older journals, unchanged: it creates a missing member. */
+  private coinImportLegacy(memberId: string, coins: bigint): Result {
     if (coins <= 0n) return reject("amount_not_positive", "the coins imported must be greater than 0");
     if (coins > AMOUNT_MAX) return tooLarge();
     const member = this.members.get(memberId) ?? this.addMember(memberId, null);

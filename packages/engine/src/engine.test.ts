@@ -1,6 +1,17 @@
 // Table tests, rule by rule (RULES.md numbering), with every rejection code.
 import { describe, expect, it } from "vitest";
-import { REJECTION_CODES, engineToJson, formatMoney, formatPoints, loadRuleSet } from "@zengzhi/engine";
+import {
+  COIN_IMPORT_ROWS_MAX,
+  CommandError,
+  REJECTION_CODES,
+  commandToJson,
+  engineToJson,
+  formatMoney,
+  formatPoints,
+  loadRuleSet,
+  parseCommand,
+  resultToJson,
+} from "@zengzhi/engine";
 import { scenario } from "./test-helpers.js";
 
 const wallet = (e: ReturnType<typeof scenario>["engine"], m: string) => formatMoney(e.member(m)!.wallet);
@@ -654,6 +665,86 @@ describe("online orders: paid, waiting out the refund window, settled or refunde
     expect(restored.apply({ type: "advance", days: 2 })).toEqual(engine.apply({ type: "advance", days: 2 }));
     expect(engineToJson(restored)).toEqual(engineToJson(engine));
     expect(engine.merchantBalance("store")!.settlement).toBe(5000n);
+  });
+});
+
+describe("coinImport: every row or none", () => {
+  const members = () => {
+    const s = scenario();
+    s.ok({ type: "join", member: "a" });
+    s.ok({ type: "join", member: "b" });
+    return s;
+  };
+
+  it("imports every row in one command", () => {
+    const { engine, ok } = members();
+    ok({
+      type: "coinImport",
+      rows: [
+        { member: "a", coins: "1.50" },
+        { member: "b", coins: "2" },
+      ],
+    });
+    expect(engine.member("a")!.coins).toBe(150n);
+    expect(engine.member("b")!.coins).toBe(200n);
+    expect(engine.coins.imported).toBe(350n);
+  });
+
+  it("refuses the whole import with a detail per refused row, in row order", () => {
+    const { engine, run } = members();
+    const before = engineToJson(engine);
+    const r = run({
+      type: "coinImport",
+      rows: [
+        { member: "a", coins: "1" },
+        { member: "ghost", coins: "1" },
+        { member: "a", coins: "0" },
+        { member: "b", coins: "10000000000.01" },
+      ],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.rejection.code).toBe("invalid_rows");
+    expect(r.rejection.rows!.map((p) => [p.row, p.field, p.code])).toEqual([
+      [1, "member", "unknown_member"],
+      [2, "member", "duplicate_member"],
+      [2, "coins", "amount_not_positive"],
+      [3, "coins", "amount_too_large"],
+    ]);
+    expect(engineToJson(engine)).toEqual(before);
+    expect(resultToJson(r)).toMatchObject({ ok: false, rejection: "invalid_rows", rows: r.rejection.rows });
+  });
+
+  it.each([
+    [0, false],
+    [1, true],
+    [COIN_IMPORT_ROWS_MAX, true],
+    [COIN_IMPORT_ROWS_MAX + 1, false],
+  ])("reads %i rows: %s", (count, readable) => {
+    const rows = Array.from({ length: count }, (_, i) => ({ member: `m${i}`, coins: "1" }));
+    const read = () => parseCommand({ type: "coinImport", rows });
+    if (readable) expect(read().type).toBe("coinImport");
+    else expect(read).toThrow(CommandError);
+  });
+
+  it("the engine itself refuses an empty import (invalid_rows)", () => {
+    const { engine } = members();
+    const r = engine.apply({ type: "coinImport", rows: [] });
+    expect(r.ok ? null : r.rejection.code).toBe("invalid_rows");
+  });
+
+  it("reads the single-member form of older journals and keeps its canonical text", () => {
+    const legacy = { type: "coinImport", member: "new", coins: "5.00" };
+    const command = parseCommand(legacy);
+    expect(command).toEqual({ type: "coinImportLegacy", member: "new", coins: 500n });
+    expect(commandToJson(command)).toEqual(legacy);
+    const { engine, ok } = scenario();
+    ok(legacy);
+    expect(engine.member("new")!.coins).toBe(500n);
+    expect(() => parseCommand({ type: "coinImport", member: "a" })).toThrow(CommandError);
+    expect(() =>
+      parseCommand({ type: "coinImport", member: "a", coins: "1", rows: [{ member: "a", coins: "1" }] }),
+    ).toThrow(CommandError);
   });
 });
 

@@ -113,7 +113,14 @@ function toCommand(engine: Engine, intent: Intent, rulesJson: unknown): Command 
   }
   if (k < 73) return { type: "tipBuy", merchant: "shop", amount };
   if (k < 76) return { type: "tip", merchant: "shop", member, points: BigInt(intent.amount) * 1000n };
-  if (k < 79) return { type: "coinImport", member, coins: amount };
+  if (k < 79 && intent.pick % 3 === 0) return { type: "coinImportLegacy", member, coins: amount };
+  if (k < 79) {
+    // Sometimes a second row for a random member (unknown, or the same one twice: refused as a whole).
+    const other = MEMBERS[intent.pick % MEMBERS.length]!;
+    const rows = [{ member, coins: amount }];
+    if (intent.fraction % 2 === 0) rows.push({ member: other, coins: BigInt(intent.fraction) });
+    return { type: "coinImport", rows };
+  }
   if (k < 82) return { type: "order", member, amount: amount / 2n + 1n, payWith: "coins" };
   if (k < 87) {
     if (withdrawer === undefined) return { type: "withdraw", member, amount };

@@ -3,7 +3,7 @@
  * journal (whose hash chain covers these bytes: the key order below never changes, new keys go last).
  */
 import { formatMoney, formatPoints } from "./decimal.js";
-import type { RejectionCode, Result } from "./types.js";
+import type { RejectionCode, Result, RowRejection } from "./types.js";
 
 export type OutcomeJson = {
   position?: number;
@@ -18,10 +18,16 @@ export type OutcomeJson = {
 };
 
 export type ResultJson =
-  { ok: true; outcome: OutcomeJson } | { ok: false; rejection: RejectionCode; message: string };
+  | { ok: true; outcome: OutcomeJson }
+  | { ok: false; rejection: RejectionCode; message: string; rows?: RowRejection[] };
 
 export function resultToJson(result: Result): ResultJson {
-  if (!result.ok) return { ok: false, rejection: result.rejection.code, message: result.rejection.message };
+  if (!result.ok) {
+    const { code, message, rows } = result.rejection;
+    return rows === undefined
+      ? { ok: false, rejection: code, message }
+      : { ok: false, rejection: code, message, rows };
+  }
   const outcome: OutcomeJson = {};
   if (result.position !== undefined) outcome.position = result.position;
   if (result.points !== undefined) outcome.points = formatPoints(result.points);

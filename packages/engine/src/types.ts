@@ -35,13 +35,24 @@ export type Command =
   | { type: "tipBuy"; merchant: string; amount: bigint }
   | { type: "tip"; merchant: string; member: string; points: bigint }
   | { type: "payWithPoints"; member: string; position: number; amount: bigint; merchant?: string }
-  | { type: "coinImport"; member: string; coins: bigint }
+  | { type: "coinImport"; rows: readonly CoinImportRow[] }
+  /**
+   * The single-member form journals written before `rows` hold (JSON `{type: "coinImport", member,
+   * coins}`): it still replays exactly as it did, creating a missing member.
+   */
+  | { type: "coinImportLegacy"; member: string; coins: bigint }
   | { type: "withdraw"; member: string; amount: bigint }
   | { type: "withdrawApprove"; withdrawal: number }
   | { type: "withdrawReject"; withdrawal: number }
   | { type: "rules"; rules: RuleSet };
 
 export type CommandType = Command["type"];
+
+export interface CoinImportRow {
+  member: string;
+  /** fen */
+  coins: bigint;
+}
 export type OrderCommand = Extract<Command, { type: "order" }>;
 export type OrderPaidCommand = Extract<Command, { type: "orderPaid" }>;
 export type PayWithPointsCommand = Extract<Command, { type: "payWithPoints" }>;
@@ -73,12 +84,24 @@ export const REJECTION_CODES = [
   "order_already_paid",
   "refund_window_passed",
   "order_not_refundable",
+  "invalid_rows",
+  "duplicate_member",
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export interface Rejection {
   code: RejectionCode;
+  message: string;
+  /** For `invalid_rows`: every refused row of a coinImport, in row order. */
+  rows?: RowRejection[];
+}
+
+/** One refused row of a coinImport; `row` is its 0-based index in the command's rows. */
+export interface RowRejection {
+  row: number;
+  field: "member" | "coins";
+  code: "unknown_member" | "duplicate_member" | "amount_not_positive" | "amount_too_large";
   message: string;
 }
 
