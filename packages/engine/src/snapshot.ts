@@ -5,6 +5,8 @@
  * states give equal snapshots (locked points are brought up to date first, and fields that mean
  * nothing while nothing is locked are written in one fixed form).
  */
+import { rebuildExitIndex } from "./sell.js";
+import { releaseAll } from "./release.js";
 import { formatHealth, formatMoney, formatPoints, parseDecimal } from "./decimal.js";
 import type { Engine } from "./engine.js";
 import { coreOf } from "./internal.js";
@@ -127,7 +129,7 @@ export function engineSnapshot(engine: Engine): string {
 export function engineSnapshotPieces(engine: Engine): Generator<string> {
   const core = coreOf(engine);
   // Canonical form: release is brought up to date (it changes no balance, only when it is written down).
-  core.releaseAll();
+  releaseAll(core);
   const t = core.table;
   const n = t.length;
   const columns = copyColumns(engine, n);
@@ -312,6 +314,6 @@ export function engineFromSnapshot(text: string): Engine {
     if (t.status[i] === POSITION_OPEN && t.locked[i]! > 0n)
       core.memberList[t.member[i]!]!.lockedPositions.push(i);
   }
-  core.rebuildExitIndex();
+  rebuildExitIndex(core);
   return engine;
 }

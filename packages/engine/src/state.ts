@@ -2,6 +2,8 @@
  * The engine's state as JSON: the output of `zengzhi replay` and the snapshot the ledger stores.
  * `engineFromJson(engineToJson(e))` rebuilds an engine that behaves identically.
  */
+import { lockedNow } from "./release.js";
+import { rebuildExitIndex } from "./sell.js";
 import {
   HEALTH_DECIMALS,
   formatDecimal,
@@ -48,7 +50,7 @@ export function engineToJson(engine: EngineView) {
     const member = core.memberList[t.member[i]!]!;
     const h = holdings.get(member) ?? { points: 0n, locked: 0n };
     h.points += t.points[i]!;
-    h.locked += core.lockedNow(i);
+    h.locked += lockedNow(core, i);
     holdings.set(member, h);
   }
   const members: Record<string, unknown> = {};
@@ -98,7 +100,7 @@ export type EngineJson = ReturnType<typeof engineToJson>;
 /** One position as JSON (the replay contract: id, member, spend, points, status, and more). */
 function positionToJson(core: EngineCore, i: number) {
   const t = core.table;
-  const locked = t.status[i] === POSITION_OPEN ? core.lockedNow(i) : t.locked[i]!;
+  const locked = t.status[i] === POSITION_OPEN ? lockedNow(core, i) : t.locked[i]!;
   return {
     id: i + 1,
     member: core.memberList[t.member[i]!]!.id,
@@ -240,6 +242,6 @@ export function engineFromJson(json: EngineJson): Engine {
     });
   }
   restoreOnlineOrders(core, (json as { onlineOrders?: OnlineOrderJson[] }).onlineOrders);
-  core.rebuildExitIndex();
+  rebuildExitIndex(core);
   return engine;
 }

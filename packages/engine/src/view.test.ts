@@ -115,3 +115,17 @@ describe("EngineView: no read changes the state", () => {
     expect(engine.view.positionValue(2)).toBe((p.points * n) / d);
   });
 });
+
+describe("debug mode", () => {
+  it("checks the invariants after every apply and throws on a broken one", async () => {
+    const { Engine: DebugEngine, loadRuleSet } = await import("@zengzhi/engine");
+    const engine = new DebugEngine(loadRuleSet({}), { debugInvariants: true });
+    expect(engine.apply({ type: "order", member: "a", amount: 1000n }).ok).toBe(true);
+    coreOf(engine).accounts.pool += 1n;
+    expect(() => engine.apply({ type: "order", member: "a", amount: 1000n })).toThrow(/cash not conserved/);
+    const plain = new DebugEngine(loadRuleSet({}));
+    plain.apply({ type: "order", member: "a", amount: 1000n });
+    coreOf(plain).accounts.pool += 1n;
+    expect(plain.apply({ type: "order", member: "a", amount: 1000n }).ok).toBe(true);
+  });
+});

@@ -3,8 +3,11 @@
  * readonly data, and no method of it changes the state (lazy release is computed, never written).
  * Readers such as the ledger's `read` receive an `EngineReader`; only `Engine` adds `apply`.
  */
+import { releaseRate, releaseSchedule } from "./release.js";
+import { exitThreshold } from "./sell.js";
 import { DEFAULT_MERCHANT, type EngineCore } from "./core.js";
 import { PAGE_LIMIT_MAX } from "./limits.js";
+import { previewSell } from "./sell.js";
 import type { RuleSet } from "./rules.js";
 import type {
   Accounts,
@@ -242,7 +245,7 @@ export class EngineReader implements EngineView {
       shares: m.shares,
       orders: m.orders,
       positions: this.countPositions(m.lastPosition),
-      releaseRate: this.#core.releaseRate(m.id),
+      releaseRate: releaseRate(this.#core, m.id),
     };
   }
 
@@ -268,7 +271,7 @@ export class EngineReader implements EngineView {
   }
 
   exitThreshold(id: number): bigint | null {
-    return this.#core.exitThreshold(id);
+    return exitThreshold(this.#core, id);
   }
 
   withdrawal(id: number): WithdrawalView | undefined {
@@ -305,13 +308,13 @@ export class EngineReader implements EngineView {
     return this.#core.merchantBalance(id);
   }
   previewSell(member: string, position: number, points: bigint): Result {
-    return this.#core.previewSell(member, position, points);
+    return previewSell(this.#core, member, position, points);
   }
   releaseSchedule(id: number, days: readonly number[]): bigint[] {
-    return this.#core.releaseSchedule(id, days);
+    return releaseSchedule(this.#core, id, days);
   }
   releaseRate(member: string): bigint | null {
-    return this.#core.releaseRate(member);
+    return releaseRate(this.#core, member);
   }
 
   custody(): Custody {
