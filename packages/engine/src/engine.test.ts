@@ -411,6 +411,14 @@ describe("RULES.md rule 10 and rule versions, case by case", () => {
     expect(formatPoints(engine.position(2)!.points)).toBe("14.70000000");
   });
 
+  it("pointsOrdersEarn: a burn of the whole supply issues at the price before the burn", () => {
+    const { engine, ok } = scenario({ pointsOrdersEarn: true });
+    ok({ type: "order", member: "a", amount: "1000" });
+    ok({ type: "payWithPoints", member: "a", position: 1, amount: "300" });
+    // All 210 points burned; the 90 of pool part issues at 300 / 210 (not at initialPrice 1): 44.1.
+    expect(formatPoints(engine.position(2)!.points)).toBe("44.10000000");
+  });
+
   it("pay with points draws no subsidy and raises no health value", () => {
     const { engine, ok } = scenario({ pointsOrdersEarn: true, subsidyRate: "0.1", healthPerYuan: "0.01" });
     ok({ type: "financing", toPool: "0", toSubsidy: "1000" });

@@ -31,9 +31,14 @@ export function payWithPoints(core: EngineCore, command: PayWithPointsCommand): 
   let issued = 0n;
   if (core.rules.pointsOrdersEarn) {
     // The order's pool part stays in the pool and earns points as rule 1, at the price before that
-    // part is added: the price after the burn, (pool − X) / (supply − n).
+    // part is added: the price after the burn, (pool − X) / (supply − n), which rounding only raises.
+    // A burn of the whole supply leaves no price, so the price before the burn applies.
     contribution = splitAmount(amount, core.rules.split, core.parts).contribution;
-    issued = issueAt(core, contribution, pool - amount, core.supply - burned);
+    const supplyAfterBurn = core.supply - burned;
+    issued =
+      supplyAfterBurn === 0n
+        ? issueAt(core, contribution, pool, core.supply)
+        : issueAt(core, contribution, pool - amount, supplyAfterBurn);
     if (issued > COLUMN_MAX) return tooLarge();
   }
   core.supply -= burned;
