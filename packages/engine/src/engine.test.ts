@@ -658,6 +658,16 @@ describe("online orders: paid, waiting out the refund window, settled or refunde
     expect(engineToJson(engine)).toEqual(before);
   });
 
+  it("leaves the snapshot of a state that never used them as it was (verify compares stored snapshots)", async () => {
+    const { engineSnapshot } = await import("@zengzhi/engine");
+    const { engine, ok } = scenario({ refundWindowDays: 1 });
+    ok({ type: "order", member: "a", amount: "10" });
+    const header = engineSnapshot(engine).split("\n")[0]!;
+    expect(header).not.toMatch(/ordersAwaitingSettlement|ordersRefunded|onlineOrders/);
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "10" });
+    expect(engineSnapshot(engine).split("\n")[0]).toMatch(/"ordersAwaitingSettlement":"10.00"/);
+  });
+
   it.each(["engineToJson", "engineSnapshot"])("survives a restore from %s", async (form) => {
     const { engineFromJson, engineFromSnapshot, engineSnapshot } = await import("@zengzhi/engine");
     const { engine, ok } = scenario({ refundWindowDays: 2 });
