@@ -14,11 +14,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: [
-      "packages/*/test/**/*.test.ts",
-      "packages/engine/src/**/*.test.ts",
-      "apps/*/test/**/*.test.ts",
-    ],
+    include: ["packages/*/test/**/*.test.ts", "packages/engine/src/**/*.test.ts", "apps/*/test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // A real PostgreSQL for the ledger tests (packages/store/test/database.ts); CI fails without it.

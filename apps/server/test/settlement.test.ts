@@ -165,7 +165,10 @@ for (const store of STORES) {
           onlineOrders: Object.fromEntries(STATUSES.map((s) => [s, { count: 0, total: "0.00" }])),
         },
       });
-      expect(await engine((e) => [e.merchantCount, e.merchantBalance("quiet-shop") !== undefined])).toEqual([count, false]);
+      expect(await engine((e) => [e.merchantCount, e.merchantBalance("quiet-shop") !== undefined])).toEqual([
+        count,
+        false,
+      ]);
     });
   });
 }

@@ -7,7 +7,6 @@ import { createHash } from "node:crypto";
 import {
   type Command,
   type EngineView,
-  type Result,
   commandToJson,
   formatDecimal,
   formatMoney,
