@@ -57,27 +57,6 @@ export const reject = (code: RejectionCode, message: string): Rejected => ({
 
 export const tooLarge = () => reject("amount_too_large", "the amount is larger than one command may move");
 
-/** An amount divided by a split's four parts, in fen. */
-export interface SplitParts {
-  productCost: bigint;
-  distributionCost: bigint;
-  platformProfit: bigint;
-  contribution: bigint;
-}
-
-/**
- * Divides an amount by a split: the three parts other than the pool are floored to the fen, the pool
- * takes the rest. Writes into `into` (the engine passes one reused object: the order path allocates
- * no result object) and returns it.
- */
-export function splitAmount(amount: bigint, split: Split, into: SplitParts): SplitParts {
-  into.productCost = (amount * split.productCost) / RATIO_SCALE;
-  into.distributionCost = (amount * split.distributionCost) / RATIO_SCALE;
-  into.platformProfit = (amount * split.platformProfit) / RATIO_SCALE;
-  into.contribution = amount - into.productCost - into.distributionCost - into.platformProfit;
-  return into;
-}
-
 export function emptyAccounts(): Accounts {
   return {
     paidByMembers: 0n,
@@ -124,13 +103,6 @@ export class EngineCore {
   readonly memberList: Member[] = [];
   readonly merchants = new Map<string, Merchant>();
   lastMerchant: Merchant | null = null;
-  /** Scratch for splitAmount, reused by every order. */
-  readonly parts: SplitParts = {
-    productCost: 0n,
-    distributionCost: 0n,
-    platformProfit: 0n,
-    contribution: 0n,
-  };
   /** Every position ever opened, as columns (id = index + 1). */
   readonly table = new PositionTable();
   readonly withdrawals: Withdrawal[] = [];

@@ -5,7 +5,8 @@ import { reindex, settle } from "./sell.js";
 import { releaseUpToToday } from "./release.js";
 import { issueAt } from "./order.js";
 import { CLOSE_REASON } from "./positions.js";
-import { DEFAULT_MERCHANT, type EngineCore, reject, splitAmount, tooLarge } from "./core.js";
+import { DEFAULT_MERCHANT, type EngineCore, reject, tooLarge } from "./core.js";
+import { splitAmount } from "./order.js";
 import { ceilDiv } from "./decimal.js";
 import { AMOUNT_MAX, COLUMN_MAX } from "./limits.js";
 import { type Outcome, type PayWithPointsCommand, POSITION_CLOSED, type Result } from "./types.js";
@@ -33,7 +34,7 @@ export function payWithPoints(core: EngineCore, command: PayWithPointsCommand): 
     // The order's pool part stays in the pool and earns points as rule 1, at the price before that
     // part is added: the price after the burn, (pool − X) / (supply − n), which rounding only raises.
     // A burn of the whole supply leaves no price, so the price before the burn applies.
-    contribution = splitAmount(amount, core.rules.split, core.parts).contribution;
+    contribution = splitAmount(amount, core.rules.split).contribution;
     const supplyAfterBurn = core.supply - burned;
     issued =
       supplyAfterBurn === 0n
