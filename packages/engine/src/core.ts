@@ -10,7 +10,7 @@
  */
 import { compareThresholds } from "./sell.js";
 import { lockedNow } from "./release.js";
-import { MONEY_SCALE, POINT_SCALE, RATIO_SCALE } from "./decimal.js";
+import { MONEY_SCALE, POINT_SCALE } from "./decimal.js";
 import { ExitIndex } from "./exit-index.js";
 import { coinImport, coinImportLegacy } from "./coins.js";
 import { financing, listing } from "./financing.js";
@@ -23,7 +23,7 @@ import { sell } from "./sell.js";
 import { tip, tipBuy } from "./tips.js";
 import { decideWithdrawal, withdraw } from "./withdrawals.js";
 import { CLOSE_REASONS, type CloseReasonCode, FLAG_TIPPED, PositionTable } from "./positions.js";
-import { PRICE_DECIMALS, type RuleSet, type Split } from "./rules.js";
+import { PRICE_DECIMALS, type RuleSet } from "./rules.js";
 import {
   type Accounts,
   type OnlineOrder,
