@@ -35,7 +35,7 @@ const warm = orderPool(200_000, 1);
 for (let i = 0; i < OPEN; i++) plain.apply(warm[i & 65535]);
 globalThis.gc?.();
 const rssBytes = process.memoryUsage.rss();
-const openBefore = plain.exitIndex.size;
+const openBefore = plain.openPositionCount();
 log(
   `(a) ${openBefore.toLocaleString()} open positions: ${rssMiB(rssBytes)} MiB resident (process baseline ${rssMiB(baseline)} MiB)`,
 );
@@ -46,7 +46,7 @@ for (let i = 0; i < MEASURED; i++) plain.apply(measured[i & 65535]);
 let seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const ordersPerSecond = MEASURED / seconds;
 log(
-  `(a) ${Math.round(ordersPerSecond).toLocaleString()} orders/s over ${MEASURED.toLocaleString()} orders; ${plain.exitIndex.size.toLocaleString()} open at the end`,
+  `(a) ${Math.round(ordersPerSecond).toLocaleString()} orders/s over ${MEASURED.toLocaleString()} orders; ${plain.openPositionCount().toLocaleString()} open at the end`,
 );
 
 // (b) Exit-heavy mix.

@@ -43,8 +43,8 @@ describe("zengzhi replay", () => {
       [2, "m2", "1000.00", "147.00000000", "open"],
     ]);
     expect(state.results).toEqual([
-      { ok: true, position: 1 },
-      { ok: true, position: 2 },
+      { ok: true, outcome: { position: 1, points: "210.00000000" } },
+      { ok: true, outcome: { position: 2, points: "147.00000000" } },
     ]);
   });
 

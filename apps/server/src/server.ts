@@ -1,11 +1,11 @@
 /**
  * Starting the service: open the ledger (PostgreSQL when DATABASE_URL is set, else PGlite in ./data;
- * it applies the migrations, the service's own included), seed the demo tenant once, repair interrupted settlements, sample
+ * it applies the migrations, the service's own included), seed the demo tenant once, hand the engine any paid order a crash kept from it, sample
  * prices each minute, and listen on PORT (default 3000).
  */
 import { fileURLToPath } from "node:url";
 import { openLedger, type OpenLedgerOptions } from "@zengzhi/store";
-import { settleDueOrders } from "./domain/orders.js";
+import { syncOnlineOrders } from "./domain/orders.js";
 import { DEMO_LOGINS, seedDemo } from "./seed.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
@@ -43,7 +43,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...(options.paymentSecret === undefined ? {} : { paymentSecret: options.paymentSecret }),
   });
   const seeded = options.seed === false ? false : await seedDemo(app, services);
-  for (const tenant of await ledger.listTenants()) await settleDueOrders(services, tenant);
+  for (const tenant of await ledger.listTenants()) await syncOnlineOrders(services, tenant);
 
   const sampler = setInterval(() => {
     void (async () => {

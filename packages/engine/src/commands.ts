@@ -13,7 +13,7 @@ import {
   formatRatio,
   parseDecimal,
 } from "./decimal.js";
-import { DECIMAL_LENGTH_MAX, ID_LENGTH_MAX, LABEL_LENGTH_MAX } from "./limits.js";
+import { COIN_IMPORT_ROWS_MAX, DECIMAL_LENGTH_MAX, ID_LENGTH_MAX, LABEL_LENGTH_MAX } from "./limits.js";
 import { RuleSetError, loadRuleSet, parseSplit, ruleSetToJson, splitSchema } from "./rules.js";
 import type { Command } from "./types.js";
 
@@ -31,6 +31,15 @@ export const commandJsonSchema = z.discriminatedUnion("type", [
     split: splitSchema.optional(),
     payWith: z.enum(["cash", "coins"]).optional(),
   }),
+  z.strictObject({
+    type: z.literal("orderPaid"),
+    order: positionId,
+    member: id,
+    amount: decimal,
+    merchant: id.optional(),
+    split: splitSchema.optional(),
+  }),
+  z.strictObject({ type: z.literal("orderRefund"), order: positionId }),
   z.strictObject({ type: z.literal("sell"), member: id, position: positionId, points: decimal }),
   z.strictObject({
     type: z.literal("financing"),
@@ -49,7 +58,17 @@ export const commandJsonSchema = z.discriminatedUnion("type", [
     amount: decimal,
     merchant: id.optional(),
   }),
-  z.strictObject({ type: z.literal("coinImport"), member: id, coins: decimal }),
+  // `rows` (all or nothing), or the single-member form of older journals: `member` and `coins`.
+  z.strictObject({
+    type: z.literal("coinImport"),
+    rows: z
+      .array(z.strictObject({ member: id, coins: decimal }))
+      .min(1)
+      .max(COIN_IMPORT_ROWS_MAX)
+      .optional(),
+    member: id.optional(),
+    coins: decimal.optional(),
+  }),
   z.strictObject({ type: z.literal("withdraw"), member: id, amount: decimal }),
   z.strictObject({ type: z.literal("withdrawApprove"), withdrawal: positionId }),
   z.strictObject({ type: z.literal("withdrawReject"), withdrawal: positionId }),
@@ -115,6 +134,23 @@ export function plainOrderJson(raw: unknown): Extract<CommandJson, { type: "orde
   return "merchant" in json ? { type, member, amount, merchant } : { type, member, amount };
 }
 
+/** A coinImport in either JSON form: `rows`, or (older journals) exactly `member` and `coins`. */
+function coinImportCommand(
+  c: Extract<CommandJson, { type: "coinImport" }>,
+  money: (field: string, text: string) => bigint,
+): Command {
+  if (c.rows !== undefined && c.member === undefined && c.coins === undefined) {
+    return {
+      type: "coinImport",
+      rows: c.rows.map((r, i) => ({ member: r.member, coins: money(`rows.${i}.coins`, r.coins) })),
+    };
+  }
+  if (c.rows === undefined && c.member !== undefined && c.coins !== undefined) {
+    return { type: "coinImportLegacy", member: c.member, coins: money("coins", c.coins) };
+  }
+  throw new CommandError("invalid_command", "rows", "give rows, or member and coins (older single-row form)");
+}
+
 /** Reads one command from its JSON form; `where` prefixes error paths (e.g. "events[3]"). */
 export function parseCommand(raw: unknown, where = ""): Command {
   const prefix = where === "" ? "" : `${where}.`;
@@ -142,6 +178,19 @@ export function parseCommand(raw: unknown, where = ""): Command {
         if (c.payWith !== undefined) command.payWith = c.payWith;
         return command;
       }
+      case "orderPaid": {
+        const command: Command = {
+          type: "orderPaid",
+          order: c.order,
+          member: c.member,
+          amount: money("amount", c.amount),
+        };
+        if (c.merchant !== undefined) command.merchant = c.merchant;
+        if (c.split !== undefined) command.split = parseSplit(c.split, `${prefix}split`);
+        return command;
+      }
+      case "orderRefund":
+        return { type: "orderRefund", order: c.order };
       case "sell":
         return { type: "sell", member: c.member, position: c.position, points: pts("points", c.points) };
       case "financing": {
@@ -175,7 +224,7 @@ export function parseCommand(raw: unknown, where = ""): Command {
         return command;
       }
       case "coinImport":
-        return { type: "coinImport", member: c.member, coins: money("coins", c.coins) };
+        return coinImportCommand(c, money);
       case "withdraw":
         return { type: "withdraw", member: c.member, amount: money("amount", c.amount) };
       case "withdrawApprove":
@@ -200,7 +249,7 @@ export function parseCommand(raw: unknown, where = ""): Command {
   }
 }
 
-const splitJson = (s: NonNullable<Extract<Command, { type: "order" }>["split"]>) => ({
+export const splitJson = (s: NonNullable<Extract<Command, { type: "order" }>["split"]>) => ({
   productCost: formatRatio(s.productCost),
   distributionCost: formatRatio(s.distributionCost),
   platformProfit: formatRatio(s.platformProfit),
@@ -219,6 +268,17 @@ export function commandToJson(command: Command): CommandJson {
       if (command.merchant !== undefined) json.merchant = command.merchant;
       if (command.split !== undefined) json.split = splitJson(command.split);
       if (command.payWith !== undefined) json.payWith = command.payWith;
+      return json;
+    }
+    case "orderPaid": {
+      const json: CommandJson = {
+        type: "orderPaid",
+        order: command.order,
+        member: command.member,
+        amount: formatMoney(command.amount),
+      };
+      if (command.merchant !== undefined) json.merchant = command.merchant;
+      if (command.split !== undefined) json.split = splitJson(command.split);
       return json;
     }
     case "sell":
@@ -259,12 +319,18 @@ export function commandToJson(command: Command): CommandJson {
       return json;
     }
     case "coinImport":
+      return {
+        type: "coinImport",
+        rows: command.rows.map((r) => ({ member: r.member, coins: formatMoney(r.coins) })),
+      };
+    case "coinImportLegacy":
       return { type: "coinImport", member: command.member, coins: formatMoney(command.coins) };
     case "withdraw":
       return { type: "withdraw", member: command.member, amount: formatMoney(command.amount) };
     case "rules":
       return { type: "rules", rules: ruleSetToJson(command.rules) };
     case "join":
+    case "orderRefund":
     case "advance":
     case "withdrawApprove":
     case "withdrawReject":

@@ -7,4 +7,15 @@ export * from "./commands.js";
 export * from "./state.js";
 export * from "./invariants.js";
 export * from "./replay.js";
+export * from "./result-json.js";
 export * from "./snapshot.js";
+export type {
+  Custody,
+  EngineView,
+  MemberPage,
+  MemberView,
+  OnlineOrderView,
+  WithdrawalPage,
+  WithdrawalStatus,
+  WithdrawalView,
+} from "./view.js";

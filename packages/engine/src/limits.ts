@@ -20,3 +20,9 @@ export const LABEL_LENGTH_MAX = 64;
 
 /** Longest decimal string accepted for any amount. */
 export const DECIMAL_LENGTH_MAX = 40;
+
+/** Most items one page of an EngineView listing (members, withdrawals) may hold. */
+export const PAGE_LIMIT_MAX = 1_000;
+
+/** Most rows one `coinImport` may carry (it imports all of them or none). */
+export const COIN_IMPORT_ROWS_MAX = 10_000;

@@ -7,7 +7,8 @@ import { CommandError, parseCommand } from "./commands.js";
 import { Engine } from "./engine.js";
 import { RuleSetError, loadRuleSet } from "./rules.js";
 import { engineToJson } from "./state.js";
-import type { Command, Result } from "./types.js";
+import { resultToJson } from "./result-json.js";
+import type { Command } from "./types.js";
 
 const scenarioSchema = z.strictObject({
   rules: z.record(z.string(), z.unknown()).optional(),
@@ -50,16 +51,6 @@ export function parseScenario(raw: unknown): Scenario {
     }
   });
   return { engine, commands };
-}
-
-export function resultToJson(result: Result) {
-  if (!result.ok) return { ok: false, rejection: result.rejection.code, message: result.rejection.message };
-  const json: Record<string, unknown> = { ok: true };
-  if (result.position !== undefined) json.position = result.position;
-  if (result.withdrawal !== undefined) json.withdrawal = result.withdrawal;
-  if (result.exits !== undefined) json.exits = result.exits;
-  if (result.reset === true) json.reset = true;
-  return json;
 }
 
 export function replay(raw: unknown) {

@@ -2,6 +2,8 @@
  * The engine's state as JSON: the output of `zengzhi replay` and the snapshot the ledger stores.
  * `engineFromJson(engineToJson(e))` rebuilds an engine that behaves identically.
  */
+import { lockedNow } from "./release.js";
+import { rebuildExitIndex } from "./sell.js";
 import {
   HEALTH_DECIMALS,
   formatDecimal,
@@ -11,9 +13,19 @@ import {
   parseDecimal,
 } from "./decimal.js";
 import { Engine } from "./engine.js";
-import { PRICE_DECIMALS, loadRuleSet, ruleSetToJson } from "./rules.js";
+import type { EngineView } from "./view.js";
+import { type EngineCore, coreOf } from "./internal.js";
+import { splitJson } from "./commands.js";
+import { PRICE_DECIMALS, loadRuleSet, parseSplit, ruleSetToJson } from "./rules.js";
 import { CLOSE_REASONS, FLAG_TIPPED } from "./positions.js";
-import { type Accounts, type Member, POSITION_OPEN, STATUS_NAMES, type Withdrawal } from "./types.js";
+import {
+  type Accounts,
+  type Member,
+  type OnlineOrder,
+  POSITION_OPEN,
+  STATUS_NAMES,
+  type Withdrawal,
+} from "./types.js";
 
 const m = formatMoney;
 const p = formatPoints;
@@ -25,20 +37,24 @@ export function accountsToJson(a: Accounts): Record<keyof Accounts, string> {
   >;
 }
 
-export function engineToJson(engine: Engine) {
-  engine.releaseAll();
+/**
+ * The whole state as JSON, read without changing anything: locked points are given as of today
+ * (computed, as the lazy release would write them), so the text is canonical.
+ */
+export function engineToJson(engine: EngineView) {
+  const core = coreOf(engine);
   const holdings = new Map<Member, { points: bigint; locked: bigint }>();
-  const t = engine.table;
+  const t = core.table;
   for (let i = 0; i < t.length; i++) {
     if (t.status[i] !== POSITION_OPEN) continue;
-    const member = engine.memberList[t.member[i]!]!;
+    const member = core.memberList[t.member[i]!]!;
     const h = holdings.get(member) ?? { points: 0n, locked: 0n };
     h.points += t.points[i]!;
-    h.locked += t.locked[i]!;
+    h.locked += lockedNow(core, i);
     holdings.set(member, h);
   }
   const members: Record<string, unknown> = {};
-  for (const member of engine.members.values()) {
+  for (const member of core.members.values()) {
     const h = holdings.get(member) ?? { points: 0n, locked: 0n };
     members[member.id] = {
       wallet: m(member.wallet),
@@ -54,7 +70,7 @@ export function engineToJson(engine: Engine) {
     };
   }
   const merchants: Record<string, unknown> = {};
-  for (const merchant of engine.merchants.values()) {
+  for (const merchant of core.merchants.values()) {
     merchants[merchant.id] = {
       settlement: m(merchant.settlement),
       points: p(merchant.points),
@@ -62,42 +78,82 @@ export function engineToJson(engine: Engine) {
     };
   }
   return {
-    day: engine.day,
-    period: engine.period,
-    listed: engine.listed,
-    pool: m(engine.pool),
-    supply: p(engine.supply),
-    price: formatDecimal(engine.priceUnits(), PRICE_DECIMALS),
-    rules: ruleSetToJson(engine.rules),
-    accounts: accountsToJson(engine.accounts),
-    coins: { imported: m(engine.coins.imported), redeemed: m(engine.coins.redeemed) },
+    day: core.day,
+    period: core.period,
+    listed: core.listed,
+    pool: m(core.accounts.pool),
+    supply: p(core.supply),
+    price: formatDecimal(core.priceUnits(), PRICE_DECIMALS),
+    rules: ruleSetToJson(core.rules),
+    accounts: accountsToJson(core.accounts),
+    coins: { imported: m(core.coins.imported), redeemed: m(core.coins.redeemed) },
     members,
     merchants,
-    positions: Array.from({ length: t.length }, (_, i) => positionToJson(engine, i)),
-    withdrawals: engine.withdrawals.map(withdrawalToJson),
+    positions: Array.from({ length: t.length }, (_, i) => positionToJson(core, i)),
+    withdrawals: core.withdrawals.map(withdrawalToJson),
+    onlineOrders: [...core.onlineOrders.values()].map(onlineOrderToJson),
   };
 }
 
 export type EngineJson = ReturnType<typeof engineToJson>;
 
 /** One position as JSON (the replay contract: id, member, spend, points, status, and more). */
-export function positionToJson(engine: Engine, i: number) {
-  const t = engine.table;
+function positionToJson(core: EngineCore, i: number) {
+  const t = core.table;
+  const locked = t.status[i] === POSITION_OPEN ? lockedNow(core, i) : t.locked[i]!;
   return {
     id: i + 1,
-    member: engine.memberList[t.member[i]!]!.id,
+    member: core.memberList[t.member[i]!]!.id,
     spend: m(t.spend[i]!),
     points: p(t.points[i]!),
     status: STATUS_NAMES[t.status[i]!]!,
-    locked: p(t.locked[i]!),
+    locked: p(locked),
     lockedOriginal: p(t.lockedOriginal[i]!),
-    // Only meaningful while points are locked; canonical otherwise, so reads never change the JSON.
-    lockDay: t.locked[i]! > 0n ? t.lockDay[i]! : t.day[i]!,
+    // Release brought up to date is written as of today; canonical while nothing is locked.
+    lockDay: locked > 0n ? core.day : t.day[i]!,
     soldGross: m(t.soldGross[i]!),
     day: t.day[i]!,
     tipped: (t.flags[i]! & FLAG_TIPPED) !== 0,
     closeReason: CLOSE_REASONS[t.closeReason[i]!]!,
   };
+}
+
+/** One online order as JSON; the compact snapshot stores the same fields as an array. */
+export function onlineOrderToJson(o: OnlineOrder) {
+  return {
+    order: o.order,
+    member: o.member,
+    amount: m(o.amount),
+    merchant: o.merchant ?? null,
+    split: o.split === undefined ? null : splitJson(o.split),
+    paidDay: o.paidDay,
+    settleDay: o.settleDay,
+    status: o.status,
+    position: o.position,
+    points: p(o.points),
+  };
+}
+
+export type OnlineOrderJson = ReturnType<typeof onlineOrderToJson>;
+
+/** Restores online orders (stored JSON from before they existed has none). */
+export function restoreOnlineOrders(core: EngineCore, orders: readonly OnlineOrderJson[] | undefined): void {
+  for (const j of orders ?? []) {
+    const order: OnlineOrder = {
+      order: j.order,
+      member: j.member,
+      amount: money(j.amount),
+      merchant: j.merchant ?? undefined,
+      split: j.split === null ? undefined : parseSplit(j.split),
+      paidDay: j.paidDay,
+      settleDay: j.settleDay,
+      status: j.status,
+      position: j.position,
+      points: pts(j.points),
+    };
+    core.onlineOrders.set(order.order, order);
+    if (order.status === "paid") core.awaiting.push(order);
+  }
 }
 
 function withdrawalToJson(w: Withdrawal) {
@@ -121,19 +177,21 @@ export interface EngineHeaderJson {
 /** A new engine with the stored rule set and engine-wide fields; members and positions follow. */
 export function engineFromHeader(json: EngineHeaderJson): Engine {
   const engine = new Engine(loadRuleSet(json.rules));
-  engine.day = json.day;
-  engine.period = json.period;
-  engine.listed = json.listed;
-  engine.supply = pts(json.supply);
-  for (const [k, v] of Object.entries(json.accounts)) engine.accounts[k as keyof Accounts] = money(v);
-  engine.coins.imported = money(json.coins.imported);
-  engine.coins.redeemed = money(json.coins.redeemed);
+  const core = coreOf(engine);
+  core.day = json.day;
+  core.period = json.period;
+  core.listed = json.listed;
+  core.supply = pts(json.supply);
+  for (const [k, v] of Object.entries(json.accounts)) core.accounts[k as keyof Accounts] = money(v);
+  core.coins.imported = money(json.coins.imported);
+  core.coins.redeemed = money(json.coins.redeemed);
   return engine;
 }
 
 /** Rebuilds an engine from its JSON state (a snapshot). */
 export function engineFromJson(json: EngineJson): Engine {
   const engine = engineFromHeader(json);
+  const core = coreOf(engine);
   for (const [id, raw] of Object.entries(json.members)) {
     const j = raw as {
       wallet: string;
@@ -145,7 +203,7 @@ export function engineFromJson(json: EngineJson): Engine {
       withdrawDay: number;
       withdrawnToday: string;
     };
-    const member = engine.addMember(id, j.inviter);
+    const member = core.addMember(id, j.inviter);
     member.wallet = money(j.wallet);
     member.health = parseDecimal(j.health, HEALTH_DECIMALS);
     member.coins = money(j.coins);
@@ -156,14 +214,14 @@ export function engineFromJson(json: EngineJson): Engine {
   }
   for (const [id, raw] of Object.entries(json.merchants)) {
     const j = raw as { settlement: string; points: string; shares: string };
-    const merchant = engine.merchant(id);
+    const merchant = core.merchant(id);
     merchant.settlement = money(j.settlement);
     merchant.points = pts(j.points);
     merchant.shares = pts(j.shares);
   }
-  const t = engine.table;
+  const t = core.table;
   for (const j of json.positions) {
-    const member = engine.members.get(j.member)!;
+    const member = core.members.get(j.member)!;
     const locked = pts(j.locked);
     const i = t.add(member.index, money(j.spend), pts(j.points), locked, j.day, j.tipped ? FLAG_TIPPED : 0);
     t.lockedOriginal[i] = pts(j.lockedOriginal);
@@ -171,18 +229,19 @@ export function engineFromJson(json: EngineJson): Engine {
     t.soldGross[i] = money(j.soldGross);
     t.status[i] = STATUS_NAMES.indexOf(j.status);
     t.closeReason[i] = CLOSE_REASONS.indexOf(j.closeReason);
-    engine.linkPosition(member, i);
+    core.linkPosition(member, i);
     if (t.status[i] === POSITION_OPEN && locked > 0n) member.lockedPositions.push(i);
   }
   for (const j of json.withdrawals) {
-    engine.withdrawals.push({
+    core.withdrawals.push({
       id: j.id,
-      member: engine.members.get(j.member)!,
+      member: core.members.get(j.member)!,
       amount: money(j.amount),
       day: j.day,
       status: j.status,
     });
   }
-  engine.rebuildExitIndex();
+  restoreOnlineOrders(core, (json as { onlineOrders?: OnlineOrderJson[] }).onlineOrders);
+  rebuildExitIndex(core);
   return engine;
 }

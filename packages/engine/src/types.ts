@@ -17,6 +17,17 @@ export type Command =
        */
       memberHint?: number;
     }
+  | {
+      /** An online order paid: its cash is held while the refund window runs (rules refundWindowDays). */
+      type: "orderPaid";
+      /** The caller's order id, a positive integer, unique within the tenant. */
+      order: number;
+      member: string;
+      amount: bigint;
+      merchant?: string;
+      split?: Split;
+    }
+  | { type: "orderRefund"; order: number }
   | { type: "sell"; member: string; position: number; points: bigint }
   | { type: "financing"; toPool: bigint; toSubsidy: bigint; label?: string }
   | { type: "advance"; days: number }
@@ -24,14 +35,26 @@ export type Command =
   | { type: "tipBuy"; merchant: string; amount: bigint }
   | { type: "tip"; merchant: string; member: string; points: bigint }
   | { type: "payWithPoints"; member: string; position: number; amount: bigint; merchant?: string }
-  | { type: "coinImport"; member: string; coins: bigint }
+  | { type: "coinImport"; rows: readonly CoinImportRow[] }
+  /**
+   * The single-member form journals written before `rows` hold (JSON `{type: "coinImport", member,
+   * coins}`): it still replays exactly as it did, creating a missing member.
+   */
+  | { type: "coinImportLegacy"; member: string; coins: bigint }
   | { type: "withdraw"; member: string; amount: bigint }
   | { type: "withdrawApprove"; withdrawal: number }
   | { type: "withdrawReject"; withdrawal: number }
   | { type: "rules"; rules: RuleSet };
 
 export type CommandType = Command["type"];
+
+export interface CoinImportRow {
+  member: string;
+  /** fen */
+  coins: bigint;
+}
 export type OrderCommand = Extract<Command, { type: "order" }>;
+export type OrderPaidCommand = Extract<Command, { type: "orderPaid" }>;
 export type PayWithPointsCommand = Extract<Command, { type: "payWithPoints" }>;
 
 export const REJECTION_CODES = [
@@ -57,12 +80,28 @@ export const REJECTION_CODES = [
   "invalid_days",
   "zero_points",
   "amount_too_large",
+  "unknown_order",
+  "order_already_paid",
+  "refund_window_passed",
+  "order_not_refundable",
+  "invalid_rows",
+  "duplicate_member",
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export interface Rejection {
   code: RejectionCode;
+  message: string;
+  /** For `invalid_rows`: every refused row of a coinImport, in row order. */
+  rows?: RowRejection[];
+}
+
+/** One refused row of a coinImport; `row` is its 0-based index in the command's rows. */
+export interface RowRejection {
+  row: number;
+  field: "member" | "coins";
+  code: "unknown_member" | "duplicate_member" | "amount_not_positive" | "amount_too_large";
   message: string;
 }
 
@@ -82,6 +121,35 @@ export interface Outcome {
   exits?: number[];
   /** True when this command triggered a period reset. */
   reset?: boolean;
+  /** Online orders settled by this command (orderPaid with no refund window, advance), in order id order. */
+  settled?: SettledOrder[];
+}
+
+/** An online order that became a rule-1 order: the position it opened and the points issued. */
+export interface SettledOrder {
+  order: number;
+  position: number;
+  points: bigint;
+}
+
+export type OnlineOrderStatus = "paid" | "settled" | "refunded";
+
+/** An online order from payment to settlement or refund. */
+export interface OnlineOrder {
+  readonly order: number;
+  readonly member: string;
+  /** fen */
+  readonly amount: bigint;
+  readonly merchant: string | undefined;
+  readonly split: Split | undefined;
+  readonly paidDay: number;
+  /** The day boundary at which it settles unless refunded first: paidDay + refundWindowDays. */
+  readonly settleDay: number;
+  status: OnlineOrderStatus;
+  /** The position the settlement opened (0 until settled). */
+  position: number;
+  /** Points the settlement issued (0 until settled). */
+  points: bigint;
 }
 
 export type Result = Outcome | { ok: false; rejection: Rejection };
@@ -150,6 +218,10 @@ export interface Accounts {
   subsidyBudget: bigint;
   /** The pool moved to the listed company's equity at listing. */
   equity: bigint;
+  /** Cash of online orders paid and still inside their refund window. */
+  ordersAwaitingSettlement: bigint;
+  /** Cash of online orders paid back to their payers (refunded inside the window, or at listing). */
+  ordersRefunded: bigint;
 }
 
 export interface CoinAccounts {

@@ -128,7 +128,7 @@ function memberOutcomes(
   const members = track.memberCount;
   const wallet = new Float64Array(members);
   const held = new Float64Array(members);
-  for (let m = 0; m < members; m++) wallet[m] = Number(engine.members.get(track.ids[m]!)?.wallet ?? 0n);
+  for (let m = 0; m < members; m++) wallet[m] = Number(engine.member(track.ids[m]!)?.wallet ?? 0n);
   let open = 0;
   for (let id = 1; id <= track.positionCount; id++) {
     if (track.positionState[id] !== OPEN) continue;

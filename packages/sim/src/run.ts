@@ -200,8 +200,7 @@ class Simulation {
     const command: Command = { type: "order", member: track.ids[member]!, amount: this.amountBig(fen) };
     if (hint >= 0) command.memberHint = hint;
     const result = this.engine.apply(command);
-    if (hint < 0 && result.ok)
-      track.setEngineIndex(member, this.engine.members.get(track.ids[member]!)!.index);
+    if (hint < 0 && result.ok) track.setEngineIndex(member, this.engine.member(track.ids[member]!)!.index);
     if (!result.ok) {
       this.counters.ordersRefused++;
       return;

@@ -2,7 +2,7 @@
  * The ledger's public interface (issue #3). The service (apps/server) and `zengzhi verify` use only
  * this. Implementations: PostgreSQL (DATABASE_URL) and embedded PGlite (ZENGZHI_DATA_DIR, ./data).
  */
-import type { CommandJson, Engine } from "@zengzhi/engine";
+import type { CommandJson, EngineView } from "@zengzhi/engine";
 
 export interface OpenLedgerOptions {
   /** PostgreSQL connection string; when absent, embedded PGlite is used. */
@@ -19,6 +19,8 @@ export interface SubmitResult {
   message?: string;
   /** The engine's outcome as JSON (position ids, exits, withdrawal id, …) when ok. */
   outcome?: Record<string, unknown>;
+  /** Row-level details of a refused command that takes rows (coinImport's invalid_rows). */
+  rows?: unknown[];
   /** Journal sequence number of the command (per tenant). */
   seq?: number;
 }
@@ -42,6 +44,6 @@ export interface Ledger {
    */
   submit(tenantId: string, idempotencyKey: string, command: CommandJson): Promise<SubmitResult>;
   /** Reads the tenant's in-memory engine state (committed state only). */
-  read<T>(tenantId: string, fn: (engine: Engine) => T): Promise<T>;
+  read<T>(tenantId: string, fn: (view: EngineView) => T): Promise<T>;
   close(): Promise<void>;
 }

@@ -11,12 +11,12 @@ import {
   engineToJson,
   loadRuleSet,
   parseCommand,
+  resultToJson,
 } from "@zengzhi/engine";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOCK_FILE_NAME, type Ledger, LedgerBusyError, WriterLockError, verifyLedger } from "./index.js";
-import { answerOf } from "./journal.js";
 import { type Location, STORES, open } from "./testing/stores.js";
 
 const order = (member: string, amount: string): CommandJson => ({ type: "order", member, amount });
@@ -53,7 +53,7 @@ for (const store of STORES) {
       const commands = workload(60);
       for (const [i, command] of commands.entries()) {
         const answer = await ledger.submit("t1", `k${i}`, command);
-        expect(answer).toEqual({ ...answerOf(engine.apply(parseCommand(command))), seq: i + 1 });
+        expect(answer).toEqual({ ...resultToJson(engine.apply(parseCommand(command))), seq: i + 1 });
       }
       expect(await ledger.read("t1", (e) => engineToJson(e))).toEqual(engineToJson(engine));
       await ledger.close();

@@ -6,8 +6,7 @@
 import { createHash } from "node:crypto";
 import {
   type Command,
-  type Engine,
-  type Result,
+  type EngineView,
   commandToJson,
   formatDecimal,
   formatMoney,
@@ -23,21 +22,6 @@ export const IDEMPOTENCY_KEY_LENGTH_MAX = 200;
 export function canonicalCommand(json: unknown): { command: Command; text: string } {
   const command = parseCommand(json);
   return { command, text: JSON.stringify(commandToJson(command)) };
-}
-
-/** The stored answer (without seq, which is the row's own column). Keys in a fixed order. */
-export function answerOf(result: Result): SubmitResult {
-  if (!result.ok) return { ok: false, rejection: result.rejection.code, message: result.rejection.message };
-  const outcome: Record<string, unknown> = {};
-  if (result.position !== undefined) outcome.position = result.position;
-  if (result.points !== undefined) outcome.points = formatPoints(result.points);
-  if (result.net !== undefined) outcome.net = formatMoney(result.net);
-  if (result.fee !== undefined) outcome.fee = formatMoney(result.fee);
-  if (result.subsidy !== undefined) outcome.subsidy = formatMoney(result.subsidy);
-  if (result.withdrawal !== undefined) outcome.withdrawal = result.withdrawal;
-  if (result.exits !== undefined && result.exits.length > 0) outcome.exits = result.exits;
-  if (result.reset === true) outcome.reset = true;
-  return { ok: true, outcome };
 }
 
 /** The answer a caller gets: the stored answer plus the command's sequence number. */
@@ -82,7 +66,7 @@ export function genesisHash(tenantId: string, rulesText: string): Buffer {
 }
 
 /** The figures the projections hold, as the strings stored in tenant_state and price_history. */
-export function headline(engine: Engine): { day: number; pool: string; supply: string; price: string } {
+export function headline(engine: EngineView): { day: number; pool: string; supply: string; price: string } {
   return {
     day: engine.day,
     pool: formatMoney(engine.pool),

@@ -3,7 +3,14 @@
  * migrations, guards single writers (advisory locks / the data directory's lock file) and routes
  * each tenant's submits to that tenant's TenantWriter.
  */
-import { CommandError, type CommandJson, Engine, loadRuleSet, ruleSetToJson } from "@zengzhi/engine";
+import {
+  CommandError,
+  type CommandJson,
+  Engine,
+  type EngineView,
+  loadRuleSet,
+  ruleSetToJson,
+} from "@zengzhi/engine";
 import { mkdirSync } from "node:fs";
 import type { Ledger, OpenLedgerOptions, SubmitResult } from "./api.js";
 import { type Database, connectPostgres, openPglite } from "./database.js";
@@ -140,7 +147,7 @@ class StoreLedger implements Ledger {
     }
   }
 
-  async read<T>(tenantId: string, fn: (engine: Engine) => T): Promise<T> {
+  async read<T>(tenantId: string, fn: (view: EngineView) => T): Promise<T> {
     this.assertOpen();
     return (await this.writer(tenantId)).read(fn);
   }

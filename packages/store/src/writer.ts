@@ -7,14 +7,16 @@
 import {
   type Command,
   Engine,
+  type EngineView,
   engineFromSnapshot,
   engineSnapshotPieces,
   loadRuleSet,
   parseCommand,
+  resultToJson,
 } from "@zengzhi/engine";
 import type { SubmitResult } from "./api.js";
 import type { Database } from "./database.js";
-import { answerOf, answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
+import { answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
 import { type KeyHash, KeyIndex } from "./key-index.js";
 import { readSnapshot } from "./snapshots.js";
 
@@ -218,12 +220,12 @@ export class TenantWriter {
   }
 
   /** Runs fn on the engine when it holds only committed state. */
-  read<T>(fn: (engine: Engine) => T): Promise<T> {
+  read<T>(fn: (view: EngineView) => T): Promise<T> {
     if (this.failed !== null) return Promise.reject(this.failed);
     if (!this.draining) {
       // Synchronously: a submit later in this tick would start a batch and change the engine.
       try {
-        return Promise.resolve(fn(this.engine));
+        return Promise.resolve(fn(this.engine.view));
       } catch (error) {
         return Promise.reject(error as Error);
       }
@@ -232,7 +234,7 @@ export class TenantWriter {
       this.readers.push({
         run: () => {
           try {
-            resolve(fn(this.engine));
+            resolve(fn(this.engine.view));
           } catch (error) {
             reject(error as Error);
           }
@@ -372,8 +374,9 @@ export class TenantWriter {
         continue;
       }
       seq++;
-      const answer = answerOf(this.engine.apply(item.command));
-      const result = JSON.stringify(answer);
+      const json = resultToJson(this.engine.apply(item.command));
+      const result = JSON.stringify(json);
+      const answer: SubmitResult = json;
       answer.seq = seq;
       answers[i] = answer;
       rowAnswers.push(answer);
@@ -611,7 +614,7 @@ export class TenantWriter {
 
 /** Re-applies one journal row; the engine must give the stored result again. */
 export function replayRow(engine: Engine, commandText: string, resultText: string, seq: number): void {
-  const recomputed = JSON.stringify(answerOf(engine.apply(parseStored(commandText, seq))));
+  const recomputed = JSON.stringify(resultToJson(engine.apply(parseStored(commandText, seq))));
   if (recomputed !== resultText) {
     throw new Error(`journal seq ${seq} does not replay: stored ${resultText}, recomputed ${recomputed}`);
   }

@@ -71,41 +71,37 @@ export async function insertOrder(
   return rows[0]!;
 }
 
-/** Moves a paid order to settled; undefined when it was not paid (someone else claimed it). */
-export async function claimForSettlement(sql: Sql, tenant: string, id: string | number) {
+/**
+ * Projects the engine's view of an online order (paid, waiting, settled or refunded) onto its row:
+ * the engine decides, the row follows so orders can be listed and summed in SQL.
+ */
+export async function projectOnlineOrder(
+  sql: Sql,
+  tenant: string,
+  order: {
+    id: number;
+    status: "paid" | "settled" | "refunded";
+    paidDay: number;
+    settleDay: number;
+    position: number | null;
+    points: string | null;
+  },
+): Promise<OrderRow | undefined> {
   const { rows } = await sql.query<OrderRow>(
-    `UPDATE app_orders SET status = 'settled' WHERE tenant_id = $1 AND order_id = $2 AND status = 'paid' RETURNING ${ORDER_COLUMNS}`,
-    [tenant, id],
+    `UPDATE app_orders SET status = $3, paid_day = $4, settle_day = $5, position_id = $6, points = $7
+      WHERE tenant_id = $1 AND order_id = $2 AND status IN ('paid', 'settled', 'refunded') RETURNING ${ORDER_COLUMNS}`,
+    [tenant, order.id, order.status, order.paidDay, order.settleDay, order.position, order.points],
   );
   return rows[0];
 }
 
-export async function unclaimSettlement(sql: Sql, tenant: string, id: string): Promise<void> {
-  await sql.query("UPDATE app_orders SET status = 'paid' WHERE tenant_id = $1 AND order_id = $2", [
-    tenant,
-    id,
-  ]);
-}
-
-export async function recordSettlement(
-  sql: Sql,
-  tenant: string,
-  settled: { id: string; position: number | null; points: string | null },
-): Promise<OrderRow> {
+/** Paid orders after `after` whose row may lag the engine (paid, or settled without a position). */
+export async function selectPaidOrders(sql: Sql, tenant: string, after: string, limit: number) {
   const { rows } = await sql.query<OrderRow>(
-    `UPDATE app_orders SET position_id = $3, points = $4 WHERE tenant_id = $1 AND order_id = $2 RETURNING ${ORDER_COLUMNS}`,
-    [tenant, settled.id, settled.position, settled.points],
-  );
-  return rows[0]!;
-}
-
-/** Paid orders due by `day`, and settled ones whose ledger submit a crash interrupted. */
-export async function selectDueOrders(sql: Sql, tenant: string, day: number, limit: number) {
-  const { rows } = await sql.query<{ order_id: string; status: OrderStatus }>(
-    `SELECT order_id::text AS order_id, status FROM app_orders
-      WHERE tenant_id = $1 AND ((status = 'paid' AND settle_day <= $2) OR (status = 'settled' AND position_id IS NULL))
+    `SELECT ${ORDER_COLUMNS} FROM app_orders
+      WHERE tenant_id = $1 AND order_id > $2 AND (status = 'paid' OR (status = 'settled' AND position_id IS NULL))
       ORDER BY app_orders.order_id LIMIT ${limit}`,
-    [tenant, day],
+    [tenant, after],
   );
   return rows;
 }
@@ -121,8 +117,6 @@ export function markPaid(
     nonce: string;
     paymentId: string;
     orderId: number;
-    paidDay: number;
-    settleDay: number;
   },
   matches: (order: OrderRow | undefined) => order is OrderRow,
 ): Promise<OrderRow | "replayed" | "mismatch"> {
@@ -140,20 +134,19 @@ export function markPaid(
     if (!matches(order)) return "mismatch";
     if (order.status !== "created") return order;
     const updated = await tx.query<OrderRow>(
-      `UPDATE app_orders SET status = 'paid', paid_day = $3, settle_day = $4 WHERE tenant_id = $1 AND order_id = $2 RETURNING ${ORDER_COLUMNS}`,
-      [payment.tenant, payment.orderId, payment.paidDay, payment.settleDay],
+      `UPDATE app_orders SET status = 'paid' WHERE tenant_id = $1 AND order_id = $2 RETURNING ${ORDER_COLUMNS}`,
+      [payment.tenant, payment.orderId],
     );
     return updated.rows[0]!;
   });
 }
 
-/** Cancels an unpaid order or refunds a paid one still waiting out its window (settle day after `day`). */
-export async function refundOrCancel(sql: Sql, tenant: string, id: string, day: number) {
+/** Cancels an order not paid yet; undefined when it was paid meanwhile. */
+export async function cancelUnpaid(sql: Sql, tenant: string, id: string) {
   const { rows } = await sql.query<OrderRow>(
-    `UPDATE app_orders SET status = CASE WHEN status = 'created' THEN 'cancelled' ELSE 'refunded' END
-      WHERE tenant_id = $1 AND order_id = $2 AND (status = 'created' OR (status = 'paid' AND settle_day > $3))
+    `UPDATE app_orders SET status = 'cancelled' WHERE tenant_id = $1 AND order_id = $2 AND status = 'created'
       RETURNING ${ORDER_COLUMNS}`,
-    [tenant, id, day],
+    [tenant, id],
   );
   return rows[0];
 }

@@ -47,7 +47,10 @@ export function rejectionStatus(code: string): number {
     case "unknown_position":
     case "unknown_withdrawal":
     case "unknown_inviter":
+    case "unknown_order":
       return 404;
+    case "invalid_rows":
+      return 400;
     case "not_owner":
       return 403;
     case "amount_not_positive":

@@ -9,6 +9,7 @@ import {
   formatPoints,
   formatRatio,
   parseDecimal,
+  type RowRejection,
 } from "@zengzhi/engine";
 import { LIMITS } from "../limits.js";
 import type { Session } from "./auth.js";
@@ -99,19 +100,27 @@ interface RowError {
   reason: string;
 }
 
-/** Reads `member,coins` lines; every row is checked before anything is imported. */
-export function parseCoinCsv(csv: string, knownMember: (id: string) => boolean) {
-  const lines = csv.split(/\r?\n/);
-  const rows: { member: string; coins: bigint }[] = [];
+/** One `member,coins` line, its coins read when they could be (undefined when the line says why not). */
+interface CoinLine {
+  line: number;
+  member: string;
+  coins: bigint | undefined;
+}
+
+/**
+ * Reads `member,coins` lines: the CSV's syntax and each amount's decimals and input limit. Whether
+ * a member exists or appears twice is the engine's rule (`previewCoinImport`, then `coinImport`).
+ */
+export function parseCoinCsv(csv: string): { lines: CoinLine[]; errors: RowError[] } {
+  const lines: CoinLine[] = [];
   const errors: RowError[] = [];
-  const seen = new Set<string>();
-  lines.forEach((line, index) => {
-    const row = index + 1;
-    if (line.trim() === "" || (index === 0 && /^\s*member\s*,\s*coins\s*$/i.test(line))) return;
-    const cells = line.split(",").map((c) => c.trim());
+  csv.split(/\r?\n/).forEach((text, index) => {
+    const line = index + 1;
+    if (text.trim() === "" || (index === 0 && /^\s*member\s*,\s*coins\s*$/i.test(text))) return;
+    const cells = text.split(",").map((c) => c.trim());
     if (cells.length !== 2) {
       errors.push({
-        row,
+        row: line,
         field: "line",
         code: "invalid_field",
         reason: "expected two columns: member,coins",
@@ -119,37 +128,9 @@ export function parseCoinCsv(csv: string, knownMember: (id: string) => boolean) 
       return;
     }
     const [member, coinsText] = cells as [string, string];
-    if (!knownMember(member))
-      errors.push({
-        row,
-        field: "member",
-        code: "unknown_member",
-        reason: `member ${member} does not exist`,
-      });
-    else if (seen.has(member))
-      errors.push({
-        row,
-        field: "member",
-        code: "duplicate_member",
-        reason: `member ${member} appears twice`,
-      });
-    seen.add(member);
-    try {
-      const coins = parseDecimal(coinsText, MONEY_DECIMALS);
-      if (coins <= 0n || coins > LIMITS.amountFenMax) {
-        errors.push({
-          row,
-          field: "coins",
-          code: "out_of_range",
-          reason: "coins must be greater than 0 and within the amount limit",
-        });
-      } else rows.push({ member, coins });
-    } catch (error) {
-      const code = error instanceof DecimalError ? error.code : "not_a_decimal";
-      errors.push({ row, field: "coins", code, reason: (error as Error).message });
-    }
+    lines.push({ line, member, coins: readCoins(coinsText, line, errors) });
   });
-  if (rows.length + errors.length > LIMITS.csvRowsMax) {
+  if (lines.length > LIMITS.csvRowsMax) {
     errors.unshift({
       row: 0,
       field: "csv",
@@ -157,44 +138,74 @@ export function parseCoinCsv(csv: string, knownMember: (id: string) => boolean) 
       reason: `at most ${LIMITS.csvRowsMax} rows per import`,
     });
   }
-  if (rows.length === 0 && errors.length === 0) {
+  if (lines.length === 0 && errors.length === 0) {
     errors.push({ row: 0, field: "csv", code: "invalid_field", reason: "no rows to import" });
   }
-  return { rows, errors };
+  return { lines, errors };
 }
 
-/** Imports legacy coin balances from CSV (member,coins); any bad row and nothing is imported. */
+function readCoins(text: string, line: number, errors: RowError[]): bigint | undefined {
+  try {
+    const coins = parseDecimal(text, MONEY_DECIMALS);
+    if (coins > 0n && coins <= LIMITS.amountFenMax) return coins;
+    errors.push({
+      row: line,
+      field: "coins",
+      code: "out_of_range",
+      reason: "coins must be greater than 0 and within the amount limit",
+    });
+  } catch (error) {
+    const code = error instanceof DecimalError ? error.code : "not_a_decimal";
+    errors.push({ row: line, field: "coins", code, reason: (error as Error).message });
+  }
+  return undefined;
+}
+
+/**
+ * The CSV's own errors and the engine's row rejections in one list, by line. A line whose coins
+ * could not be read is checked for its member only (its coins are already reported).
+ */
+function rowErrors(
+  lines: readonly CoinLine[],
+  errors: RowError[],
+  preview: readonly RowRejection[],
+): RowError[] {
+  const unread = new Set(errors.filter((e) => e.field === "coins").map((e) => e.row));
+  const fromEngine = preview
+    .map((p) => ({ row: lines[p.row]!.line, field: p.field, code: p.code, reason: p.message }))
+    .filter((e) => !(e.field === "coins" && unread.has(e.row)));
+  return [...errors, ...fromEngine].sort((x, y) => x.row - y.row || (x.field === "member" ? -1 : 1));
+}
+
+/** Imports legacy coin balances from CSV (member,coins) as one engine command: every row or none. */
 export async function importCoins(services: Services, request: Request, input: { csv: string }) {
   const { session } = request;
   const tenant = session.tenant;
   const answer = await once(services.sql, { tenant, key: request.key }, async () => {
-    const { rows, errors } = await services.gateway.read(tenant, (engine) => {
-      if (engine.listed)
-        throw new ApiError(409, "listed", "the scheme has listed; no event is accepted afterwards");
-      return parseCoinCsv(input.csv, (id) => engine.members.has(id));
-    });
-    if (errors.length > 0) {
+    const { lines, errors } = parseCoinCsv(input.csv);
+    // Rows whose coins could not be read stand in with 1 fen, so their member is still checked.
+    const rows = lines.map((l) => ({ member: l.member, coins: l.coins ?? 1n }));
+    const problems = rowErrors(
+      lines,
+      errors,
+      await services.gateway.read(tenant, (engine) => engine.previewCoinImport(rows)),
+    );
+    if (problems.length > 0) {
       throw new ApiError(
         400,
         "invalid_rows",
-        `${errors.length} row(s) are invalid; nothing was imported`,
+        `${problems.length} row(s) are invalid; nothing was imported`,
         undefined,
         {
-          rows: errors.slice(0, 1000),
+          rows: problems.slice(0, 1000),
         },
       );
     }
-    // Every row passed the checks the engine makes for coinImport, so each submission is accepted; the
-    // per-row keys make a retry after a crash finish the import without importing a row twice.
-    let total = 0n;
-    for (const [i, row] of rows.entries()) {
-      await services.gateway.submit(tenant, `${request.key.ledger}|row${i}`, {
-        type: "coinImport",
-        member: row.member,
-        coins: formatMoney(row.coins),
-      });
-      total += row.coins;
-    }
+    const total = rows.reduce((sum, row) => sum + row.coins, 0n);
+    await services.gateway.submit(tenant, request.key.ledger, {
+      type: "coinImport",
+      rows: rows.map((row) => ({ member: row.member, coins: formatMoney(row.coins) })),
+    });
     services.audit.recordBy(session, {
       action: "coins.import",
       target: null,

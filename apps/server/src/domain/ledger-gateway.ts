@@ -3,7 +3,7 @@
  * Submits of one event-loop turn go to the ledger together, so they can share a batch; a rejection
  * comes back as an ApiError carrying the engine's code.
  */
-import { CommandError, type CommandJson, type Engine } from "@zengzhi/engine";
+import { CommandError, type CommandJson, type EngineView } from "@zengzhi/engine";
 import type { Ledger, SubmitResult } from "@zengzhi/store";
 import { ApiError, rejectionStatus } from "./errors.js";
 
@@ -67,13 +67,14 @@ export class LedgerGateway {
     this.countCommand(command.type, result.ok ? "ok" : (result.rejection ?? "rejected"));
     if (!result.ok) {
       const code = result.rejection ?? "rejected";
-      throw new ApiError(rejectionStatus(code), code, result.message ?? code);
+      const extra = result.rows === undefined ? {} : { rows: result.rows };
+      throw new ApiError(rejectionStatus(code), code, result.message ?? code, undefined, extra);
     }
     return { ...(result.outcome ?? {}), ...(result.seq === undefined ? {} : { seq: result.seq }) };
   }
 
   /** Reads the tenant's committed engine state; `fn` must only read. */
-  read<T>(tenant: string, fn: (engine: Engine) => T): Promise<T> {
+  read<T>(tenant: string, fn: (engine: EngineView) => T): Promise<T> {
     return this.ledger.read(tenant, fn);
   }
 }

@@ -3,14 +3,14 @@
  * sell and its preview, pay with points, release schedule, withdrawals. A member reaches only its own
  * positions: others' ids answer 404 (reads) or the engine's not_owner (commands).
  */
-import { formatMoney, formatPoints, type Engine } from "@zengzhi/engine";
+import { formatMoney, formatPoints, type EngineView } from "@zengzhi/engine";
 import type { Session } from "./auth.js";
 import { ApiError, notFound, rejectionStatus } from "./errors.js";
 import type { RequestKey } from "./idempotency.js";
 import { findMerchant } from "./merchants.js";
-import { decodeCursor, encodeCursor } from "./paging.js";
+import { decodeCursor, encodeCursor, toPage } from "./paging.js";
 import type { Services } from "./services.js";
-import { memberView, positionView, releaseView, withdrawalView } from "./views.js";
+import { memberView, positionView, releaseView, withdrawalJson, withdrawalView } from "./views.js";
 
 /** The days ahead for which the release projection shows the locked points. */
 const PROJECTION_DAYS = [1, 7, 30];
@@ -42,7 +42,7 @@ function newestFirst<T extends { id: number }>(
 }
 
 /** Locked points of the member's positions after 1, 7 and 30 more days at the current tier (the engine projects). */
-function releaseProjection(engine: Engine, memberId: string) {
+function releaseProjection(engine: EngineView, memberId: string) {
   if (engine.rules.release === null || engine.listed) return [];
   const totals = PROJECTION_DAYS.map(() => 0n);
   for (const id of engine.memberPositions(memberId)) {
@@ -182,15 +182,11 @@ export function listOwnWithdrawals(
   session: Session,
   query: { cursor?: string | undefined; limit: number },
 ) {
-  const before = idCursor(query.cursor);
-  return services.gateway.read(session.tenant, (engine) =>
-    newestFirst(
-      engine.withdrawals.map((w) => w.id),
-      { before, limit: query.limit },
-      (id) =>
-        engine.withdrawals[id - 1]!.member.id === session.memberId ? withdrawalView(engine, id) : undefined,
-    ),
-  );
+  const after = idCursor(query.cursor);
+  return services.gateway.read(session.tenant, (engine) => {
+    const page = { after, limit: query.limit + 1, member: memberOf(session), newestFirst: true };
+    return toPage(engine.withdrawals(page), query.limit, (w) => w.id, withdrawalJson);
+  });
 }
 
 export async function requestWithdrawal(

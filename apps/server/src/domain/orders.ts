@@ -1,20 +1,20 @@
 /**
- * Online orders: created, paid through the payment provider (the sandbox signs its callback; forged
- * or replayed callbacks change nothing), and submitted to the engine as an `order` once the rule
- * set's refund window has passed. Members see their own, merchants their merchant's, operators all.
+ * Online orders: created here, paid through the payment provider (the sandbox signs its callback;
+ * forged or replayed callbacks change nothing), then the engine's: `orderPaid` holds the cash through
+ * the rule set's refund window, a day close settles it as an order, `orderRefund` refunds it inside
+ * the window. The app_orders row follows the engine's view. Members see their own orders, merchants
+ * their merchant's, operators all.
  */
 import { randomUUID } from "node:crypto";
 import { formatMoney, formatPoints } from "@zengzhi/engine";
 import {
-  claimForSettlement,
+  cancelUnpaid,
   insertOrder,
   markPaid,
-  recordSettlement,
-  refundOrCancel,
-  selectDueOrders,
+  projectOnlineOrder,
   selectOrder,
   selectOrders,
-  unclaimSettlement,
+  selectPaidOrders,
   type OrderRow,
   type OrderStatus,
 } from "../db/orders.js";
@@ -118,59 +118,53 @@ export async function createOrder(
 }
 
 /**
- * Submits a paid order whose refund window has passed to the engine, once: the row is claimed first
- * (paid → settled), then the command goes to the ledger under a key derived from the order id, so a
- * crash between the two is repaired by submitting again (see settleDueOrders).
+ * Hands a paid order to the engine (`orderPaid`, keyed by the order id, so repeating it is safe):
+ * the engine holds the cash through the refund window and settles it as an order at a day close,
+ * or at once when the window is 0. Then the row follows the engine's view.
  */
-async function settleOrder(services: Services, tenant: string, orderId: string): Promise<OrderRow | null> {
-  const row = await claimForSettlement(services.sql, tenant, orderId);
-  if (row === undefined) return null;
-  return submitSettlement(services, tenant, row);
-}
-
-async function submitSettlement(services: Services, tenant: string, row: OrderRow): Promise<OrderRow> {
-  const command = {
-    type: "order" as const,
+async function submitPaid(services: Services, tenant: string, row: OrderRow): Promise<OrderRow> {
+  await services.gateway.submit(tenant, `order-paid|${row.order_id}`, {
+    type: "orderPaid",
+    order: Number(row.order_id),
     member: row.member_id,
     amount: formatMoney(BigInt(row.amount_fen)),
     merchant: row.merchant_id,
     ...(row.split === null ? {} : { split: row.split as never }),
-  };
-  let outcome: Outcome;
-  try {
-    outcome = await services.gateway.submit(tenant, `order-settle|${row.order_id}`, command);
-  } catch (error) {
-    // The engine refused (e.g. the scheme has listed): the order stays paid and can be refunded.
-    await unclaimSettlement(services.sql, tenant, row.order_id);
-    throw error;
-  }
-  const position = typeof outcome.position === "number" ? outcome.position : null;
-  const points =
-    typeof outcome.points === "string"
-      ? outcome.points
-      : position === null
-        ? null
-        : await services.gateway.read(tenant, (engine) => {
-            const view = engine.position(position);
-            return view === undefined ? null : formatPoints(view.points + 0n);
-          });
-  return recordSettlement(services.sql, tenant, { id: row.order_id, position, points });
+  });
+  return (await project(services, tenant, Number(row.order_id))) ?? row;
 }
 
-/** Settles every paid order whose window has passed, and repairs settlements a crash interrupted. */
-export async function settleDueOrders(services: Services, tenant: string): Promise<number> {
-  const day = await services.gateway.read(tenant, (engine) => engine.day);
-  let settled = 0;
-  for (;;) {
-    const rows = await selectDueOrders(services.sql, tenant, day, LIMITS.settleBatchMax);
-    if (rows.length === 0) return settled;
-    for (const row of rows) {
-      if (row.status === "paid") {
-        if ((await settleOrder(services, tenant, row.order_id)) !== null) settled++;
-      } else {
-        await submitSettlement(services, tenant, await findOrder(services, tenant, Number(row.order_id)));
-      }
-    }
+/** Copies the engine's view of an online order onto its row (status, days, position, points). */
+async function project(services: Services, tenant: string, id: number): Promise<OrderRow | undefined> {
+  const online = await services.gateway.read(tenant, (engine) => engine.onlineOrder(id));
+  if (online === undefined) return undefined;
+  return projectOnlineOrder(services.sql, tenant, {
+    id,
+    status: online.status,
+    paidDay: online.paidDay,
+    settleDay: online.settleDay,
+    position: online.position,
+    points: online.points === null ? null : formatPoints(online.points),
+  });
+}
+
+/** Brings the rows of orders a day close settled up to date; the number of them. */
+export async function projectSettled(services: Services, tenant: string, outcome: Outcome): Promise<number> {
+  const settled = Array.isArray(outcome.settled) ? (outcome.settled as { order: number }[]) : [];
+  for (const { order } of settled) await project(services, tenant, order);
+  return settled.length;
+}
+
+/**
+ * Repairs what a crash between a payment and its ledger submit left behind: every paid order the
+ * engine has not seen is handed to it, and every row that lags the engine follows it (at start-up).
+ */
+export async function syncOnlineOrders(services: Services, tenant: string): Promise<void> {
+  for (let after = "0"; ;) {
+    const rows = await selectPaidOrders(services.sql, tenant, after, LIMITS.settleBatchMax);
+    if (rows.length === 0) return;
+    for (const row of rows) await submitPaid(services, tenant, row);
+    after = rows[rows.length - 1]!.order_id;
   }
 }
 
@@ -178,20 +172,9 @@ export async function settleDueOrders(services: Services, tenant: string): Promi
 export async function applyPayment(services: Services, callback: PaymentCallback): Promise<OrderRow> {
   const tenant = callback.tenant;
   if (!(await services.tenantExists(tenant))) throw new ApiError(400, "invalid_callback", "unknown tenant");
-  const { day, window } = await services.gateway.read(tenant, (engine) => ({
-    day: engine.day,
-    window: engine.rules.refundWindowDays,
-  }));
   const paid = await markPaid(
     services.sql,
-    {
-      tenant,
-      nonce: callback.nonce,
-      paymentId: callback.paymentId,
-      orderId: callback.orderId,
-      paidDay: day,
-      settleDay: day + window,
-    },
+    { tenant, nonce: callback.nonce, paymentId: callback.paymentId, orderId: callback.orderId },
     (order): order is OrderRow =>
       order !== undefined &&
       order.payment_id === callback.paymentId &&
@@ -201,10 +184,7 @@ export async function applyPayment(services: Services, callback: PaymentCallback
     throw new ApiError(400, "replayed_callback", "this callback was already received; nothing was changed");
   if (paid === "mismatch")
     throw new ApiError(400, "invalid_callback", "the callback does not match the order's payment or amount");
-  if (paid.status === "paid" && paid.settle_day !== null && paid.settle_day <= day) {
-    return (await settleOrder(services, tenant, paid.order_id)) ?? paid;
-  }
-  return paid;
+  return paid.status === "paid" ? submitPaid(services, tenant, paid) : paid;
 }
 
 /** The member pays an own order with the sandbox provider, which delivers its signed callback. */
@@ -248,15 +228,32 @@ export async function receivePaymentCallback(
   return { ok: true, order: orderView(order) };
 }
 
-/** Refunds a paid order inside its refund window (no pool effect), or cancels an unpaid one. */
+/**
+ * Refunds a paid order inside its refund window (no pool effect; the engine decides whether the
+ * window has passed), or cancels an unpaid one.
+ */
 export async function refundOrder(services: Services, session: Session, id: number) {
   const tenant = session.tenant;
   const order = await findReadableOrder(services, session, id);
   if (order.status === "refunded" || order.status === "cancelled") return orderView(order);
-  const day = await services.gateway.read(tenant, (engine) => engine.day);
-  const refunded = await refundOrCancel(services.sql, tenant, order.order_id, day);
-  if (refunded === undefined)
-    throw conflict("the refund window of this order has passed; its points were issued");
+  let done =
+    order.status === "created" ? await cancelUnpaid(services.sql, tenant, order.order_id) : undefined;
+  if (done === undefined) {
+    // Paid (or paid meanwhile): make sure the engine holds it, then ask the engine to refund it.
+    await submitPaid(services, tenant, await findOrder(services, tenant, id));
+    try {
+      await services.gateway.submit(tenant, `order-refund|${order.order_id}`, {
+        type: "orderRefund",
+        order: id,
+      });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "refund_window_passed") {
+        throw conflict("the refund window of this order has passed; its points were issued");
+      }
+      throw error;
+    }
+    done = await project(services, tenant, id);
+  }
   services.audit.recordBy(session, { action: "order.refund", target: `order ${order.order_id}` });
-  return orderView(refunded);
+  return orderView(done ?? (await findOrder(services, tenant, id)));
 }

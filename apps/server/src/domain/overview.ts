@@ -1,5 +1,5 @@
 /** The operator's overview of a tenant (pool, supply, price, every account, counts) and its members. */
-import { formatMoney } from "@zengzhi/engine";
+import { formatHealth, formatMoney } from "@zengzhi/engine";
 import type { Session } from "./auth.js";
 import { decodeCursor, toPage } from "./paging.js";
 import type { Services } from "./services.js";
@@ -11,43 +11,40 @@ export async function readOverview(services: Services, session: Session) {
     accounts: accountsView(engine),
     coins: { imported: formatMoney(engine.coins.imported), redeemed: formatMoney(engine.coins.redeemed) },
     counts: {
-      members: engine.members.size,
-      merchants: engine.merchants.size,
+      members: engine.memberCount,
+      merchants: engine.merchantCount,
       positions: engine.positionCount,
-      withdrawalsPending: engine.withdrawals.filter((w) => w.status === "pending").length,
+      withdrawalsPending: engine.withdrawalCount("pending"),
     },
   }));
   return { ...view, paused: await services.isPaused(session.tenant) };
 }
 
-/** Members by id after the cursor, with wallet, coins, health value and counts. */
+/**
+ * Members in the order they joined, a page after the cursor (the engine's member index), with
+ * wallet, coins, health value and counts: a page costs one page of reads, however many members.
+ */
 export function listMembers(
   services: Services,
   session: Session,
   query: { cursor?: string | undefined; limit: number },
 ) {
-  const after = decodeCursor(query.cursor) ?? "";
-  return services.gateway.read(session.tenant, (engine) => {
-    const ids = [...engine.members.keys()]
-      .filter((id) => id > after)
-      .sort()
-      .slice(0, query.limit + 1);
-    return toPage(
-      ids,
+  const cursor = Number(decodeCursor(query.cursor));
+  const after = Number.isSafeInteger(cursor) && cursor >= 0 ? { after: cursor } : {};
+  return services.gateway.read(session.tenant, (engine) =>
+    toPage(
+      engine.members({ ...after, limit: query.limit + 1 }),
       query.limit,
-      (id) => id,
-      (id) => {
-        const m = engine.members.get(id)!;
-        return {
-          id,
-          inviter: m.inviter,
-          wallet: formatMoney(m.wallet),
-          coins: formatMoney(m.coins),
-          health: formatMoney(m.health),
-          orders: m.orders,
-          positions: engine.memberPositions(id).length,
-        };
-      },
-    );
-  });
+      (m) => m.index,
+      (m) => ({
+        id: m.id,
+        inviter: m.inviter,
+        wallet: formatMoney(m.wallet),
+        coins: formatMoney(m.coins),
+        health: formatHealth(m.health),
+        orders: m.orders,
+        positions: m.positions,
+      }),
+    ),
+  );
 }

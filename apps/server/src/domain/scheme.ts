@@ -1,14 +1,14 @@
 /**
- * Running the scheme: the pause switch, closing the day (the engine advances, then paid orders past
- * their refund window settle) and reconciliation of the bank or escrow balance against what the
- * engine holds for members.
+ * Running the scheme: the pause switch, closing the day (the engine advances and settles the paid
+ * orders whose refund window has passed) and reconciliation of the bank or escrow balance against
+ * the engine's custody balance.
  */
 import { DecimalError, MONEY_DECIMALS, formatMoney, parseDecimal } from "@zengzhi/engine";
 import { LIMITS } from "../limits.js";
 import type { Session } from "./auth.js";
 import { ApiError } from "./errors.js";
 import type { RequestKey } from "./idempotency.js";
-import { settleDueOrders } from "./orders.js";
+import { projectSettled } from "./orders.js";
 import type { Services } from "./services.js";
 import { samplePrice } from "./transparency.js";
 
@@ -26,14 +26,14 @@ export async function closeDay(
   const { session } = request;
   const tenant = session.tenant;
   const days = input.days ?? 1;
-  await services.gateway.submit(tenant, request.key.ledger, { type: "advance", days });
-  const settledOrders = await settleDueOrders(services, tenant);
+  const outcome = await services.gateway.submit(tenant, request.key.ledger, { type: "advance", days });
+  const settledOrders = await projectSettled(services, tenant, outcome);
   await samplePrice(services, tenant, true);
   services.audit.recordBy(session, { action: "close-day", target: null, detail: { days, settledOrders } });
   return { day: await services.gateway.read(tenant, (engine) => engine.day), settledOrders };
 }
 
-/** Compares the bank or escrow balance with pool + wallets + pending withdrawals. */
+/** Compares the bank or escrow balance with the engine's custody balance, part by part. */
 export async function reconcile(services: Services, session: Session, input: { balance: string }) {
   let balance: bigint;
   try {
@@ -48,19 +48,20 @@ export async function reconcile(services: Services, session: Session, input: { b
   }
   if (balance < 0n || balance > LIMITS.amountFenMax * 1000n)
     throw new ApiError(400, "out_of_range", "the balance is out of range", "balance");
-  const a = await services.gateway.read(session.tenant, (engine) => ({ ...engine.accounts }));
-  const expected = a.pool + a.wallets + a.withdrawalsPending;
+  const custody = await services.gateway.read(session.tenant, (engine) => engine.custody());
+  const difference = formatMoney(balance - custody.total);
   services.audit.recordBy(session, {
     action: "reconciliation",
     target: null,
-    detail: { balance: formatMoney(balance), difference: formatMoney(balance - expected) },
+    detail: { balance: formatMoney(balance), difference },
   });
   return {
     balance: formatMoney(balance),
-    pool: formatMoney(a.pool),
-    wallets: formatMoney(a.wallets),
-    withdrawalsPending: formatMoney(a.withdrawalsPending),
-    expected: formatMoney(expected),
-    difference: formatMoney(balance - expected),
+    pool: formatMoney(custody.pool),
+    wallets: formatMoney(custody.wallets),
+    withdrawalsPending: formatMoney(custody.withdrawalsPending),
+    ordersAwaitingSettlement: formatMoney(custody.ordersAwaitingSettlement),
+    expected: formatMoney(custody.total),
+    difference,
   };
 }

@@ -84,7 +84,7 @@ export class Services {
 
   private async readMemberExists(tenant: string, member: string): Promise<boolean> {
     let known = this.knownMembers.get(tenant);
-    const exists = await this.gateway.read(tenant, (engine) => engine.members.has(member));
+    const exists = await this.gateway.read(tenant, (engine) => engine.hasMember(member));
     if (exists) {
       if (known === undefined) this.knownMembers.set(tenant, (known = new Set()));
       if (known.size >= LIMITS.knownMembersCachedMax) known.clear();

@@ -48,7 +48,7 @@ export async function readPublicView(services: Services, tenantOrDefault: string
     ...marketView(engine),
     rules: rulesView(engine),
     totals: totalsView(engine),
-    counts: { members: engine.members.size, positions: engine.positionCount },
+    counts: { members: engine.memberCount, positions: engine.positionCount },
   }));
   const [version, history, paused] = await Promise.all([
     selectLatestRuleVersion(services.sql, tenant),

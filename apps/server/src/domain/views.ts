@@ -1,7 +1,6 @@
 /**
  * JSON views of engine state for the API: decimal strings for money, points and prices. Values are
- * read from the engine; the only arithmetic here is display (a position's value at the current
- * price, rounded down), never a rule.
+ * read from the engine (a position's value, the custody balance included); no arithmetic here.
  */
 import {
   PRICE_DECIMALS,
@@ -11,15 +10,15 @@ import {
   formatPoints,
   formatRatio,
   ruleSetToJson,
-  type Engine,
+  type EngineView,
+  type WithdrawalView,
 } from "@zengzhi/engine";
 
 export const formatPrice = (units: bigint): string => formatDecimal(units, PRICE_DECIMALS);
 
-export function positionView(engine: Engine, id: number) {
+export function positionView(engine: EngineView, id: number) {
   const position = engine.position(id);
   if (position === undefined) return undefined;
-  const [numerator, denominator] = engine.price();
   const threshold = engine.exitThreshold(id);
   return {
     id: position.id,
@@ -34,26 +33,33 @@ export function positionView(engine: Engine, id: number) {
     closeReason: position.closeReason,
     tipped: position.tipped,
     exitThreshold: threshold === null ? null : formatPrice(threshold),
-    value: formatMoney((position.points * numerator) / denominator),
+    value: formatMoney(engine.positionValue(id)!),
   };
 }
 
-export function withdrawalView(engine: Engine, id: number) {
-  const w = engine.withdrawals[id - 1];
-  if (w === undefined) return undefined;
-  return { id: w.id, member: w.member.id, amount: formatMoney(w.amount), day: w.day, status: w.status };
+export const withdrawalJson = (w: WithdrawalView) => ({
+  id: w.id,
+  member: w.member,
+  amount: formatMoney(w.amount),
+  day: w.day,
+  status: w.status,
+});
+
+export function withdrawalView(engine: EngineView, id: number) {
+  const w = engine.withdrawal(id);
+  return w === undefined ? undefined : withdrawalJson(w);
 }
 
-export function accountsView(engine: Engine): Record<string, string> {
+export function accountsView(engine: EngineView): Record<string, string> {
   return Object.fromEntries(
     Object.entries(engine.accounts).map(([name, value]) => [name, formatMoney(value)]),
   );
 }
 
 /** The release tier that applies to a member now, as the engine reads it from the tier table. */
-export function releaseView(engine: Engine, memberId: string) {
+export function releaseView(engine: EngineView, memberId: string) {
   const release = engine.rules.release;
-  const member = engine.members.get(memberId);
+  const member = engine.member(memberId);
   if (release === null || member === undefined) return null;
   const rate = engine.releaseRate(memberId)!;
   return {
@@ -63,8 +69,8 @@ export function releaseView(engine: Engine, memberId: string) {
   };
 }
 
-export function memberView(engine: Engine, memberId: string) {
-  const member = engine.members.get(memberId);
+export function memberView(engine: EngineView, memberId: string) {
+  const member = engine.member(memberId);
   if (member === undefined) return undefined;
   const release = releaseView(engine, memberId);
   return {
@@ -75,7 +81,7 @@ export function memberView(engine: Engine, memberId: string) {
     health: formatHealth(member.health),
     shares: formatDecimal(member.shares, 8),
     orders: member.orders,
-    positions: engine.memberPositions(memberId).length,
+    positions: member.positions,
     releaseRate: release?.releaseRate ?? null,
     tiers: release?.tiers ?? null,
     price: formatPrice(engine.priceUnits()),
@@ -86,7 +92,7 @@ export function memberView(engine: Engine, memberId: string) {
  * A merchant's three engine balances: settlement (money credited to the merchant), tip points held
  * and shares (tip points converted at listing). Zeros for a merchant the engine has not met yet.
  */
-export function merchantBalanceView(engine: Engine, merchantId: string) {
+export function merchantBalanceView(engine: EngineView, merchantId: string) {
   // `merchantBalance`, never `engine.merchant(id)`: that one adds a missing merchant to the state,
   // and a read must leave the engine exactly as the journal made it.
   const merchant = engine.merchantBalance(merchantId);
@@ -97,7 +103,7 @@ export function merchantBalanceView(engine: Engine, merchantId: string) {
   };
 }
 
-export function marketView(engine: Engine) {
+export function marketView(engine: EngineView) {
   return {
     day: engine.day,
     period: engine.period,
@@ -108,7 +114,7 @@ export function marketView(engine: Engine) {
   };
 }
 
-export function totalsView(engine: Engine) {
+export function totalsView(engine: EngineView) {
   const a = engine.accounts;
   return {
     paidIn: {
@@ -133,4 +139,4 @@ export function totalsView(engine: Engine) {
   };
 }
 
-export const rulesView = (engine: Engine) => ruleSetToJson(engine.rules);
+export const rulesView = (engine: EngineView) => ruleSetToJson(engine.rules);

@@ -1,9 +1,9 @@
 /** The operator's withdrawal queue and decisions (approve, or reject with the cash back to the wallet). */
 import type { Session } from "./auth.js";
 import type { RequestKey } from "./idempotency.js";
-import { decodeCursor, encodeCursor } from "./paging.js";
+import { decodeCursor, toPage } from "./paging.js";
 import type { Services } from "./services.js";
-import { withdrawalView } from "./views.js";
+import { withdrawalJson, withdrawalView } from "./views.js";
 
 export type WithdrawalStatus = "pending" | "approved" | "rejected";
 
@@ -14,16 +14,14 @@ export function listWithdrawals(
   query: { cursor?: string | undefined; limit: number; status?: WithdrawalStatus | undefined },
 ) {
   const cursor = Number(decodeCursor(query.cursor) ?? Number.MAX_SAFE_INTEGER);
+  const status = query.status === undefined ? {} : { status: query.status };
   return services.gateway.read(session.tenant, (engine) => {
-    const items = [];
-    for (let i = engine.withdrawals.length - 1; i >= 0 && items.length <= query.limit; i--) {
-      const w = engine.withdrawals[i]!;
-      if (w.id < cursor && (query.status === undefined || w.status === query.status))
-        items.push(withdrawalView(engine, w.id)!);
-    }
-    const more = items.length > query.limit;
-    const page = more ? items.slice(0, query.limit) : items;
-    return { items: page, nextCursor: more ? encodeCursor(page[page.length - 1]!.id) : null };
+    const page = {
+      after: Number.isSafeInteger(cursor) ? cursor : 0,
+      limit: query.limit + 1,
+      newestFirst: true,
+    };
+    return toPage(engine.withdrawals({ ...page, ...status }), query.limit, (w) => w.id, withdrawalJson);
   });
 }
 

@@ -69,15 +69,15 @@ for (const store of STORES) {
 
     it("registers members with an inviter's code; the inviter gains health value only", async () => {
       const before = await engine((e) => ({
-        health: e.members.get("alice")!.health,
-        wallet: e.members.get("alice")!.wallet,
+        health: e.member("alice")!.health,
+        wallet: e.member("alice")!.wallet,
       }));
       const dave = await newMember(t.app, "dave", "alice");
       expect((await get("/api/auth/me", dave)).body.user.memberId).toBe("dave");
       expect((await post("/api/sales", t.teahouse, { member: "dave", amount: "100.00" })).status).toBe(201);
       const after = await engine((e) => ({
-        health: e.members.get("alice")!.health,
-        wallet: e.members.get("alice")!.wallet,
+        health: e.member("alice")!.health,
+        wallet: e.member("alice")!.wallet,
       }));
       expect(after.health - before.health).toBe(1000n); // 10.00 health value
       expect(after.wallet).toBe(before.wallet);

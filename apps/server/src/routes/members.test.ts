@@ -37,11 +37,11 @@ for (const store of STORES) {
       expect((await get(`/api/me/positions/${bobs.id}`, t.alice)).status).toBe(404);
       const stolen = await post(`/api/me/positions/${bobs.id}/sell`, t.alice, { points: "1" });
       expect(stolen).toMatchObject({ status: 403, body: { error: { code: "not_owner" } } });
-      const walletBefore = await engine((e) => e.members.get("alice")!.wallet);
+      const walletBefore = await engine((e) => e.member("alice")!.wallet);
       const sold = await post(`/api/me/positions/${position.id}/sell`, t.alice, { points: "1.5" });
       expect(sold.status).toBe(200);
       expect(sold.body.net).toMatch(/^\d+\.\d{2}$/);
-      const walletAfter = await engine((e) => e.members.get("alice")!.wallet);
+      const walletAfter = await engine((e) => e.member("alice")!.wallet);
       expect(String(walletAfter - walletBefore)).toBe(sold.body.net.replace(".", "").replace(/^0+/, ""));
       const tooMany = await post(`/api/me/positions/${position.id}/sell`, t.alice, { points: "999999" });
       expect(tooMany.body.error.code).toBe("insufficient_points");
@@ -54,7 +54,7 @@ for (const store of STORES) {
 
     it("previews a sell with the engine on a copy: same figures as the sell, nothing changes", async () => {
       const position = (await get("/api/me/positions?status=open", t.alice)).body.items[0];
-      const before = await engine((e) => [e.pool, e.supply, e.members.get("alice")!.wallet]);
+      const before = await engine((e) => [e.pool, e.supply, e.member("alice")!.wallet]);
       const preview = await post(
         `/api/me/positions/${position.id}/sell/preview`,
         t.alice,
@@ -62,7 +62,7 @@ for (const store of STORES) {
         null,
       );
       expect(preview.status).toBe(200);
-      expect(await engine((e) => [e.pool, e.supply, e.members.get("alice")!.wallet])).toEqual(before);
+      expect(await engine((e) => [e.pool, e.supply, e.member("alice")!.wallet])).toEqual(before);
       const sold = await post(`/api/me/positions/${position.id}/sell`, t.alice, { points: "2" });
       expect({ net: sold.body.net, fee: sold.body.fee }).toEqual({
         net: preview.body.net,
@@ -78,7 +78,7 @@ for (const store of STORES) {
       const position = (await get("/api/me/positions?status=open", t.bob)).body.items[0];
       const before = await engine((e) => ({
         supply: e.supply,
-        settlement: e.merchants.get("bakery")?.settlement ?? 0n,
+        settlement: e.merchantBalance("bakery")?.settlement ?? 0n,
       }));
       const paid = await post(`/api/me/positions/${position.id}/pay`, t.bob, {
         amount: "10.00",
@@ -87,7 +87,7 @@ for (const store of STORES) {
       expect(paid.status).toBe(200);
       const after = await engine((e) => ({
         supply: e.supply,
-        settlement: e.merchants.get("bakery")!.settlement,
+        settlement: e.merchantBalance("bakery")!.settlement,
       }));
       expect(after.settlement - before.settlement).toBe(1000n);
       expect(before.supply - after.supply).toBe(BigInt(paid.body.points.replace(".", "")));
@@ -139,7 +139,7 @@ for (const store of STORES) {
     });
 
     it("withdraws within limits; a rejected request returns the cash", async () => {
-      const wallet = await engine((e) => e.members.get("alice")!.wallet);
+      const wallet = await engine((e) => e.member("alice")!.wallet);
       const over = await post("/api/me/withdrawals", t.alice, { amount: "600.00" });
       expect(over.body.error.code).toBe(
         wallet >= 60000n ? "withdrawal_over_request_limit" : "insufficient_funds",
@@ -150,13 +150,13 @@ for (const store of STORES) {
       const asked = await post("/api/me/withdrawals", t.alice, { amount: "1.00" });
       expect(asked.status).toBe(201);
       expect(asked.body).toMatchObject({ member: "alice", amount: "1.00", status: "pending" });
-      expect(await engine((e) => e.members.get("alice")!.wallet)).toBe(wallet - 100n);
+      expect(await engine((e) => e.member("alice")!.wallet)).toBe(wallet - 100n);
       const queue = await get("/api/operator/withdrawals?status=pending", t.operator);
       expect(queue.body.items.map((w: Json) => w.id)).toContain(asked.body.id);
       expect((await post(`/api/operator/withdrawals/${asked.body.id}/approve`, t.alice)).status).toBe(403);
       const rejected = await post(`/api/operator/withdrawals/${asked.body.id}/reject`, t.operator);
       expect(rejected.body.status).toBe("rejected");
-      expect(await engine((e) => e.members.get("alice")!.wallet)).toBe(wallet);
+      expect(await engine((e) => e.member("alice")!.wallet)).toBe(wallet);
       expect(
         (await post(`/api/operator/withdrawals/${asked.body.id}/approve`, t.operator)).body.error.code,
       ).toBe("withdrawal_not_pending");

@@ -61,7 +61,7 @@ for (const store of STORES) {
         csv: "member,coins\nalice,10.00\nbob,5.5\n",
       });
       expect(good.body).toEqual({ imported: 2, total: "15.50" });
-      expect(await engine((e) => [e.coins.imported, e.members.get("bob")!.coins])).toEqual([1550n, 550n]);
+      expect(await engine((e) => [e.coins.imported, e.member("bob")!.coins])).toEqual([1550n, 550n]);
     });
 
     it("buys tip points for a merchant and tips a member; merchants tip only their own points", async () => {

@@ -28,7 +28,7 @@ for (const store of STORES) {
         "SELECT count(*)::text AS n FROM app_idempotency WHERE tenant_id = 'demo' AND key LIKE $1",
         [`register:demo:${username}|%`],
       ),
-      member: await t.ledger.read("demo", (engine) => engine.members.has(username)),
+      member: await t.ledger.read("demo", (engine) => engine.hasMember(username)),
     });
 
     beforeAll(async () => {

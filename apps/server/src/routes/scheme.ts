@@ -25,7 +25,7 @@ export function schemeRoutes(app: FastifyInstance, services: Services): void {
   route(app, services, {
     method: "POST",
     url: "/api/operator/close-day",
-    summary: "Close the day: the engine advances, then paid orders past their refund window settle",
+    summary: "Close the day: the engine advances and settles the paid orders whose refund window has passed",
     tags: ["operators"],
     roles: ["operator"],
     body: z.strictObject({ days: z.number().int().min(1).max(LIMITS.closeDaysMax).optional() }),
@@ -36,7 +36,8 @@ export function schemeRoutes(app: FastifyInstance, services: Services): void {
   route(app, services, {
     method: "POST",
     url: "/api/operator/reconciliation",
-    summary: "Compare the bank or escrow balance with pool + wallets + pending withdrawals",
+    summary:
+      "Compare the bank or escrow balance with the custody balance (pool, wallets, pending withdrawals, orders awaiting settlement)",
     tags: ["operators"],
     roles: ["operator"],
     body: z.strictObject({ balance: z.string().max(40) }),

@@ -146,6 +146,6 @@ export function requests(app: () => FastifyInstance, ledger: () => Ledger) {
       const r = await call(app(), "POST", url, { token, body, key: key === undefined ? newKey() : key });
       return { status: r.statusCode, body: (r.body === "" ? null : r.json()) as Json };
     },
-    engine: <T>(fn: (e: import("@zengzhi/engine").Engine) => T) => ledger().read("demo", fn),
+    engine: <T>(fn: (e: import("@zengzhi/engine").EngineView) => T) => ledger().read("demo", fn),
   };
 }

@@ -45,6 +45,13 @@ export const ERROR_MESSAGES: Record<string, { "zh-CN": string; en: string }> = {
     "zh-CN": "金额超出单笔操作允许的上限。",
     en: "The amount is larger than one action may move.",
   },
+  unknown_order: { "zh-CN": "找不到该订单。", en: "No such order." },
+  order_already_paid: { "zh-CN": "该订单已付款。", en: "This order was already paid." },
+  refund_window_passed: {
+    "zh-CN": "退款期已过，订单已结算。",
+    en: "The refund window has passed; the order was settled.",
+  },
+  order_not_refundable: { "zh-CN": "该订单已退款。", en: "This order was already refunded." },
   // Rule-set errors (engine).
   invalid_rules: { "zh-CN": "规则无效。", en: "The rule set is invalid." },
   split_not_one: { "zh-CN": "四项分配比例之和必须等于 1。", en: "The four split parts must add up to 1." },

@@ -1,8 +1,8 @@
 // The hand-checked path for plain orders must answer exactly what the schema answers.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { commandJsonSchema, parseCommand, plainOrderJson } from "../src/commands.js";
-import { DECIMAL_LENGTH_MAX, ID_LENGTH_MAX } from "../src/limits.js";
+import { commandJsonSchema, parseCommand, plainOrderJson } from "./commands.js";
+import { DECIMAL_LENGTH_MAX, ID_LENGTH_MAX } from "./limits.js";
 
 /** Values near every edge the schema checks: lengths, types, missing and extra fields. */
 const edgeString = fc.oneof(

@@ -49,6 +49,7 @@ const rulesArb = fc
     pointsOrdersEarn: fc.boolean(),
     withdrawalMaxPerDay: fc.constantFrom(null, "50"),
     tipMinHealth: fc.constantFrom("0", "10"),
+    refundWindowDays: fc.constantFrom(0, 1, 3),
   })
   .map(({ pool, ...r }) => ({
     ...r,
@@ -84,9 +85,12 @@ function toCommand(engine: Engine, intent: Intent, rulesJson: unknown): Command 
   const position = engine.position(positionId);
   const [pn, pd] = engine.price();
   const value = position === undefined ? 0n : ((position.points - position.locked) * pn) / pd; // fen
-  const rich = [...engine.members.values()].filter((m) => m.wallet > 0n);
+  const rich = engine.members({ limit: 1000 }).filter((m) => m.wallet > 0n);
   const withdrawer = rich.length > 0 ? rich[intent.pick % rich.length]! : undefined;
   const k = intent.kind;
+  // Online orders reuse a few ids, so duplicates and refunds of settled orders come up too.
+  if (k < 35 && intent.fraction % 4 === 0)
+    return { type: "orderPaid", order: 1 + (intent.pick % 12), member, amount };
   if (k < 35) return { type: "order", member, amount };
   if (k < 55) {
     // Mostly a legal sell of the position's released points, sometimes more than it holds.
@@ -109,15 +113,23 @@ function toCommand(engine: Engine, intent: Intent, rulesJson: unknown): Command 
   }
   if (k < 73) return { type: "tipBuy", merchant: "shop", amount };
   if (k < 76) return { type: "tip", merchant: "shop", member, points: BigInt(intent.amount) * 1000n };
-  if (k < 79) return { type: "coinImport", member, coins: amount };
+  if (k < 79 && intent.pick % 3 === 0) return { type: "coinImportLegacy", member, coins: amount };
+  if (k < 79) {
+    // Sometimes a second row for a random member (unknown, or the same one twice: refused as a whole).
+    const other = MEMBERS[intent.pick % MEMBERS.length]!;
+    const rows = [{ member, coins: amount }];
+    if (intent.fraction % 2 === 0) rows.push({ member: other, coins: BigInt(intent.fraction) });
+    return { type: "coinImport", rows };
+  }
   if (k < 82) return { type: "order", member, amount: amount / 2n + 1n, payWith: "coins" };
   if (k < 87) {
     if (withdrawer === undefined) return { type: "withdraw", member, amount };
     const wanted = (withdrawer.wallet * BigInt(intent.fraction)) / 100n;
     return { type: "withdraw", member: withdrawer.id, amount: wanted > 0n ? wanted : 1n };
   }
+  if (k < 91 && intent.fraction % 3 === 0) return { type: "orderRefund", order: 1 + (intent.pick % 12) };
   if (k < 91) {
-    const withdrawal = 1 + (intent.pick % (engine.withdrawals.length + 1));
+    const withdrawal = 1 + (intent.pick % (engine.withdrawalCount() + 1));
     return intent.fraction > 50
       ? { type: "withdrawApprove", withdrawal }
       : { type: "withdrawReject", withdrawal };
@@ -167,7 +179,9 @@ function run(rulesJson: unknown, intents: Intent[], exitSearch: "index" | "scan"
     }
     // The price never falls under orders, sells (with their exits) and financing, while points remain
     // and no period reset or listing intervenes.
-    const priceMoving = ["order", "sell", "financing", "payWithPoints"].includes(command.type);
+    const priceMoving = ["order", "orderPaid", "advance", "sell", "financing", "payWithPoints"].includes(
+      command.type,
+    );
     if (priceMoving && before.supply > 0n && engine.supply > 0n && !result.reset) {
       expect(priceGE(engine.price(), before.price)).toBe(true);
     }

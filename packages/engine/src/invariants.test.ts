@@ -2,7 +2,8 @@
 // engine's back and expects a named complaint.
 import { describe, expect, it } from "vitest";
 import { checkInvariants } from "@zengzhi/engine";
-import { scenario } from "./helpers.js";
+import { coreOf } from "./internal.js";
+import { scenario } from "./test-helpers.js";
 
 function book() {
   const s = scenario();
@@ -16,34 +17,35 @@ function book() {
 describe("checkInvariants", () => {
   it("names cash created out of nothing", () => {
     const engine = book();
-    engine.members.get("m1")!.wallet += 1n;
+    coreOf(engine).members.get("m1")!.wallet += 1n;
     expect(checkInvariants(engine).join("\n")).toMatch(/wallets add up/);
-    engine.accounts.wallets += 1n;
+    coreOf(engine).accounts.wallets += 1n;
     expect(checkInvariants(engine).join("\n")).toMatch(/cash not conserved/);
   });
 
   it("names points the supply does not account for", () => {
     const engine = book();
-    engine.table.points[0] = engine.table.points[0]! + 1n;
+    const t = coreOf(engine).table;
+    t.points[0] = t.points[0]! + 1n;
     expect(checkInvariants(engine).join("\n")).toMatch(/supply says/);
   });
 
   it("names a position that should have exited", () => {
     const engine = book();
-    engine.accounts.pool += 1_000_000n;
-    engine.accounts.financingIn += 1_000_000n;
+    coreOf(engine).accounts.pool += 1_000_000n;
+    coreOf(engine).accounts.financingIn += 1_000_000n;
     expect(checkInvariants(engine).join("\n")).toMatch(/qualify for a forced exit/);
   });
 
   it("names a position missing from the exit index", () => {
     const engine = book();
-    engine.table.version[1]!++;
+    coreOf(engine).table.version[1]!++;
     expect(checkInvariants(engine).join("\n")).toMatch(/position 2 is missing from the exit index/);
   });
 
   it("names a negative balance", () => {
     const engine = book();
-    engine.merchants.get("shop")!.points = -1n;
+    coreOf(engine).merchants.get("shop")!.points = -1n;
     expect(checkInvariants(engine).join("\n")).toMatch(/merchant shop points are negative/);
   });
 });

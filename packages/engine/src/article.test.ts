@@ -1,7 +1,7 @@
 // The article's worked example (RULES.md, last section), reproduced exactly.
 import { describe, expect, it } from "vitest";
 import { formatDecimal, formatMoney, formatPoints, PRICE_DECIMALS } from "@zengzhi/engine";
-import { scenario } from "./helpers.js";
+import { scenario } from "./test-helpers.js";
 
 const price = (e: { priceUnits(): bigint }) => formatDecimal(e.priceUnits(), PRICE_DECIMALS);
 
@@ -44,7 +44,7 @@ describe("the article's worked example", () => {
     expect(exited.status).toBe("exited");
     expect(formatMoney(exited.soldGross)).toBe("3000.00");
     // Sold as rule 2 with the fee: 600 stays, 2400 to the wallet.
-    expect(formatMoney(engine.members.get("m1")!.wallet)).toBe("2400.00");
+    expect(formatMoney(engine.member("m1")!.wallet)).toBe("2400.00");
     expect(formatMoney(engine.pool)).toBe("2700.00");
     expect(formatPoints(engine.supply)).toBe("147.00000000");
     expect(engine.position(2)!.status).toBe("open");
@@ -59,7 +59,7 @@ describe("the article's worked example", () => {
     const r = ok({ type: "sell", member: "m1", position: 1, points: "210" });
     expect(formatMoney(r.fee!)).toBe("400.00");
     expect(formatMoney(r.net!)).toBe("1600.00");
-    expect(formatMoney(engine.members.get("m1")!.wallet)).toBe("1600.00");
+    expect(formatMoney(engine.member("m1")!.wallet)).toBe("1600.00");
     expect(formatMoney(engine.pool)).toBe("1800.00");
     expect(formatPoints(engine.supply)).toBe("147.00000000");
     expect(price(engine)).toBe("12.24489795");

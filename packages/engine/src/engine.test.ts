@@ -1,9 +1,20 @@
 // Table tests, rule by rule (RULES.md numbering), with every rejection code.
 import { describe, expect, it } from "vitest";
-import { REJECTION_CODES, engineToJson, formatMoney, formatPoints } from "@zengzhi/engine";
-import { scenario } from "./helpers.js";
+import {
+  COIN_IMPORT_ROWS_MAX,
+  CommandError,
+  REJECTION_CODES,
+  commandToJson,
+  engineToJson,
+  formatMoney,
+  formatPoints,
+  loadRuleSet,
+  parseCommand,
+  resultToJson,
+} from "@zengzhi/engine";
+import { scenario } from "./test-helpers.js";
 
-const wallet = (e: ReturnType<typeof scenario>["engine"], m: string) => formatMoney(e.members.get(m)!.wallet);
+const wallet = (e: ReturnType<typeof scenario>["engine"], m: string) => formatMoney(e.member(m)!.wallet);
 
 describe("rule 1: order", () => {
   it("floors the three non-pool parts to the fen; the pool takes the rest", () => {
@@ -193,8 +204,8 @@ describe("rule 5: listing", () => {
     ok({ type: "order", member: "m1", amount: "1000" });
     ok({ type: "order", member: "m2", amount: "1000" });
     ok({ type: "listing", sharesPerPoint: "0.01" });
-    expect(formatPoints(engine.members.get("m1")!.shares)).toBe("2.10000000");
-    expect(formatPoints(engine.members.get("m2")!.shares)).toBe("1.47000000");
+    expect(formatPoints(engine.member("m1")!.shares)).toBe("2.10000000");
+    expect(formatPoints(engine.member("m2")!.shares)).toBe("1.47000000");
     expect(formatMoney(engine.accounts.equity)).toBe("600.00");
     expect(engine.pool).toBe(0n);
     expect(engine.supply).toBe(0n);
@@ -276,10 +287,10 @@ describe("rule 7: health value, only for the direct inviter", () => {
     ok({ type: "join", member: "c", inviter: "b" });
     ok({ type: "order", member: "c", amount: "100" });
     ok({ type: "order", member: "c", amount: "100" });
-    expect(engine.members.get("b")!.health).toBe(1000n); // 10.00 from c's first order only
-    expect(engine.members.get("a")!.health).toBe(0n); // no second level
-    expect(engine.members.get("c")!.health).toBe(200n); // 0.01 × 200 yuan of own spend
-    expect(engine.members.get("b")!.wallet).toBe(0n);
+    expect(engine.member("b")!.health).toBe(1000n); // 10.00 from c's first order only
+    expect(engine.member("a")!.health).toBe(0n); // no second level
+    expect(engine.member("c")!.health).toBe(200n); // 0.01 × 200 yuan of own spend
+    expect(engine.member("b")!.wallet).toBe(0n);
     expect(engine.memberPositions("b")).toEqual([]);
   });
 
@@ -336,7 +347,7 @@ describe("merchantBalance: a merchant's balances, read-only", () => {
     ok({ type: "order", member: "m1", amount: "100", merchant: "shop" });
     const before = engineToJson(engine);
     expect(engine.merchantBalance("nobody")).toBeUndefined();
-    expect(engine.merchants.has("nobody")).toBe(false);
+    expect(engine.merchantCount).toBe(1);
     expect(engineToJson(engine)).toEqual(before);
   });
 
@@ -368,7 +379,7 @@ describe("rule 10: pay with points", () => {
     const r = ok({ type: "payWithPoints", member: "m1", position: 1, amount: "100", merchant: "shop" });
     // 100 / (600/357) = 59.5 points
     expect(formatPoints(r.points!)).toBe("59.50000000");
-    expect(formatMoney(engine.merchants.get("shop")!.settlement)).toBe("100.00");
+    expect(formatMoney(engine.merchantBalance("shop")!.settlement)).toBe("100.00");
     const [n1, d1] = engine.price();
     expect(n1 * d0).toBeGreaterThanOrEqual(n0 * d1);
     expect(engine.positionCount).toBe(2); // earns no new points
@@ -391,6 +402,89 @@ describe("rule 10: pay with points", () => {
   });
 });
 
+describe("RULES.md rule 10 and rule versions, case by case", () => {
+  it("pointsOrdersEarn: issues at the price before the order's pool part, after the burn", () => {
+    const { engine, ok } = scenario({ pointsOrdersEarn: true });
+    ok({ type: "order", member: "a", amount: "1000" });
+    ok({ type: "payWithPoints", member: "a", position: 1, amount: "100" });
+    // Price after the burn: (300 − 100) / (210 − 70) = 1.428571…; 30 × 0.7 / 1.428571… = 14.7.
+    expect(formatPoints(engine.position(2)!.points)).toBe("14.70000000");
+  });
+
+  it("pointsOrdersEarn: a burn of the whole supply issues at the price before the burn", () => {
+    const { engine, ok } = scenario({ pointsOrdersEarn: true });
+    ok({ type: "order", member: "a", amount: "1000" });
+    ok({ type: "payWithPoints", member: "a", position: 1, amount: "300" });
+    // All 210 points burned; the 90 of pool part issues at 300 / 210 (not at initialPrice 1): 44.1.
+    expect(formatPoints(engine.position(2)!.points)).toBe("44.10000000");
+  });
+
+  it("pay with points draws no subsidy and raises no health value", () => {
+    const { engine, ok } = scenario({ pointsOrdersEarn: true, subsidyRate: "0.1", healthPerYuan: "0.01" });
+    ok({ type: "financing", toPool: "0", toSubsidy: "1000" });
+    ok({ type: "order", member: "a", amount: "1000" });
+    const health = engine.member("a")!.health;
+    const budget = engine.accounts.subsidyBudget;
+    const r = ok({ type: "payWithPoints", member: "a", position: 1, amount: "100" });
+    expect(r.subsidy).toBeUndefined();
+    expect(engine.accounts.subsidyBudget).toBe(budget);
+    expect(engine.member("a")!.health).toBe(health);
+    expect(engine.member("a")!.orders).toBe(1);
+  });
+
+  it("a rule version checks forced exits at once under the new rules", () => {
+    const { engine, ok } = scenario({ exitMultiple: "3" });
+    ok({ type: "order", member: "a", amount: "1000" });
+    ok({ type: "order", member: "b", amount: "1000" });
+    ok({ type: "financing", toPool: "2000" });
+    expect(engine.position(1)!.status).toBe("open"); // worth about 1,529: short of 3,000
+    const r = ok({ type: "rules", rules: { exitMultiple: "1.5" } });
+    expect(r.exits).toEqual([1]);
+    expect(engine.position(1)!.closeReason).toBe("exit");
+  });
+
+  it("a rule version checks the period reset at once under the new rules", () => {
+    const { engine, ok } = scenario({ priceCeiling: "100" });
+    ok({ type: "order", member: "a", amount: "1000" });
+    expect(engine.period).toBe(0);
+    const r = ok({ type: "rules", rules: { priceCeiling: "1.2" } });
+    expect(r.reset).toBe(true);
+    expect(engine.period).toBe(1);
+  });
+
+  it("a rule version without release unlocks every locked point", () => {
+    const { engine, ok } = scenario({ release: {} });
+    ok({ type: "order", member: "a", amount: "1000" });
+    expect(engine.position(1)!.locked).toBe(engine.position(1)!.points);
+    ok({ type: "rules", rules: { release: null } });
+    expect(engine.position(1)!.locked).toBe(0n);
+    ok({ type: "sell", member: "a", position: 1, points: "1" });
+  });
+
+  it.each([
+    [{ tiers: [{ minHealth: "1", rate: "0.1" }] }, "tiers_not_ascending"],
+    [{ tiers: [{ minHealth: "0", rate: "0" }] }, "out_of_range"],
+    [{ tiers: [{ minHealth: "0", rate: "1.000000001" }] }, "out_of_range"],
+  ])("a tier table %j is refused with %s", (release, code) => {
+    expect(() => loadRuleSet({ release })).toThrow(expect.objectContaining({ code }));
+  });
+
+  it("accepts a tier table starting at minHealth 0 with rate 1", () => {
+    expect(loadRuleSet({ release: { tiers: [{ minHealth: "0", rate: "1" }] } }).release!.tiers[0]!.rate).toBe(
+      10n ** 9n,
+    );
+  });
+
+  it("halving is off unless halvingPeriodDays is set", () => {
+    const { engine, ok } = scenario();
+    expect(engine.rules.halvingPeriodDays).toBeNull();
+    const first = ok({ type: "order", member: "a", amount: "100" }).points!;
+    const later = scenario();
+    later.ok({ type: "advance", days: 100_000 });
+    expect(later.ok({ type: "order", member: "a", amount: "100" }).points).toBe(first);
+  });
+});
+
 describe("rule 11: legacy coins", () => {
   it("spends coins like cash; the pool part is the tenant's debt-settlement expense", () => {
     const { engine, ok, rejected } = scenario();
@@ -398,7 +492,7 @@ describe("rule 11: legacy coins", () => {
     const r = ok({ type: "order", member: "old", amount: "400", payWith: "coins" });
     expect(formatPoints(r.points!)).toBe("84.00000000");
     expect(formatMoney(engine.accounts.debtSettlement)).toBe("120.00");
-    expect(formatMoney(engine.members.get("old")!.coins)).toBe("100.00");
+    expect(formatMoney(engine.member("old")!.coins)).toBe("100.00");
     expect(rejected({ type: "order", member: "old", amount: "100.01", payWith: "coins" })).toBe(
       "insufficient_coins",
     );
@@ -464,6 +558,211 @@ describe("rule-set versions", () => {
     const r = ok({ type: "rules", rules: { exitMultiple: "1.5" } });
     expect(r.exits).toEqual([1]);
     expect(engine.position(1)!.status).toBe("exited");
+  });
+});
+
+describe("online orders: paid, waiting out the refund window, settled or refunded", () => {
+  it("holds the cash while the window runs, then settles at the boundary of the settle day as rule 1", () => {
+    const { engine, ok } = scenario({ refundWindowDays: 3 });
+    const paid = ok({ type: "orderPaid", order: 7, member: "a", amount: "1000", merchant: "shop" });
+    expect(paid.settled).toBeUndefined();
+    expect(engine.accounts.ordersAwaitingSettlement).toBe(100000n);
+    expect(engine.pool).toBe(0n);
+    expect(engine.view.onlineOrder(7)).toMatchObject({
+      status: "paid",
+      paidDay: 0,
+      settleDay: 3,
+      position: null,
+    });
+    expect(ok({ type: "advance", days: 2 }).settled).toBeUndefined();
+    const r = ok({ type: "advance", days: 5 });
+    expect(r.settled).toEqual([{ order: 7, position: 1, points: 21000000000n }]);
+    expect(engine.view.onlineOrder(7)).toMatchObject({
+      status: "settled",
+      position: 1,
+      points: 21000000000n,
+    });
+    // The clock stood at the settle day when the order settled, and moves on to day 7 afterwards.
+    expect(engine.position(1)!.day).toBe(3);
+    expect(engine.day).toBe(7);
+    expect(engine.accounts.ordersAwaitingSettlement).toBe(0n);
+    expect(formatMoney(engine.pool)).toBe("300.00");
+    expect(engine.merchantBalance("shop")!.settlement).toBe(30000n); // product cost 30%
+  });
+
+  it("settles at once with no refund window, in the same command", () => {
+    const { engine, ok } = scenario();
+    const r = ok({ type: "orderPaid", order: 1, member: "a", amount: "1000" });
+    expect(r.settled).toEqual([{ order: 1, position: 1, points: 21000000000n }]);
+    expect(engine.view.onlineOrder(1)!.status).toBe("settled");
+  });
+
+  it("settles the orders due at one boundary in order id order", () => {
+    const { ok } = scenario({ refundWindowDays: 1 });
+    ok({ type: "orderPaid", order: 9, member: "a", amount: "100" });
+    ok({ type: "orderPaid", order: 2, member: "b", amount: "100" });
+    ok({ type: "advance", days: 1 });
+    ok({ type: "orderPaid", order: 5, member: "c", amount: "100" });
+    expect(ok({ type: "advance", days: 1 }).settled!.map((s) => s.order)).toEqual([5]);
+    const again = scenario({ refundWindowDays: 1 });
+    again.ok({ type: "orderPaid", order: 9, member: "a", amount: "100" });
+    again.ok({ type: "orderPaid", order: 2, member: "b", amount: "100" });
+    expect(again.ok({ type: "advance", days: 1 }).settled!.map((s) => [s.order, s.position])).toEqual([
+      [2, 1],
+      [9, 2],
+    ]);
+  });
+
+  it("refunds inside the window: the cash goes back, the pool does not move", () => {
+    const { engine, ok, rejected } = scenario({ refundWindowDays: 2 });
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "50" });
+    ok({ type: "advance", days: 1 });
+    ok({ type: "orderRefund", order: 1 });
+    expect(engine.accounts.ordersRefunded).toBe(5000n);
+    expect(engine.accounts.ordersAwaitingSettlement).toBe(0n);
+    expect(engine.view.onlineOrder(1)!.status).toBe("refunded");
+    expect(ok({ type: "advance", days: 5 }).settled).toBeUndefined();
+    expect(engine.positionCount).toBe(0);
+    expect(rejected({ type: "orderRefund", order: 1 })).toBe("order_not_refundable");
+  });
+
+  it("credits a settled first order's subsidy to the wallet: the member paid the whole amount", () => {
+    const { engine, ok } = scenario({ subsidyRate: "0.1", refundWindowDays: 1 });
+    ok({ type: "financing", toSubsidy: "1000" });
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "100" });
+    ok({ type: "advance", days: 1 });
+    expect(engine.member("a")!.wallet).toBe(1000n);
+    expect(engine.accounts.subsidyBudget).toBe(99000n);
+  });
+
+  it("pays back waiting orders at listing", () => {
+    const { engine, ok } = scenario({ refundWindowDays: 5 });
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "50" });
+    ok({ type: "listing", sharesPerPoint: "1" });
+    expect(engine.view.onlineOrder(1)!.status).toBe("refunded");
+    expect(engine.view.custody().ordersAwaitingSettlement).toBe(0n);
+  });
+
+  it.each([
+    [{ type: "orderRefund", order: 4 }, "unknown_order"],
+    [{ type: "orderPaid", order: 1, member: "b", amount: "5" }, "order_already_paid"],
+    [{ type: "orderPaid", order: 2, member: "b", amount: "0" }, "amount_not_positive"],
+    [{ type: "orderPaid", order: 2, member: "b", amount: "10000000000.01" }, "amount_too_large"],
+    [{ type: "orderRefund", order: 1 }, "refund_window_passed"],
+  ])("rejects %j with %s and changes nothing", (command, code) => {
+    const { engine, ok, rejected } = scenario({ refundWindowDays: 1 });
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "100" });
+    ok({ type: "advance", days: 1 });
+    const before = engineToJson(engine);
+    expect(rejected(command)).toBe(code);
+    expect(engineToJson(engine)).toEqual(before);
+  });
+
+  it("leaves the snapshot of a state that never used them as it was (verify compares stored snapshots)", async () => {
+    const { engineSnapshot } = await import("@zengzhi/engine");
+    const { engine, ok } = scenario({ refundWindowDays: 1 });
+    ok({ type: "order", member: "a", amount: "10" });
+    const header = engineSnapshot(engine).split("\n")[0]!;
+    expect(header).not.toMatch(/ordersAwaitingSettlement|ordersRefunded|onlineOrders/);
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "10" });
+    expect(engineSnapshot(engine).split("\n")[0]).toMatch(/"ordersAwaitingSettlement":"10.00"/);
+  });
+
+  it.each(["engineToJson", "engineSnapshot"])("survives a restore from %s", async (form) => {
+    const { engineFromJson, engineFromSnapshot, engineSnapshot } = await import("@zengzhi/engine");
+    const { engine, ok } = scenario({ refundWindowDays: 2 });
+    const split = { productCost: "0.5", distributionCost: "0", platformProfit: "0", poolContribution: "0.5" };
+    ok({ type: "orderPaid", order: 1, member: "a", amount: "100", split });
+    ok({ type: "orderPaid", order: 2, member: "b", amount: "100" });
+    ok({ type: "orderRefund", order: 2 });
+    const restored =
+      form === "engineToJson"
+        ? engineFromJson(engineToJson(engine))
+        : engineFromSnapshot(engineSnapshot(engine));
+    expect(engineToJson(restored)).toEqual(engineToJson(engine));
+    expect(restored.apply({ type: "advance", days: 2 })).toEqual(engine.apply({ type: "advance", days: 2 }));
+    expect(engineToJson(restored)).toEqual(engineToJson(engine));
+    expect(engine.merchantBalance("store")!.settlement).toBe(5000n);
+  });
+});
+
+describe("coinImport: every row or none", () => {
+  const members = () => {
+    const s = scenario();
+    s.ok({ type: "join", member: "a" });
+    s.ok({ type: "join", member: "b" });
+    return s;
+  };
+
+  it("imports every row in one command", () => {
+    const { engine, ok } = members();
+    ok({
+      type: "coinImport",
+      rows: [
+        { member: "a", coins: "1.50" },
+        { member: "b", coins: "2" },
+      ],
+    });
+    expect(engine.member("a")!.coins).toBe(150n);
+    expect(engine.member("b")!.coins).toBe(200n);
+    expect(engine.coins.imported).toBe(350n);
+  });
+
+  it("refuses the whole import with a detail per refused row, in row order", () => {
+    const { engine, run } = members();
+    const before = engineToJson(engine);
+    const r = run({
+      type: "coinImport",
+      rows: [
+        { member: "a", coins: "1" },
+        { member: "ghost", coins: "1" },
+        { member: "a", coins: "0" },
+        { member: "b", coins: "10000000000.01" },
+      ],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.rejection.code).toBe("invalid_rows");
+    expect(r.rejection.rows!.map((p) => [p.row, p.field, p.code])).toEqual([
+      [1, "member", "unknown_member"],
+      [2, "member", "duplicate_member"],
+      [2, "coins", "amount_not_positive"],
+      [3, "coins", "amount_too_large"],
+    ]);
+    expect(engineToJson(engine)).toEqual(before);
+    expect(resultToJson(r)).toMatchObject({ ok: false, rejection: "invalid_rows", rows: r.rejection.rows });
+  });
+
+  it.each([
+    [0, false],
+    [1, true],
+    [COIN_IMPORT_ROWS_MAX, true],
+    [COIN_IMPORT_ROWS_MAX + 1, false],
+  ])("reads %i rows: %s", (count, readable) => {
+    const rows = Array.from({ length: count }, (_, i) => ({ member: `m${i}`, coins: "1" }));
+    const read = () => parseCommand({ type: "coinImport", rows });
+    if (readable) expect(read().type).toBe("coinImport");
+    else expect(read).toThrow(CommandError);
+  });
+
+  it("the engine itself refuses an empty import (invalid_rows)", () => {
+    const { engine } = members();
+    const r = engine.apply({ type: "coinImport", rows: [] });
+    expect(r.ok ? null : r.rejection.code).toBe("invalid_rows");
+  });
+
+  it("reads the single-member form of older journals and keeps its canonical text", () => {
+    const legacy = { type: "coinImport", member: "new", coins: "5.00" };
+    const command = parseCommand(legacy);
+    expect(command).toEqual({ type: "coinImportLegacy", member: "new", coins: 500n });
+    expect(commandToJson(command)).toEqual(legacy);
+    const { engine, ok } = scenario();
+    ok(legacy);
+    expect(engine.member("new")!.coins).toBe(500n);
+    expect(() => parseCommand({ type: "coinImport", member: "a" })).toThrow(CommandError);
+    expect(() =>
+      parseCommand({ type: "coinImport", member: "a", coins: "1", rows: [{ member: "a", coins: "1" }] }),
+    ).toThrow(CommandError);
   });
 });
 

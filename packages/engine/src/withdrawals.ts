@@ -1,0 +1,49 @@
+/**
+ * Rule 12, withdrawals: requested against the wallet, then approved or rejected.
+ */
+import { type EngineCore, reject } from "./core.js";
+import { type Result } from "./types.js";
+
+export function withdraw(core: EngineCore, memberId: string, amount: bigint): Result {
+  if (amount <= 0n) return reject("amount_not_positive", "the amount must be greater than 0");
+  const member = core.members.get(memberId);
+  if (member === undefined) return reject("unknown_member", `member ${memberId} does not exist`);
+  if (amount > member.wallet) return reject("insufficient_funds", "the wallet holds less than the amount");
+  const perRequest = core.rules.withdrawalMaxPerRequest;
+  if (perRequest !== null && amount > perRequest) {
+    return reject("withdrawal_over_request_limit", "the amount is above the limit per request");
+  }
+  const today = member.withdrawDay === core.day ? member.withdrawnToday : 0n;
+  const perDay = core.rules.withdrawalMaxPerDay;
+  if (perDay !== null && today + amount > perDay) {
+    return reject("withdrawal_over_daily_limit", "the amount would pass the limit per day");
+  }
+  member.withdrawDay = core.day;
+  member.withdrawnToday = today + amount;
+  member.wallet -= amount;
+  core.accounts.wallets -= amount;
+  core.accounts.withdrawalsPending += amount;
+  const id = core.withdrawals.length + 1;
+  core.withdrawals.push({ id, member, amount, day: core.day, status: "pending" });
+  return { ok: true, withdrawal: id };
+}
+
+export function decideWithdrawal(core: EngineCore, id: number, approve: boolean): Result {
+  const withdrawal = Number.isSafeInteger(id) && id >= 1 ? core.withdrawals[id - 1] : undefined;
+  if (withdrawal === undefined) return reject("unknown_withdrawal", `there is no withdrawal ${id}`);
+  if (withdrawal.status !== "pending") {
+    return reject("withdrawal_not_pending", `withdrawal ${id} was already ${withdrawal.status}`);
+  }
+  core.accounts.withdrawalsPending -= withdrawal.amount;
+  if (approve) {
+    withdrawal.status = "approved";
+    core.accounts.withdrawn += withdrawal.amount;
+  } else {
+    withdrawal.status = "rejected";
+    const member = withdrawal.member;
+    member.wallet += withdrawal.amount;
+    core.accounts.wallets += withdrawal.amount;
+    if (member.withdrawDay === withdrawal.day) member.withdrawnToday -= withdrawal.amount;
+  }
+  return { ok: true, withdrawal: id };
+}
