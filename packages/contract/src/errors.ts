@@ -95,6 +95,10 @@ const SERVICE_ERRORS = {
   scheme_paused: { status: 409, description: "the operator has paused orders, sales, sells and payments" },
   request_in_progress: { status: 409, description: "a request with this Idempotency-Key is still running" },
   body_too_large: { status: 413, description: "the body is larger than this operation accepts" },
+  uri_too_long: {
+    status: 414,
+    description: "a path parameter is longer than the server reads (100 characters)",
+  },
   unsupported_media_type: { status: 415, description: "send JSON (content-type: application/json)" },
   idempotency_key_reused: {
     status: 422,
