@@ -70,7 +70,13 @@ export type Operation<
 
 /** The codes any operation of this kind can answer, besides its own. */
 export function commonErrors(spec: OperationSpec): ErrorCode[] {
-  const codes: ErrorCode[] = ["internal_error", "service_unavailable", "headers_too_large", "bad_request"];
+  const codes: ErrorCode[] = [
+    "internal_error",
+    "service_unavailable",
+    "headers_too_large",
+    "request_timeout",
+    "bad_request",
+  ];
   if (/:[A-Za-z]+/.test(spec.path)) codes.push("invalid_url", "uri_too_long");
   if (spec.callers !== "public") codes.push("unauthenticated");
   if (Array.isArray(spec.callers)) codes.push("forbidden");
