@@ -17,6 +17,7 @@ import {
   type Operation,
 } from "@zengzhi/contract";
 import type { LightMyRequestResponse } from "fastify";
+import { connect } from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { PAYMENT_SECRET, login, openTestApp, type TestApp } from "./helpers.js";
 
@@ -573,6 +574,32 @@ async function walkUnknownRoutes(fx: Fixtures): Promise<void> {
   }
 }
 
+/** A request whose headers pass Node's limit (16 KiB), sent on a real socket: 431 with the envelope. */
+async function walkHeaderOverflow(fx: Fixtures): Promise<void> {
+  const address = await fx.app.app.listen({ port: 0, host: "127.0.0.1" });
+  const { port } = new URL(address);
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(port), "127.0.0.1", () => {
+      socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ${"p".repeat(20_000)}\r\n\r\n`);
+    });
+    let text = "";
+    socket.on("data", (chunk) => (text += chunk.toString()));
+    socket.on("close", () => resolve(text));
+    socket.on("error", reject);
+  });
+  const [head = "", body = ""] = answer.split("\r\n\r\n");
+  const status = Number(head.split(" ")[1]);
+  if (status !== 431 || !isEnvelope(body)) {
+    mismatches.set("(no operation)|431", {
+      operation: "(no operation)",
+      status,
+      code: null,
+      problem: "headers too large: not 431 with the error envelope",
+      input: `${head.split("\r\n")[0]} ${body.slice(0, 120)}`,
+    });
+  }
+}
+
 let fx: Fixtures;
 
 beforeAll(async () => {
@@ -609,6 +636,7 @@ test(`every documented operation answers only documented statuses and bodies (se
   );
   for (const op of ordered) await walkOperation(fx, op);
   await walkUnknownRoutes(fx);
+  await walkHeaderOverflow(fx);
   const report = [...mismatches.values()].sort((a, b) => a.operation.localeCompare(b.operation));
   console.log(`openapi walk: ${calls} calls, ${report.length} mismatches (seed ${SEED})`);
   for (const m of report)
