@@ -78,6 +78,10 @@ const SERVICE_ERRORS = {
     status: 400,
     description: "rows of the CSV are invalid (listed in rows); nothing was imported",
   },
+  duplicate_member: {
+    status: 400,
+    description: "a member appears twice in a coin import (a row code of invalid_rows)",
+  },
   invalid_callback: { status: 400, description: "the payment callback does not match a known order" },
   invalid_signature: { status: 400, description: "the payment callback's signature does not verify" },
   replayed_callback: { status: 400, description: "the payment callback was received already, or is too old" },

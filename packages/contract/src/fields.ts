@@ -63,8 +63,8 @@ export const healthOut = z
   .meta({ description: "a health value, 2 decimals" });
 export const timeOut = z.iso.datetime().meta({ description: "an ISO 8601 time in UTC" });
 
-/** Text without control characters (C0, DEL): names and free text must be printable. */
-export const PRINTABLE_PATTERN = /^[^\u0000-\u001f\u007f]*$/;
+/** Text without control characters (C0, DEL, C1): names and free text must be printable. */
+export const PRINTABLE_PATTERN = /^\P{Cc}*$/u;
 const printable = "must not contain control characters";
 
 export const idField = z
