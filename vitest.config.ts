@@ -15,6 +15,7 @@ export default defineConfig({
       exactly("@zengzhi/engine", "packages/engine/src/index.ts"),
       exactly("@zengzhi/store", "packages/store/src/index.ts"),
       exactly("@zengzhi/store/testing", "packages/store/src/testing/index.ts"),
+      exactly("@zengzhi/contract", "packages/contract/src/index.ts"),
       exactly("@zengzhi/sim", "packages/sim/src/index.ts"),
       exactly("@zengzhi/sim/node", "packages/sim/src/node.ts"),
       exactly("@zengzhi/server", "apps/server/src/index.ts"),

@@ -1,9 +1,12 @@
 /**
- * Errors the API answers with: one body shape `{ error: { code, message, field?, reason? } }`, a 4xx
- * status chosen from one table, never a stack trace. Engine rejections map to statuses here too.
+ * Errors the API answers with: one body shape `{ error: { code, message, field?, reason? } }` (the
+ * contract's envelope), a code from the contract's one error table (ERRORS in @zengzhi/contract)
+ * and its status, never a stack trace.
  */
+import { errorStatus, isErrorCode, type ErrorCode } from "@zengzhi/contract";
+
 export interface ErrorBody {
-  code: string;
+  code: ErrorCode;
   message: string;
   field?: string;
   reason?: string;
@@ -14,7 +17,7 @@ export interface ErrorBody {
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly field?: string,
     readonly extra: Record<string, unknown> = {},
@@ -34,29 +37,13 @@ export class ApiError extends Error {
   }
 }
 
-export const badField = (field: string, reason: string, code = "invalid_field") =>
+export const badField = (field: string, reason: string, code: ErrorCode = "invalid_field") =>
   new ApiError(400, code, reason, field);
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 export const forbidden = (why = "this route is not open to your role") => new ApiError(403, "forbidden", why);
 export const conflict = (why: string) => new ApiError(409, "conflict", why);
 
-/** HTTP status for each engine rejection code (and the ledger's idempotency_key_reused). */
+/** HTTP status of an engine rejection code (or the ledger's idempotency_key_reused), from the contract. */
 export function rejectionStatus(code: string): number {
-  switch (code) {
-    case "unknown_member":
-    case "unknown_position":
-    case "unknown_withdrawal":
-    case "unknown_inviter":
-    case "unknown_order":
-      return 404;
-    case "invalid_rows":
-      return 400;
-    case "not_owner":
-      return 403;
-    case "amount_not_positive":
-    case "idempotency_key_reused":
-      return 422;
-    default:
-      return 409;
-  }
+  return isErrorCode(code) ? errorStatus(code) : 409;
 }

@@ -3,9 +3,10 @@
  * Submits of one event-loop turn go to the ledger together, so they can share a batch; a rejection
  * comes back as an ApiError carrying the engine's code.
  */
+import { errorStatus, isErrorCode, type ErrorCode } from "@zengzhi/contract";
 import { CommandError, type CommandJson, type EngineView } from "@zengzhi/engine";
 import type { Ledger, SubmitResult } from "@zengzhi/store";
-import { ApiError, rejectionStatus } from "./errors.js";
+import { ApiError } from "./errors.js";
 
 interface PendingSubmit {
   tenant: string;
@@ -61,14 +62,17 @@ export class LedgerGateway {
       }
       // A command the engine cannot parse is the caller's mistake (a route that validated less than
       // the engine does): a 400 naming the field, never a 500.
-      if (error instanceof CommandError) throw new ApiError(400, error.code, error.reason, error.path);
+      if (error instanceof CommandError)
+        throw new ApiError(errorStatus(error.code), error.code, error.reason, error.path);
       throw error;
     }
     this.countCommand(command.type, result.ok ? "ok" : (result.rejection ?? "rejected"));
     if (!result.ok) {
-      const code = result.rejection ?? "rejected";
+      // Every engine rejection and the ledger's idempotency_key_reused are in the contract's table;
+      // anything else would be a programmer error.
+      const code = isErrorCode(result.rejection ?? "") ? (result.rejection as ErrorCode) : "internal_error";
       const extra = result.rows === undefined ? {} : { rows: result.rows };
-      throw new ApiError(rejectionStatus(code), code, result.message ?? code, undefined, extra);
+      throw new ApiError(errorStatus(code), code, result.message ?? code, undefined, extra);
     }
     return { ...(result.outcome ?? {}), ...(result.seq === undefined ? {} : { seq: result.seq }) };
   }

@@ -129,12 +129,14 @@ export function totalsView(engine: EngineView) {
       merchantSettlements: formatMoney(a.merchantSettlements),
       distribution: formatMoney(a.distribution),
       platformRevenue: formatMoney(a.platformRevenue),
+      ordersRefunded: formatMoney(a.ordersRefunded),
     },
     held: {
       pool: formatMoney(a.pool),
       wallets: formatMoney(a.wallets),
       subsidyBudget: formatMoney(a.subsidyBudget),
       equity: formatMoney(a.equity),
+      ordersAwaitingSettlement: formatMoney(a.ordersAwaitingSettlement),
     },
   };
 }

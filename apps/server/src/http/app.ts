@@ -1,18 +1,23 @@
 /**
- * Builds the Fastify app: JSON parsing with limits, cookies, OpenAPI + /docs, sessions, metrics, the
- * single error handler (4xx bodies name field, reason and code; 5xx never show a stack), every route,
- * and the web app's built files with an SPA fallback.
+ * Builds the Fastify app: JSON parsing with limits, cookies, the contract's OpenAPI document at
+ * /docs/json (Swagger UI at /docs), sessions, metrics, the single error handler (every error answer,
+ * Fastify's and Node's own included, is the contract's envelope; 5xx never show a stack), every
+ * route, and the web app's built files with an SPA fallback.
  */
 import { existsSync } from "node:fs";
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
+import { buildOpenApi } from "@zengzhi/contract";
 import type { Ledger } from "@zengzhi/store";
 import Fastify, {
   LogController,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyServerOptions,
 } from "fastify";
 import { ApiError } from "../domain/errors.js";
@@ -43,6 +48,8 @@ export interface AppOptions {
   /** Directory of the built web app; served at / when it exists. */
   webDist?: string | null;
   now?: () => number;
+  /** Check every answer against the contract (tests): a body outside it answers 500 and is logged. */
+  checkResponses?: boolean;
 }
 
 export interface App {
@@ -56,6 +63,10 @@ function fastifyErrorBody(error: FastifyError): ApiError {
       return new ApiError(413, "body_too_large", "the request body is larger than this route accepts");
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return new ApiError(415, "unsupported_media_type", "send JSON (content-type: application/json)");
+    case "FST_ERR_BAD_URL":
+      return new ApiError(400, "invalid_url", "the URL is not valid (check its %-escapes)");
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return new ApiError(414, "uri_too_long", "a path parameter is longer than 100 characters");
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new ApiError(400, "invalid_json", "the body is not valid JSON");
@@ -69,6 +80,25 @@ function fastifyErrorBody(error: FastifyError): ApiError {
   }
 }
 
+/** Errors Node's HTTP parser meets before Fastify sees a request, answered with the envelope too. */
+function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "headers_too_large", "the request's headers are too large"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "request_timeout", "the request took too long to arrive"]
+        : [400, "bad_request", "the HTTP request is malformed"];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -76,7 +106,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // One log line per request would cost more than the request itself at bench rates; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // A bad %-escape or an over-long path parameter is answered by the router, before any route.
+    frameworkErrors: (error, _request, reply) => {
+      const answer = fastifyErrorBody(error);
+      void (reply as FastifyReply).code(answer.status).send(answer.toBody());
+    },
+    clientErrorHandler: clientError,
   });
+  app.decorate("checkResponses", options.checkResponses === true);
   const secret = options.paymentSecret ?? (await import("node:crypto")).randomBytes(32).toString("hex");
   const services = new Services({
     ledger: options.ledger,
@@ -98,25 +135,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
       done(new ApiError(400, "invalid_json", "the body is not valid JSON"), undefined);
     }
   });
-  // Validation is done by zod inside each route (see http.ts); the JSON schemas only document.
+  // Input is validated with the contract's zod schemas in the route helper (http/route.ts).
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.decorateRequest("session", null);
 
   await app.register(fastifyCookie);
+  // The document is the contract's, built from its operation table; the routes declare no schemas.
   await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: "zengzhi API",
-        version: "0.1.0",
-        description: "See docs/API.md. Money and points are decimal strings.",
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: "http", scheme: "bearer" },
-          cookie: { type: "apiKey", in: "cookie", name: "zz_session" },
-        },
-      },
-    },
+    mode: "static",
+    specification: { document: buildOpenApi() as never },
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
 

@@ -1,94 +1,105 @@
 /**
- * The route helper every route file uses: it states who may call the route (roles), documents the
- * body and query in OpenAPI (from the same zod schemas that validate them), checks the role before
- * anything else, and parses input into typed values or answers 400 naming the field.
+ * The route helper every route file uses: the operation comes from the contract (@zengzhi/contract)
+ * with its method, path, callers, Idempotency-Key requirement, schemas and success status, and the
+ * route gives only its handler. The helper checks the caller's role first, then parses the path
+ * parameters, the query and the body with the contract's schemas (400 naming the field), then the
+ * Idempotency-Key, and answers the handler's value with the operation's success status. When the app
+ * is built with `checkResponses` (tests), every answer is checked against the contract too.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
-import { z } from "zod";
-import { requireRole, type Role, type Session } from "../domain/auth.js";
+import { errorEnvelopeSchema, errorStatus, isErrorCode, type Operation } from "@zengzhi/contract";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import { requireRole, type Session } from "../domain/auth.js";
 import { notFound } from "../domain/errors.js";
-import type { Services } from "../domain/services.js";
 import { parse } from "./parse.js";
+import { idempotencyHeader } from "./request-key.js";
 
 declare module "fastify" {
   interface FastifyRequest {
     session: Session | null;
     rawBody?: string;
   }
-}
-
-export interface RouteContext<B, Q> {
-  request: FastifyRequest;
-  reply: FastifyReply;
-  /** The caller's session (non-null when roles were given). */
-  session: Session;
-  body: B;
-  query: Q;
-  params: Record<string, string>;
-}
-
-export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType> {
-  method: HTTPMethods;
-  url: string;
-  summary: string;
-  tags: string[];
-  /** Who may call it; "public" routes need no session. */
-  roles: Role[] | "public" | "session";
-  body?: B;
-  query?: Q;
-  bodyLimit?: number;
-  handler: (context: RouteContext<z.output<B>, z.output<Q>>) => Promise<unknown>;
-}
-
-function jsonSchema(schema: z.ZodType | undefined): Record<string, unknown> | undefined {
-  if (schema === undefined) return undefined;
-  try {
-    const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-    delete json.$schema;
-    return json;
-  } catch {
-    return { type: "object" };
+  interface FastifyInstance {
+    /** True when every answer is checked against the contract (tests). */
+    checkResponses: boolean;
   }
 }
 
-const callers = (roles: RouteSpec<z.ZodType, z.ZodType>["roles"]) =>
-  roles === "public" ? "anyone (no login)" : roles === "session" ? "any logged-in user" : roles.join(", ");
+/** What a route receives for a schema of the operation (undefined when the operation has none). */
+type Input<S> = [Exclude<S, undefined>] extends [z.ZodType] ? z.output<Exclude<S, undefined>> : undefined;
 
-export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(
-  app: FastifyInstance,
-  _services: Services,
-  spec: RouteSpec<B, Q>,
-): void {
-  const schema: Record<string, unknown> = {
-    summary: spec.summary,
-    description: `Who may call it: ${callers(spec.roles)}.`,
-    tags: spec.tags,
+export interface RouteContext<O extends Operation> {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  /** The caller's session (non-null unless the operation is public). */
+  session: Session;
+  body: Input<O["body"]>;
+  query: Input<O["query"]>;
+  params: Record<string, string>;
+}
+
+export type Handler<O extends Operation> = (context: RouteContext<O>) => unknown;
+
+/** The contract's check of one answer: the success body, or the error envelope with a code of its status. */
+function contractProblem(operation: Operation, status: number, payload: unknown): string | null {
+  if (status >= 400) {
+    const parsed = errorEnvelopeSchema.safeParse(payload);
+    if (!parsed.success) return `error body: ${parsed.error.issues[0]?.message ?? ""}`;
+    const code = parsed.data.error.code;
+    if (isErrorCode(code) && errorStatus(code) !== status) return `${code} answered with ${status}`;
+    return null;
+  }
+  if (status !== operation.status || operation.response === null) return `status ${status}`;
+  const parsed = operation.response.safeParse(payload);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0]!;
+  return `${issue.path.join(".")}: ${issue.message}`;
+}
+
+function checkAnswers(app: FastifyInstance, operation: Operation) {
+  if (!app.checkResponses) return {};
+  return {
+    preSerialization: (
+      _request: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (error: Error | null, payload?: unknown) => void,
+    ) => {
+      const problem = contractProblem(operation, reply.statusCode, payload);
+      if (problem === null) return done(null, payload);
+      done(new Error(`${operation.operationId} answered outside its contract: ${problem}`));
+    },
   };
-  const body = jsonSchema(spec.body);
-  if (body !== undefined) schema.body = body;
-  const query = jsonSchema(spec.query);
-  if (query !== undefined) schema.querystring = query;
-  if (spec.roles !== "public") schema.security = [{ bearer: [] }, { cookie: [] }];
+}
+
+/** Registers the operation's route with its handler. */
+export function route<O extends Operation>(app: FastifyInstance, operation: O, handler: Handler<O>): void {
   app.route({
-    method: spec.method,
-    url: spec.url,
-    schema,
-    ...(spec.bodyLimit === undefined ? {} : { bodyLimit: spec.bodyLimit }),
+    method: operation.method,
+    url: operation.path,
+    ...(operation.bodyLimit === undefined ? {} : { bodyLimit: operation.bodyLimit }),
+    ...checkAnswers(app, operation),
     handler: async (request, reply) => {
       let session = request.session;
-      if (spec.roles !== "public")
-        session = requireRole(session, ...(spec.roles === "session" ? [] : spec.roles));
+      if (operation.callers !== "public")
+        session = requireRole(session, ...(operation.callers === "session" ? [] : operation.callers));
+      const params = request.params as Record<string, string>;
+      // A malformed id names nothing that exists: 404, as for an unknown one.
+      if (operation.params !== undefined && !operation.params.safeParse(params).success)
+        throw notFound(`id ${JSON.stringify(Object.values(params)[0] ?? "")}`);
       const context = {
         request,
         reply,
         session: session as Session,
-        body: (spec.body === undefined ? request.body : parse(spec.body, request.body)) as z.output<B>,
-        query: (spec.query === undefined
-          ? request.query
-          : parse(spec.query, request.query, "query")) as z.output<Q>,
-        params: request.params as Record<string, string>,
-      };
-      return spec.handler(context);
+        query: operation.query === undefined ? undefined : parse(operation.query, request.query, "query"),
+        body: operation.body === undefined ? undefined : parse(operation.body, request.body),
+        params,
+      } as RouteContext<O>;
+      if (operation.idempotent) idempotencyHeader(request);
+      const answer = await handler(context);
+      if (reply.sent) return reply;
+      reply.code(operation.status);
+      return operation.status === 204 ? reply.send() : answer;
     },
   });
 }

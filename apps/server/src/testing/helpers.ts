@@ -38,6 +38,7 @@ export async function openTestApp(
     paymentSecret: PAYMENT_SECRET,
     webDist: null,
     logger: process.env.TEST_LOG === "1" ? { level: "error" } : false,
+    checkResponses: true,
     ...options,
   });
   await seedDemo(app, services);
