@@ -1,6 +1,7 @@
 /**
  * The client for the server's HTTP API (docs/API.md). Every state-changing call carries an
- * Idempotency-Key; errors come back as ApiError with the server's code and field, which the UI
+ * Idempotency-Key, passed in by the caller's submission (lib/submission.ts) so that a retry is the
+ * same request; errors come back as ApiError with the server's code and field, which the UI
  * translates (i18n/rejections.ts).
  */
 export type Role = "operator" | "merchant" | "member";
@@ -200,7 +201,8 @@ export class ApiError extends Error {
   }
 }
 
-function newKey(): string {
+/** A fresh Idempotency-Key: a random UUID where the browser has one. */
+export function newIdempotencyKey(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
@@ -220,15 +222,15 @@ async function parseError(response: Response): Promise<ApiError> {
 
 interface RequestOptions {
   body?: unknown;
-  /** Reuse a key when retrying the same action; a fresh one otherwise. */
-  idempotencyKey?: string;
+  /** The submission's key (reused when retrying the same action); a fresh one when left out. */
+  idempotencyKey?: string | undefined;
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (options.body !== undefined) headers["content-type"] = "application/json";
   const changes = method !== "GET" && !path.startsWith("/api/auth/log");
-  if (changes) headers["idempotency-key"] = options.idempotencyKey ?? newKey();
+  if (changes) headers["idempotency-key"] = options.idempotencyKey ?? newIdempotencyKey();
   let response: Response;
   try {
     response = await fetch(path, {
@@ -253,9 +255,10 @@ export async function request<T>(method: string, path: string, options: RequestO
 }
 
 const get = <T>(path: string) => request<T>("GET", path);
-const post = <T>(path: string, body?: unknown) =>
-  request<T>("POST", path, body === undefined ? {} : { body });
-const put = <T>(path: string, body: unknown) => request<T>("PUT", path, { body });
+const post = <T>(path: string, body?: unknown, idempotencyKey?: string) =>
+  request<T>("POST", path, body === undefined ? { idempotencyKey } : { body, idempotencyKey });
+const put = <T>(path: string, body: unknown, idempotencyKey?: string) =>
+  request<T>("PUT", path, { body, idempotencyKey });
 
 export function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
@@ -272,59 +275,57 @@ const page = (cursor?: string | null, limit = 50, extra: Record<string, string |
 export const api = {
   login: (tenant: string, username: string, password: string) =>
     post<{ token: string; user: User }>("/api/auth/login", { tenant, username, password }),
-  register: (tenant: string, username: string, password: string, inviteCode?: string) =>
-    post<{ token: string; user: User }>("/api/auth/register", {
-      tenant,
-      username,
-      password,
-      ...(inviteCode ? { inviteCode } : {}),
-    }),
+  register: (tenant: string, username: string, password: string, inviteCode?: string, key?: string) =>
+    post<{ token: string; user: User }>(
+      "/api/auth/register",
+      { tenant, username, password, ...(inviteCode ? { inviteCode } : {}) },
+      key,
+    ),
   logout: () => post<void>("/api/auth/logout"),
   whoami: () => get<{ user: User }>("/api/auth/me"),
 
   publicView: (tenant?: string) => get<PublicView>(`/api/public${query({ tenant })}`),
   rules: () => get<{ current: RuleVersion; versions: RuleVersion[] }>("/api/rules"),
-  saveRules: (rules: unknown) => post<RuleVersion>("/api/rules", { rules }),
+  saveRules: (rules: unknown, key?: string) => post<RuleVersion>("/api/rules", { rules }, key),
 
   merchants: (cursor?: string | null) =>
     get<Page<{ id: string; name: string }>>(`/api/merchants${page(cursor)}`),
-  createMerchant: (body: { id: string; name: string; username: string; password: string }) =>
-    post<{ id: string; name: string }>("/api/merchants", body),
+  createMerchant: (body: { id: string; name: string; username: string; password: string }, key?: string) =>
+    post<{ id: string; name: string }>("/api/merchants", body, key),
   products: (merchant?: string, cursor?: string | null) =>
     get<Page<Product>>(`/api/products${page(cursor, 100, { merchant })}`),
-  createProduct: (body: { name: string; price: string; split?: Split | null }) =>
-    post<Product>("/api/products", body),
-  updateProduct: (id: string, body: Partial<Pick<Product, "name" | "price" | "split" | "active">>) =>
-    put<Product>(`/api/products/${encodeURIComponent(id)}`, body),
+  createProduct: (body: { name: string; price: string; split?: Split | null }, key?: string) =>
+    post<Product>("/api/products", body, key),
+  updateProduct: (
+    id: string,
+    body: Partial<Pick<Product, "name" | "price" | "split" | "active">>,
+    key?: string,
+  ) => put<Product>(`/api/products/${encodeURIComponent(id)}`, body, key),
 
-  createOrder: (productId: string, quantity = 1) => post<Order>("/api/orders", { productId, quantity }),
-  payOrder: (id: number) => post<Order>(`/api/orders/${id}/pay`),
-  refundOrder: (id: number) => post<Order>(`/api/orders/${id}/refund`),
+  createOrder: (productId: string, quantity: number, key?: string) =>
+    post<Order>("/api/orders", { productId, quantity }, key),
+  payOrder: (id: number, key?: string) => post<Order>(`/api/orders/${id}/pay`, undefined, key),
+  refundOrder: (id: number, key?: string) => post<Order>(`/api/orders/${id}/refund`, undefined, key),
   orders: (cursor?: string | null, status?: string) =>
     get<Page<Order>>(`/api/orders${page(cursor, 100, { status })}`),
   merchantSettlement: () => get<MerchantSettlement>("/api/merchant/settlement"),
-  sale: (member: string, amount: string, productId?: string) =>
-    post<{ ok: boolean; position: number; points: string; exits?: number[] }>("/api/sales", {
-      member,
-      amount,
-      ...(productId ? { productId } : {}),
-    }),
+  sale: (body: { member: string; amount: string; productId?: string }, key?: string) =>
+    post<{ ok: boolean; position: number; points: string; exits?: number[] }>("/api/sales", body, key),
 
   me: () => get<MemberSummary>("/api/me"),
   positions: (status?: string, cursor?: string | null) =>
     get<Page<Position>>(`/api/me/positions${page(cursor, 100, { status })}`),
   position: (id: number) => get<Position>(`/api/me/positions/${id}`),
-  sellPreview: (id: number, points: string) =>
-    post<SellPreview>(`/api/me/positions/${id}/sell/preview`, { points }),
-  sell: (id: number, points: string) => post<SellOutcome>(`/api/me/positions/${id}/sell`, { points }),
-  payWithPoints: (id: number, amount: string, merchant: string) =>
-    post<{ ok: boolean; points: string; exits?: number[] }>(`/api/me/positions/${id}/pay`, {
-      amount,
-      merchant,
-    }),
+  sellPreview: (id: number, points: string, key?: string) =>
+    post<SellPreview>(`/api/me/positions/${id}/sell/preview`, { points }, key),
+  sell: (id: number, points: string, key?: string) =>
+    post<SellOutcome>(`/api/me/positions/${id}/sell`, { points }, key),
+  payWithPoints: (id: number, body: { amount: string; merchant: string }, key?: string) =>
+    post<{ ok: boolean; points: string; exits?: number[] }>(`/api/me/positions/${id}/pay`, body, key),
   release: () => get<Release>("/api/me/release"),
   myWithdrawals: (cursor?: string | null) => get<Page<Withdrawal>>(`/api/me/withdrawals${page(cursor)}`),
-  requestWithdrawal: (amount: string) => post<Withdrawal>("/api/me/withdrawals", { amount }),
+  requestWithdrawal: (amount: string, key?: string) =>
+    post<Withdrawal>("/api/me/withdrawals", { amount }, key),
 
   overview: () => get<Overview>("/api/operator/overview"),
   members: (cursor?: string | null) =>
@@ -339,22 +340,26 @@ export const api = {
         positions: number;
       }>
     >(`/api/operator/members${page(cursor, 100)}`),
-  financing: (body: { toPool?: string; toSubsidy?: string; label?: string }) =>
-    post<{ ok: boolean; exits?: number[] }>("/api/operator/financing", body),
-  listing: (sharesPerPoint: string) => post<{ ok: boolean }>("/api/operator/listing", { sharesPerPoint }),
-  importCoins: (csv: string) =>
-    post<{ imported: number; total: string }>("/api/operator/coins/import", { csv }),
-  tipBuy: (merchant: string, amount: string) =>
-    post<{ ok: boolean; points: string }>("/api/operator/tips/buy", { merchant, amount }),
-  tip: (merchant: string, member: string, points: string) =>
-    post<{ ok: boolean; position: number }>("/api/operator/tips", { merchant, member, points }),
+  financing: (body: { toPool?: string; toSubsidy?: string; label?: string }, key?: string) =>
+    post<{ ok: boolean; exits?: number[] }>("/api/operator/financing", body, key),
+  listing: (sharesPerPoint: string, key?: string) =>
+    post<{ ok: boolean }>("/api/operator/listing", { sharesPerPoint }, key),
+  importCoins: (csv: string, key?: string) =>
+    post<{ imported: number; total: string }>("/api/operator/coins/import", { csv }, key),
+  tipBuy: (body: { merchant: string; amount: string }, key?: string) =>
+    post<{ ok: boolean; points: string }>("/api/operator/tips/buy", body, key),
+  tip: (body: { merchant: string; member: string; points: string }, key?: string) =>
+    post<{ ok: boolean; position: number }>("/api/operator/tips", body, key),
   withdrawals: (status?: string, cursor?: string | null) =>
     get<Page<Withdrawal>>(`/api/operator/withdrawals${page(cursor, 100, { status })}`),
-  approveWithdrawal: (id: number) => post<Withdrawal>(`/api/operator/withdrawals/${id}/approve`),
-  rejectWithdrawal: (id: number) => post<Withdrawal>(`/api/operator/withdrawals/${id}/reject`),
-  pause: (paused: boolean) => post<{ paused: boolean }>("/api/operator/pause", { paused }),
-  closeDay: (days = 1) => post<{ day: number; settledOrders: number }>("/api/operator/close-day", { days }),
-  reconcile: (balance: string) =>
+  approveWithdrawal: (id: number, key?: string) =>
+    post<Withdrawal>(`/api/operator/withdrawals/${id}/approve`, undefined, key),
+  rejectWithdrawal: (id: number, key?: string) =>
+    post<Withdrawal>(`/api/operator/withdrawals/${id}/reject`, undefined, key),
+  pause: (paused: boolean, key?: string) => post<{ paused: boolean }>("/api/operator/pause", { paused }, key),
+  closeDay: (days: number, key?: string) =>
+    post<{ day: number; settledOrders: number }>("/api/operator/close-day", { days }, key),
+  reconcile: (balance: string, key?: string) =>
     post<{
       balance: string;
       pool: string;
@@ -362,7 +367,7 @@ export const api = {
       withdrawalsPending: string;
       expected: string;
       difference: string;
-    }>("/api/operator/reconciliation", { balance }),
+    }>("/api/operator/reconciliation", { balance }, key),
   audit: (cursor?: string | null) =>
     get<
       Page<{
