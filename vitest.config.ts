@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       "@zengzhi/engine": src("packages/engine"),
       "@zengzhi/store": src("packages/store"),
+      "@zengzhi/contract": src("packages/contract"),
       "@zengzhi/sim": src("packages/sim"),
       "@zengzhi/server": src("apps/server"),
     },

@@ -1,0 +1,157 @@
+/**
+ * The one error table: every code the API can answer, with its HTTP status and what it means. The
+ * engine's codes (rejections, rule-set errors, decimal errors) are keyed by the engine's own types, so
+ * a code added there fails the type check here until it has a status; the service's codes follow.
+ */
+import type { DecimalError, RejectionCode, RuleSetErrorCode } from "@zengzhi/engine";
+import { z } from "zod";
+
+export interface ErrorInfo {
+  status: number;
+  description: string;
+}
+
+type DecimalErrorCode = DecimalError["code"];
+
+/** The engine's rejections: a command refused by a rule (state unchanged). */
+const REJECTION_ERRORS = {
+  listed: { status: 409, description: "the scheme has listed; no event is accepted afterwards" },
+  amount_not_positive: { status: 422, description: "the amount must be greater than zero" },
+  unknown_member: { status: 404, description: "no member has this id" },
+  member_exists: { status: 409, description: "a member with this id exists already" },
+  unknown_inviter: { status: 404, description: "no member has this invite code" },
+  self_invite: { status: 409, description: "a member cannot invite itself" },
+  unknown_position: { status: 404, description: "no position has this id" },
+  not_owner: { status: 403, description: "the position belongs to another member" },
+  position_not_open: { status: 409, description: "the position was exited or closed" },
+  insufficient_points: { status: 409, description: "the position holds fewer points than asked" },
+  points_locked: { status: 409, description: "the points asked for are still locked (release rule)" },
+  insufficient_coins: { status: 409, description: "the member holds fewer legacy coins than asked" },
+  insufficient_funds: { status: 409, description: "the wallet or account holds less cash than asked" },
+  insufficient_merchant_points: {
+    status: 409,
+    description: "the merchant holds fewer tip points than asked",
+  },
+  health_too_low: { status: 409, description: "the member's health value is below the rule's minimum" },
+  withdrawal_over_request_limit: {
+    status: 409,
+    description: "the withdrawal is above the per-request limit",
+  },
+  withdrawal_over_daily_limit: { status: 409, description: "the withdrawal would pass the daily limit" },
+  unknown_withdrawal: { status: 404, description: "no withdrawal has this id" },
+  withdrawal_not_pending: { status: 409, description: "the withdrawal was approved or rejected already" },
+  invalid_days: { status: 409, description: "the number of days to advance is not allowed" },
+  zero_points: { status: 409, description: "the command would issue or move zero points" },
+  amount_too_large: { status: 409, description: "the amount would not fit the engine's limits" },
+} as const satisfies Record<RejectionCode, ErrorInfo>;
+
+/**
+ * The rule-set loader's codes. Under POST /api/rules and POST /api/tenants they travel as `ruleCode`
+ * of an `invalid_rules` answer; invalid_field, unknown_field, out_of_range and split_not_one are also
+ * the codes of any refused request field.
+ */
+const RULE_SET_ERRORS = {
+  invalid_field: { status: 400, description: "a field is missing, of the wrong type or malformed" },
+  unknown_field: { status: 400, description: "the body or query has a field this operation does not take" },
+  split_not_one: { status: 400, description: "the four parts of a split do not add up to 1" },
+  out_of_range: { status: 400, description: "a value is outside its allowed range or limit" },
+  multi_level_reward: {
+    status: 400,
+    description: "referral rewards beyond the direct inviter are not allowed",
+  },
+  tiers_not_ascending: { status: 400, description: "release tiers must be in ascending order of health" },
+} as const satisfies Record<RuleSetErrorCode, ErrorInfo>;
+
+/** The engine's decimal parser's codes, for money, points and ratios sent as decimal strings. */
+const DECIMAL_ERRORS = {
+  not_a_decimal: { status: 400, description: 'the value is not a decimal string such as "12.50"' },
+  too_precise: { status: 400, description: "the value has more decimal places than its unit allows" },
+} as const satisfies Record<DecimalErrorCode, ErrorInfo>;
+
+/** The service's own codes, and the HTTP layer's (Fastify's and Node's) failures. */
+const SERVICE_ERRORS = {
+  invalid_url: { status: 400, description: "the URL is not valid (e.g. a broken %-escape)" },
+  invalid_json: { status: 400, description: "the body is not valid JSON" },
+  invalid_command: { status: 400, description: "the ledger refused the command as malformed" },
+  invalid_rules: { status: 422, description: "the rule set is refused; ruleCode and field say why" },
+  invalid_rows: {
+    status: 400,
+    description: "rows of the CSV are invalid (listed in rows); nothing was imported",
+  },
+  invalid_callback: { status: 400, description: "the payment callback does not match a known order" },
+  invalid_signature: { status: 400, description: "the payment callback's signature does not verify" },
+  replayed_callback: { status: 400, description: "the payment callback was received already, or is too old" },
+  missing_idempotency_key: {
+    status: 400,
+    description: "this operation changes state: send an Idempotency-Key",
+  },
+  bad_request: { status: 400, description: "the HTTP request is malformed" },
+  unauthenticated: { status: 401, description: "log in first (cookie zz_session or Bearer token)" },
+  invalid_credentials: { status: 401, description: "the tenant, username or password is wrong" },
+  forbidden: { status: 403, description: "the caller's role or account may not do this" },
+  not_found: { status: 404, description: "no such route, or no such resource visible to the caller" },
+  conflict: { status: 409, description: "the request conflicts with existing data (e.g. a name taken)" },
+  product_inactive: { status: 409, description: "the product is no longer sold" },
+  scheme_paused: { status: 409, description: "the operator has paused orders, sales, sells and payments" },
+  request_in_progress: { status: 409, description: "a request with this Idempotency-Key is still running" },
+  body_too_large: { status: 413, description: "the body is larger than this operation accepts" },
+  unsupported_media_type: { status: 415, description: "send JSON (content-type: application/json)" },
+  idempotency_key_reused: {
+    status: 422,
+    description: "this Idempotency-Key was used for a different request",
+  },
+  too_many_attempts: { status: 429, description: "too many login attempts; wait and try again" },
+  headers_too_large: { status: 431, description: "the request's headers are too large" },
+  internal_error: { status: 500, description: "something failed on the server's side; it has been logged" },
+  ledger_busy: { status: 503, description: "too many commands are waiting; retry with the same key" },
+  service_unavailable: { status: 503, description: "the server is shutting down; retry elsewhere or later" },
+} as const satisfies Record<string, ErrorInfo>;
+
+/** Every error code the API answers, with its status and a one-line description. */
+export const ERRORS = {
+  ...REJECTION_ERRORS,
+  ...RULE_SET_ERRORS,
+  ...DECIMAL_ERRORS,
+  ...SERVICE_ERRORS,
+} as const satisfies Record<string, ErrorInfo>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERRORS, code);
+
+/** The HTTP status of an error code. */
+export const errorStatus = (code: ErrorCode): number => ERRORS[code].status;
+
+/** One refused row of a CSV import (in `rows` of an invalid_rows answer). */
+export const rowErrorSchema = z
+  .strictObject({
+    row: z.int().min(0),
+    field: z.string(),
+    code: z.enum(ERROR_CODES),
+    reason: z.string(),
+  })
+  .meta({ id: "RowError" });
+
+/**
+ * The body of every error answer. `field` names the refused input (a dotted path, `query.` for the
+ * query, a header's name) and `reason` says why; `ruleCode` comes with invalid_rules, `rows` with
+ * invalid_rows.
+ */
+export const errorBodySchema = z
+  .strictObject({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    field: z.string().optional(),
+    reason: z.string().optional(),
+    ruleCode: z.enum(ERROR_CODES).optional(),
+    rows: z.array(rowErrorSchema).optional(),
+  })
+  .meta({ id: "ErrorBody" });
+
+export const errorEnvelopeSchema = z.strictObject({ error: errorBodySchema }).meta({ id: "ErrorEnvelope" });
+
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
+export type RowError = z.infer<typeof rowErrorSchema>;

@@ -1,0 +1,110 @@
+/**
+ * Field schemas of the contract: the *shape* of each input (ids, names, decimal strings, pages). Money
+ * and points stay decimal strings here; the contract checks their shape and length, and the server
+ * parses them once with the engine's `parseDecimal` (precision and range are the engine's and the
+ * service's limits). `fieldErrorCode` maps a zod issue to the error code the API answers.
+ */
+import { z } from "zod";
+import { isErrorCode, type ErrorCode } from "./errors.js";
+
+/** Limits the contract states (the service's limits.ts holds the same figures for its own checks). */
+export const FIELD_LIMITS = {
+  decimalLengthMax: 40,
+  idLengthMax: 64,
+  nameLengthMax: 100,
+  pageSizeDefault: 50,
+  pageSizeMax: 100,
+  cursorLengthMax: 200,
+  quantityMax: 1000,
+  closeDaysMax: 366,
+  csvBodyBytesMax: 1024 * 1024,
+  labelLengthMax: 64,
+} as const;
+
+/** A decimal string, optionally signed and surrounded by blanks (the server trims before parsing). */
+export const DECIMAL_PATTERN = /^\s*-?\d+(\.\d+)?\s*$/;
+
+const decimalText = (what: string) =>
+  z
+    .string()
+    .max(FIELD_LIMITS.decimalLengthMax)
+    .regex(DECIMAL_PATTERN, `must be a decimal number such as "12.50"`)
+    .meta({ description: what });
+
+/** Money in yuan, at most 2 decimals, greater than 0 (e.g. "12.50"). */
+export const moneyText = decimalText("money in yuan: a decimal string with at most 2 decimals, above 0");
+/** Points, at most 8 decimals, greater than 0. */
+export const pointsText = decimalText("points: a decimal string with at most 8 decimals, above 0");
+/** A ratio, at most 9 decimals, greater than 0. */
+export const ratioText = decimalText("a ratio: a decimal string with at most 9 decimals, above 0");
+/** A balance in yuan, at most 2 decimals, 0 or more. */
+export const balanceText = decimalText("money in yuan: a decimal string with at most 2 decimals, 0 or more");
+
+/** Decimal strings in answers: always the unit's full number of decimals. */
+export const moneyOut = z
+  .string()
+  .regex(/^-?\d+\.\d{2}$/)
+  .meta({ description: "money in yuan, 2 decimals" });
+export const pointsOut = z
+  .string()
+  .regex(/^-?\d+\.\d{8}$/)
+  .meta({ description: "points, 8 decimals" });
+export const ratioOut = z
+  .string()
+  .regex(/^-?\d+\.\d{9}$/)
+  .meta({ description: "a ratio, 9 decimals" });
+export const priceOut = z
+  .string()
+  .regex(/^-?\d+\.\d{8}$/)
+  .meta({ description: "a price in yuan per point, 8 decimals" });
+export const healthOut = z
+  .string()
+  .regex(/^-?\d+\.\d{2}$/)
+  .meta({ description: "a health value, 2 decimals" });
+export const timeOut = z.iso.datetime().meta({ description: "an ISO 8601 time in UTC" });
+
+export const idField = z
+  .string()
+  .min(1)
+  .max(FIELD_LIMITS.idLengthMax)
+  .regex(/^[A-Za-z0-9_.:-]+$/, "must use only letters, digits and _ . : -");
+export const tenantField = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,31}$/, "must be 2–32 of a-z, 0-9 and -, starting with a letter or digit");
+export const usernameField = z.string().regex(/^[a-z0-9_-]{3,32}$/, "must be 3–32 of a-z, 0-9, _ and -");
+export const passwordField = z.string().min(8).max(128);
+export const nameField = z.string().trim().min(1).max(FIELD_LIMITS.nameLengthMax);
+
+/** A split given as four decimal strings (the engine checks that they add up to 1). */
+export const splitInput = z.strictObject({
+  productCost: z.string().max(20),
+  distributionCost: z.string().max(20),
+  platformProfit: z.string().max(20),
+  poolContribution: z.string().max(20),
+});
+
+/** A page of a list; unknown query fields are ignored, as they always were. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(FIELD_LIMITS.pageSizeMax).default(FIELD_LIMITS.pageSizeDefault),
+  cursor: z.string().max(FIELD_LIMITS.cursorLengthMax).optional(),
+});
+
+/** A path id that the server reads as a positive integer; any other text answers 404. */
+export const integerIdParam = z.string().max(20).meta({ description: "a positive integer id" });
+/** A path id of a product or merchant; an unknown one answers 404. */
+export const textIdParam = z.string().max(200).meta({ description: "an id" });
+
+/** The error code of the first issue of a refused input, as the API answers it. */
+export function fieldErrorCode(issue: z.core.$ZodIssue): ErrorCode {
+  if (issue.code === "unrecognized_keys") return "unknown_field";
+  if (issue.code === "too_big" || issue.code === "too_small") return "out_of_range";
+  if (
+    issue.code === "invalid_format" &&
+    issue.format === "regex" &&
+    issue.pattern === String(DECIMAL_PATTERN)
+  )
+    return "not_a_decimal";
+  const custom = issue.code === "custom" ? issue.params?.code : undefined;
+  if (typeof custom === "string" && isErrorCode(custom)) return custom;
+  return "invalid_field";
+}

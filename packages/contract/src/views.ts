@@ -1,0 +1,386 @@
+/**
+ * Response bodies: the JSON the service answers, written from what its handlers and views return.
+ * Objects are strict, so a field the server adds or drops fails the response check in tests until the
+ * contract says so. Every schema that clients name has an id (its OpenAPI component name).
+ */
+import type { RuleSetJson } from "@zengzhi/engine";
+import { z } from "zod";
+import { healthOut, moneyOut, pointsOut, priceOut, ratioOut, timeOut } from "./fields.js";
+
+export const ROLES = ["operator", "merchant", "member"] as const;
+export const roleSchema = z.enum(ROLES).meta({ id: "Role" });
+
+export const userSchema = z
+  .strictObject({
+    id: z.string(),
+    tenant: z.string(),
+    username: z.string(),
+    role: roleSchema,
+    memberId: z.string().nullable(),
+    merchantId: z.string().nullable(),
+  })
+  .meta({ id: "User" });
+
+export const sessionSchema = z.strictObject({ token: z.string(), user: userSchema }).meta({ id: "Session" });
+export const whoAmISchema = z.strictObject({ user: userSchema }).meta({ id: "WhoAmI" });
+
+/** A page of a list, newest or lowest first as each operation says; nextCursor is opaque. */
+const pageOf = <T extends z.ZodType>(item: T, id: string) =>
+  z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
+
+export const splitSchema = z
+  .strictObject({
+    productCost: ratioOut,
+    distributionCost: ratioOut,
+    platformProfit: ratioOut,
+    poolContribution: ratioOut,
+  })
+  .meta({ id: "Split" });
+
+export const tierSchema = z
+  .strictObject({ minHealth: healthOut, rate: ratioOut })
+  .meta({ id: "ReleaseTier" });
+export const releaseModeSchema = z
+  .enum(["percentOfRemaining", "percentOfOriginal"])
+  .meta({ id: "ReleaseMode" });
+
+/** A rule set in its JSON form, as the engine writes it (ruleSetToJson). */
+export const ruleSetSchema = z
+  .strictObject({
+    initialPrice: priceOut,
+    minPrice: priceOut,
+    priceCeiling: priceOut.nullable(),
+    split: splitSchema,
+    issueRatio: ratioOut,
+    sellFee: ratioOut,
+    exitMultiple: ratioOut,
+    exitFeeApplies: z.boolean(),
+    subsidyRate: ratioOut,
+    release: z.strictObject({ mode: releaseModeSchema, tiers: z.array(tierSchema) }).nullable(),
+    healthPerReferral: healthOut,
+    healthPerYuan: ratioOut,
+    halvingPeriodDays: z.int().nullable(),
+    tipMinHealth: healthOut,
+    pointsOrdersEarn: z.boolean(),
+    refundWindowDays: z.int(),
+    withdrawalMaxPerRequest: moneyOut.nullable(),
+    withdrawalMaxPerDay: moneyOut.nullable(),
+  })
+  .meta({ id: "RuleSet" });
+
+export const productSchema = z
+  .strictObject({
+    id: z.string(),
+    merchant: z.string(),
+    name: z.string(),
+    price: moneyOut,
+    split: splitSchema.nullable(),
+    active: z.boolean(),
+  })
+  .meta({ id: "Product" });
+
+export const ORDER_STATUSES = ["created", "paid", "settled", "refunded", "cancelled"] as const;
+export const orderStatusSchema = z.enum(ORDER_STATUSES).meta({ id: "OrderStatus" });
+
+export const orderSchema = z
+  .strictObject({
+    id: z.int(),
+    member: z.string(),
+    merchant: z.string(),
+    productId: z.string(),
+    quantity: z.int(),
+    amount: moneyOut,
+    status: orderStatusSchema,
+    paidDay: z.int().nullable(),
+    settleDay: z.int().nullable(),
+    position: z.int().nullable(),
+    points: pointsOut.nullable(),
+    createdAt: timeOut,
+    payment: z.strictObject({ provider: z.string(), paymentId: z.string() }),
+  })
+  .meta({ id: "Order" });
+
+export const paymentCallbackAnswerSchema = z
+  .strictObject({ ok: z.literal(true), order: orderSchema })
+  .meta({ id: "PaymentCallbackAnswer" });
+
+/** Positions force-exited (or cashed out by a period reset) by a command, in order. */
+const exits = z.array(z.int()).meta({ description: "ids of positions exited as a consequence" });
+
+export const saleOutcomeSchema = z
+  .strictObject({ ok: z.literal(true), position: z.int().nullable(), points: pointsOut.nullable(), exits })
+  .meta({ id: "SaleOutcome" });
+
+export const POSITION_STATUSES = ["open", "exited", "closed"] as const;
+export const CLOSE_REASONS = ["sold", "exit", "reset", "listing"] as const;
+
+export const positionSchema = z
+  .strictObject({
+    id: z.int(),
+    member: z.string(),
+    spend: moneyOut,
+    points: pointsOut,
+    locked: pointsOut,
+    unlocked: pointsOut,
+    soldGross: moneyOut,
+    day: z.int(),
+    status: z.enum(POSITION_STATUSES),
+    closeReason: z.enum(CLOSE_REASONS).nullable(),
+    tipped: z.boolean(),
+    exitThreshold: priceOut.nullable(),
+    value: moneyOut,
+  })
+  .meta({ id: "Position" });
+
+export const memberSummarySchema = z
+  .strictObject({
+    member: z.string(),
+    inviter: z.string().nullable(),
+    wallet: moneyOut,
+    coins: moneyOut,
+    health: healthOut,
+    shares: pointsOut,
+    orders: z.int(),
+    positions: z.int(),
+    releaseRate: ratioOut.nullable(),
+    tiers: z.array(tierSchema).nullable(),
+    price: priceOut,
+  })
+  .meta({ id: "MemberSummary" });
+
+export const sellOutcomeSchema = z
+  .strictObject({
+    ok: z.literal(true),
+    points: pointsOut,
+    net: moneyOut.nullable(),
+    fee: moneyOut.nullable(),
+    exits,
+  })
+  .meta({ id: "SellOutcome" });
+
+export const sellPreviewSchema = z
+  .strictObject({ points: pointsOut, gross: moneyOut, fee: moneyOut, net: moneyOut, exits })
+  .meta({ id: "SellPreview" });
+
+export const payWithPointsOutcomeSchema = z
+  .strictObject({ ok: z.literal(true), points: pointsOut.nullable(), position: z.int().nullable(), exits })
+  .meta({ id: "PayWithPointsOutcome" });
+
+export const releaseSchema = z
+  .strictObject({
+    health: healthOut,
+    mode: releaseModeSchema.nullable(),
+    releaseRate: ratioOut.nullable(),
+    tiers: z.array(tierSchema).nullable(),
+    positions: z.array(z.strictObject({ id: z.int(), locked: pointsOut, unlocked: pointsOut })),
+    projection: z.array(z.strictObject({ day: z.int(), locked: pointsOut })),
+  })
+  .meta({ id: "Release" });
+
+export const WITHDRAWAL_STATUSES = ["pending", "approved", "rejected"] as const;
+export const withdrawalSchema = z
+  .strictObject({
+    id: z.int(),
+    member: z.string(),
+    amount: moneyOut,
+    day: z.int(),
+    status: z.enum(WITHDRAWAL_STATUSES),
+  })
+  .meta({ id: "Withdrawal" });
+
+export const merchantSummarySchema = z
+  .strictObject({ id: z.string(), name: z.string() })
+  .meta({ id: "Merchant" });
+export const createdMerchantSchema = z
+  .strictObject({ id: z.string(), name: z.string(), user: userSchema })
+  .meta({ id: "CreatedMerchant" });
+
+const orderTotals = z.strictObject({ count: z.int(), total: moneyOut });
+export const merchantSettlementSchema = z
+  .strictObject({
+    merchant: z.string(),
+    name: z.string(),
+    settlement: moneyOut,
+    points: pointsOut,
+    shares: pointsOut,
+    onlineOrders: z.strictObject({
+      created: orderTotals,
+      paid: orderTotals,
+      settled: orderTotals,
+      refunded: orderTotals,
+      cancelled: orderTotals,
+    }),
+  })
+  .meta({ id: "MerchantSettlement" });
+
+const marketFields = {
+  day: z.int(),
+  period: z.int(),
+  listed: z.boolean(),
+  pool: moneyOut,
+  supply: pointsOut,
+  price: priceOut,
+};
+
+/** Every cash account of a tenant (the engine's Accounts), in yuan. */
+export const accountsSchema = z
+  .strictObject({
+    paidByMembers: moneyOut,
+    financingIn: moneyOut,
+    debtSettlement: moneyOut,
+    paidByMerchants: moneyOut,
+    pool: moneyOut,
+    wallets: moneyOut,
+    withdrawalsPending: moneyOut,
+    withdrawn: moneyOut,
+    merchantSettlements: moneyOut,
+    distribution: moneyOut,
+    platformRevenue: moneyOut,
+    subsidyBudget: moneyOut,
+    equity: moneyOut,
+  })
+  .meta({ id: "Accounts" });
+
+export const overviewSchema = z
+  .strictObject({
+    ...marketFields,
+    accounts: accountsSchema,
+    coins: z.strictObject({ imported: moneyOut, redeemed: moneyOut }),
+    counts: z.strictObject({
+      members: z.int(),
+      merchants: z.int(),
+      positions: z.int(),
+      withdrawalsPending: z.int(),
+    }),
+    paused: z.boolean(),
+  })
+  .meta({ id: "Overview" });
+
+export const operatorMemberSchema = z
+  .strictObject({
+    id: z.string(),
+    inviter: z.string().nullable(),
+    wallet: moneyOut,
+    coins: moneyOut,
+    health: healthOut,
+    orders: z.int(),
+    positions: z.int(),
+  })
+  .meta({ id: "OperatorMember" });
+
+export const financingOutcomeSchema = z
+  .strictObject({ ok: z.literal(true), exits })
+  .meta({ id: "FinancingOutcome" });
+export const okSchema = z.strictObject({ ok: z.literal(true) }).meta({ id: "Ok" });
+export const coinImportSchema = z
+  .strictObject({ imported: z.int(), total: moneyOut })
+  .meta({ id: "CoinImport" });
+export const tipBuyOutcomeSchema = z
+  .strictObject({ ok: z.literal(true), points: pointsOut.nullable() })
+  .meta({ id: "TipBuyOutcome" });
+export const tipOutcomeSchema = z
+  .strictObject({ ok: z.literal(true), position: z.int().nullable() })
+  .meta({ id: "TipOutcome" });
+export const pauseStateSchema = z.strictObject({ paused: z.boolean() }).meta({ id: "PauseState" });
+export const closeDayOutcomeSchema = z
+  .strictObject({ day: z.int(), settledOrders: z.int() })
+  .meta({ id: "CloseDayOutcome" });
+export const reconciliationSchema = z
+  .strictObject({
+    balance: moneyOut,
+    pool: moneyOut,
+    wallets: moneyOut,
+    withdrawalsPending: moneyOut,
+    expected: moneyOut,
+    difference: moneyOut,
+  })
+  .meta({ id: "Reconciliation" });
+
+export const auditEntrySchema = z
+  .strictObject({
+    seq: z.int(),
+    at: timeOut,
+    actor: z.string(),
+    role: z.string(),
+    action: z.string(),
+    target: z.string().nullable(),
+    detail: z.unknown(),
+  })
+  .meta({ id: "AuditEntry" });
+
+export const pricePointSchema = z
+  .strictObject({ at: timeOut, day: z.int(), pool: moneyOut, supply: pointsOut, price: priceOut })
+  .meta({ id: "PricePoint" });
+
+export const publicViewSchema = z
+  .strictObject({
+    tenant: z.string(),
+    ...marketFields,
+    paused: z.boolean(),
+    totals: z.strictObject({
+      paidIn: z.strictObject({
+        members: moneyOut,
+        financing: moneyOut,
+        merchants: moneyOut,
+        debtSettlement: moneyOut,
+      }),
+      paidOut: z.strictObject({
+        withdrawn: moneyOut,
+        withdrawalsPending: moneyOut,
+        merchantSettlements: moneyOut,
+        distribution: moneyOut,
+        platformRevenue: moneyOut,
+      }),
+      held: z.strictObject({ pool: moneyOut, wallets: moneyOut, subsidyBudget: moneyOut, equity: moneyOut }),
+    }),
+    counts: z.strictObject({ members: z.int(), positions: z.int() }),
+    rules: z.strictObject({ version: z.int(), rules: ruleSetSchema }),
+    priceHistory: z.array(pricePointSchema),
+  })
+  .meta({ id: "PublicView" });
+
+export const ruleVersionSchema = z
+  .strictObject({
+    version: z.int(),
+    rules: ruleSetSchema,
+    seq: z.int().nullable(),
+    createdAt: timeOut,
+    createdBy: z.string(),
+  })
+  .meta({ id: "RuleVersion" });
+
+export const rulesHistorySchema = z
+  .strictObject({
+    current: z.strictObject({
+      version: z.int(),
+      rules: ruleSetSchema,
+      seq: z.int().nullable(),
+      createdAt: timeOut.nullable(),
+      createdBy: z.string().nullable(),
+    }),
+    versions: z.array(ruleVersionSchema),
+  })
+  .meta({ id: "RulesHistory" });
+
+export const createdTenantSchema = z
+  .strictObject({ tenant: z.string(), rules: ruleSetSchema })
+  .meta({ id: "CreatedTenant" });
+
+export const healthSchema = z
+  .strictObject({ ok: z.literal(true), store: z.enum(["pglite", "postgres"]) })
+  .meta({ id: "Health" });
+
+export const merchantPageSchema = pageOf(merchantSummarySchema, "MerchantPage");
+export const productPageSchema = pageOf(productSchema, "ProductPage");
+export const orderPageSchema = pageOf(orderSchema, "OrderPage");
+export const positionPageSchema = pageOf(positionSchema, "PositionPage");
+export const withdrawalPageSchema = pageOf(withdrawalSchema, "WithdrawalPage");
+export const operatorMemberPageSchema = pageOf(operatorMemberSchema, "OperatorMemberPage");
+export const auditPageSchema = pageOf(auditEntrySchema, "AuditPage");
+
+export const metricsSchema = z.string().meta({ id: "Metrics", description: "Prometheus text format" });
+
+/** The contract's rule set is the engine's JSON form, field for field (checked at compile time). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const ruleSetMatchesEngine: Same<z.infer<typeof ruleSetSchema>, RuleSetJson> = true;
+void ruleSetMatchesEngine;
