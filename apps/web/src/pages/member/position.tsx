@@ -70,7 +70,7 @@ function SellForm({
   };
   const sell = async (key: string) => {
     const outcome = await api.sell(position.id, input.points, key);
-    const exits = outcome.exits?.length ?? 0;
+    const exits = outcome.exits.length;
     setPreview(null);
     setPoints("");
     onDone(
@@ -116,12 +116,8 @@ function SellForm({
       </div>
       {preview === null ? null : (
         <dl className="preview" data-testid="sell-preview-result">
-          {preview.gross === undefined ? null : (
-            <>
-              <dt>{t("sell.gross")}</dt>
-              <dd>{formatMoney(preview.gross, locale)}</dd>
-            </>
-          )}
+          <dt>{t("sell.gross")}</dt>
+          <dd>{formatMoney(preview.gross, locale)}</dd>
           <dt>{t("sell.fee")}</dt>
           <dd data-testid="sell-fee">{formatMoney(preview.fee, locale)}</dd>
           <dt>{t("sell.net")}</dt>

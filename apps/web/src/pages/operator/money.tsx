@@ -6,7 +6,7 @@ import { useState } from "react";
 import { CommandForm, FormAction } from "../../components/command-form.js";
 import { AmountField, Field, Notice, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
-import { ERROR_MESSAGES } from "../../i18n/rejections.js";
+import { errorSentence } from "../../i18n/rejections.js";
 import { api, ApiError, type RowError } from "../../lib/api.js";
 import { formatMoney, formatPoints } from "../../lib/format.js";
 import { useData } from "../../lib/use-data.js";
@@ -162,7 +162,7 @@ function RowErrors({ rows }: { rows: RowError[] }) {
           <li key={`${row.row}-${row.field ?? ""}`}>
             {t("operator.row", { row: row.row })}
             {row.field === undefined ? "" : ` · ${row.field}`}:{" "}
-            {ERROR_MESSAGES[row.code]?.[locale] ?? row.code} {row.reason}
+            {errorSentence(row.code)?.[locale] ?? row.code} {row.reason}
           </li>
         ))}
       </ul>
