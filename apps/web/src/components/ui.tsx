@@ -91,6 +91,7 @@ export function ActionButton({
   onError,
   children,
   className = "btn",
+  disabled = false,
   ...rest
 }: ActionButtonProps) {
   const [busy, setBusy] = useState(false);
@@ -106,13 +107,15 @@ export function ActionButton({
     }
   };
   return (
+    // The rest first: a caller's `disabled` must not switch off the busy state (a second press
+    // while the first is running would only be told that it is still running).
     <button
+      {...rest}
       type="button"
       className={className}
-      disabled={busy || rest.disabled}
+      disabled={busy || disabled}
       aria-busy={busy}
       onClick={() => void run()}
-      {...rest}
     >
       {children}
     </button>
