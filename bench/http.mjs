@@ -18,7 +18,7 @@ import net from "node:net";
 import os from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { serviceNodeFlags } from "../packages/cli/dist/node-flags.js";
+import { serviceNodeFlags } from "../apps/cli/dist/node-flags.js";
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -244,7 +244,7 @@ async function main() {
   const snapshotEvery = option("--snapshot-every", undefined);
   const child = fork(new URL(import.meta.url).pathname, ["--serve"], {
     env: snapshotEvery === undefined ? process.env : { ...process.env, BENCH_SNAPSHOT_EVERY: snapshotEvery },
-    // The service runs under the V8 heap settings `zengzhi start` uses (packages/cli/src/node-flags.ts).
+    // The service runs under the V8 heap settings `zengzhi start` uses (apps/cli/src/node-flags.ts).
     execArgv: [
       ...serviceNodeFlags(process.env),
       ...(process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean),

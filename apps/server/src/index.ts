@@ -2,8 +2,8 @@
  * @zengzhi/server: the HTTP service. `buildApp` for in-process use (tests, bench), `startServer`
  * for `zengzhi start` (opens the ledger, applies migrations, seeds the demo tenant, listens).
  */
-export { buildApp, type App, type AppOptions } from "./app.js";
+export { buildApp, type App, type AppOptions } from "./http/app.js";
 export { startServer, type StartOptions, type RunningServer } from "./server.js";
 export { seedDemo, DEMO_LOGINS } from "./seed.js";
-export { SandboxProvider, type PaymentProvider, type PaymentCallback } from "./payments.js";
+export { SandboxProvider, type PaymentProvider, type PaymentCallback } from "./domain/payments.js";
 export { LIMITS } from "./limits.js";

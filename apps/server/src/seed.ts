@@ -6,9 +6,9 @@
  */
 import { DEFAULT_RULES_INPUT } from "@zengzhi/engine";
 import type { FastifyInstance } from "fastify";
-import { createTenant } from "./accounts.js";
-import { createMerchant } from "./routes/merchants.js";
-import type { Services } from "./services.js";
+import { createTenant } from "./domain/accounts.js";
+import { createMerchant } from "./domain/merchants.js";
+import type { Services } from "./domain/services.js";
 
 export const DEMO_TENANT = "demo";
 

@@ -5,10 +5,10 @@
  */
 import { fileURLToPath } from "node:url";
 import { openLedger, type OpenLedgerOptions } from "@zengzhi/store";
-import { buildApp } from "./app.js";
-import { samplePrice } from "./routes/public.js";
-import { settleDueOrders } from "./routes/orders.js";
+import { settleDueOrders } from "./domain/orders.js";
 import { DEMO_LOGINS, seedDemo } from "./seed.js";
+import { samplePrice } from "./domain/transparency.js";
+import { buildApp } from "./http/app.js";
 
 export interface StartOptions {
   port?: number;

@@ -78,6 +78,10 @@ const SERVICE_ERRORS = {
     status: 400,
     description: "rows of the CSV are invalid (listed in rows); nothing was imported",
   },
+  duplicate_member: {
+    status: 400,
+    description: "a member appears twice in a coin import (a row code of invalid_rows)",
+  },
   invalid_callback: { status: 400, description: "the payment callback does not match a known order" },
   invalid_signature: { status: 400, description: "the payment callback's signature does not verify" },
   replayed_callback: { status: 400, description: "the payment callback was received already, or is too old" },
@@ -94,7 +98,12 @@ const SERVICE_ERRORS = {
   product_inactive: { status: 409, description: "the product is no longer sold" },
   scheme_paused: { status: 409, description: "the operator has paused orders, sales, sells and payments" },
   request_in_progress: { status: 409, description: "a request with this Idempotency-Key is still running" },
+  request_timeout: { status: 408, description: "the request took too long to arrive" },
   body_too_large: { status: 413, description: "the body is larger than this operation accepts" },
+  uri_too_long: {
+    status: 414,
+    description: "a path parameter is longer than the server reads (100 characters)",
+  },
   unsupported_media_type: { status: 415, description: "send JSON (content-type: application/json)" },
   idempotency_key_reused: {
     status: 422,

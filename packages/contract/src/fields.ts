@@ -63,6 +63,10 @@ export const healthOut = z
   .meta({ description: "a health value, 2 decimals" });
 export const timeOut = z.iso.datetime().meta({ description: "an ISO 8601 time in UTC" });
 
+/** Text without control characters (C0, DEL, C1): names and free text must be printable. */
+export const PRINTABLE_PATTERN = /^\P{Cc}*$/u;
+const printable = "must not contain control characters";
+
 export const idField = z
   .string()
   .min(1)
@@ -73,7 +77,14 @@ export const tenantField = z
   .regex(/^[a-z0-9][a-z0-9-]{1,31}$/, "must be 2–32 of a-z, 0-9 and -, starting with a letter or digit");
 export const usernameField = z.string().regex(/^[a-z0-9_-]{3,32}$/, "must be 3–32 of a-z, 0-9, _ and -");
 export const passwordField = z.string().min(8).max(128);
-export const nameField = z.string().trim().min(1).max(FIELD_LIMITS.nameLengthMax);
+export const nameField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(FIELD_LIMITS.nameLengthMax)
+  .regex(PRINTABLE_PATTERN, printable);
+/** Free text of bounded length (labels, login names as typed). */
+export const textField = (lengthMax: number) => z.string().max(lengthMax).regex(PRINTABLE_PATTERN, printable);
 
 /** A split given as four decimal strings (the engine checks that they add up to 1). */
 export const splitInput = z.strictObject({
@@ -90,9 +101,16 @@ export const pageQuery = z.object({
 });
 
 /** A path id that the server reads as a positive integer; any other text answers 404. */
-export const integerIdParam = z.string().max(20).meta({ description: "a positive integer id" });
-/** A path id of a product or merchant; an unknown one answers 404. */
-export const textIdParam = z.string().max(200).meta({ description: "an id" });
+export const integerIdParam = z
+  .string()
+  .max(100)
+  .meta({ description: "a positive integer id (any other text answers 404)" });
+/** A path id of a product or merchant; an unknown (or malformed) one answers 404. */
+export const textIdParam = z
+  .string()
+  .max(100)
+  .regex(PRINTABLE_PATTERN, printable)
+  .meta({ description: "an id" });
 
 /** The error code of the first issue of a refused input, as the API answers it. */
 export function fieldErrorCode(issue: z.core.$ZodIssue): ErrorCode {

@@ -70,12 +70,19 @@ export type Operation<
 
 /** The codes any operation of this kind can answer, besides its own. */
 export function commonErrors(spec: OperationSpec): ErrorCode[] {
-  const codes: ErrorCode[] = ["internal_error", "service_unavailable", "headers_too_large", "bad_request"];
-  if (/:[A-Za-z]+/.test(spec.path)) codes.push("invalid_url");
+  const codes: ErrorCode[] = [
+    "internal_error",
+    "service_unavailable",
+    "headers_too_large",
+    "request_timeout",
+    "bad_request",
+  ];
+  if (/:[A-Za-z]+/.test(spec.path)) codes.push("invalid_url", "uri_too_long");
   if (spec.callers !== "public") codes.push("unauthenticated");
   if (Array.isArray(spec.callers)) codes.push("forbidden");
   if (spec.method !== "GET") codes.push("invalid_json", "body_too_large", "unsupported_media_type");
-  if (spec.body !== undefined || spec.query !== undefined) codes.push("invalid_field", "unknown_field");
+  if (spec.body !== undefined || spec.query !== undefined)
+    codes.push("invalid_field", "unknown_field", "out_of_range");
   if (spec.idempotent) codes.push("missing_idempotency_key", "invalid_field", "idempotency_key_reused");
   if (spec.ledger === true) codes.push("ledger_busy", "invalid_command", "listed");
   if (spec.pausable === true) codes.push("scheme_paused");

@@ -16,6 +16,7 @@ import {
   ratioText,
   splitInput,
   tenantField,
+  textField,
   textIdParam,
   usernameField,
 } from "./fields.js";
@@ -27,7 +28,7 @@ export const textIdParams = z.strictObject({ id: textIdParam });
 export const publicViewQuery = z.strictObject({ tenant: tenantField.optional() });
 
 export const loginRequest = z
-  .strictObject({ tenant: tenantField, username: z.string().max(64), password: z.string().max(256) })
+  .strictObject({ tenant: tenantField, username: textField(64), password: z.string().max(256) })
   .meta({ id: "LoginRequest" });
 
 export const registerRequest = z
@@ -117,7 +118,7 @@ export const financingRequest = z
   .strictObject({
     toPool: moneyText.optional(),
     toSubsidy: moneyText.optional(),
-    label: z.string().max(FIELD_LIMITS.labelLengthMax).optional(),
+    label: textField(FIELD_LIMITS.labelLengthMax).optional(),
   })
   .refine((body) => body.toPool !== undefined || body.toSubsidy !== undefined, {
     message: "give toPool, toSubsidy or both",

@@ -1,0 +1,83 @@
+/**
+ * The one door from the service to the ledger: submit(tenant, key, command) and read(tenant, view).
+ * Submits of one event-loop turn go to the ledger together, so they can share a batch; a rejection
+ * comes back as an ApiError carrying the engine's code.
+ */
+import { errorStatus, isErrorCode, type ErrorCode } from "@zengzhi/contract";
+import { CommandError, type CommandJson, type Engine } from "@zengzhi/engine";
+import type { Ledger, SubmitResult } from "@zengzhi/store";
+import { ApiError } from "./errors.js";
+
+interface PendingSubmit {
+  tenant: string;
+  key: string;
+  command: CommandJson;
+  resolve: (result: SubmitResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The engine's outcome of an accepted command as JSON, with the journal sequence number. */
+export type Outcome = Record<string, unknown>;
+
+export class LedgerGateway {
+  private submitsThisTurn: PendingSubmit[] = [];
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly countCommand: (type: string, result: string) => void,
+  ) {}
+
+  /**
+   * Hands a submit to the ledger at the end of this event-loop turn, together with every other
+   * submit of the turn. An idle writer starts a commit with the first submit it gets, so a submit
+   * made while one request is being handled would commit alone before the next socket is even read;
+   * deferring to setImmediate lets all requests read in one poll phase share one batch.
+   */
+  private deferredSubmit(tenant: string, key: string, command: CommandJson): Promise<SubmitResult> {
+    return new Promise((resolve, reject) => {
+      if (this.submitsThisTurn.push({ tenant, key, command, resolve, reject }) === 1) {
+        setImmediate(this.flushSubmits);
+      }
+    });
+  }
+
+  private readonly flushSubmits = (): void => {
+    const submits = this.submitsThisTurn;
+    this.submitsThisTurn = [];
+    for (const s of submits) this.ledger.submit(s.tenant, s.key, s.command).then(s.resolve, s.reject);
+  };
+
+  /** Submits an engine command; a rejection becomes an ApiError with the engine's code. */
+  async submit(tenant: string, key: string, command: CommandJson): Promise<Outcome> {
+    let result: SubmitResult;
+    try {
+      result = await this.deferredSubmit(tenant, key, command);
+    } catch (error) {
+      if ((error as Error).name === "LedgerBusyError") {
+        throw new ApiError(
+          503,
+          "ledger_busy",
+          "too many commands are waiting; retry in a moment (same Idempotency-Key)",
+        );
+      }
+      // A command the engine cannot parse is the caller's mistake (a route that validated less than
+      // the engine does): a 400 naming the field, never a 500.
+      if (error instanceof CommandError)
+        throw new ApiError(errorStatus(error.code), error.code, error.reason, error.path);
+      throw error;
+    }
+    this.countCommand(command.type, result.ok ? "ok" : (result.rejection ?? "rejected"));
+    if (!result.ok) {
+      // Every engine rejection and the ledger's idempotency_key_reused are in the contract's table;
+      // anything else would be a programmer error.
+      const code = isErrorCode(result.rejection ?? "") ? (result.rejection as ErrorCode) : "internal_error";
+      throw new ApiError(errorStatus(code), code, result.message ?? code);
+    }
+    return { ...(result.outcome ?? {}), ...(result.seq === undefined ? {} : { seq: result.seq }) };
+  }
+
+  /** Reads the tenant's committed engine state; `fn` must only read. */
+  read<T>(tenant: string, fn: (engine: Engine) => T): Promise<T> {
+    return this.ledger.read(tenant, fn);
+  }
+}

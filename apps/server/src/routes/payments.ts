@@ -1,0 +1,16 @@
+/** The payment provider's signed callback (public: the signature over the raw body is the check). */
+import { OPERATIONS } from "@zengzhi/contract";
+import type { FastifyInstance } from "fastify";
+import { receivePaymentCallback } from "../domain/orders.js";
+import type { Services } from "../domain/services.js";
+import { route } from "../http/route.js";
+
+export function paymentRoutes(app: FastifyInstance, services: Services): void {
+  route(app, OPERATIONS.receiveSandboxPayment, ({ request }) => {
+    const signature = request.headers["x-sandbox-signature"];
+    return receivePaymentCallback(services, {
+      body: request.rawBody ?? "",
+      signature: typeof signature === "string" ? signature : undefined,
+    });
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The service's system and public routes end to end, in process (app.inject), on both stores: PGlite in
+ * memory and a real PostgreSQL (a fresh database per suite), each suite with its own demo tenant
+ * seeded through the routes; money effects are checked against the engine's state.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, type DemoSuite, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+
+for (const store of STORES) {
+  describe.runIf(store.available)(`system and public on ${store.kind}`, () => {
+    let t: DemoSuite;
+    const { get, engine } = requests(
+      () => t.app,
+      () => t.ledger,
+    );
+    beforeAll(async () => {
+      t = await openDemoSuite(store.kind);
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+    it("answers /healthz with the store kind", async () => {
+      expect(await get("/healthz")).toEqual({ status: 200, body: { ok: true, store: store.kind } });
+    });
+
+    it("exposes Prometheus metrics and an OpenAPI document listing the routes", async () => {
+      const metrics = await call(t.app, "GET", "/metrics");
+      expect(metrics.statusCode).toBe(200);
+      expect(metrics.body).toContain("zengzhi_http_request_duration_seconds");
+      expect(metrics.body).toContain("zengzhi_commands_total");
+      const openapi = await get("/docs/json");
+      expect(openapi.status).toBe(200);
+      for (const path of [
+        "/api/public",
+        "/api/sales",
+        "/api/me/positions/{id}/sell",
+        "/api/operator/reconciliation",
+      ]) {
+        expect(Object.keys(openapi.body.paths)).toContain(path);
+      }
+      expect((await call(t.app, "GET", "/docs")).statusCode).toBeLessThan(400);
+    });
+
+    it("serves the public view without login and without personal data", async () => {
+      const { status, body } = await get("/api/public");
+      expect(status).toBe(200);
+      expect(body.tenant).toBe("demo");
+      for (const field of ["pool", "supply", "price"]) expect(body[field]).toMatch(/^\d+\.\d+$/);
+      const state = await engine((e) => ({ pool: e.pool, supply: e.supply }));
+      expect(body.pool).toBe((Number(state.pool) / 100).toFixed(2));
+      expect(body.rules.rules.exitMultiple).toBe("3.000000000");
+      expect(body.totals.paidIn.members).toBe("2268.00");
+      expect(body.totals.paidOut.withdrawn).toBe("50.00");
+      expect(body.priceHistory.length).toBeGreaterThan(0);
+      const text = JSON.stringify(body);
+      for (const name of ["alice", "bob", "carol", "teahouse", "member-demo"])
+        expect(text).not.toContain(name);
+    });
+
+    it("answers unknown API paths and unknown tenants with a JSON 404", async () => {
+      expect(await get("/api/nothing-here")).toMatchObject({
+        status: 404,
+        body: { error: { code: "not_found" } },
+      });
+      expect(await get("/api/public?tenant=nobody")).toMatchObject({
+        status: 404,
+        body: { error: { code: "not_found" } },
+      });
+      expect(await get("/api/public?tenant=NOT VALID")).toMatchObject({
+        status: 400,
+        body: { error: { field: "query.tenant" } },
+      });
+    });
+  });
+}

@@ -1,0 +1,18 @@
+/** Running the scheme: the pause switch, closing the day, reconciliation. */
+import { OPERATIONS } from "@zengzhi/contract";
+import type { FastifyInstance } from "fastify";
+import { closeDay, reconcile, setPause } from "../domain/scheme.js";
+import type { Services } from "../domain/services.js";
+import { requestKey } from "../http/request-key.js";
+import { route } from "../http/route.js";
+
+export function schemeRoutes(app: FastifyInstance, services: Services): void {
+  // Setting the switch to a value is safe to repeat; the key is still required, as on every POST.
+  route(app, OPERATIONS.setPause, ({ session, body }) => setPause(services, session, body.paused));
+
+  route(app, OPERATIONS.closeDay, ({ session, body, request }) =>
+    closeDay(services, { session, key: requestKey(request, session, "close-day") }, body),
+  );
+
+  route(app, OPERATIONS.reconcile, ({ session, body }) => reconcile(services, session, body));
+}

@@ -1,0 +1,20 @@
+/** The operator's withdrawal queue and its decisions. */
+import { OPERATIONS } from "@zengzhi/contract";
+import type { FastifyInstance } from "fastify";
+import type { Services } from "../domain/services.js";
+import { decideWithdrawal, listWithdrawals } from "../domain/withdrawals.js";
+import { requestKey } from "../http/request-key.js";
+import { intParam, route } from "../http/route.js";
+
+export function withdrawalRoutes(app: FastifyInstance, services: Services): void {
+  route(app, OPERATIONS.listWithdrawals, ({ session, query }) => listWithdrawals(services, session, query));
+
+  for (const decision of ["approve", "reject"] as const) {
+    const operation = decision === "approve" ? OPERATIONS.approveWithdrawal : OPERATIONS.rejectWithdrawal;
+    route(app, operation, ({ session, params, request }) => {
+      const withdrawal = intParam(params.id, "withdrawal");
+      const key = requestKey(request, session, `withdrawal-${decision}:${withdrawal}`);
+      return decideWithdrawal(services, { session, key, withdrawal }, decision);
+    });
+  }
+}
