@@ -11,11 +11,8 @@ export interface ErrorSentence {
   en: string;
 }
 
-/**
- * Codes the web meets that the contract's table does not hold: `network` is the client's own (no
- * answer came), and `duplicate_member` is a coin-import row code the server sends in `rows`.
- */
-export type ClientErrorCode = "network" | "duplicate_member";
+/** The client's own code, outside the contract's table: no answer came (offline, connection lost). */
+export type ClientErrorCode = "network";
 
 export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> = {
   // Engine rejections.
@@ -80,6 +77,11 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     "zh-CN": "上一次提交仍在处理中，请稍后再试。",
     en: "Your previous attempt is still being processed; try again in a moment.",
   },
+  request_timeout: {
+    "zh-CN": "请求超时，请检查网络后重试。",
+    en: "The request took too long to arrive; check your connection and try again.",
+  },
+  uri_too_long: { "zh-CN": "链接地址过长。", en: "The address is too long." },
   headers_too_large: { "zh-CN": "请求头过大。", en: "The request headers are too large." },
   service_unavailable: {
     "zh-CN": "服务暂时不可用，请稍后重试。",
