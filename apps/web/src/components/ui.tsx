@@ -4,6 +4,7 @@
  */
 import { useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode } from "react";
 import { useI18n } from "../i18n/index.js";
+import { useSubmission } from "../lib/submission.js";
 
 export function Card({
   title,
@@ -72,22 +73,33 @@ export function AmountField(
   return <Field inputMode="decimal" autoComplete="off" pattern="[0-9]*[.]?[0-9]*" {...props} />;
 }
 
-/** A button that runs an async action, disables itself meanwhile and reports errors to onError. */
+export type ActionButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, "onClick" | "onError"> & {
+  /** Sends the request(s) with this submission's Idempotency-Key (lib/submission.ts). */
+  action: (idempotencyKey: string) => Promise<unknown>;
+  /** What the action sends: a retry of the same input after an undecided failure reuses the key. */
+  input?: unknown;
+  onError?: (error: unknown) => void;
+};
+
+/**
+ * A button that runs an async action, disables itself meanwhile and reports errors to onError. Each
+ * press is one submission: a retry after a network error or a 5xx sends the same Idempotency-Key.
+ */
 export function ActionButton({
   action,
+  input,
   onError,
   children,
   className = "btn",
+  disabled = false,
   ...rest
-}: Omit<ButtonHTMLAttributes<HTMLButtonElement>, "onClick" | "onError"> & {
-  action: () => Promise<unknown>;
-  onError?: (error: unknown) => void;
-}) {
+}: ActionButtonProps) {
   const [busy, setBusy] = useState(false);
+  const submission = useSubmission();
   const run = async () => {
     setBusy(true);
     try {
-      await action();
+      await submission.run(input, action);
     } catch (error) {
       onError?.(error);
     } finally {
@@ -95,13 +107,15 @@ export function ActionButton({
     }
   };
   return (
+    // The rest first: a caller's `disabled` must not switch off the busy state (a second press
+    // while the first is running would only be told that it is still running).
     <button
+      {...rest}
       type="button"
       className={className}
-      disabled={busy || rest.disabled}
+      disabled={busy || disabled}
       aria-busy={busy}
       onClick={() => void run()}
-      {...rest}
     >
       {children}
     </button>

@@ -6,7 +6,7 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import { ApiError } from "../lib/api.js";
 import type { Locale } from "../lib/format.js";
 import { en } from "./en.js";
-import { ERROR_MESSAGES } from "./rejections.js";
+import { errorSentence } from "./rejections.js";
 import { zhCN, type MessageKey } from "./zh-CN.js";
 
 export type { MessageKey };
@@ -26,9 +26,9 @@ export function errorMessage(locale: Locale, error: unknown): string {
   if (error instanceof ApiError) {
     // A refused rule set carries the engine's own code (split_not_one, multi_level_reward, …).
     const ruleCode = (error.body as { error?: { ruleCode?: unknown } } | null)?.error?.ruleCode;
-    const code =
-      typeof ruleCode === "string" && ERROR_MESSAGES[ruleCode] !== undefined ? ruleCode : error.code;
-    const known = ERROR_MESSAGES[code]?.[locale];
+    const sentence =
+      (typeof ruleCode === "string" ? errorSentence(ruleCode) : undefined) ?? errorSentence(error.code);
+    const known = sentence?.[locale];
     const base = known ?? translate(locale, "error.unknown", { code: error.code });
     return error.field === undefined
       ? base

@@ -1,9 +1,20 @@
 /**
- * A translated sentence for every code the user can meet: the engine's rejection codes
- * (REJECTION_CODES), its rule-set error codes, and the server's own error codes (docs/API.md).
- * test/i18n.test.ts checks that every engine code has both languages.
+ * A translated sentence for every code the user can meet: every ErrorCode of the contract's error
+ * table (the engine's rejections, rule-set and decimal errors, the service's own codes) and the
+ * client's own. Typed as a Record over ErrorCode, so a code added to the contract without a
+ * translation here fails the type check.
  */
-export const ERROR_MESSAGES: Record<string, { "zh-CN": string; en: string }> = {
+import type { ErrorCode } from "@zengzhi/contract";
+
+export interface ErrorSentence {
+  "zh-CN": string;
+  en: string;
+}
+
+/** The client's own code, outside the contract's table: no answer came (offline, connection lost). */
+export type ClientErrorCode = "network";
+
+export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> = {
   // Engine rejections.
   listed: {
     "zh-CN": "平台已上市转股，不再接受任何操作。",
@@ -64,6 +75,25 @@ export const ERROR_MESSAGES: Record<string, { "zh-CN": string; en: string }> = {
     en: "Release tiers must ascend by health value.",
   },
   // Server errors.
+  invalid_url: { "zh-CN": "链接地址无效。", en: "The address is not valid." },
+  invalid_command: {
+    "zh-CN": "账本拒绝了这条指令（格式不正确）。",
+    en: "The ledger refused the command as malformed.",
+  },
+  request_in_progress: {
+    "zh-CN": "上一次提交仍在处理中，请稍后再试。",
+    en: "Your previous attempt is still being processed; try again in a moment.",
+  },
+  request_timeout: {
+    "zh-CN": "请求超时，请检查网络后重试。",
+    en: "The request took too long to arrive; check your connection and try again.",
+  },
+  uri_too_long: { "zh-CN": "链接地址过长。", en: "The address is too long." },
+  headers_too_large: { "zh-CN": "请求头过大。", en: "The request headers are too large." },
+  service_unavailable: {
+    "zh-CN": "服务暂时不可用，请稍后重试。",
+    en: "The service is unavailable for the moment; please try again shortly.",
+  },
   invalid_json: { "zh-CN": "请求格式错误。", en: "The request is not valid JSON." },
   invalid_field: { "zh-CN": "字段无效。", en: "A field is invalid." },
   unknown_field: { "zh-CN": "存在未知字段。", en: "Unknown field." },
@@ -107,3 +137,8 @@ export const ERROR_MESSAGES: Record<string, { "zh-CN": string; en: string }> = {
   },
   network: { "zh-CN": "网络错误，请稍后重试。", en: "Network error, please try again." },
 };
+
+/** The sentence for a code the server sent, if the table has one (an unknown code gets none). */
+export function errorSentence(code: string): ErrorSentence | undefined {
+  return Object.hasOwn(ERROR_MESSAGES, code) ? ERROR_MESSAGES[code as ErrorCode] : undefined;
+}

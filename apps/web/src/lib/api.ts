@@ -1,188 +1,85 @@
 /**
  * The client for the server's HTTP API (docs/API.md). Every state-changing call carries an
- * Idempotency-Key; errors come back as ApiError with the server's code and field, which the UI
+ * Idempotency-Key, passed in by the caller's submission (lib/submission.ts) so that a retry is the
+ * same request; errors come back as ApiError with the server's code and field, which the UI
  * translates (i18n/rejections.ts).
  */
-export type Role = "operator" | "merchant" | "member";
+import type {
+  AuditEntry,
+  CloseDayOutcome,
+  CoinImport,
+  CreatedMerchant,
+  CreateMerchantRequest,
+  CreateProductRequest,
+  FinancingOutcome,
+  FinancingRequest,
+  MemberSummary,
+  MerchantSettlement,
+  MerchantSummary,
+  Ok,
+  OperatorMember,
+  Order,
+  Overview,
+  Page,
+  PauseState,
+  PayWithPointsOutcome,
+  PayWithPointsRequest,
+  Position,
+  Product,
+  PublicView,
+  PublishRulesRequest,
+  Reconciliation,
+  Release,
+  RulesHistory,
+  RuleVersion,
+  SaleOutcome,
+  SaleRequest,
+  SellOutcome,
+  SellPreview,
+  Session,
+  Split,
+  Tier,
+  TipBuyOutcome,
+  TipBuyRequest,
+  TipOutcome,
+  TipRequest,
+  UpdateProductRequest,
+  WhoAmI,
+  Withdrawal,
+} from "@zengzhi/contract";
 
-export interface User {
-  id: string;
-  tenant: string;
-  username: string;
-  role: Role;
-  memberId: string | null;
-  merchantId: string | null;
-}
+// The contract's types, which pages and components name through this module. Type-only: the contract
+// package's schemas never reach the bundle.
+export type {
+  ErrorCode,
+  MemberSummary,
+  MerchantSettlement,
+  Order,
+  OrderStatus,
+  Page,
+  Position,
+  PricePoint,
+  Product,
+  PublicView,
+  Release,
+  Role,
+  RowError,
+  RuleVersion,
+  SellPreview,
+  Split,
+  Tier,
+  User,
+  Withdrawal,
+} from "@zengzhi/contract";
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface Split {
-  productCost: string;
-  distributionCost: string;
-  platformProfit: string;
-  poolContribution: string;
-}
-
-export interface Product {
-  id: string;
-  merchant: string;
-  name: string;
-  price: string;
-  split: Split | null;
-  active: boolean;
-}
-
-export interface Order {
-  id: number;
-  member: string;
-  merchant: string;
-  productId: string | null;
-  quantity: number;
-  amount: string;
-  status: "created" | "paid" | "settled" | "refunded" | "cancelled";
-  paidDay: number | null;
-  settleDay: number | null;
-  position: number | null;
-  points: string | null;
-  createdAt: string;
-  payment?: { provider: string; paymentId: string };
-}
-
-/** A merchant's balances in the engine and its online orders by status (GET /api/merchant/settlement). */
-export interface MerchantSettlement {
-  merchant: string;
-  name: string;
-  settlement: string;
-  points: string;
-  shares: string;
-  onlineOrders: Record<Order["status"], { count: number; total: string }>;
-}
-
-export interface Position {
-  id: number;
-  spend: string;
-  points: string;
-  locked: string;
-  unlocked: string;
-  soldGross: string;
-  day: number;
-  status: "open" | "exited" | "closed";
-  closeReason: string | null;
-  tipped: boolean;
-  exitThreshold: string | null;
-  value: string;
-}
-
-export interface Tier {
-  minHealth: string;
-  rate: string;
-}
-
-export interface MemberSummary {
-  member: string;
-  wallet: string;
-  coins: string;
-  health: string;
-  shares: string;
-  orders: number;
-  releaseRate: string | null;
-  tiers: Tier[] | null;
-  price: string;
-}
-
-export interface Release {
-  health: string;
-  releaseRate: string | null;
-  tiers: Tier[] | null;
-  mode: string | null;
-  positions: { id: number; locked: string; unlocked: string }[];
-  projection: { day: number; locked: string }[];
-}
-
-export interface Withdrawal {
-  id: number;
-  member: string;
-  amount: string;
-  day: number;
-  status: "pending" | "approved" | "rejected";
-}
-
-export type RulesJson = Record<string, unknown> & {
+/**
+ * A rule set as the editor holds it: what POST /api/rules takes (any fields; missing ones take the
+ * defaults), with the parts the form edits typed. The server's rule sets (RuleSet) fit it.
+ */
+export type RulesJson = PublishRulesRequest["rules"] & {
   split?: Split;
   release?: { mode?: string; tiers?: Tier[] } | null;
 };
-
-export interface RuleVersion {
-  version: number;
-  rules: RulesJson;
-  seq: number;
-  createdAt: string;
-  createdBy: string;
-}
-
-export interface PricePoint {
-  at: string;
-  day: number;
-  pool: string;
-  supply: string;
-  price: string;
-}
-
-export interface PublicView {
-  tenant: string;
-  day: number;
-  listed: boolean;
-  paused: boolean;
-  pool: string;
-  supply: string;
-  price: string;
-  rules: { version: number; rules: RulesJson };
-  totals: {
-    paidIn: Record<string, string>;
-    paidOut: Record<string, string>;
-    held: Record<string, string>;
-  };
-  counts: { members: number; positions: number };
-  priceHistory: PricePoint[];
-}
-
-export interface Overview {
-  day: number;
-  paused: boolean;
-  listed: boolean;
-  pool: string;
-  supply: string;
-  price: string;
-  accounts: Record<string, string>;
-  coins: { imported: string; redeemed: string };
-  counts: Record<string, number>;
-}
-
-export interface SellOutcome {
-  ok: boolean;
-  points: string;
-  net: string;
-  fee: string;
-  exits?: number[];
-}
-
-export interface SellPreview {
-  points: string;
-  gross?: string;
-  fee: string;
-  net: string;
-  exits?: number[];
-}
-
-export interface RowError {
-  row: number;
-  field?: string;
-  code: string;
-  reason: string;
-}
 
 /** Fired on window when the server says the session is gone. */
 export const SESSION_LOST_EVENT = "zengzhi:session-lost";
@@ -200,7 +97,8 @@ export class ApiError extends Error {
   }
 }
 
-function newKey(): string {
+/** A fresh Idempotency-Key: a random UUID where the browser has one. */
+export function newIdempotencyKey(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
@@ -220,15 +118,15 @@ async function parseError(response: Response): Promise<ApiError> {
 
 interface RequestOptions {
   body?: unknown;
-  /** Reuse a key when retrying the same action; a fresh one otherwise. */
-  idempotencyKey?: string;
+  /** The submission's key (reused when retrying the same action); a fresh one when left out. */
+  idempotencyKey?: string | undefined;
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (options.body !== undefined) headers["content-type"] = "application/json";
   const changes = method !== "GET" && !path.startsWith("/api/auth/log");
-  if (changes) headers["idempotency-key"] = options.idempotencyKey ?? newKey();
+  if (changes) headers["idempotency-key"] = options.idempotencyKey ?? newIdempotencyKey();
   let response: Response;
   try {
     response = await fetch(path, {
@@ -253,9 +151,10 @@ export async function request<T>(method: string, path: string, options: RequestO
 }
 
 const get = <T>(path: string) => request<T>("GET", path);
-const post = <T>(path: string, body?: unknown) =>
-  request<T>("POST", path, body === undefined ? {} : { body });
-const put = <T>(path: string, body: unknown) => request<T>("PUT", path, { body });
+const post = <T>(path: string, body?: unknown, idempotencyKey?: string) =>
+  request<T>("POST", path, body === undefined ? { idempotencyKey } : { body, idempotencyKey });
+const put = <T>(path: string, body: unknown, idempotencyKey?: string) =>
+  request<T>("PUT", path, { body, idempotencyKey });
 
 export function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
@@ -271,108 +170,71 @@ const page = (cursor?: string | null, limit = 50, extra: Record<string, string |
 
 export const api = {
   login: (tenant: string, username: string, password: string) =>
-    post<{ token: string; user: User }>("/api/auth/login", { tenant, username, password }),
-  register: (tenant: string, username: string, password: string, inviteCode?: string) =>
-    post<{ token: string; user: User }>("/api/auth/register", {
-      tenant,
-      username,
-      password,
-      ...(inviteCode ? { inviteCode } : {}),
-    }),
+    post<Session>("/api/auth/login", { tenant, username, password }),
+  register: (tenant: string, username: string, password: string, inviteCode?: string, key?: string) =>
+    post<Session>(
+      "/api/auth/register",
+      { tenant, username, password, ...(inviteCode ? { inviteCode } : {}) },
+      key,
+    ),
   logout: () => post<void>("/api/auth/logout"),
-  whoami: () => get<{ user: User }>("/api/auth/me"),
+  whoami: () => get<WhoAmI>("/api/auth/me"),
 
   publicView: (tenant?: string) => get<PublicView>(`/api/public${query({ tenant })}`),
-  rules: () => get<{ current: RuleVersion; versions: RuleVersion[] }>("/api/rules"),
-  saveRules: (rules: unknown) => post<RuleVersion>("/api/rules", { rules }),
+  rules: () => get<RulesHistory>("/api/rules"),
+  saveRules: (rules: RulesJson, key?: string) => post<RuleVersion>("/api/rules", { rules }, key),
 
-  merchants: (cursor?: string | null) =>
-    get<Page<{ id: string; name: string }>>(`/api/merchants${page(cursor)}`),
-  createMerchant: (body: { id: string; name: string; username: string; password: string }) =>
-    post<{ id: string; name: string }>("/api/merchants", body),
+  merchants: (cursor?: string | null) => get<Page<MerchantSummary>>(`/api/merchants${page(cursor)}`),
+  createMerchant: (body: CreateMerchantRequest, key?: string) =>
+    post<CreatedMerchant>("/api/merchants", body, key),
   products: (merchant?: string, cursor?: string | null) =>
     get<Page<Product>>(`/api/products${page(cursor, 100, { merchant })}`),
-  createProduct: (body: { name: string; price: string; split?: Split | null }) =>
-    post<Product>("/api/products", body),
-  updateProduct: (id: string, body: Partial<Pick<Product, "name" | "price" | "split" | "active">>) =>
-    put<Product>(`/api/products/${encodeURIComponent(id)}`, body),
+  createProduct: (body: CreateProductRequest, key?: string) => post<Product>("/api/products", body, key),
+  updateProduct: (id: string, body: UpdateProductRequest, key?: string) =>
+    put<Product>(`/api/products/${encodeURIComponent(id)}`, body, key),
 
-  createOrder: (productId: string, quantity = 1) => post<Order>("/api/orders", { productId, quantity }),
-  payOrder: (id: number) => post<Order>(`/api/orders/${id}/pay`),
-  refundOrder: (id: number) => post<Order>(`/api/orders/${id}/refund`),
+  createOrder: (productId: string, quantity: number, key?: string) =>
+    post<Order>("/api/orders", { productId, quantity }, key),
+  payOrder: (id: number, key?: string) => post<Order>(`/api/orders/${id}/pay`, undefined, key),
+  refundOrder: (id: number, key?: string) => post<Order>(`/api/orders/${id}/refund`, undefined, key),
   orders: (cursor?: string | null, status?: string) =>
     get<Page<Order>>(`/api/orders${page(cursor, 100, { status })}`),
   merchantSettlement: () => get<MerchantSettlement>("/api/merchant/settlement"),
-  sale: (member: string, amount: string, productId?: string) =>
-    post<{ ok: boolean; position: number; points: string; exits?: number[] }>("/api/sales", {
-      member,
-      amount,
-      ...(productId ? { productId } : {}),
-    }),
+  sale: (body: SaleRequest, key?: string) => post<SaleOutcome>("/api/sales", body, key),
 
   me: () => get<MemberSummary>("/api/me"),
   positions: (status?: string, cursor?: string | null) =>
     get<Page<Position>>(`/api/me/positions${page(cursor, 100, { status })}`),
   position: (id: number) => get<Position>(`/api/me/positions/${id}`),
-  sellPreview: (id: number, points: string) =>
-    post<SellPreview>(`/api/me/positions/${id}/sell/preview`, { points }),
-  sell: (id: number, points: string) => post<SellOutcome>(`/api/me/positions/${id}/sell`, { points }),
-  payWithPoints: (id: number, amount: string, merchant: string) =>
-    post<{ ok: boolean; points: string; exits?: number[] }>(`/api/me/positions/${id}/pay`, {
-      amount,
-      merchant,
-    }),
+  sellPreview: (id: number, points: string, key?: string) =>
+    post<SellPreview>(`/api/me/positions/${id}/sell/preview`, { points }, key),
+  sell: (id: number, points: string, key?: string) =>
+    post<SellOutcome>(`/api/me/positions/${id}/sell`, { points }, key),
+  payWithPoints: (id: number, body: PayWithPointsRequest, key?: string) =>
+    post<PayWithPointsOutcome>(`/api/me/positions/${id}/pay`, body, key),
   release: () => get<Release>("/api/me/release"),
   myWithdrawals: (cursor?: string | null) => get<Page<Withdrawal>>(`/api/me/withdrawals${page(cursor)}`),
-  requestWithdrawal: (amount: string) => post<Withdrawal>("/api/me/withdrawals", { amount }),
+  requestWithdrawal: (amount: string, key?: string) =>
+    post<Withdrawal>("/api/me/withdrawals", { amount }, key),
 
   overview: () => get<Overview>("/api/operator/overview"),
-  members: (cursor?: string | null) =>
-    get<
-      Page<{
-        id: string;
-        inviter: string | null;
-        wallet: string;
-        coins: string;
-        health: string;
-        orders: number;
-        positions: number;
-      }>
-    >(`/api/operator/members${page(cursor, 100)}`),
-  financing: (body: { toPool?: string; toSubsidy?: string; label?: string }) =>
-    post<{ ok: boolean; exits?: number[] }>("/api/operator/financing", body),
-  listing: (sharesPerPoint: string) => post<{ ok: boolean }>("/api/operator/listing", { sharesPerPoint }),
-  importCoins: (csv: string) =>
-    post<{ imported: number; total: string }>("/api/operator/coins/import", { csv }),
-  tipBuy: (merchant: string, amount: string) =>
-    post<{ ok: boolean; points: string }>("/api/operator/tips/buy", { merchant, amount }),
-  tip: (merchant: string, member: string, points: string) =>
-    post<{ ok: boolean; position: number }>("/api/operator/tips", { merchant, member, points }),
+  members: (cursor?: string | null) => get<Page<OperatorMember>>(`/api/operator/members${page(cursor, 100)}`),
+  financing: (body: FinancingRequest, key?: string) =>
+    post<FinancingOutcome>("/api/operator/financing", body, key),
+  listing: (sharesPerPoint: string, key?: string) =>
+    post<Ok>("/api/operator/listing", { sharesPerPoint }, key),
+  importCoins: (csv: string, key?: string) => post<CoinImport>("/api/operator/coins/import", { csv }, key),
+  tipBuy: (body: TipBuyRequest, key?: string) => post<TipBuyOutcome>("/api/operator/tips/buy", body, key),
+  tip: (body: TipRequest, key?: string) => post<TipOutcome>("/api/operator/tips", body, key),
   withdrawals: (status?: string, cursor?: string | null) =>
     get<Page<Withdrawal>>(`/api/operator/withdrawals${page(cursor, 100, { status })}`),
-  approveWithdrawal: (id: number) => post<Withdrawal>(`/api/operator/withdrawals/${id}/approve`),
-  rejectWithdrawal: (id: number) => post<Withdrawal>(`/api/operator/withdrawals/${id}/reject`),
-  pause: (paused: boolean) => post<{ paused: boolean }>("/api/operator/pause", { paused }),
-  closeDay: (days = 1) => post<{ day: number; settledOrders: number }>("/api/operator/close-day", { days }),
-  reconcile: (balance: string) =>
-    post<{
-      balance: string;
-      pool: string;
-      wallets: string;
-      withdrawalsPending: string;
-      expected: string;
-      difference: string;
-    }>("/api/operator/reconciliation", { balance }),
-  audit: (cursor?: string | null) =>
-    get<
-      Page<{
-        seq: number;
-        at: string;
-        actor: string;
-        role: string;
-        action: string;
-        target: string | null;
-        detail: unknown;
-      }>
-    >(`/api/operator/audit${page(cursor, 100)}`),
+  approveWithdrawal: (id: number, key?: string) =>
+    post<Withdrawal>(`/api/operator/withdrawals/${id}/approve`, undefined, key),
+  rejectWithdrawal: (id: number, key?: string) =>
+    post<Withdrawal>(`/api/operator/withdrawals/${id}/reject`, undefined, key),
+  pause: (paused: boolean, key?: string) => post<PauseState>("/api/operator/pause", { paused }, key),
+  closeDay: (days: number, key?: string) => post<CloseDayOutcome>("/api/operator/close-day", { days }, key),
+  reconcile: (balance: string, key?: string) =>
+    post<Reconciliation>("/api/operator/reconciliation", { balance }, key),
+  audit: (cursor?: string | null) => get<Page<AuditEntry>>(`/api/operator/audit${page(cursor, 100)}`),
 };

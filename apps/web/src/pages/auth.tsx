@@ -5,6 +5,7 @@ import { useI18n } from "../i18n/index.js";
 import { api, type User } from "../lib/api.js";
 import { Link, navigate, useLocation } from "../lib/router.js";
 import { defaultTenant, useSession } from "../lib/session.js";
+import { useSubmission } from "../lib/submission.js";
 
 export function homeFor(user: User): string {
   return user.role === "operator" ? "/operator" : user.role === "merchant" ? "/merchant" : "/";
@@ -88,13 +89,19 @@ export function SignupPage() {
   const [invite, setInvite] = useState(params.get("invite") ?? "");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // A retry after a network error is the same registration, not a second one.
+  const registration = useSubmission();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
       // Registration opens the session (its cookie) as login does: no second request.
-      const answer = await api.register(tenant, username.trim(), password, invite.trim() || undefined);
+      const inviteCode = invite.trim() || undefined;
+      const input = { tenant, username: username.trim(), password, inviteCode };
+      const answer = await registration.run(input, (key) =>
+        api.register(tenant, input.username, password, inviteCode, key),
+      );
       setUser(answer.user);
       navigate("/", true);
     } catch (reason) {

@@ -3,15 +3,8 @@
  * the server computes with the engine, or pay a merchant with its points.
  */
 import { useState } from "react";
-import {
-  ActionButton,
-  AmountField,
-  Card,
-  ErrorBox,
-  Loading,
-  Notice,
-  RiskNotice,
-} from "../../components/ui.js";
+import { CommandForm, FormAction } from "../../components/command-form.js";
+import { AmountField, ErrorBox, Loading, Notice, RiskNotice } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, type Position, type SellPreview } from "../../lib/api.js";
 import { formatMoney, formatPoints, formatPrice, isDecimal } from "../../lib/format.js";
@@ -66,20 +59,18 @@ function SellForm({
   const { t, locale } = useI18n();
   const [points, setPoints] = useState("");
   const [preview, setPreview] = useState<SellPreview | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const valid = isDecimal(points.trim());
+  const input = { position: position.id, points: points.trim() };
   const change = (value: string) => {
     setPoints(value);
     setPreview(null);
   };
-  const askPreview = async () => {
-    setError(null);
-    setPreview(await api.sellPreview(position.id, points.trim()));
+  const askPreview = async (key: string) => {
+    setPreview(await api.sellPreview(position.id, input.points, key));
   };
-  const sell = async () => {
-    setError(null);
-    const outcome = await api.sell(position.id, points.trim());
-    const exits = outcome.exits?.length ?? 0;
+  const sell = async (key: string) => {
+    const outcome = await api.sell(position.id, input.points, key);
+    const exits = outcome.exits.length;
     setPreview(null);
     setPoints("");
     onDone(
@@ -88,62 +79,53 @@ function SellForm({
     );
   };
   return (
-    <Card title={t("sell.title")}>
-      <div className="form">
-        <AmountField
-          label={t("sell.amount")}
-          name="points"
-          value={points}
-          onChange={(event) => change(event.target.value)}
-          hint={`${t("positions.unlocked")}: ${formatPoints(position.unlocked, locale)} · ${t("member.price")}: ${formatPrice(price, locale)}`}
-        />
-        <div className="row">
-          <button
-            type="button"
-            className="btn btn-ghost"
-            onClick={() => change(position.unlocked)}
-            data-testid="sell-max"
-          >
-            {t("sell.max")}
-          </button>
-          <ActionButton
-            className="btn"
-            action={askPreview}
-            onError={setError}
-            disabled={!valid}
-            data-testid="sell-preview"
-          >
-            {t("sell.preview")}
-          </ActionButton>
-        </div>
-        {preview === null ? null : (
-          <dl className="preview" data-testid="sell-preview-result">
-            {preview.gross === undefined ? null : (
-              <>
-                <dt>{t("sell.gross")}</dt>
-                <dd>{formatMoney(preview.gross, locale)}</dd>
-              </>
-            )}
-            <dt>{t("sell.fee")}</dt>
-            <dd data-testid="sell-fee">{formatMoney(preview.fee, locale)}</dd>
-            <dt>{t("sell.net")}</dt>
-            <dd data-testid="sell-net">{formatMoney(preview.net, locale)}</dd>
-          </dl>
-        )}
-        {preview === null ? null : <p className="muted small">{t("sell.previewNote")}</p>}
-        <ErrorBox error={error} />
-        {preview !== null ? (
-          <ActionButton
-            className="btn btn-primary btn-block"
-            action={sell}
-            onError={setError}
-            data-testid="sell-confirm"
-          >
-            {t("sell.confirm")}
-          </ActionButton>
-        ) : null}
+    <CommandForm
+      title={t("sell.title")}
+      input={input}
+      submit={sell}
+      submitLabel={t("sell.confirm")}
+      submitClassName="btn btn-primary btn-block"
+      showSubmit={preview !== null}
+      testId="sell-confirm"
+    >
+      <AmountField
+        label={t("sell.amount")}
+        name="points"
+        value={points}
+        onChange={(event) => change(event.target.value)}
+        hint={`${t("positions.unlocked")}: ${formatPoints(position.unlocked, locale)} · ${t("member.price")}: ${formatPrice(price, locale)}`}
+      />
+      <div className="row">
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => change(position.unlocked)}
+          data-testid="sell-max"
+        >
+          {t("sell.max")}
+        </button>
+        <FormAction
+          className="btn"
+          input={input}
+          action={askPreview}
+          disabled={!valid}
+          data-testid="sell-preview"
+        >
+          {t("sell.preview")}
+        </FormAction>
       </div>
-    </Card>
+      {preview === null ? null : (
+        <dl className="preview" data-testid="sell-preview-result">
+          <dt>{t("sell.gross")}</dt>
+          <dd>{formatMoney(preview.gross, locale)}</dd>
+          <dt>{t("sell.fee")}</dt>
+          <dd data-testid="sell-fee">{formatMoney(preview.fee, locale)}</dd>
+          <dt>{t("sell.net")}</dt>
+          <dd data-testid="sell-net">{formatMoney(preview.net, locale)}</dd>
+        </dl>
+      )}
+      {preview === null ? null : <p className="muted small">{t("sell.previewNote")}</p>}
+    </CommandForm>
   );
 }
 
@@ -152,52 +134,41 @@ function PayWithPointsForm({ position, onDone }: { position: Position; onDone: (
   const merchants = useData(() => api.merchants());
   const [merchant, setMerchant] = useState("");
   const [amount, setAmount] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const pay = async () => {
-    setError(null);
-    const chosen = merchant || merchants.data?.items[0]?.id || "";
-    const outcome = await api.payWithPoints(position.id, amount.trim(), chosen);
-    setDone(`−${formatPoints(outcome.points, locale, 8)} ${t("common.points")}`);
+  const input = { amount: amount.trim(), merchant: merchant || merchants.data?.items[0]?.id || "" };
+  const pay = async (key: string) => {
+    const outcome = await api.payWithPoints(position.id, input, key);
     setAmount("");
     onDone();
+    return `−${formatPoints(outcome.points, locale, 8)} ${t("common.points")}`;
   };
   return (
-    <Card title={t("shop.payWithPointsTitle")}>
-      <div className="form">
-        <p className="muted small">{t("shop.payWithPointsHint")}</p>
-        <label className="field">
-          <span className="field-label">{t("common.merchant")}</span>
-          <select value={merchant} onChange={(event) => setMerchant(event.target.value)} name="merchant">
-            {(merchants.data?.items ?? []).map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <AmountField
-          label={t("common.amount")}
-          name="pay-amount"
-          value={amount}
-          onChange={(event) => setAmount(event.target.value)}
-        />
-        <ErrorBox error={error} />
-        <ActionButton
-          className="btn btn-block"
-          action={pay}
-          onError={setError}
-          disabled={!isDecimal(amount.trim())}
-          data-testid="pay-points"
-        >
-          {t("shop.payPoints")}
-        </ActionButton>
-        {done === null ? null : (
-          <Notice tone="ok">
-            <span data-testid="pay-done">{done}</span>
-          </Notice>
-        )}
-      </div>
-    </Card>
+    <CommandForm
+      title={t("shop.payWithPointsTitle")}
+      hint={t("shop.payWithPointsHint")}
+      input={input}
+      submit={pay}
+      submitLabel={t("shop.payPoints")}
+      submitClassName="btn btn-block"
+      disabled={!isDecimal(input.amount)}
+      testId="pay-points"
+      doneTestId="pay-done"
+    >
+      <label className="field">
+        <span className="field-label">{t("common.merchant")}</span>
+        <select value={merchant} onChange={(event) => setMerchant(event.target.value)} name="merchant">
+          {(merchants.data?.items ?? []).map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <AmountField
+        label={t("common.amount")}
+        name="pay-amount"
+        value={amount}
+        onChange={(event) => setAmount(event.target.value)}
+      />
+    </CommandForm>
   );
 }

@@ -48,9 +48,9 @@ function MyOrders({ generation }: { generation: number }) {
   const { t, locale } = useI18n();
   const orders = useData(() => api.orders(), [generation]);
   const [error, setError] = useState<unknown>(null);
-  const undo = async (order: Order) => {
+  const undo = async (order: Order, key: string) => {
     setError(null);
-    await api.refundOrder(order.id);
+    await api.refundOrder(order.id, key);
     orders.reload();
   };
   const rows = orders.data?.items ?? [];
@@ -71,7 +71,11 @@ function MyOrders({ generation }: { generation: number }) {
             label: t("common.actions"),
             render: (row) =>
               row.status === "paid" || row.status === "created" ? (
-                <ActionButton className="btn btn-small btn-ghost" action={() => undo(row)} onError={setError}>
+                <ActionButton
+                  className="btn btn-small btn-ghost"
+                  action={(key) => undo(row, key)}
+                  onError={setError}
+                >
                   {row.status === "paid" ? t("orders.refund") : t("orders.cancel")}
                 </ActionButton>
               ) : null,
@@ -98,10 +102,12 @@ function ProductCard({
   // Two taps to pay: "buy" shows the amount and the confirmation.
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const buy = async () => {
+  // One key for the purchase: a retry creates no second order (the server answers with the first)
+  // and pays it at most once (its own key, derived from the purchase's).
+  const buy = async (key: string) => {
     setError(null);
-    const created = await api.createOrder(product.id, 1);
-    const paid = await api.payOrder(created.id);
+    const created = await api.createOrder(product.id, 1, key);
+    const paid = await api.payOrder(created.id, `${key}.pay`);
     setOrder(paid);
     setConfirming(false);
     onBought();

@@ -3,19 +3,12 @@
  * Lazy-loaded: a member's phone never downloads it.
  */
 import { useState } from "react";
+import { CommandForm } from "../../components/command-form.js";
 import { ConsoleLayout } from "../../components/console.js";
+import { OrderTable } from "../../components/order-table.js";
 import { SplitEditor } from "../../components/split-editor.js";
-import { DataTable, moneyColumn, pointsColumn } from "../../components/table.js";
-import {
-  ActionButton,
-  AmountField,
-  Card,
-  ErrorBox,
-  Field,
-  Loading,
-  Notice,
-  Stat,
-} from "../../components/ui.js";
+import { DataTable, moneyColumn } from "../../components/table.js";
+import { ActionButton, AmountField, Card, ErrorBox, Field, Loading, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, type Order, type Product, type Split } from "../../lib/api.js";
 import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
@@ -59,17 +52,17 @@ function Products() {
   const [price, setPrice] = useState("");
   const [split, setSplit] = useState<Split>(EMPTY_SPLIT);
   const [ownSplit, setOwnSplit] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const add = async () => {
-    setError(null);
-    await api.createProduct({ name: name.trim(), price: price.trim(), split: ownSplit ? split : null });
+  const [toggleError, setToggleError] = useState<unknown>(null);
+  const draft = { name: name.trim(), price: price.trim(), split: ownSplit ? split : null };
+  const add = async (key: string) => {
+    await api.createProduct(draft, key);
     setName("");
     setPrice("");
     products.reload();
   };
-  const toggle = async (product: Product) => {
-    setError(null);
-    await api.updateProduct(product.id, { active: !product.active });
+  const toggle = async (product: Product, key: string) => {
+    setToggleError(null);
+    await api.updateProduct(product.id, { active: !product.active }, key);
     products.reload();
   };
   const ratio = (product: Product, part: keyof Split) =>
@@ -77,7 +70,7 @@ function Products() {
   return (
     <>
       <Card title={t("merchant.products")}>
-        <ErrorBox error={products.error} />
+        <ErrorBox error={toggleError ?? products.error} />
         <DataTable<Product>
           name="products"
           rows={products.data?.items ?? []}
@@ -120,8 +113,9 @@ function Products() {
               render: (row) => (
                 <ActionButton
                   className="btn btn-small btn-ghost"
-                  action={() => toggle(row)}
-                  onError={setError}
+                  input={{ id: row.id, active: !row.active }}
+                  action={(key) => toggle(row, key)}
+                  onError={setToggleError}
                 >
                   {row.active ? t("common.yes") : t("common.no")}
                 </ActionButton>
@@ -131,66 +125,38 @@ function Products() {
           ]}
         />
       </Card>
-      <Card title={t("merchant.addProduct")}>
-        <div className="form">
-          <Field
-            label={t("common.name")}
-            name="product-name"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
+      <CommandForm
+        title={t("merchant.addProduct")}
+        input={draft}
+        submit={add}
+        submitLabel={t("merchant.addProduct")}
+        disabled={draft.name === "" || draft.price === ""}
+        testId="product-add"
+      >
+        <Field
+          label={t("common.name")}
+          name="product-name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
+        <AmountField
+          label={t("common.price")}
+          name="product-price"
+          value={price}
+          onChange={(event) => setPrice(event.target.value)}
+        />
+        <label className="row small">
+          <input
+            type="checkbox"
+            style={{ width: "auto" }}
+            checked={ownSplit}
+            onChange={(event) => setOwnSplit(event.target.checked)}
           />
-          <AmountField
-            label={t("common.price")}
-            name="product-price"
-            value={price}
-            onChange={(event) => setPrice(event.target.value)}
-          />
-          <label className="row small">
-            <input
-              type="checkbox"
-              style={{ width: "auto" }}
-              checked={ownSplit}
-              onChange={(event) => setOwnSplit(event.target.checked)}
-            />
-            {t("merchant.ownSplit")}
-          </label>
-          {ownSplit ? <SplitEditor value={split} onChange={setSplit} /> : null}
-          <ErrorBox error={error} />
-          <ActionButton
-            className="btn btn-primary"
-            action={add}
-            onError={setError}
-            disabled={name.trim() === "" || price.trim() === ""}
-            data-testid="product-add"
-          >
-            {t("merchant.addProduct")}
-          </ActionButton>
-        </div>
-      </Card>
+          {t("merchant.ownSplit")}
+        </label>
+        {ownSplit ? <SplitEditor value={split} onChange={setSplit} /> : null}
+      </CommandForm>
     </>
-  );
-}
-
-export function OrderTable({ orders, name = "orders" }: { orders: Order[]; name?: string }) {
-  const { t, locale } = useI18n();
-  return (
-    <DataTable<Order>
-      name={name}
-      rows={orders}
-      rowKey={(row) => row.id}
-      exportAll={() => loadAll((cursor) => api.orders(cursor))}
-      columns={[
-        { key: "id", label: t("common.id") },
-        { key: "member", label: t("common.member") },
-        { key: "merchant", label: t("common.merchant") },
-        { key: "productId", label: t("shop.title") },
-        moneyColumn("amount", t("common.amount"), locale),
-        pointsColumn("points", t("common.points"), locale),
-        { key: "status", label: t("common.status") },
-        { key: "paidDay", label: t("common.day"), numeric: true },
-        { key: "createdAt", label: t("common.date") },
-      ]}
-    />
   );
 }
 
@@ -209,48 +175,36 @@ function InStoreSale() {
   const { t, locale } = useI18n();
   const [member, setMember] = useState("");
   const [amount, setAmount] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const record = async () => {
-    setError(null);
-    setDone(null);
-    const outcome = await api.sale(member.trim(), amount.trim());
-    setDone(`#${outcome.position}: +${formatPoints(outcome.points, locale, 2)} ${t("common.points")}`);
+  const sale = { member: member.trim(), amount: amount.trim() };
+  const record = async (key: string) => {
+    const outcome = await api.sale(sale, key);
     setAmount("");
+    return `#${outcome.position}: +${formatPoints(outcome.points, locale, 2)} ${t("common.points")}`;
   };
   return (
-    <Card title={t("merchant.inStore")}>
-      <div className="form">
-        <p className="muted small">{t("merchant.inStoreHint")}</p>
-        <Field
-          label={t("merchant.memberId")}
-          name="sale-member"
-          value={member}
-          onChange={(event) => setMember(event.target.value)}
-        />
-        <AmountField
-          label={t("common.amount")}
-          name="sale-amount"
-          value={amount}
-          onChange={(event) => setAmount(event.target.value)}
-        />
-        <ErrorBox error={error} />
-        <ActionButton
-          className="btn btn-primary"
-          action={record}
-          onError={setError}
-          disabled={member.trim() === "" || amount.trim() === ""}
-          data-testid="sale-submit"
-        >
-          {t("common.submit")}
-        </ActionButton>
-        {done === null ? null : (
-          <Notice tone="ok">
-            <span data-testid="sale-done">{done}</span>
-          </Notice>
-        )}
-      </div>
-    </Card>
+    <CommandForm
+      title={t("merchant.inStore")}
+      hint={t("merchant.inStoreHint")}
+      input={sale}
+      submit={record}
+      submitLabel={t("common.submit")}
+      disabled={sale.member === "" || sale.amount === ""}
+      testId="sale-submit"
+      doneTestId="sale-done"
+    >
+      <Field
+        label={t("merchant.memberId")}
+        name="sale-member"
+        value={member}
+        onChange={(event) => setMember(event.target.value)}
+      />
+      <AmountField
+        label={t("common.amount")}
+        name="sale-amount"
+        value={amount}
+        onChange={(event) => setAmount(event.target.value)}
+      />
+    </CommandForm>
   );
 }
 
@@ -330,34 +284,22 @@ function Tips() {
   const { user } = useSession();
   const [member, setMember] = useState("");
   const [points, setPoints] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const send = async () => {
-    setError(null);
-    const outcome = await api.tip(user?.merchantId ?? "", member.trim(), points.trim());
-    setDone(`#${outcome.position}`);
-  };
+  const gift = { merchant: user?.merchantId ?? "", member: member.trim(), points: points.trim() };
+  const send = async (key: string) => `#${(await api.tip(gift, key)).position}`;
   return (
-    <Card title={t("merchant.tipSend")}>
-      <div className="form">
-        <Field
-          label={t("merchant.memberId")}
-          name="tip-member"
-          value={member}
-          onChange={(event) => setMember(event.target.value)}
-        />
-        <AmountField
-          label={t("common.points")}
-          name="tip-points"
-          value={points}
-          onChange={(event) => setPoints(event.target.value)}
-        />
-        <ErrorBox error={error} />
-        <ActionButton className="btn btn-primary" action={send} onError={setError}>
-          {t("common.submit")}
-        </ActionButton>
-        {done === null ? null : <Notice tone="ok">{done}</Notice>}
-      </div>
-    </Card>
+    <CommandForm title={t("merchant.tipSend")} input={gift} submit={send} submitLabel={t("common.submit")}>
+      <Field
+        label={t("merchant.memberId")}
+        name="tip-member"
+        value={member}
+        onChange={(event) => setMember(event.target.value)}
+      />
+      <AmountField
+        label={t("common.points")}
+        name="tip-points"
+        value={points}
+        onChange={(event) => setPoints(event.target.value)}
+      />
+    </CommandForm>
   );
 }

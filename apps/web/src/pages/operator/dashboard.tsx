@@ -4,6 +4,7 @@
  */
 import { useMemo, useState } from "react";
 import { Chart } from "../../components/chart.js";
+import { usePriceSeries } from "../../components/price-series.js";
 import { ActionButton, Card, ErrorBox, Loading, Notice, Stat } from "../../components/ui.js";
 import { accountLabel, useI18n } from "../../i18n/index.js";
 import { api } from "../../lib/api.js";
@@ -11,7 +12,6 @@ import { ordersPerDay } from "../../lib/orders-per-day.js";
 import { formatMoney, formatPoints, formatPrice } from "../../lib/format.js";
 import { downloadCsv, toCsv } from "../../lib/csv.js";
 import { loadAll, useData } from "../../lib/use-data.js";
-import { usePriceSeries } from "../public.js";
 
 const CASH_IN = ["paidByMembers", "financingIn", "paidByMerchants", "debtSettlement"];
 const CASH_OUT = [
@@ -38,14 +38,14 @@ export function Dashboard() {
   if (overview.error) return <ErrorBox error={overview.error} />;
   if (overview.data === undefined) return <Loading />;
   const data = overview.data;
-  const togglePause = async () => {
+  const togglePause = async (key: string) => {
     setError(null);
-    await api.pause(!data.paused);
+    await api.pause(!data.paused, key);
     overview.reload();
   };
-  const closeDay = async () => {
+  const closeDay = async (key: string) => {
     setError(null);
-    const answer = await api.closeDay(1);
+    const answer = await api.closeDay(1, key);
     setMessage(`${t("common.day")} ${answer.day} · ${answer.settledOrders} ${t("merchant.orders")}`);
     overview.reload();
     publicView.reload();
@@ -79,6 +79,7 @@ export function Dashboard() {
         <div className="row wrap" style={{ marginTop: "0.75rem" }}>
           <ActionButton
             className={data.paused ? "btn btn-primary" : "btn btn-danger"}
+            input={!data.paused}
             action={togglePause}
             onError={setError}
             data-testid="pause-toggle"

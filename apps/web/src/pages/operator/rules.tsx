@@ -6,7 +6,8 @@
 import { useEffect, useState } from "react";
 import { RulesExplained } from "../../components/rules-explained.js";
 import { DataTable } from "../../components/table.js";
-import { ActionButton, Card, ErrorBox, Loading, Notice } from "../../components/ui.js";
+import { CommandForm } from "../../components/command-form.js";
+import { Card, ErrorBox, Loading, Notice } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, ApiError, type RulesJson, type RuleVersion } from "../../lib/api.js";
 import { formatDateTime } from "../../lib/format.js";
@@ -31,7 +32,6 @@ export function RulesEditor() {
   const [draft, setDraft] = useState<RulesJson | null>(null);
   const [text, setText] = useState("");
   const [jsonError, setJsonError] = useState<ApiError | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<number | null>(null);
   useEffect(() => {
     if (rules.data === undefined) return;
@@ -57,48 +57,53 @@ export function RulesEditor() {
       setDraft(parsed);
     }
   };
-  const save = async () => {
-    setError(null);
+  const save = async (key: string) => {
     setSaved(null);
     if (jsonError !== null) throw jsonError;
-    const version = await api.saveRules(draft);
+    const version = await api.saveRules(draft, key);
     setSaved(version.version);
     rules.reload();
   };
-  const refused = error instanceof ApiError ? error : null;
   return (
     <>
-      <Card title={`${t("operator.rulesEditor")} · ${t("rules.version", { v: rules.data.current.version })}`}>
-        <div className="form">
-          <RulesForm
-            rules={draft}
-            onChange={editForm}
-            errorField={refused?.field?.replace(/^rules\./, "")}
-            errorText={refused === null ? null : errorText(refused)}
-          />
-          <details>
-            <summary>{t("operator.rulesJson")}</summary>
-            <textarea
-              rows={18}
-              spellCheck={false}
-              value={text}
-              onChange={(event) => editText(event.target.value)}
-              name="rules"
-              data-testid="rules-json"
-              aria-label={t("operator.rulesJson")}
-            />
-          </details>
-          <ErrorBox error={jsonError ?? error} />
-          <ActionButton className="btn btn-primary" action={save} onError={setError} data-testid="rules-save">
-            {t("common.save")}
-          </ActionButton>
-          {saved === null ? null : (
+      <CommandForm
+        title={`${t("operator.rulesEditor")} · ${t("rules.version", { v: rules.data.current.version })}`}
+        input={draft}
+        submit={save}
+        submitLabel={t("common.save")}
+        testId="rules-save"
+        inputError={jsonError}
+        result={
+          saved === null ? null : (
             <Notice tone="ok">
               <span data-testid="rules-saved">{t("operator.rulesSaved", { version: saved })}</span>
             </Notice>
-          )}
-        </div>
-      </Card>
+          )
+        }
+      >
+        {({ error }) => (
+          <>
+            <RulesForm
+              rules={draft}
+              onChange={editForm}
+              errorField={error instanceof ApiError ? error.field?.replace(/^rules\./, "") : undefined}
+              errorText={error instanceof ApiError ? errorText(error) : null}
+            />
+            <details>
+              <summary>{t("operator.rulesJson")}</summary>
+              <textarea
+                rows={18}
+                spellCheck={false}
+                value={text}
+                onChange={(event) => editText(event.target.value)}
+                name="rules"
+                data-testid="rules-json"
+                aria-label={t("operator.rulesJson")}
+              />
+            </details>
+          </>
+        )}
+      </CommandForm>
       <Card title={t("public.rules")}>
         <RulesExplained rules={draft} />
       </Card>

@@ -1,12 +1,13 @@
 /** Operator tables: members, merchants (with a form to add one) and the audit log, each exportable as CSV. */
 import { useState } from "react";
+import { CommandForm } from "../../components/command-form.js";
+import { OrderTable } from "../../components/order-table.js";
 import { DataTable, moneyColumn } from "../../components/table.js";
-import { ActionButton, Card, ErrorBox, Field, Loading, Notice } from "../../components/ui.js";
+import { Card, ErrorBox, Field, Loading } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api } from "../../lib/api.js";
 import { formatDateTime, formatNumber } from "../../lib/format.js";
 import { loadAll, useData } from "../../lib/use-data.js";
-import { OrderTable } from "../merchant/index.js";
 
 export function MembersTable() {
   const { t, locale } = useI18n();
@@ -51,15 +52,11 @@ export function MerchantsSection() {
   const merchants = useData(() => api.merchants());
   const products = useData(() => api.products());
   const [form, setForm] = useState({ id: "", name: "", username: "", password: "" });
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
-  const create = async () => {
-    setError(null);
-    setDone(false);
-    await api.createMerchant(form);
-    setDone(true);
+  const create = async (key: string) => {
+    await api.createMerchant(form, key);
     setForm({ id: "", name: "", username: "", password: "" });
     merchants.reload();
+    return t("common.done");
   };
   const set = (key: keyof typeof form) => (event: React.ChangeEvent<HTMLInputElement>) =>
     setForm({ ...form, [key]: event.target.value });
@@ -86,30 +83,28 @@ export function MerchantsSection() {
           ]}
         />
       </Card>
-      <Card title={`+ ${t("common.merchant")}`}>
-        <div className="form">
-          <Field label={t("common.id")} name="merchant-id" value={form.id} onChange={set("id")} />
-          <Field label={t("common.name")} name="merchant-name" value={form.name} onChange={set("name")} />
-          <Field
-            label={t("auth.username")}
-            name="merchant-username"
-            value={form.username}
-            onChange={set("username")}
-          />
-          <Field
-            label={t("auth.password")}
-            name="merchant-password"
-            type="password"
-            value={form.password}
-            onChange={set("password")}
-          />
-          <ErrorBox error={error} />
-          <ActionButton className="btn btn-primary" action={create} onError={setError}>
-            {t("common.submit")}
-          </ActionButton>
-          {done ? <Notice tone="ok">{t("common.done")}</Notice> : null}
-        </div>
-      </Card>
+      <CommandForm
+        title={`+ ${t("common.merchant")}`}
+        input={form}
+        submit={create}
+        submitLabel={t("common.submit")}
+      >
+        <Field label={t("common.id")} name="merchant-id" value={form.id} onChange={set("id")} />
+        <Field label={t("common.name")} name="merchant-name" value={form.name} onChange={set("name")} />
+        <Field
+          label={t("auth.username")}
+          name="merchant-username"
+          value={form.username}
+          onChange={set("username")}
+        />
+        <Field
+          label={t("auth.password")}
+          name="merchant-password"
+          type="password"
+          value={form.password}
+          onChange={set("password")}
+        />
+      </CommandForm>
     </>
   );
 }

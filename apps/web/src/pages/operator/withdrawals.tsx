@@ -1,10 +1,10 @@
 /** The withdrawal queue: pending requests to approve or reject (a rejection returns the cash to the wallet). */
 import { useState } from "react";
 import { ActionButton, Card, ErrorBox, Loading, Tabs } from "../../components/ui.js";
+import { WithdrawalTable } from "../../components/withdrawal-table.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, type Withdrawal } from "../../lib/api.js";
 import { loadAll, useData } from "../../lib/use-data.js";
-import { WithdrawalTable } from "../member/wallet.js";
 
 type Filter = "pending" | "approved" | "rejected";
 
@@ -13,10 +13,10 @@ export function WithdrawalQueue() {
   const [filter, setFilter] = useState<Filter>("pending");
   const list = useData(() => loadAll((cursor) => api.withdrawals(filter, cursor), 10), [filter]);
   const [error, setError] = useState<unknown>(null);
-  const decide = async (row: Withdrawal, approve: boolean) => {
+  const decide = async (row: Withdrawal, approve: boolean, key: string) => {
     setError(null);
-    if (approve) await api.approveWithdrawal(row.id);
-    else await api.rejectWithdrawal(row.id);
+    if (approve) await api.approveWithdrawal(row.id, key);
+    else await api.rejectWithdrawal(row.id, key);
     list.reload();
   };
   return (
@@ -42,7 +42,7 @@ export function WithdrawalQueue() {
               <div className="row">
                 <ActionButton
                   className="btn btn-small btn-primary"
-                  action={() => decide(row, true)}
+                  action={(key) => decide(row, true, key)}
                   onError={setError}
                   data-testid={`approve-${row.id}`}
                 >
@@ -50,7 +50,7 @@ export function WithdrawalQueue() {
                 </ActionButton>
                 <ActionButton
                   className="btn btn-small btn-danger"
-                  action={() => decide(row, false)}
+                  action={(key) => decide(row, false, key)}
                   onError={setError}
                   data-testid={`reject-${row.id}`}
                 >

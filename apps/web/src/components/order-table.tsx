@@ -1,0 +1,28 @@
+/** Orders as a table, exportable as CSV with every page loaded: the merchant's and the operator's view. */
+import { useI18n } from "../i18n/index.js";
+import { api, type Order } from "../lib/api.js";
+import { loadAll } from "../lib/use-data.js";
+import { DataTable, moneyColumn, pointsColumn } from "./table.js";
+
+export function OrderTable({ orders, name = "orders" }: { orders: Order[]; name?: string }) {
+  const { t, locale } = useI18n();
+  return (
+    <DataTable<Order>
+      name={name}
+      rows={orders}
+      rowKey={(row) => row.id}
+      exportAll={() => loadAll((cursor) => api.orders(cursor))}
+      columns={[
+        { key: "id", label: t("common.id") },
+        { key: "member", label: t("common.member") },
+        { key: "merchant", label: t("common.merchant") },
+        { key: "productId", label: t("shop.title") },
+        moneyColumn("amount", t("common.amount"), locale),
+        pointsColumn("points", t("common.points"), locale),
+        { key: "status", label: t("common.status") },
+        { key: "paidDay", label: t("common.day"), numeric: true },
+        { key: "createdAt", label: t("common.date") },
+      ]}
+    />
+  );
+}
