@@ -156,46 +156,6 @@ const layers = [
   ...pageLayers,
 ];
 
-/**
- * Imports that break the layers today and are being removed by the rest of issue #10 (the service's
- * use-case layer, the web's shared tables in components/). Each listed file may keep exactly these
- * imports and nothing else forbidden; tooling/lint-layers.test.ts fails once an entry is no longer
- * needed, so the list can only shrink. It must be empty when issue #10 is done.
- */
-const KNOWN_VIOLATIONS = [
-  {
-    file: "apps/web/src/pages/operator/dashboard.tsx",
-    sets: [IN_PACKAGE, WEB, pagesAt(1)],
-    imports: ["../public.js"],
-  },
-  {
-    file: "apps/web/src/pages/operator/tables.tsx",
-    sets: [IN_PACKAGE, WEB, pagesAt(1)],
-    imports: ["../merchant/index.js"],
-  },
-  {
-    file: "apps/web/src/pages/operator/withdrawals.tsx",
-    sets: [IN_PACKAGE, WEB, pagesAt(1)],
-    imports: ["../member/wallet.js"],
-  },
-];
-
-/** @param {string} text */
-const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** A forbidden import that leaves out the listed import texts. @param {string[]} imports */
-const sparing =
-  (imports) =>
-  (/** @type {{regex: string, message: string}} */ { regex, message }) => ({
-    regex: `(?!^(${imports.map(escapeRegex).join("|")})$)${regex}`,
-    message,
-  });
-
-const exceptions = KNOWN_VIOLATIONS.map(({ file, sets, imports }) => ({
-  files: [file],
-  rules: importRules([...ANY_FILE, ...sets.flat()].map(sparing(imports))),
-}));
-
 export default tseslint.config(
   {
     ignores: ["**/dist/**", "**/node_modules/**", "**/coverage/**", "data/**", "**/*.d.ts"],
@@ -211,7 +171,4 @@ export default tseslint.config(
     },
   },
   ...layers,
-  ...exceptions,
 );
-
-export { KNOWN_VIOLATIONS };

@@ -3,12 +3,10 @@
  * (possibly not yet existing) path with the repository's real ESLint config, and expects the import
  * to be refused or accepted. Also keeps the config's list of known violations honest.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
-import { KNOWN_VIOLATIONS } from "../eslint.config.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const eslint = new ESLint({ cwd: root });
@@ -157,20 +155,4 @@ describe("the layer rules of eslint.config.js", () => {
     expect(await layerErrors(path, `export const load = () => import("@zengzhi/server");\n`)).toHaveLength(1);
     expect(await layerErrors(path, `export const load = () => import("@zengzhi/contract");\n`)).toEqual([]);
   });
-});
-
-describe("the known violations", () => {
-  it.each(KNOWN_VIOLATIONS.map((entry) => [entry.file, entry.imports] as const))(
-    "%s still has each listed import, and no other is let through",
-    async (file, imports) => {
-      // When an entry's import is gone, delete it from KNOWN_VIOLATIONS in eslint.config.js.
-      expect(existsSync(join(root, file)), `${file} is gone: remove its entry`).toBe(true);
-      const text = readFileSync(join(root, file), "utf8");
-      for (const source of imports)
-        expect(text, `${file} no longer imports ${source}`).toContain(`"${source}"`);
-      const sideEffectImports = imports.map((source) => `import "${source}";\n`).join("");
-      expect(await layerErrors(file, sideEffectImports)).toEqual([]);
-      expect(await layerErrors(file, importOf("@zengzhi/store"))).toHaveLength(1);
-    },
-  );
 });
