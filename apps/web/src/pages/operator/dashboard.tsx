@@ -20,6 +20,7 @@ const CASH_OUT = [
   "merchantSettlements",
   "distribution",
   "platformRevenue",
+  "ordersRefunded",
 ];
 
 export function Dashboard() {

@@ -211,6 +211,10 @@ function ReconciliationStats({ result }: { result: ReconciliationResult }) {
       <Stat label={t("operator.pool")} value={formatMoney(result.pool, locale)} />
       <Stat label={t("account.wallets")} value={formatMoney(result.wallets, locale)} />
       <Stat label={t("account.withdrawalsPending")} value={formatMoney(result.withdrawalsPending, locale)} />
+      <Stat
+        label={t("account.ordersAwaitingSettlement")}
+        value={formatMoney(result.ordersAwaitingSettlement, locale)}
+      />
     </div>
   );
 }
