@@ -220,6 +220,8 @@ const marketFields = {
   pool: moneyOut,
   supply: pointsOut,
   price: priceOut,
+  /** Members' points at the market price (supply × price, floored): 0 once no points are left. */
+  supplyValue: moneyOut,
 };
 
 /** Every cash account of a tenant (the engine's Accounts), in yuan. */

@@ -40,6 +40,7 @@ const reads: [string, (view: EngineView) => unknown][] = [
   ["day, period, listed, pool, supply", (v) => [v.day, v.period, v.listed, v.pool, v.supply]],
   ["price", (v) => v.price()],
   ["priceUnits", (v) => v.priceUnits()],
+  ["supplyValue", (v) => v.supplyValue()],
   ["positionCount, openPositionCount", (v) => [v.positionCount, v.openPositionCount()]],
   ["memberCount, merchantCount", (v) => [v.memberCount, v.merchantCount]],
   ["accounts, coins", (v) => [v.accounts, v.coins]],
@@ -142,6 +143,14 @@ describe("EngineView: no read changes the state", () => {
     const [n, d] = engine.view.price();
     const p = engine.view.position(2)!;
     expect(engine.view.positionValue(2)).toBe((p.points * n) / d);
+  });
+
+  it("values the supply at supply × price, floored, and at zero once no points are left", () => {
+    const engine = busyEngine();
+    const [n, d] = engine.view.price();
+    expect(engine.view.supplyValue()).toBe((engine.view.supply * n) / d);
+    expect(engine.view.supplyValue()).toBeLessThanOrEqual(engine.view.pool);
+    expect(scenario().engine.view.supplyValue()).toBe(0n);
   });
 });
 

@@ -115,6 +115,8 @@ export interface EngineView {
   price(): [bigint, bigint];
   /** The market price in 1e-8 yuan per point, rounded down (for display). */
   priceUnits(): bigint;
+  /** Members' points at the market price: supply × price, floored to the fen (0 while supply is 0). */
+  supplyValue(): bigint;
   /** Positions ever opened; ids run from 1 to positionCount. */
   readonly positionCount: number;
   /** Open positions (scans the status column; for reports, not hot paths). */
@@ -197,6 +199,10 @@ export class EngineReader implements EngineView {
   }
   priceUnits(): bigint {
     return this.#core.priceUnits();
+  }
+  supplyValue(): bigint {
+    const [numerator, denominator] = this.#core.price();
+    return (this.#core.supply * numerator) / denominator;
   }
   get positionCount(): number {
     return this.#core.table.length;

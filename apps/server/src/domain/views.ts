@@ -111,6 +111,7 @@ export function marketView(engine: EngineView) {
     pool: formatMoney(engine.pool),
     supply: formatPoints(engine.supply),
     price: formatPrice(engine.priceUnits()),
+    supplyValue: formatMoney(engine.supplyValue()),
   };
 }
 

@@ -145,6 +145,18 @@ for (const store of STORES) {
       expect((await get("/api/operator/audit", t.alice)).status).toBe(403);
     });
 
+    it("values members' points at supply × price, floored, not at the pool", async () => {
+      const { formatMoney } = await import("@zengzhi/engine");
+      const overview = (await get("/api/operator/overview", t.operator)).body;
+      const expected = await engine((e) => {
+        const [n, d] = e.price();
+        return formatMoney((e.supply * n) / d);
+      });
+      expect(overview.supplyValue).toBe(expected);
+      expect(Number(overview.supplyValue)).toBeLessThanOrEqual(Number(overview.pool));
+      expect((await get("/api/public?tenant=demo", t.alice)).body.supplyValue).toBe(expected);
+    });
+
     it("keeps cash conserved and the engine sound after everything above", async () => {
       const { checkInvariants } = await import("@zengzhi/engine");
       expect(await engine((e) => checkInvariants(e))).toEqual([]);

@@ -71,7 +71,7 @@ export function Dashboard() {
           <Stat label={t("operator.price")} value={formatPrice(data.price, locale)} testId="op-price" />
           <Stat
             label={t("operator.pointsValue")}
-            value={formatMoney(data.pool, locale)}
+            value={formatMoney(data.supplyValue, locale)}
             hint={`= ${t("operator.supply")} × ${t("operator.price")}`}
           />
           <Stat label={t("common.day")} value={String(data.day)} />
