@@ -45,3 +45,26 @@ describe("error messages", () => {
     for (const code of listed) expect(errorSentence(code), code).toBeDefined();
   });
 });
+
+describe("Chinese typography", () => {
+  it("uses full-width colons in zh-CN messages", () => {
+    for (const [key, text] of Object.entries(zhCN)) {
+      expect(text, key).not.toMatch(/[\u4e00-\u9fff）]\s*:|:\s*[\u4e00-\u9fff]/);
+    }
+  });
+
+  it("joins a translated label and its value through common.labelled, never an ASCII colon", async () => {
+    const { readdir, readFile } = await import("node:fs/promises");
+    const root = new URL("../src/", import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith(".tsx"));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const source = await readFile(new URL(file, root), "utf8");
+      expect(source, file).not.toMatch(/t\("[\w.]+"\)\}?:\s/);
+    }
+  });
+
+  it("says the currency once: a price placeholder is never followed by 元", () => {
+    for (const [key, text] of Object.entries(zhCN)) expect(text, key).not.toMatch(/\{v\}\s*元/);
+  });
+});

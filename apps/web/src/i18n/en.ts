@@ -49,6 +49,7 @@ export const en: Record<MessageKey, string> = {
   "common.name": "Name",
   "common.price": "Price",
   "common.inviter": "Inviter",
+  "common.labelled": "{label}: {value}",
   "common.total": "Total",
   "auth.login": "Log in",
   "auth.signup": "Sign up",
@@ -235,8 +236,8 @@ export const en: Record<MessageKey, string> = {
   "public.paidIn": "Paid in",
   "public.paidOut": "Paid out",
   "public.rules": "The rules in force, in plain words",
-  "rules.initialPrice": "Initial price: {v} yuan per point while no points exist.",
-  "rules.minPrice": "Minimum price: {v} yuan.",
+  "rules.initialPrice": "Initial price: {v} per point while no points exist.",
+  "rules.minPrice": "Minimum price: {v} per point.",
   "rules.priceCeiling": "Price ceiling: {v}.",
   "rules.split":
     "Each purchase is split: product cost {productCost}, distribution {distributionCost}, platform profit {platformProfit}, profit pool {poolContribution}.",

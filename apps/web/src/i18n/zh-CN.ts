@@ -46,6 +46,7 @@ export const zhCN = {
   "common.name": "名称",
   "common.price": "价格",
   "common.inviter": "邀请人",
+  "common.labelled": "{label}：{value}",
   "common.total": "合计",
   "auth.login": "登录",
   "auth.signup": "注册",
@@ -228,8 +229,8 @@ export const zhCN = {
   "public.paidIn": "累计流入",
   "public.paidOut": "累计流出",
   "public.rules": "当前规则（白话说明）",
-  "rules.initialPrice": "初始单价：积分总量为 0 时，每积分 {v} 元。",
-  "rules.minPrice": "最低单价：{v} 元。",
+  "rules.initialPrice": "初始单价：积分总量为 0 时，每积分 {v}。",
+  "rules.minPrice": "最低单价：每积分 {v}。",
   "rules.priceCeiling": "单价上限：{v}。",
   "rules.split":
     "每笔消费的分配：商品成本 {productCost}，分销费用 {distributionCost}，平台利润 {platformProfit}，进入盈利池 {poolContribution}。",

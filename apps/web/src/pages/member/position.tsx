@@ -93,7 +93,7 @@ function SellForm({
         name="points"
         value={points}
         onChange={(event) => change(event.target.value)}
-        hint={`${t("positions.unlocked")}: ${formatPoints(position.unlocked, locale)} · ${t("member.price")}: ${formatPrice(price, locale)}`}
+        hint={`${t("common.labelled", { label: t("positions.unlocked"), value: formatPoints(position.unlocked, locale) })} · ${t("common.labelled", { label: t("member.price"), value: formatPrice(price, locale) })}`}
       />
       <div className="row">
         <button

@@ -100,8 +100,10 @@ export function PositionCard({ position, price }: { position: Position; price: s
       {open && position.exitThreshold !== null && price !== null ? (
         <div className="exit">
           <div className="small">
-            {t("positions.exitProgress")}: {formatPrice(price, locale)} /{" "}
-            {formatPrice(position.exitThreshold, locale)}
+            {t("common.labelled", {
+              label: t("positions.exitProgress"),
+              value: `${formatPrice(price, locale)} / ${formatPrice(position.exitThreshold, locale)}`,
+            })}
           </div>
           <Progress
             fraction={progressFraction(price, position.exitThreshold)}
