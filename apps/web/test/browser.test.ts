@@ -255,6 +255,8 @@ describe("operator console", () => {
     await see(page, "[role=alert]");
     expect(await page.textContent("[role=alert]")).toContain("split");
     await see(page, "[data-testid=field-error]");
+    // The refused draft is shown as a draft, field by field, never as the current rules.
+    expect(await page.textContent("[data-testid=rules-draft-changes]")).toMatch(/进入盈利池：[\d.]+ → 0\.5/);
 
     await pool.fill(poolShare);
     await page.fill("input[name='rule.sellFee']", "0.15");
@@ -264,7 +266,10 @@ describe("operator console", () => {
     await page.click("[data-testid=rules-save]");
     await page.waitForSelector("[data-testid=rules-saved]");
     expect(await page.textContent("[data-testid=rules-saved]")).toMatch(/2/);
-    await page.waitForSelector("td:has-text('sellFee=0.15')");
+    // The history shows what version 2 changed, by the rule's name, with a full-width colon.
+    await page.waitForSelector("[data-testid=table-rule-versions] td:has-text('卖出手续费：')");
+    expect(await page.textContent("[data-testid=table-rule-versions]")).toMatch(/卖出手续费：[\d.]+ → 0\.15/);
+    expect(await page.locator("[data-testid=rules-draft-changes]").count()).toBe(0);
     await shoot(page, "operator-rules");
 
     // Coin import: a bad row is reported by row and field, and nothing is imported.

@@ -61,7 +61,7 @@ export function DataTable<T>({
     downloadCsv(name ?? "export", toCsv(columns, all));
   };
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" data-testid={name === undefined ? undefined : `table-${name}`}>
       {name === undefined ? null : (
         <div className="table-tools">
           <button

@@ -15,6 +15,11 @@ export type Translate = (key: MessageKey, vars?: Record<string, string | number>
 const STORAGE_KEY = "zengzhi.lang";
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zhCN, en };
 
+/** True for a key both dictionaries have (for keys built at run time, e.g. `rule.${path}`). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(zhCN, key);
+}
+
 export function translate(locale: Locale, key: MessageKey, vars?: Record<string, string | number>): string {
   const text = dictionaries[locale][key];
   if (vars === undefined) return text;

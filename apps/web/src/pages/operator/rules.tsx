@@ -1,16 +1,18 @@
 /**
  * The rule-set editor: the current rules as JSON, saved as a new version that the server validates
- * with the engine (its message names the rule at fault), the plain-language reading of the draft,
- * and the version history.
+ * with the engine (its message names the rule at fault), the plain-language reading of the rules in
+ * force, an unsaved draft's changes beside them, and the version history with each version's changes
+ * from the one before, field by field.
  */
 import { useEffect, useState } from "react";
 import { RulesExplained } from "../../components/rules-explained.js";
 import { DataTable } from "../../components/table.js";
 import { CommandForm } from "../../components/command-form.js";
 import { Card, ErrorBox, Loading, Notice } from "../../components/ui.js";
-import { useI18n } from "../../i18n/index.js";
+import { isMessageKey, useI18n } from "../../i18n/index.js";
 import { api, ApiError, type RulesJson, type RuleVersion } from "../../lib/api.js";
-import { formatDateTime } from "../../lib/format.js";
+import { formatDateTime, isDecimal } from "../../lib/format.js";
+import { ruleChanges } from "../../lib/rule-diff.js";
 import { useData } from "../../lib/use-data.js";
 import { RulesForm } from "./rules-form.js";
 
@@ -41,6 +43,7 @@ export function RulesEditor() {
   }, [rules.data]);
   if (rules.error) return <ErrorBox error={rules.error} />;
   if (rules.data === undefined || draft === null) return <Loading />;
+  const versions = rules.data.versions;
   const editForm = (next: RulesJson) => {
     setDraft(next);
     setText(JSON.stringify(next, null, 2));
@@ -105,12 +108,18 @@ export function RulesEditor() {
         )}
       </CommandForm>
       <Card title={t("public.rules")}>
-        <RulesExplained rules={draft} />
+        <RulesExplained rules={rules.data.current.rules} />
       </Card>
+      {ruleChanges(rules.data.current.rules, draft).length === 0 ? null : (
+        <Card title={t("operator.rulesDraft")}>
+          <RuleChangeList before={rules.data.current.rules} after={draft} testId="rules-draft-changes" />
+          <RulesExplained rules={draft} />
+        </Card>
+      )}
       <Card title={t("operator.rulesHistory")}>
         <DataTable<RuleVersion>
           name="rule-versions"
-          rows={rules.data.versions}
+          rows={versions}
           rowKey={(row) => row.version}
           columns={[
             { key: "version", label: t("operator.version"), numeric: true },
@@ -120,11 +129,19 @@ export function RulesEditor() {
               render: (row) => formatDateTime(row.createdAt, locale),
             },
             { key: "createdBy", label: t("operator.actor") },
-            { key: "seq", label: "seq", numeric: true },
             {
               key: "rules",
-              label: t("operator.detail"),
-              render: (row) => <code className="small">{summary(row.rules)}</code>,
+              label: t("operator.rulesChanges"),
+              csv: (row) => JSON.stringify(row.rules),
+              render: (row) => {
+                const index = versions.indexOf(row);
+                const previous = versions[index + 1];
+                return previous === undefined ? (
+                  t("operator.rulesFirst")
+                ) : (
+                  <RuleChangeList before={previous.rules} after={row.rules} />
+                );
+              },
             },
           ]}
         />
@@ -133,7 +150,32 @@ export function RulesEditor() {
   );
 }
 
-function summary(rules: RulesJson): string {
-  const pick = ["exitMultiple", "sellFee", "issueRatio"].map((key) => `${key}=${String(rules[key] ?? "")}`);
-  return pick.join(" ");
+function formatValue(value: unknown, absent: string): string {
+  if (value === undefined) return absent;
+  if (typeof value !== "string") return JSON.stringify(value);
+  // Exact decimals without the padding zeros ("0.150000000" → "0.15").
+  return isDecimal(value) && value.includes(".") ? value.replace(/\.?0+$/, "") : value;
+}
+
+/** The fields that differ between two rule sets, each as "label: before → after". */
+function RuleChangeList({ before, after, testId }: { before: RulesJson; after: RulesJson; testId?: string }) {
+  const { t } = useI18n();
+  const changes = ruleChanges(before, after);
+  if (changes.length === 0) return <span className="muted">{t("operator.rulesUnchanged")}</span>;
+  const absent = t("operator.rulesAbsent");
+  return (
+    <ul className="small rule-changes" data-testid={testId}>
+      {changes.map((change) => {
+        const key = `rule.${change.path}`;
+        return (
+          <li key={change.path}>
+            {t("common.labelled", {
+              label: isMessageKey(key) ? t(key) : change.path,
+              value: `${formatValue(change.before, absent)} → ${formatValue(change.after, absent)}`,
+            })}
+          </li>
+        );
+      })}
+    </ul>
+  );
 }
