@@ -253,7 +253,8 @@ describe("operator console", () => {
     await pool.fill("0.5");
     await page.click("[data-testid=rules-save]");
     await see(page, "[role=alert]");
-    expect(await page.textContent("[role=alert]")).toContain("split");
+    expect(await page.textContent("[role=alert]")).toContain("分配比例");
+    expect(await page.textContent("[role=alert]")).not.toMatch(/[A-Za-z]{4,}/);
     await see(page, "[data-testid=field-error]");
     // The refused draft is shown as a draft, field by field, never as the current rules.
     expect(await page.textContent("[data-testid=rules-draft-changes]")).toMatch(/进入盈利池：[\d.]+ → 0\.5/);

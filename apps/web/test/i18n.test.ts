@@ -1,9 +1,11 @@
 // Translations: both languages have every message, the same placeholders, and a sentence for every
 // code of the contract's error table (the type check already demands it) and the client's own codes.
-import { ERROR_CODES } from "@zengzhi/contract";
+import { buildOpenApi, ERROR_CODES } from "@zengzhi/contract";
 import { describe, expect, it } from "vitest";
 import { en } from "../src/i18n/en.js";
+import { errorMessage, fieldLabel } from "../src/i18n/index.js";
 import { errorSentence } from "../src/i18n/rejections.js";
+import { ApiError } from "../src/lib/api.js";
 import { zhCN } from "../src/i18n/zh-CN.js";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -66,5 +68,65 @@ describe("Chinese typography", () => {
 
   it("says the currency once: a price placeholder is never followed by 元", () => {
     for (const [key, text] of Object.entries(zhCN)) expect(text, key).not.toMatch(/\{v\}\s*元/);
+  });
+});
+
+describe("server text never reaches the reader untranslated", () => {
+  /** Every field name a request can carry, from the contract's OpenAPI document. */
+  function requestFields(): string[] {
+    type Schema = { $ref?: string; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[] };
+    const doc = buildOpenApi() as unknown as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: { in?: string; name?: string }[];
+            requestBody?: { content: Record<string, { schema: Schema }> };
+          }
+        >
+      >;
+      components: { schemas: Record<string, Schema> };
+    };
+    const names = new Set<string>();
+    const walk = (schema: Schema | undefined, prefix: string): void => {
+      if (schema === undefined) return;
+      if (schema.$ref !== undefined)
+        return walk(doc.components.schemas[schema.$ref.split("/").pop()!], prefix);
+      for (const [key, child] of Object.entries(schema.properties ?? {})) {
+        names.add(prefix + key);
+        walk(child, `${prefix}${key}.`);
+      }
+      for (const option of schema.anyOf ?? []) walk(option, prefix);
+      walk(schema.items, prefix);
+    };
+    for (const operations of Object.values(doc.paths)) {
+      for (const op of Object.values(operations)) {
+        for (const parameter of op.parameters ?? []) {
+          // The shared Idempotency-Key header parameter is a $ref; the server names it by its header.
+          names.add(parameter.name === undefined ? "Idempotency-Key" : `${parameter.in}.${parameter.name}`);
+        }
+        walk(op.requestBody?.content["application/json"]?.schema, "");
+      }
+    }
+    return [...names];
+  }
+
+  it("names every request field in Chinese and English", () => {
+    const fields = requestFields();
+    expect(fields.length).toBeGreaterThan(20);
+    for (const field of fields) {
+      expect(fieldLabel("zh-CN", field), field).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(fieldLabel("zh-CN", "rules.exitMultiple")).toBe(zhCN["rule.exitMultiple"]);
+  });
+
+  it.each(ERROR_CODES)("shows %s without the server's English reason", (code) => {
+    const reason = "member nobody does not exist";
+    const error = new ApiError(400, code, "member", reason, null);
+    const zh = errorMessage("zh-CN", error);
+    expect(zh).not.toContain(reason);
+    expect(zh).toContain("会员");
+    expect(errorMessage("en", error)).not.toContain(reason);
   });
 });

@@ -26,7 +26,26 @@ export function translate(locale: Locale, key: MessageKey, vars?: Record<string,
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
-/** One sentence for an error: the translated code, plus the field it names. */
+/**
+ * The name of a request field for people: "rules.exitMultiple" → the rule's label, "query.tenant" or
+ * "tenant" → field.tenant, a nested path by its last part; the path itself only when nothing matches.
+ */
+export function fieldLabel(locale: Locale, field: string): string {
+  const path = field.replace(/^(query|path|body)\./, "");
+  const rule = `rule.${path.replace(/^rules\./, "")}`;
+  const whole = `field.${path}`;
+  const last = `field.${path.split(".").pop() ?? ""}`;
+  for (const key of [path.startsWith("rules.") || path.startsWith("split.") ? rule : "", whole, last]) {
+    if (isMessageKey(key)) return translate(locale, key);
+  }
+  return path;
+}
+
+/**
+ * One sentence for an error in the reader's language: the translated code and the field it names.
+ * The server's own reason (English, for logs and API clients) is shown only for a code the client
+ * has no sentence for.
+ */
 export function errorMessage(locale: Locale, error: unknown): string {
   if (error instanceof ApiError) {
     // A refused rule set carries the engine's own code (split_not_one, multi_level_reward, …).
@@ -34,10 +53,13 @@ export function errorMessage(locale: Locale, error: unknown): string {
     const sentence =
       (typeof ruleCode === "string" ? errorSentence(ruleCode) : undefined) ?? errorSentence(error.code);
     const known = sentence?.[locale];
-    const base = known ?? translate(locale, "error.unknown", { code: error.code });
+    if (known === undefined) {
+      const base = translate(locale, "error.unknown", { code: error.code });
+      return error.reason === "" ? base : `${base} ${error.reason}`;
+    }
     return error.field === undefined
-      ? base
-      : `${base} ${translate(locale, "error.field", { field: error.field, reason: error.reason })}`;
+      ? known
+      : translate(locale, "error.inField", { message: known, field: fieldLabel(locale, error.field) });
   }
   return translate(locale, "error.unknown", { code: error instanceof Error ? error.message : String(error) });
 }
