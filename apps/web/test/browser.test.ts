@@ -304,6 +304,10 @@ describe("operator console", () => {
     await shoot(page, "merchant-products");
     await page.goto(`${base}/merchant/orders`);
     await page.waitForSelector("table");
+    // Orders read as people expect: the product's name, the status in Chinese, local time.
+    const orders = (await page.textContent("[data-testid=table-orders]")) ?? "";
+    expect(orders).toMatch(/已完成|已支付|待支付/);
+    expect(orders).not.toMatch(/\b(settled|created)\b|\d{4}-\d{2}-\d{2}T/);
     await shoot(page, "merchant-orders");
 
     // An in-store sale paid at the till: the member earns points at once.

@@ -88,6 +88,7 @@ export const orderSchema = z
     member: z.string(),
     merchant: z.string(),
     productId: z.string(),
+    productName: z.string(),
     quantity: z.int(),
     amount: moneyOut,
     status: orderStatusSchema,

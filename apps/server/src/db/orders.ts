@@ -24,10 +24,14 @@ export interface OrderRow {
   position_id: number | null;
   points: string | null;
   created_at: string | Date;
+  /** The product's name (products are never deleted, only deactivated). */
+  product_name: string | null;
 }
 
 const ORDER_COLUMNS = `order_id::text AS order_id, member_id, merchant_id, product_id, quantity, amount_fen::text AS amount_fen,
-  split, status, payment_id, paid_day, settle_day, position_id, points, created_at`;
+  split, status, payment_id, paid_day, settle_day, position_id, points, created_at,
+  (SELECT p.name FROM app_products p
+    WHERE p.tenant_id = app_orders.tenant_id AND p.product_id = app_orders.product_id) AS product_name`;
 
 export async function selectOrder(
   sql: Sql,

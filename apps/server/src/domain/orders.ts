@@ -33,6 +33,7 @@ export const orderView = (row: OrderRow) => ({
   member: row.member_id,
   merchant: row.merchant_id,
   productId: row.product_id,
+  productName: row.product_name ?? row.product_id,
   quantity: row.quantity,
   amount: formatMoney(BigInt(row.amount_fen)),
   status: row.status,

@@ -44,10 +44,12 @@ for (const store of STORES) {
         amount: "200.00",
         member: "bob",
         merchant: "teahouse",
+        productName: "Tea for tests",
       });
       const supply = await engine((e) => e.supply);
       const paid = await post(`/api/orders/${order.body.id}/pay`, t.bob);
       expect(paid.body.status).toBe("settled");
+      expect(paid.body.productName).toBe("Tea for tests");
       expect(paid.body.position).toBeGreaterThan(0);
       expect(await engine((e) => e.supply)).toBeGreaterThan(supply);
       expect(await engine((e) => e.position(paid.body.position)!.member)).toBe("bob");

@@ -1,6 +1,7 @@
 /** Orders as a table, exportable as CSV with every page loaded: the merchant's and the operator's view. */
 import { useI18n } from "../i18n/index.js";
 import { api, type Order } from "../lib/api.js";
+import { formatDateTime } from "../lib/format.js";
 import { loadAll } from "../lib/use-data.js";
 import { DataTable, moneyColumn, pointsColumn } from "./table.js";
 
@@ -16,12 +17,17 @@ export function OrderTable({ orders, name = "orders" }: { orders: Order[]; name?
         { key: "id", label: t("common.id") },
         { key: "member", label: t("common.member") },
         { key: "merchant", label: t("common.merchant") },
-        { key: "productId", label: t("shop.title") },
+        {
+          key: "productId",
+          label: t("shop.title"),
+          render: (row) => row.productName,
+          csv: (row) => row.productId,
+        },
         moneyColumn("amount", t("common.amount"), locale),
         pointsColumn("points", t("common.points"), locale),
-        { key: "status", label: t("common.status") },
+        { key: "status", label: t("common.status"), render: (row) => t(`orders.status.${row.status}`) },
         { key: "paidDay", label: t("common.day"), numeric: true },
-        { key: "createdAt", label: t("common.date") },
+        { key: "createdAt", label: t("common.date"), render: (row) => formatDateTime(row.createdAt, locale) },
       ]}
     />
   );
