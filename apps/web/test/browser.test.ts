@@ -213,6 +213,16 @@ describe("operator console", () => {
     await login(page, "operator", "operator-demo", "/operator");
     await page.waitForSelector("[data-testid=op-pool]");
     await page.waitForSelector(".chart canvas");
+    // With no cursor over a chart (a phone has none), its legend shows the latest values, not "--".
+    const legend = (await page.locator(".chart .u-legend").first().textContent()) ?? "";
+    expect(legend).toMatch(/\d/);
+    expect(legend).not.toContain("--");
+    // The price reads with 4 decimals; the exact value is one tap away.
+    const price = page.locator("[data-testid=op-price] button");
+    expect(await price.textContent()).toMatch(/^¥\d+\.\d{4}$/);
+    await price.click();
+    expect(await price.textContent()).toMatch(/^¥\d+\.\d{8}$/);
+    await price.click();
     await shoot(page, "operator-dashboard");
 
     // The pause switch: on, then off again (the server refuses orders and sells meanwhile).

@@ -33,7 +33,9 @@ describe("formatPoints and formatPrice", () => {
   });
 
   it("prints prices with 4 to 8 decimals", () => {
-    expect(formatPrice("1.42857142", "zh-CN")).toBe("¥1.42857142");
+    expect(formatPrice("1.42857142", "zh-CN")).toBe("¥1.4285");
+    expect(formatPrice("1.42857142", "zh-CN", 8)).toBe("¥1.42857142");
+    expect(formatPrice("1.99999999", "zh-CN")).toBe("¥1.9999");
     expect(formatPrice("1.00000000", "zh-CN")).toBe("¥1.0000");
   });
 });

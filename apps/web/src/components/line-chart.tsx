@@ -48,6 +48,11 @@ function dateFormatter(template: string): (date: Date) => string {
 const toNumber = (value: string | number | null): number | null =>
   value === null ? null : typeof value === "number" ? value : Number(value);
 
+function showLatestWhenIdle(plot: uPlot, points: number): void {
+  if (points > 0 && (plot.cursor.idx === null || plot.cursor.idx === undefined))
+    plot.setLegend({ idx: points - 1 }, false);
+}
+
 export default function LineChart({
   x,
   series,
@@ -69,6 +74,9 @@ export default function LineChart({
       legend: { show: true },
       fmtDate: dateFormatter,
       cursor: { drag: { x: true, y: false } },
+      // Without a cursor over the plot (always, on a phone) the legend shows the latest values
+      // instead of uPlot's "--".
+      hooks: { setCursor: [(u) => showLatestWhenIdle(u, x.length)] },
       axes: [
         // Day numbers are whole: no ticks between days.
         {
@@ -104,6 +112,7 @@ export default function LineChart({
     const data: uPlot.AlignedData = [x, ...series.map((s) => s.values.map(toNumber))];
     const started = performance.now();
     const plot = new uPlot(options, data, element);
+    showLatestWhenIdle(plot, x.length);
     // The first draw's cost, for the browser test's figure with years of daily points.
     element.dataset.drawMs = (performance.now() - started).toFixed(1);
     element.dataset.points = String(x.length);

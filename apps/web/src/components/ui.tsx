@@ -35,17 +35,33 @@ export function Stat({
   value,
   hint,
   testId,
+  exact,
 }: {
   label: ReactNode;
   value: ReactNode;
   hint?: ReactNode;
   testId?: string;
+  /** The exact value, one tap away when `value` is shortened for reading. */
+  exact?: string;
 }) {
+  const [showExact, setShowExact] = useState(false);
   return (
     <div className="stat">
       <div className="stat-label">{label}</div>
       <div className="stat-value" data-testid={testId}>
-        {value}
+        {exact === undefined ? (
+          value
+        ) : (
+          <button
+            type="button"
+            className="stat-exact"
+            title={exact}
+            aria-pressed={showExact}
+            onClick={() => setShowExact(!showExact)}
+          >
+            {showExact ? exact : value}
+          </button>
+        )}
       </div>
       {hint === undefined ? null : <div className="stat-hint">{hint}</div>}
     </div>

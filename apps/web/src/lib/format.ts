@@ -48,10 +48,17 @@ export function formatPoints(text: string | null | undefined, locale: Locale, ma
   return formatExact(nf, text);
 }
 
-/** A price in yuan per point, 4 to 8 decimals. */
-export function formatPrice(text: string | null | undefined, locale: Locale): string {
+/**
+ * A price in yuan per point for people: 4 decimals, cut (never rounded up); `decimals` 8 gives the
+ * exact value the API sent.
+ */
+export function formatPrice(text: string | null | undefined, locale: Locale, decimals = 4): string {
   if (text === null || text === undefined || !isDecimal(text)) return "—";
-  const nf = formatter(locale, { minimumFractionDigits: 4, maximumFractionDigits: 8 });
+  const nf = formatter(locale, {
+    minimumFractionDigits: Math.min(4, decimals),
+    maximumFractionDigits: decimals,
+    roundingMode: "trunc",
+  } as Intl.NumberFormatOptions);
   return `¥${formatExact(nf, text)}`;
 }
 

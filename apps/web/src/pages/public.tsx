@@ -25,7 +25,12 @@ export default function PublicPage() {
       <p className="muted">{t("public.intro")}</p>
       <Card>
         <div className="stats">
-          <Stat label={t("operator.price")} value={formatPrice(data.price, locale)} testId="public-price" />
+          <Stat
+            label={t("operator.price")}
+            value={formatPrice(data.price, locale)}
+            exact={formatPrice(data.price, locale, 8)}
+            testId="public-price"
+          />
           <Stat label={t("operator.pool")} value={formatMoney(data.pool, locale)} testId="public-pool" />
           <Stat
             label={t("operator.supply")}

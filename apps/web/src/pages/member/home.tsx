@@ -29,7 +29,12 @@ export function MemberHome() {
       <h1>{t("member.hello", { name: user?.username ?? me.member })}</h1>
       <Card title={t("member.summary")}>
         <div className="stats">
-          <Stat label={t("member.price")} value={formatPrice(me.price, locale)} testId="member-price" />
+          <Stat
+            label={t("member.price")}
+            value={formatPrice(me.price, locale)}
+            exact={formatPrice(me.price, locale, 8)}
+            testId="member-price"
+          />
           <Stat
             label={t("member.totalPoints")}
             value={formatPoints(sumPoints(positions.map((p) => p.points)), locale, 2)}

@@ -68,7 +68,12 @@ export function Dashboard() {
             value={formatPoints(data.supply, locale, 2)}
             testId="op-supply"
           />
-          <Stat label={t("operator.price")} value={formatPrice(data.price, locale)} testId="op-price" />
+          <Stat
+            label={t("operator.price")}
+            value={formatPrice(data.price, locale)}
+            exact={formatPrice(data.price, locale, 8)}
+            testId="op-price"
+          />
           <Stat
             label={t("operator.pointsValue")}
             value={formatMoney(data.supplyValue, locale)}
