@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { ScenarioError, replay } from "@zengzhi/engine";
 import { verifyCommand } from "./verify.js";
+import { verifyInclusionCommand } from "./verify-inclusion.js";
 import { startCommand } from "./start.js";
 import { simulateCommand } from "./simulate.js";
 
@@ -14,6 +15,8 @@ commands:
   replay FILE.json     run a scenario { "rules": {...}, "events": [...] } and print the final state as JSON
   start                run the HTTP service (PORT, DATABASE_URL or ZENGZHI_DATA_DIR; demo tenant seeded once)
   verify               check a ledger: hash chain, replayed results, projections, invariants (zengzhi verify --help)
+  verify-inclusion PROOF.json ROOT
+                       check a member's proof of liabilities offline against a published root
   simulate FILE.json   Monte Carlo of a scenario: summary, --json/--csv/--report out.html, --sweep (zengzhi simulate --help)
   help                 show this text`;
 
@@ -53,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
         return await replayCommand(args);
       case "verify":
         return await verifyCommand(args);
+      case "verify-inclusion":
+        return await verifyInclusionCommand(args);
       case "simulate":
         return await simulateCommand(args);
       case "start":

@@ -35,5 +35,13 @@ export const LIMITS = {
   /** Paid orders settled per batch at a day close. */
   settleBatchMax: 1000,
   auditBufferMax: 1000,
+  /** Public page: day closes (liability roots) listed, newest first. */
+  liabilityRootsShownMax: 30,
+  /** Closes whose leaves are kept so members can fetch their inclusion proofs. */
+  liabilityLeavesKeptMax: 31,
+  /** The queue meter's inflow: closes of the last this many days. */
+  inflowWindowDays: 30,
+  /** Journal rows read per query when summing a close's pool inflow. */
+  journalScanPageMax: 10_000,
   auditFlushMs: 200,
 } as const;

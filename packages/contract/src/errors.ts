@@ -102,6 +102,10 @@ const SERVICE_ERRORS = {
   forbidden: { status: 403, description: "the caller's role or account may not do this" },
   not_found: { status: 404, description: "no such route, or no such resource visible to the caller" },
   conflict: { status: 409, description: "the request conflicts with existing data (e.g. a name taken)" },
+  liabilities_not_published: {
+    status: 404,
+    description: "no day has been closed since proofs of liabilities began: no root is published yet",
+  },
   product_inactive: { status: 409, description: "the product is no longer sold" },
   scheme_paused: { status: 409, description: "the operator has paused orders, sales, sells and payments" },
   request_in_progress: { status: 409, description: "a request with this Idempotency-Key is still running" },

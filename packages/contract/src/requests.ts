@@ -153,6 +153,14 @@ export const closeDayRequest = z
   .strictObject({ days: z.int().min(1).max(FIELD_LIMITS.closeDaysMax).optional() })
   .meta({ id: "CloseDayRequest" });
 
+export const custodyStatementRequest = z
+  .strictObject({
+    amount: balanceText,
+    date: z.iso.date(),
+    reference: textField(FIELD_LIMITS.labelLengthMax),
+  })
+  .meta({ id: "CustodyStatementRequest" });
+
 export const reconciliationRequest = z
   .strictObject({ balance: balanceText })
   .meta({ id: "ReconciliationRequest" });

@@ -53,6 +53,11 @@ export type Reconciliation = z.output<typeof view.reconciliationSchema>;
 export type AuditEntry = z.output<typeof view.auditEntrySchema>;
 export type PricePoint = z.output<typeof view.pricePointSchema>;
 export type PublicView = z.output<typeof view.publicViewSchema>;
+export type QueueMeterView = z.output<typeof view.queueMeterSchema>;
+export type LiabilityRoot = z.output<typeof view.liabilityRootSchema>;
+export type LiabilityProof = z.output<typeof view.liabilityProofSchema>;
+export type CustodyStatement = z.output<typeof view.custodyStatementSchema>;
+export type CustodyStatementRequest = z.input<typeof request.custodyStatementRequest>;
 export type Health = z.output<typeof view.healthSchema>;
 
 export type LoginRequest = z.input<typeof request.loginRequest>;

@@ -318,6 +318,80 @@ export const pricePointSchema = z
   .strictObject({ at: timeOut, day: z.int(), pool: moneyOut, supply: pointsOut, price: priceOut })
   .meta({ id: "PricePoint" });
 
+const hashHex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/)
+  .meta({ description: "a SHA-256 hash, 64 lowercase hex digits" });
+const integerText = z
+  .string()
+  .regex(/^[0-9]+$/)
+  .meta({ description: "a non-negative integer in minor units (fen, or 1e-8 points)" });
+
+/** The exit queue from the live ledger: facts, not a forecast (see docs/TRANSPARENCY.md). */
+export const queueMeterSchema = z
+  .strictObject({
+    pool: moneyOut,
+    cashToExit: moneyOut.meta({
+      description: "Σ over open positions in the queue of exit target − cash received − current value",
+    }),
+    inflow: z
+      .strictObject({ amount: moneyOut, days: z.int() })
+      .meta({ description: "cash that flowed into the pool over the last closed days (at most 30)" }),
+    daysAtInflow: integerText.nullable().meta({
+      description: "days that inflow would take to bring cashToExit (rounded up); null without inflow",
+    }),
+    positions: z.int(),
+    exited: z.int(),
+    open: z.int(),
+    queued: z.int(),
+    waitingOver: z.array(z.strictObject({ days: z.int(), positions: z.int() })),
+  })
+  .meta({ id: "QueueMeter" });
+
+/** One day's close: the root of the Merkle-sum tree over every member's liabilities and its totals. */
+export const liabilityRootSchema = z
+  .strictObject({
+    day: z.int(),
+    closedAt: timeOut,
+    root: hashHex,
+    cash: moneyOut,
+    points: pointsOut,
+    members: z.int(),
+  })
+  .meta({ id: "LiabilityRoot" });
+
+/** A bank or escrow statement the operator attached: the assets against the liabilities. */
+export const custodyStatementSchema = z
+  .strictObject({
+    amount: moneyOut,
+    date: z.iso.date(),
+    reference: z.string(),
+    attachedAt: timeOut,
+  })
+  .meta({ id: "CustodyStatement" });
+
+/** A member's inclusion proof: what `verifyInclusion` and `zengzhi verify-inclusion` check. */
+export const liabilityProofSchema = z
+  .strictObject({
+    format: z.literal("zengzhi-liabilities-v1"),
+    tenant: z.string(),
+    day: z.int(),
+    member: z.string(),
+    salt: hashHex,
+    cash: integerText,
+    points: integerText,
+    path: z.array(
+      z.strictObject({
+        side: z.enum(["left", "right"]),
+        hash: hashHex,
+        cash: integerText,
+        points: integerText,
+      }),
+    ),
+    root: z.strictObject({ hash: hashHex, cash: integerText, points: integerText }),
+  })
+  .meta({ id: "LiabilityProof" });
+
 export const publicViewSchema = z
   .strictObject({
     tenant: z.string(),
@@ -349,6 +423,11 @@ export const publicViewSchema = z
     counts: z.strictObject({ members: z.int(), positions: z.int() }),
     rules: z.strictObject({ version: z.int(), rules: ruleSetSchema }),
     priceHistory: z.array(pricePointSchema),
+    queue: queueMeterSchema,
+    liabilities: z.strictObject({
+      roots: z.array(liabilityRootSchema).meta({ description: "the latest closes, newest first" }),
+      custody: custodyStatementSchema.nullable(),
+    }),
   })
   .meta({ id: "PublicView" });
 

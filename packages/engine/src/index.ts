@@ -9,8 +9,12 @@ export * from "./invariants.js";
 export * from "./replay.js";
 export * from "./result-json.js";
 export * from "./snapshot.js";
+export * from "./sha256.js";
+export * from "./merkle-sum.js";
+export { QUEUE_AGE_DAYS, type QueueMeter, daysAtInflow, poolInflow } from "./queue-meter.js";
 export type {
   Custody,
+  MemberLiability,
   EngineView,
   MemberPage,
   MemberView,

@@ -70,6 +70,8 @@ const reads: [string, (view: EngineView) => unknown][] = [
   ["releaseSchedule", (v) => v.releaseSchedule(3, [0, 1, 7, 30])],
   ["releaseRate", (v) => [v.releaseRate("a"), v.releaseRate("nobody")]],
   ["custody", (v) => v.custody()],
+  ["queueMeter", (v) => v.queueMeter()],
+  ["liabilities", (v) => v.liabilities()],
 ];
 
 describe("EngineView: no read changes the state", () => {

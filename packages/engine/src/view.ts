@@ -9,6 +9,7 @@ import { DEFAULT_MERCHANT, type EngineCore } from "./core.js";
 import { PAGE_LIMIT_MAX } from "./limits.js";
 import { previewSell } from "./sell.js";
 import { coinRowProblems } from "./coins.js";
+import { type QueueMeter, queueMeter } from "./queue-meter.js";
 import type { RuleSet } from "./rules.js";
 import type {
   Accounts,
@@ -80,6 +81,15 @@ export interface OnlineOrderView {
   readonly position: number | null;
   /** 1e-8 points its settlement issued; null until settled. */
   readonly points: bigint | null;
+}
+
+/** What the tenant owes one member: the sums of a leaf of the proof of liabilities. */
+export interface MemberLiability {
+  readonly member: string;
+  /** fen: wallet plus withdrawals requested and not yet paid */
+  readonly cash: bigint;
+  /** 1e-8 points held in open positions */
+  readonly points: bigint;
 }
 
 export interface MemberPage {
@@ -154,6 +164,10 @@ export interface EngineView {
   custody(): Custody;
   /** An online order by the caller's id, or undefined if it was never paid. */
   onlineOrder(id: number): OnlineOrderView | undefined;
+  /** The exit queue now, from one pass over the positions (see queue-meter.ts). */
+  queueMeter(): QueueMeter;
+  /** Every member's liabilities in creation order, from one pass over positions and withdrawals. */
+  liabilities(): MemberLiability[];
 }
 
 function checkLimit(limit: number): void {
@@ -340,6 +354,25 @@ export class EngineReader implements EngineView {
       ordersAwaitingSettlement: a.ordersAwaitingSettlement,
       total: a.pool + a.wallets + a.withdrawalsPending + a.ordersAwaitingSettlement,
     };
+  }
+
+  queueMeter(): QueueMeter {
+    return queueMeter(this.#core);
+  }
+
+  liabilities(): MemberLiability[] {
+    const core = this.#core;
+    const t = core.table;
+    const points: bigint[] = core.memberList.map(() => 0n);
+    for (let i = 0; i < t.length; i++) {
+      if (t.status[i] !== 0) continue;
+      const p = t.points[i]!;
+      if (p !== 0n) points[t.member[i]!] = points[t.member[i]!]! + p;
+    }
+    const cash = core.memberList.map((m) => m.wallet);
+    for (const w of core.withdrawals)
+      if (w.status === "pending") cash[w.member.index] = cash[w.member.index]! + w.amount;
+    return core.memberList.map((m, k) => ({ member: m.id, cash: cash[k]!, points: points[k]! }));
   }
 
   onlineOrder(id: number): OnlineOrderView | undefined {

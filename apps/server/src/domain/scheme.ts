@@ -10,6 +10,7 @@ import { ApiError } from "./errors.js";
 import type { RequestKey } from "./idempotency.js";
 import { projectSettled } from "./orders.js";
 import type { Services } from "./services.js";
+import { recordLiabilities } from "./liabilities.js";
 import { samplePrice } from "./transparency.js";
 
 export async function setPause(services: Services, session: Session, paused: boolean) {
@@ -29,6 +30,7 @@ export async function closeDay(
   const outcome = await services.gateway.submit(tenant, request.key.ledger, { type: "advance", days });
   const settledOrders = await projectSettled(services, tenant, outcome);
   await samplePrice(services, tenant, true);
+  await recordLiabilities(services, tenant, { seq: Number(outcome.seq), days });
   services.audit.recordBy(session, { action: "close-day", target: null, detail: { days, settledOrders } });
   return { day: await services.gateway.read(tenant, (engine) => engine.day), settledOrders };
 }

@@ -2,7 +2,7 @@
  * The public transparency view (pool, supply, price, the rule set in force, totals paid in and out,
  * price history; no personal data) and the price samples behind its chart.
  */
-import { formatMoney, formatPoints } from "@zengzhi/engine";
+import { QUEUE_AGE_DAYS, type QueueMeter, daysAtInflow, formatMoney, formatPoints } from "@zengzhi/engine";
 import {
   insertSample,
   selectLastSample,
@@ -10,6 +10,12 @@ import {
   selectRecentSamples,
 } from "../db/history.js";
 import { ping } from "../db/settings.js";
+import {
+  type LiabilityRootRow,
+  selectInflowSince,
+  selectLatestCustodyStatement,
+  selectLiabilityRoots,
+} from "../db/transparency.js";
 import { LIMITS } from "../limits.js";
 import type { Services } from "./services.js";
 import { formatPrice, marketView, rulesView, totalsView } from "./views.js";
@@ -49,13 +55,18 @@ export async function readPublicView(services: Services, tenantOrDefault: string
     rules: rulesView(engine),
     totals: totalsView(engine),
     counts: { members: engine.memberCount, positions: engine.positionCount },
+    meter: engine.queueMeter(),
+    poolFen: engine.pool,
   }));
-  const [version, history, paused] = await Promise.all([
+  const [version, history, paused, roots, custody, inflow] = await Promise.all([
     selectLatestRuleVersion(services.sql, tenant),
     selectRecentSamples(services.sql, tenant, LIMITS.priceHistoryMax),
     services.isPaused(tenant),
+    selectLiabilityRoots(services.sql, tenant, LIMITS.liabilityRootsShownMax),
+    selectLatestCustodyStatement(services.sql, tenant),
+    selectInflowSince(services.sql, tenant, view.day - LIMITS.inflowWindowDays),
   ]);
-  const { rules, ...market } = view;
+  const { rules, meter, poolFen, ...market } = view;
   return {
     tenant,
     ...market,
@@ -68,6 +79,46 @@ export async function readPublicView(services: Services, tenantOrDefault: string
       supply: row.supply,
       price: row.price,
     })),
+    queue: queueView(meter, poolFen, inflow),
+    liabilities: {
+      roots: roots.map(rootView),
+      custody:
+        custody === undefined
+          ? null
+          : {
+              amount: formatMoney(custody.amountFen),
+              date: custody.date,
+              reference: custody.reference,
+              attachedAt: custody.attachedAt,
+            },
+    },
+  };
+}
+
+/** The queue meter as published: facts from the engine and the recorded inflow of recent closes. */
+function queueView(meter: QueueMeter, poolFen: bigint, inflow: { amount: bigint; days: number }) {
+  const days = daysAtInflow(meter.cashToExit, inflow);
+  return {
+    pool: formatMoney(poolFen),
+    cashToExit: formatMoney(meter.cashToExit),
+    inflow: { amount: formatMoney(inflow.amount), days: inflow.days },
+    daysAtInflow: days === null ? null : String(days),
+    positions: meter.positions,
+    exited: meter.exited,
+    open: meter.open,
+    queued: meter.queued,
+    waitingOver: QUEUE_AGE_DAYS.map((d, k) => ({ days: d, positions: meter.waitingOver[k]! })),
+  };
+}
+
+function rootView(row: LiabilityRootRow) {
+  return {
+    day: row.day,
+    closedAt: row.closedAt,
+    root: row.root,
+    cash: formatMoney(row.cashFen),
+    points: formatPoints(row.points),
+    members: row.members,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   requestWithdrawal,
   sell,
 } from "../domain/members.js";
+import { readLiabilityProof } from "../domain/liabilities.js";
 import type { Services } from "../domain/services.js";
 import { money, points } from "../http/fields.js";
 import { requestKey } from "../http/request-key.js";
@@ -19,6 +20,8 @@ import { intParam, route } from "../http/route.js";
 
 export function memberRoutes(app: FastifyInstance, services: Services): void {
   route(app, OPERATIONS.getMemberSummary, ({ session }) => readMe(services, session));
+
+  route(app, OPERATIONS.getLiabilityProof, ({ session }) => readLiabilityProof(services, session));
 
   route(app, OPERATIONS.listOwnPositions, ({ session, query }) => listOwnPositions(services, session, query));
 

@@ -1,6 +1,7 @@
 /** Running the scheme: the pause switch, closing the day, reconciliation. */
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance } from "fastify";
+import { recordCustodyStatement } from "../domain/liabilities.js";
 import { closeDay, reconcile, setPause } from "../domain/scheme.js";
 import type { Services } from "../domain/services.js";
 import { requestKey } from "../http/request-key.js";
@@ -13,6 +14,15 @@ export function schemeRoutes(app: FastifyInstance, services: Services): void {
   route(app, OPERATIONS.closeDay, ({ session, body, request }) =>
     closeDay(services, { session, key: requestKey(request, session, "close-day") }, body),
   );
+
+  route(app, OPERATIONS.recordCustodyStatement, async ({ session, body, request, reply }) => {
+    const answer = await recordCustodyStatement(
+      services,
+      { session, key: requestKey(request, session, "custody-statements") },
+      body,
+    );
+    return reply.code(answer.status).send(answer.body);
+  });
 
   route(app, OPERATIONS.reconcile, ({ session, body }) => reconcile(services, session, body));
 }

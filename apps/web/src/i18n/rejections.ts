@@ -130,6 +130,10 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
   },
   ledger_busy: { "zh-CN": "系统繁忙，请稍后重试。", en: "The system is busy; please try again shortly." },
   invalid_callback: { "zh-CN": "支付回调无效。", en: "Invalid payment callback." },
+  liabilities_not_published: {
+    "zh-CN": "您加入后尚未日结，暂时没有您的负债证明。",
+    en: "No day has been closed since you joined, so there is no proof for you yet.",
+  },
   product_inactive: { "zh-CN": "该商品已下架。", en: "This product is no longer sold." },
   duplicate_member: {
     "zh-CN": "导入文件中同一会员出现多次。",

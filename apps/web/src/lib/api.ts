@@ -11,7 +11,10 @@ import type {
   CreatedMerchant,
   CreateMerchantRequest,
   CreateProductRequest,
+  CustodyStatement,
+  CustodyStatementRequest,
   FinancingOutcome,
+  LiabilityProof,
   FinancingRequest,
   MemberSummary,
   MerchantSettlement,
@@ -51,7 +54,11 @@ import type {
 // The contract's types, which pages and components name through this module. Type-only: the contract
 // package's schemas never reach the bundle.
 export type {
+  CustodyStatement,
   ErrorCode,
+  LiabilityProof,
+  LiabilityRoot,
+  QueueMeterView,
   MemberSummary,
   MerchantSettlement,
   Order,
@@ -203,6 +210,7 @@ export const api = {
   sale: (body: SaleRequest, key?: string) => post<SaleOutcome>("/api/sales", body, key),
 
   me: () => get<MemberSummary>("/api/me"),
+  liabilityProof: () => get<LiabilityProof>("/api/me/liability-proof"),
   positions: (status?: string, cursor?: string | null) =>
     get<Page<Position>>(`/api/me/positions${page(cursor, 100, { status })}`),
   position: (id: number) => get<Position>(`/api/me/positions/${id}`),
@@ -234,6 +242,8 @@ export const api = {
     post<Withdrawal>(`/api/operator/withdrawals/${id}/reject`, undefined, key),
   pause: (paused: boolean, key?: string) => post<PauseState>("/api/operator/pause", { paused }, key),
   closeDay: (days: number, key?: string) => post<CloseDayOutcome>("/api/operator/close-day", { days }, key),
+  recordCustodyStatement: (body: CustodyStatementRequest, key?: string) =>
+    post<CustodyStatement>("/api/operator/custody-statements", body, key),
   reconcile: (balance: string, key?: string) =>
     post<Reconciliation>("/api/operator/reconciliation", { balance }, key),
   audit: (cursor?: string | null) => get<Page<AuditEntry>>(`/api/operator/audit${page(cursor, 100)}`),

@@ -1,7 +1,11 @@
-/** The public transparency page: price over time, totals paid in and out, the rules in plain words. No login. */
+/**
+ * The public transparency page: the exit queue and the proof of liabilities, price over time, totals
+ * paid in and out, the rules in plain words. No login.
+ */
 import { Chart } from "../components/chart.js";
 import { usePriceSeries } from "../components/price-series.js";
 import { RulesExplained } from "../components/rules-explained.js";
+import { LiabilitiesCard, QueueMeterCard } from "../components/transparency.js";
 import { Card, ErrorBox, Loading, RiskNotice, Stat } from "../components/ui.js";
 import { useI18n } from "../i18n/index.js";
 import { api } from "../lib/api.js";
@@ -42,6 +46,8 @@ export default function PublicPage() {
           <Stat label={t("common.day")} value={String(data.day)} />
         </div>
       </Card>
+      <QueueMeterCard queue={data.queue} />
+      <LiabilitiesCard liabilities={data.liabilities} />
       <Card title={t("operator.priceHistory")}>
         <Chart
           x={chart.x}

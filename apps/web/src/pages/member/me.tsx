@@ -1,6 +1,7 @@
 /** "Me": health value and how to raise it, the invite link with its QR code, and the way out. */
 import { useState } from "react";
 import { QrCode } from "../../components/qr-code.js";
+import { LiabilityProofCard } from "./liability-proof.js";
 import { Card, ErrorBox, Loading, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api } from "../../lib/api.js";
@@ -56,6 +57,7 @@ export function MePage() {
         ) : null}
       </Card>
       <InviteCard code={code} link={link} />
+      <LiabilityProofCard tenant={tenant} />
       <Card>
         <div className="row wrap">
           <Link to="/public" className="btn btn-ghost">

@@ -6,6 +6,7 @@ import { useI18n } from "../../i18n/index.js";
 import { useLocation } from "../../lib/router.js";
 import { AuditLog, MembersTable, MerchantsSection } from "./tables.js";
 import { CoinImport, Financing, Listing, Reconciliation, TipsSection } from "./money.js";
+import { CustodyStatementForm } from "./custody.js";
 import { Dashboard } from "./dashboard.js";
 import { RulesEditor } from "./rules.js";
 import { WithdrawalQueue } from "./withdrawals.js";
@@ -22,7 +23,16 @@ export default function OperatorConsole() {
     { to: "/operator/financing", label: t("operator.financing"), page: <Financing /> },
     { to: "/operator/tips", label: t("merchant.tips"), page: <TipsSection /> },
     { to: "/operator/coins", label: t("operator.coins"), page: <CoinImport /> },
-    { to: "/operator/reconciliation", label: t("operator.reconcile"), page: <Reconciliation /> },
+    {
+      to: "/operator/reconciliation",
+      label: t("operator.reconcile"),
+      page: (
+        <>
+          <Reconciliation />
+          <CustodyStatementForm />
+        </>
+      ),
+    },
     { to: "/operator/listing", label: t("operator.listing"), page: <Listing /> },
     { to: "/operator/audit", label: t("operator.audit"), page: <AuditLog /> },
   ];
