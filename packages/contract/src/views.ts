@@ -42,7 +42,9 @@ export const sessionListSchema = z
 export const passwordChangedSchema = z
   .strictObject({ sessionsRevoked: z.int().min(0) })
   .meta({ id: "PasswordChanged" });
-export const sessionsRevokedSchema = z.strictObject({ revoked: z.int().min(0) }).meta({ id: "SessionsRevoked" });
+export const sessionsRevokedSchema = z
+  .strictObject({ revoked: z.int().min(0) })
+  .meta({ id: "SessionsRevoked" });
 
 /** A page of a list, newest or lowest first as each operation says; nextCursor is opaque. */
 const pageOf = <T extends z.ZodType>(item: T, id: string) =>

@@ -14,7 +14,8 @@ import { requireStrongPassword } from "./password-policy.js";
 import type { Services } from "./services.js";
 
 /** Compared against when the user does not exist, so both paths cost one scrypt. */
-export const DUMMY_HASH = "scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+export const DUMMY_HASH =
+  "scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 /** Validates a rule set with the engine's loader; a refusal becomes 422 invalid_rules naming the rule. */
 export function validateRules(raw: unknown) {

@@ -138,7 +138,11 @@ export class SessionStore {
   cached(token: string): Session | undefined {
     const cached = this.cache.get(token);
     const now = this.options.now();
-    if (cached === undefined || now - cached.cachedAt >= LIMITS.sessionCacheMs || !this.live(cached.session, now))
+    if (
+      cached === undefined ||
+      now - cached.cachedAt >= LIMITS.sessionCacheMs ||
+      !this.live(cached.session, now)
+    )
       return undefined;
     return cached.session;
   }
@@ -176,7 +180,8 @@ export class SessionStore {
   forget(tokenHashes: readonly string[]): void {
     if (tokenHashes.length === 0) return;
     const hashes = new Set(tokenHashes);
-    for (const [token, cached] of this.cache) if (hashes.has(cached.session.tokenHash)) this.cache.delete(token);
+    for (const [token, cached] of this.cache)
+      if (hashes.has(cached.session.tokenHash)) this.cache.delete(token);
   }
 
   async revoke(session: Session): Promise<void> {

@@ -19,7 +19,10 @@ function thrown(run: () => void): ApiError | undefined {
 }
 
 /** Fails `n` logins of the account from the address, waiting out each delay. */
-function failTimes(throttle: LoginThrottle, input: { account: string; address: string; n: number; at: number }) {
+function failTimes(
+  throttle: LoginThrottle,
+  input: { account: string; address: string; n: number; at: number },
+) {
   let now = input.at;
   for (let i = 0; i < input.n; i++) {
     now += delayAfterFailures(i) + 1;
@@ -71,7 +74,9 @@ describe("login throttle", () => {
     expect(thrown(() => throttle.check("demo/u", "1.1.1.1", now + 1))).toBeUndefined();
     now = failTimes(throttle, { account: "demo/u", address: "1.1.1.1", n: 8, at: now + 10 });
     expect(thrown(() => throttle.check("demo/u", "1.1.1.1", now + 1))?.code).toBe("too_many_attempts");
-    expect(thrown(() => throttle.check("demo/u", "1.1.1.1", now + LIMITS.loginFailureMemoryMs))).toBeUndefined();
+    expect(
+      thrown(() => throttle.check("demo/u", "1.1.1.1", now + LIMITS.loginFailureMemoryMs)),
+    ).toBeUndefined();
   });
 
   it("keeps a ceiling of attempts per address a minute over every account", () => {
@@ -88,7 +93,11 @@ describe("login throttle", () => {
     const throttle = new LoginThrottle(3);
     for (let i = 0; i < 3; i++) throttle.checkRegistration("5.5.5.5", 1000 * i);
     const error = thrown(() => throttle.checkRegistration("5.5.5.5", 3000));
-    expect(error).toMatchObject({ status: 429, code: "too_many_requests", extra: { retryAfterSeconds: 3597 } });
+    expect(error).toMatchObject({
+      status: 429,
+      code: "too_many_requests",
+      extra: { retryAfterSeconds: 3597 },
+    });
     expect(thrown(() => throttle.checkRegistration("8.8.8.8", 3000))).toBeUndefined();
     expect(thrown(() => throttle.checkRegistration("5.5.5.5", 3_600_000))).toBeUndefined();
   });

@@ -89,7 +89,8 @@ export class LoginThrottle {
    */
   check(account: string, address: string, now: number): void {
     const state = this.current(LoginThrottle.pairKey(account, address), now);
-    if (state !== undefined && state.waitUntil > now) throw throttled("too_many_attempts", state.waitUntil - now);
+    if (state !== undefined && state.waitUntil > now)
+      throw throttled("too_many_attempts", state.waitUntil - now);
     const wait = this.attempts.take(address, now);
     if (wait > 0) throw throttled("too_many_requests", wait);
   }
@@ -98,7 +99,11 @@ export class LoginThrottle {
   fail(account: string, address: string, now: number): void {
     const key = LoginThrottle.pairKey(account, address);
     const failures = (this.current(key, now)?.failures ?? 0) + 1;
-    remember(this.pairs, key, { failures, lastFailureAt: now, waitUntil: now + delayAfterFailures(failures) });
+    remember(this.pairs, key, {
+      failures,
+      lastFailureAt: now,
+      waitUntil: now + delayAfterFailures(failures),
+    });
   }
 
   /** The right password: this pair starts afresh (other addresses keep their counts). */

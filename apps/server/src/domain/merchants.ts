@@ -74,7 +74,10 @@ export async function createMerchant(
   services: Services,
   input: { tenant: string; id: string; name: string; username: string; password: string },
 ) {
-  requireStrongPassword(input.password, { names: [input.username, input.id, input.tenant], field: "password" });
+  requireStrongPassword(input.password, {
+    names: [input.username, input.id, input.tenant],
+    field: "password",
+  });
   if (await usernameTaken(services, input.tenant, input.username))
     throw conflict(`username ${input.username} is taken`);
   if (!(await insertMerchant(services.sql, input))) throw conflict(`merchant ${input.id} exists`);

@@ -121,7 +121,10 @@ export async function revokeSession(
 }
 
 /** Revokes every session of the caller but the one making the request, once per request key. */
-export async function revokeOtherSessions(services: Services, request: { session: Session; key: RequestKey }) {
+export async function revokeOtherSessions(
+  services: Services,
+  request: { session: Session; key: RequestKey },
+) {
   const { session } = request;
   const answer = await once(services.sql, { tenant: session.tenant, key: request.key }, async () => {
     const revoked = await revokeOthers(services, session);

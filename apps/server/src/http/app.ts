@@ -103,7 +103,9 @@ function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 }
 
 /** The setting in Fastify's terms: a hop count becomes "trust the nearest n hops". */
-function fastifyTrustProxy(trust: TrustProxy): boolean | string | ((address: string, hop: number) => boolean) {
+function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string | ((address: string, hop: number) => boolean) {
   return typeof trust === "number" ? (_address, hop) => hop < trust : trust;
 }
 

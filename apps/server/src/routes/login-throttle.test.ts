@@ -28,7 +28,10 @@ describe("login throttle without a trusted proxy", () => {
       const r = await call(t.app, "POST", "/api/auth/login", { ...operatorLogin("guess-" + i), ...stranger });
       expect(r.statusCode).toBe(401);
     }
-    const waiting = await call(t.app, "POST", "/api/auth/login", { ...operatorLogin("operator-demo"), ...stranger });
+    const waiting = await call(t.app, "POST", "/api/auth/login", {
+      ...operatorLogin("operator-demo"),
+      ...stranger,
+    });
     expect(waiting.statusCode).toBe(429);
     expect(waiting.json().error).toMatchObject({ code: "too_many_attempts", retryAfterSeconds: 1 });
     expect(waiting.headers["retry-after"]).toBe("1");
@@ -46,7 +49,10 @@ describe("login throttle without a trusted proxy", () => {
     });
     expect(owner.statusCode).toBe(200);
     clock += 1000;
-    const later = await call(t.app, "POST", "/api/auth/login", { ...operatorLogin("operator-demo"), ...stranger });
+    const later = await call(t.app, "POST", "/api/auth/login", {
+      ...operatorLogin("operator-demo"),
+      ...stranger,
+    });
     expect(later.statusCode).toBe(200);
   });
 
@@ -87,7 +93,10 @@ describe("login throttle behind a trusted proxy", () => {
       (s) => s.current,
     );
     expect(current?.address).toBe("203.0.113.9");
-    const out = await call(t.app, "POST", "/api/auth/logout", { token, headers: via("203.0.113.9", "https") });
+    const out = await call(t.app, "POST", "/api/auth/logout", {
+      token,
+      headers: via("203.0.113.9", "https"),
+    });
     expect(out.cookies.find((c) => c.name === "zz_session")).toMatchObject({ value: "", secure: true });
   });
 

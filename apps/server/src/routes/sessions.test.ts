@@ -25,8 +25,9 @@ for (const store of STORES) {
     const sessionsOf = async (token: string) => {
       const r = await call(t.app, "GET", "/api/auth/sessions", { token });
       expect(r.statusCode, r.body).toBe(200);
-      return (r.json() as { sessions: { id: string; current: boolean; userAgent: string; address: string }[] })
-        .sessions;
+      return (
+        r.json() as { sessions: { id: string; current: boolean; userAgent: string; address: string }[] }
+      ).sessions;
     };
     const register = (username: string, password: string) =>
       call(t.app, "POST", "/api/auth/register", { body: { tenant: "demo", username, password } });

@@ -96,12 +96,7 @@ function SessionList({
       ) : (
         <ul className="list session-list" data-testid="session-list">
           {sessions.map((session) => (
-            <SessionItem
-              key={session.id}
-              session={session}
-              onRevoked={reload}
-              onError={setActionError}
-            />
+            <SessionItem key={session.id} session={session} onRevoked={reload} onError={setActionError} />
           ))}
         </ul>
       )}

@@ -164,7 +164,8 @@ export const en: Record<MessageKey, string> = {
   "account.newPasswordHint": "At least 8 characters; very common or easily guessed passwords are refused.",
   "account.passwordChanged": "Password changed; {n} other logins were signed out.",
   "account.sessions": "Logged-in devices",
-  "account.sessionsHint": "Your active logins. Sign out any device you do not recognise, then change your password.",
+  "account.sessionsHint":
+    "Your active logins. Sign out any device you do not recognise, then change your password.",
   "account.sessionSeen": "{address} · last active {time}",
   "account.thisSession": "This device",
   "account.revoke": "Sign out",
