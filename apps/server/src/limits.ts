@@ -35,6 +35,11 @@ export const LIMITS = {
   throttleEntriesMax: 100_000,
   /** Passwords must reach this zxcvbn score (0–4; 2 = more than 10^6 guesses). */
   passwordScoreMin: 2,
+  /**
+   * Characters of a password that zxcvbn judges (the rest cannot lower the score): its cost grows
+   * faster than the length, and it runs on the event loop.
+   */
+  passwordJudgedLengthMax: 32,
   /** Sessions listed per user (newest activity first). */
   sessionsListedMax: 100,
   /** Characters kept of a session's client address and user agent. */

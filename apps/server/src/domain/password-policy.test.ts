@@ -13,6 +13,14 @@ describe("password policy", () => {
     },
   );
 
+  it("judges a long password by its start: a weak start is refused whatever follows", () => {
+    const tail = "x7#Lq9!vR2@mZ4$w".repeat(6);
+    expect(passwordScore(tail, [])).toBeGreaterThanOrEqual(LIMITS.passwordScoreMin);
+    expect(passwordScore("a".repeat(LIMITS.passwordJudgedLengthMax) + tail, [])).toBeLessThan(
+      LIMITS.passwordScoreMin,
+    );
+  });
+
   it("counts the account's own names as guessable", () => {
     expect(passwordScore("zhangwei88", [])).toBeGreaterThanOrEqual(LIMITS.passwordScoreMin);
     expect(passwordScore("zhangwei88", ["zhangwei", "demo"])).toBeLessThan(LIMITS.passwordScoreMin);
