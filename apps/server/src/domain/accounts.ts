@@ -46,14 +46,10 @@ export async function createUser(
     role: Role;
     memberId?: string;
     merchantId?: string;
-    /** The request field that carried the password, named by a password_too_weak answer. */
-    passwordField?: string;
   },
 ): Promise<User> {
-  requireStrongPassword(input.password, {
-    names: [input.username, input.tenant],
-    field: input.passwordField ?? "password",
-  });
+  // The password policy is checked by each caller before its first write (requireStrongPassword):
+  // createTenant, registerMember and createMerchant.
   const user: User = {
     id: randomUUID(),
     tenant: input.tenant,
@@ -103,12 +99,7 @@ export async function createTenant(
   if (await services.tenantExists(input.tenant)) throw conflict(`tenant ${input.tenant} exists`);
   await services.ledger.createTenant(input.tenant, rules);
   await recordRuleVersion(services, { tenant: input.tenant, rules, seq: null, createdBy: input.createdBy });
-  const operator = await createUser(services, {
-    tenant: input.tenant,
-    ...input.operator,
-    role: "operator",
-    passwordField: "operator.password",
-  });
+  const operator = await createUser(services, { tenant: input.tenant, ...input.operator, role: "operator" });
   return { tenant: input.tenant, rules, operator };
 }
 
