@@ -49,7 +49,9 @@ async function serve() {
       ? { dataDir, onBatch, ...snapshotEvery }
       : { databaseUrl, onBatch, ...snapshotEvery },
   );
-  const { app, services } = await buildApp({ ledger, logger: false, webDist: null });
+  // The setup registers its members from one address, past the per-address registration ceiling.
+  const security = { registrationsPerAddressPerHourMax: 1_000_000 };
+  const { app, services } = await buildApp({ ledger, logger: false, webDist: null, security });
   await seedDemo(app, services);
   const inject = async (method, url, payload, token, key) => {
     const headers = { "idempotency-key": key ?? `bench-setup-${Math.random()}` };

@@ -69,4 +69,12 @@ describe("zengzhi start", () => {
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toContain("PORT must be a port number");
   });
+
+  it("refuses a malformed ZENGZHI_TRUST_PROXY with one line and exit code 2", async () => {
+    const server = run({ PORT: "0", ZENGZHI_TRUST_PROXY: "yes please" });
+    expect(await server.exited).toBe(2);
+    const { stderr } = server.output();
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain("ZENGZHI_TRUST_PROXY must be");
+  });
 });

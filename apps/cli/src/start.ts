@@ -1,9 +1,12 @@
 /**
  * `zengzhi start`: runs the HTTP service. PGlite in ./data (or ZENGZHI_DATA_DIR) unless DATABASE_URL
  * names a PostgreSQL; PORT (default 3000) and HOST (default 127.0.0.1). Seeds the demo tenant once
- * and prints the URL and the demo logins; stops cleanly on Ctrl-C or SIGTERM.
+ * and prints the URL and the demo logins; stops cleanly on Ctrl-C or SIGTERM. The security settings
+ * (ZENGZHI_TRUST_PROXY, session timeouts, registration ceiling) are read as docs/SECURITY.md lists.
  */
 import type { StartOptions } from "@zengzhi/server";
+// The settings module alone (no HTTP stack): the other subcommands need not load the service.
+import { securityFromEnv, SettingError } from "@zengzhi/server/settings";
 import { UsageError } from "./main.js";
 
 function readPort(text: string, where: string): number {
@@ -25,6 +28,12 @@ export function parseStartArgs(args: string[], env: NodeJS.ProcessEnv): StartOpt
     options.paymentSecret = env.ZENGZHI_PAYMENT_SECRET;
   }
   if (env.LOG_LEVEL !== undefined && env.LOG_LEVEL !== "") options.logLevel = env.LOG_LEVEL;
+  try {
+    options.security = securityFromEnv(env);
+  } catch (error) {
+    if (error instanceof SettingError) throw new UsageError(error.message);
+    throw error;
+  }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = () => {

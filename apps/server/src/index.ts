@@ -7,3 +7,11 @@ export { startServer, type StartOptions, type RunningServer } from "./server.js"
 export { seedDemo, DEMO_LOGINS } from "./seed.js";
 export { SandboxProvider, type PaymentProvider, type PaymentCallback } from "./domain/payments.js";
 export { LIMITS } from "./limits.js";
+export {
+  DEFAULT_SECURITY,
+  SECURITY_ENV,
+  SettingError,
+  securityFromEnv,
+  type SecuritySettings,
+  type TrustProxy,
+} from "./settings.js";

@@ -19,11 +19,33 @@ export const LIMITS = {
   idempotencyKeyLengthMax: 128,
   quantityMax: 1000,
   closeDaysMax: 366,
-  /** Login: failures per user per window, and attempts per client address per minute. */
-  loginFailuresPerUserMax: 5,
-  loginFailureWindowMs: 10 * 60 * 1000,
+  /**
+   * Login throttling (docs/SECURITY.md): failures are counted per (account, client address). The first
+   * `loginFailuresFreeMax` cost nothing; each further one makes that pair wait, starting at
+   * `loginDelayFirstMs` and doubling up to `loginDelayMaxMs`. A pair's count is forgotten
+   * `loginFailureMemoryMs` after its last failure, or at a successful login.
+   */
+  loginFailuresFreeMax: 3,
+  loginDelayFirstMs: 1000,
+  loginDelayMaxMs: 15 * 60 * 1000,
+  loginFailureMemoryMs: 24 * 60 * 60 * 1000,
+  /** Login attempts (any account) per client address per minute. */
   loginAttemptsPerAddressPerMinuteMax: 30,
-  sessionLifetimeMs: 7 * 24 * 60 * 60 * 1000,
+  /** Entries each throttle keeps in memory; the oldest are dropped beyond it. */
+  throttleEntriesMax: 100_000,
+  /** Passwords must reach this zxcvbn score (0–4; 2 = more than 10^6 guesses). */
+  passwordScoreMin: 2,
+  /**
+   * Characters of a password that zxcvbn judges (the rest cannot lower the score): its cost grows
+   * faster than the length, and it runs on the event loop.
+   */
+  passwordJudgedLengthMax: 32,
+  /** Sessions listed per user (newest activity first). */
+  sessionsListedMax: 100,
+  /** Characters kept of a session's client address and user agent. */
+  sessionOriginLengthMax: 200,
+  /** A session's last activity is written at most this often. */
+  sessionTouchMs: 60 * 1000,
   /** Sessions kept in memory after a database lookup. */
   sessionCacheMs: 60 * 1000,
   sessionCacheEntriesMax: 100_000,

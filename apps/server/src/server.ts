@@ -9,6 +9,7 @@ import { syncOnlineOrders } from "./domain/orders.js";
 import { DEMO_LOGINS, seedDemo } from "./seed.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
+import type { SecuritySettings } from "./settings.js";
 
 export interface StartOptions {
   port?: number;
@@ -20,6 +21,8 @@ export interface StartOptions {
   paymentSecret?: string;
   logLevel?: string;
   webDist?: string | null;
+  /** Proxy trust, session timeouts, registration ceiling (read from the environment by `zengzhi start`). */
+  security?: Partial<SecuritySettings>;
 }
 
 export interface RunningServer {
@@ -41,6 +44,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     logger: { level: options.logLevel ?? "info" },
     webDist: options.webDist === undefined ? WEB_DIST : options.webDist,
     ...(options.paymentSecret === undefined ? {} : { paymentSecret: options.paymentSecret }),
+    ...(options.security === undefined ? {} : { security: options.security }),
   });
   const seeded = options.seed === false ? false : await seedDemo(app, services);
   for (const tenant of await ledger.listTenants()) await syncOnlineOrders(services, tenant);

@@ -14,6 +14,7 @@ import { MemberHome } from "./pages/member/home.js";
 import { MePage } from "./pages/member/me.js";
 import { PositionPage } from "./pages/member/position.js";
 import { PositionsPage } from "./pages/member/positions.js";
+import { SecurityPage } from "./pages/member/security.js";
 import { ShopPage } from "./pages/member/shop.js";
 import { WalletPage } from "./pages/member/wallet.js";
 
@@ -105,6 +106,7 @@ function memberPage(path: string): ReactNode | null {
   if (path === "/positions") return <PositionsPage />;
   if (path === "/wallet") return <WalletPage />;
   if (path === "/me") return <MePage />;
+  if (path === "/me/security") return <SecurityPage />;
   const position = matchPath("/positions/:id", path);
   if (position !== null && /^\d+$/.test(position.id ?? "")) return <PositionPage id={Number(position.id)} />;
   return null;

@@ -472,3 +472,87 @@ describe("operator console", () => {
     await context.close();
   }, 120_000);
 });
+
+describe("account security", () => {
+  const QUINN = { username: "quinn", password: "quinn-lantern-42", next: "quinn-harbour-97" };
+
+  async function logIn(page: Page, password: string, landing: string) {
+    await page.goto(`${base}/login`);
+    await page.fill("input[name=tenant]", "demo");
+    await page.fill("input[name=username]", QUINN.username);
+    await page.fill("input[name=password]", password);
+    await page.click("[data-testid=login-submit]");
+    await page.waitForURL(`${base}${landing}`);
+  }
+
+  it("changes the password (other devices signed out) and revokes a device, at 375 px in zh-CN", async () => {
+    const phone = await newPage();
+    const laptop = await newPage(DESKTOP);
+    await phone.page.goto(`${base}/signup`);
+    await phone.page.fill("input[name=username]", QUINN.username);
+    await phone.page.fill("input[name=password]", QUINN.password);
+    await phone.page.click("[data-testid=signup-submit]");
+    await see(phone.page, "[data-testid=member-price]");
+    await logIn(laptop.page, QUINN.password, "/");
+
+    const page = phone.page;
+    await page.click("[data-testid=tab-me]");
+    await page.click("[data-testid=account-security]");
+    await page.waitForURL(`${base}/me/security`);
+    await expect.poll(() => page.locator("[data-testid=session-list] li").count()).toBe(2);
+    await see(page, "[data-testid=session-current]");
+
+    await page.fill("[data-testid=password-current]", "not-my-password");
+    await page.fill("[data-testid=password-new]", QUINN.next);
+    await page.click("[data-testid=password-submit]");
+    await see(page, "text=当前密码不正确");
+    await page.fill("[data-testid=password-current]", QUINN.password);
+    await page.fill("[data-testid=password-new]", "password123");
+    await page.click("[data-testid=password-submit]");
+    await see(page, "text=密码太常见");
+    await page.fill("[data-testid=password-new]", QUINN.next);
+    await page.click("[data-testid=password-submit]");
+    await see(page, "[data-testid=password-done]");
+    expect(await page.textContent("[data-testid=password-done]")).toContain("已退出其他 1 个登录");
+    await expect.poll(() => page.locator("[data-testid=session-list] li").count()).toBe(1);
+
+    // The laptop was signed out: its next page load goes to the log-in page; it logs in anew.
+    await laptop.page.goto(`${base}/wallet`);
+    await laptop.page.waitForURL(/\/login\?next=%2Fwallet$/);
+    await logIn(laptop.page, QUINN.next, "/");
+
+    await page.reload();
+    await expect.poll(() => page.locator("[data-testid=session-list] li").count()).toBe(2);
+    await shoot(page, "member-security");
+    await page.click("[data-testid=session-revoke]");
+    await expect.poll(() => page.locator("[data-testid=session-list] li").count()).toBe(1);
+    await laptop.page.goto(`${base}/wallet`);
+    await laptop.page.waitForURL(/\/login\?next=%2Fwallet$/);
+    expect(pageErrors(page)).toEqual([]);
+    await phone.context.close();
+    await laptop.context.close();
+  }, 120_000);
+
+  it("gives merchants and operators the same page in their consoles", async () => {
+    const { context, page } = await newPage();
+    for (const [username, password, home] of [
+      ["teahouse", "merchant-demo", "/merchant"],
+      ["operator", "operator-demo", "/operator"],
+    ] as const) {
+      await page.goto(`${base}/login`);
+      await page.fill("input[name=tenant]", "demo");
+      await page.fill("input[name=username]", username);
+      await page.fill("input[name=password]", password);
+      await page.click("[data-testid=login-submit]");
+      await page.waitForURL(`${base}${home}`);
+      await page.goto(`${base}${home}/account`);
+      await see(page, "[data-testid=session-current]");
+      await see(page, "[data-testid=password-submit]");
+      await shoot(page, `${username === "operator" ? "operator" : "merchant"}-account`);
+      await page.click("[data-testid=topbar-logout]");
+      await page.waitForURL(`${base}/login`);
+    }
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 120_000);
+});

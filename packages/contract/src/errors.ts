@@ -120,7 +120,19 @@ const SERVICE_ERRORS = {
     status: 422,
     description: "this Idempotency-Key was used for a different request",
   },
-  too_many_attempts: { status: 429, description: "too many login attempts; wait and try again" },
+  password_too_weak: {
+    status: 400,
+    description: "the password is among the commonest or too easy to guess (zxcvbn score below 2)",
+  },
+  current_password_wrong: { status: 403, description: "the current password given is not the account's" },
+  too_many_attempts: {
+    status: 429,
+    description: "too many failed logins for this account from this address; retry after retryAfterSeconds",
+  },
+  too_many_requests: {
+    status: 429,
+    description: "this address sent too many logins or registrations; retry after retryAfterSeconds",
+  },
   headers_too_large: { status: 431, description: "the request's headers are too large" },
   internal_error: { status: 500, description: "something failed on the server's side; it has been logged" },
   ledger_busy: { status: 503, description: "too many commands are waiting; retry with the same key" },
@@ -157,7 +169,7 @@ export const rowErrorSchema = z
 /**
  * The body of every error answer. `field` names the refused input (a dotted path, `query.` for the
  * query, a header's name) and `reason` says why; `ruleCode` comes with invalid_rules, `rows` with
- * invalid_rows.
+ * invalid_rows, `retryAfterSeconds` (also the Retry-After header) with the 429 codes.
  */
 export const errorBodySchema = z
   .strictObject({
@@ -167,6 +179,7 @@ export const errorBodySchema = z
     reason: z.string().optional(),
     ruleCode: z.enum(ERROR_CODES).optional(),
     rows: z.array(rowErrorSchema).optional(),
+    retryAfterSeconds: z.int().min(1).optional(),
   })
   .meta({ id: "ErrorBody" });
 

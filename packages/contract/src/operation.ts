@@ -16,7 +16,7 @@ export type Callers = "public" | "session" | readonly Role[];
 export const TAGS = {
   system: "Liveness and metrics.",
   public: "The public transparency view: no login, no personal data.",
-  accounts: "Log in, log out, register, who am I.",
+  accounts: "Log in, log out, register, who am I, change the password, list and revoke sessions.",
   tenants: "Tenants (schemes) and their rule-set versions.",
   merchants: "Merchants and their settlement.",
   products: "A merchant's products.",

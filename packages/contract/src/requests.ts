@@ -31,6 +31,13 @@ export const loginRequest = z
   .strictObject({ tenant: tenantField, username: textField(64), password: z.string().max(256) })
   .meta({ id: "LoginRequest" });
 
+export const changePasswordRequest = z
+  .strictObject({ currentPassword: z.string().max(256), newPassword: passwordField })
+  .meta({ id: "ChangePasswordRequest" });
+
+/** A session's public id (from the list of sessions); any other text answers 404. */
+export const sessionIdParams = z.strictObject({ id: textIdParam });
+
 export const registerRequest = z
   .strictObject({
     tenant: tenantField,

@@ -11,6 +11,10 @@ export type Role = z.output<typeof view.roleSchema>;
 export type User = z.output<typeof view.userSchema>;
 export type Session = z.output<typeof view.sessionSchema>;
 export type WhoAmI = z.output<typeof view.whoAmISchema>;
+export type SessionInfo = z.output<typeof view.sessionInfoSchema>;
+export type SessionList = z.output<typeof view.sessionListSchema>;
+export type PasswordChanged = z.output<typeof view.passwordChangedSchema>;
+export type SessionsRevoked = z.output<typeof view.sessionsRevokedSchema>;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -62,6 +66,7 @@ export type Health = z.output<typeof view.healthSchema>;
 
 export type LoginRequest = z.input<typeof request.loginRequest>;
 export type RegisterRequest = z.input<typeof request.registerRequest>;
+export type ChangePasswordRequest = z.input<typeof request.changePasswordRequest>;
 export type CreateTenantRequest = z.input<typeof request.createTenantRequest>;
 export type PublishRulesRequest = z.input<typeof request.publishRulesRequest>;
 export type CreateMerchantRequest = z.input<typeof request.createMerchantRequest>;

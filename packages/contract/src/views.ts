@@ -24,6 +24,28 @@ export const userSchema = z
 export const sessionSchema = z.strictObject({ token: z.string(), user: userSchema }).meta({ id: "Session" });
 export const whoAmISchema = z.strictObject({ user: userSchema }).meta({ id: "WhoAmI" });
 
+/** One of the caller's live sessions: where and when it was opened, last used, when it ends. */
+export const sessionInfoSchema = z
+  .strictObject({
+    id: z.string(),
+    current: z.boolean().meta({ description: "the session making this request" }),
+    createdAt: timeOut,
+    lastSeenAt: timeOut.meta({ description: "last activity, to within a minute" }),
+    expiresAt: timeOut.meta({ description: "when it ends if unused (idle timeout or absolute end)" }),
+    address: z.string(),
+    userAgent: z.string(),
+  })
+  .meta({ id: "SessionInfo" });
+export const sessionListSchema = z
+  .strictObject({ sessions: z.array(sessionInfoSchema) })
+  .meta({ id: "SessionList" });
+export const passwordChangedSchema = z
+  .strictObject({ sessionsRevoked: z.int().min(0) })
+  .meta({ id: "PasswordChanged" });
+export const sessionsRevokedSchema = z
+  .strictObject({ revoked: z.int().min(0) })
+  .meta({ id: "SessionsRevoked" });
+
 /** A page of a list, newest or lowest first as each operation says; nextCursor is opaque. */
 const pageOf = <T extends z.ZodType>(item: T, id: string) =>
   z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });

@@ -56,27 +56,138 @@ export async function selectPasswordHash(
   return rows[0]?.password_hash;
 }
 
-export async function insertSession(
+export async function updatePasswordHash(
   sql: Sql,
-  session: { tenant: string; tokenHash: string; userId: string; expiresAt: number },
+  user: { tenant: string; userId: string; passwordHash: string },
 ): Promise<void> {
+  await sql.query("UPDATE app_users SET password_hash = $3 WHERE tenant_id = $1 AND user_id = $2", [
+    user.tenant,
+    user.userId,
+    user.passwordHash,
+  ]);
+}
+
+export interface NewSessionRow {
+  tenant: string;
+  tokenHash: string;
+  sessionId: string;
+  userId: string;
+  /** Milliseconds since the epoch, from the service's clock. */
+  createdAt: number;
+  expiresAt: number;
+  address: string;
+  userAgent: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function insertSession(sql: Sql, session: NewSessionRow): Promise<void> {
   await sql.query(
-    "INSERT INTO app_sessions (tenant_id, token_hash, user_id, expires_at) VALUES ($1, $2, $3, $4)",
-    [session.tenant, session.tokenHash, session.userId, new Date(session.expiresAt).toISOString()],
+    `INSERT INTO app_sessions
+       (tenant_id, token_hash, session_id, user_id, created_at, last_seen_at, expires_at, address, user_agent)
+     VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)`,
+    [
+      session.tenant,
+      session.tokenHash,
+      session.sessionId,
+      session.userId,
+      iso(session.createdAt),
+      iso(session.expiresAt),
+      session.address,
+      session.userAgent,
+    ],
   );
 }
 
-/** The user of a live session by its token hash. */
-export async function selectSessionUser(sql: Sql, tokenHash: string) {
-  const { rows } = await sql.query<UserRow & { expires_at: string | Date }>(
-    `SELECT u.tenant_id, u.user_id, u.username, u.role, u.member_id, u.merchant_id, s.expires_at
+export interface SessionUserRow extends UserRow {
+  session_id: string;
+  expires_at: string | Date;
+  last_seen_at: string | Date;
+}
+
+/** The user of a live session by its token hash: before its absolute end and active since `idleSince`. */
+export async function selectSessionUser(
+  sql: Sql,
+  input: { tokenHash: string; now: number; idleSince: number },
+): Promise<SessionUserRow | undefined> {
+  const { rows } = await sql.query<SessionUserRow>(
+    `SELECT u.tenant_id, u.user_id, u.username, u.role, u.member_id, u.merchant_id,
+            s.session_id, s.expires_at, s.last_seen_at
        FROM app_sessions s JOIN app_users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
-      WHERE s.token_hash = $1 AND s.expires_at > now()`,
-    [tokenHash],
+      WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3`,
+    [input.tokenHash, iso(input.now), iso(input.idleSince)],
   );
   return rows[0];
 }
 
+export async function touchSession(sql: Sql, tenant: string, tokenHash: string, now: number): Promise<void> {
+  await sql.query("UPDATE app_sessions SET last_seen_at = $3 WHERE tenant_id = $1 AND token_hash = $2", [
+    tenant,
+    tokenHash,
+    iso(now),
+  ]);
+}
+
+export interface SessionRow {
+  token_hash: string;
+  session_id: string;
+  created_at: string | Date;
+  last_seen_at: string | Date;
+  expires_at: string | Date;
+  address: string;
+  user_agent: string;
+}
+
+/** A user's live sessions, latest activity first. */
+export async function selectUserSessions(
+  sql: Sql,
+  input: { tenant: string; userId: string; now: number; idleSince: number; limit: number },
+): Promise<SessionRow[]> {
+  const { rows } = await sql.query<SessionRow>(
+    `SELECT token_hash, session_id, created_at, last_seen_at, expires_at, address, user_agent
+       FROM app_sessions
+      WHERE tenant_id = $1 AND user_id = $2 AND expires_at > $3 AND last_seen_at > $4
+      ORDER BY last_seen_at DESC, created_at DESC LIMIT $5`,
+    [input.tenant, input.userId, iso(input.now), iso(input.idleSince), input.limit],
+  );
+  return rows;
+}
+
+/** Deletes a user's sessions that have ended (past their absolute end or idle since `idleSince`). */
+export async function deleteExpiredSessions(
+  sql: Sql,
+  input: { tenant: string; userId: string; now: number; idleSince: number },
+): Promise<void> {
+  await sql.query(
+    "DELETE FROM app_sessions WHERE tenant_id = $1 AND user_id = $2 AND (expires_at <= $3 OR last_seen_at <= $4)",
+    [input.tenant, input.userId, iso(input.now), iso(input.idleSince)],
+  );
+}
+
 export async function deleteSession(sql: Sql, tenant: string, tokenHash: string): Promise<void> {
   await sql.query("DELETE FROM app_sessions WHERE tenant_id = $1 AND token_hash = $2", [tenant, tokenHash]);
+}
+
+/** Deletes one of a user's sessions by its public id; the token hash deleted, if any. */
+export async function deleteUserSession(
+  sql: Sql,
+  input: { tenant: string; userId: string; sessionId: string },
+): Promise<string | undefined> {
+  const { rows } = await sql.query<{ token_hash: string }>(
+    "DELETE FROM app_sessions WHERE tenant_id = $1 AND user_id = $2 AND session_id = $3 RETURNING token_hash",
+    [input.tenant, input.userId, input.sessionId],
+  );
+  return rows[0]?.token_hash;
+}
+
+/** Deletes every session of a user but the one kept (by token hash); the token hashes deleted. */
+export async function deleteOtherSessions(
+  sql: Sql,
+  input: { tenant: string; userId: string; keepTokenHash: string },
+): Promise<string[]> {
+  const { rows } = await sql.query<{ token_hash: string }>(
+    "DELETE FROM app_sessions WHERE tenant_id = $1 AND user_id = $2 AND token_hash <> $3 RETURNING token_hash",
+    [input.tenant, input.userId, input.keepTokenHash],
+  );
+  return rows.map((row) => row.token_hash);
 }

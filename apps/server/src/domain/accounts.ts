@@ -1,19 +1,21 @@
 /**
- * Accounts: tenants with their first rule set and operator, login (rate-limited), member
- * registration (the engine's `join`; an inviter only ever gains health value), merchants' logins.
- * Shared by the routes and the demo seed.
+ * Accounts: tenants with their first rule set and operator, login (throttled per account and
+ * address), member registration (the engine's `join`; an inviter only ever gains health value),
+ * merchants' logins. Shared by the routes and the demo seed. Sessions and passwords: sessions.ts.
  */
 import { randomUUID } from "node:crypto";
 import { RuleSetError, loadRuleSet, ruleSetToJson } from "@zengzhi/engine";
 import { insertRuleVersion } from "../db/history.js";
 import { insertUser, selectPasswordHash, selectUserByName, usernameExists } from "../db/users.js";
-import { hashPassword, userFromRow, verifyPassword, type Role, type Session, type User } from "./auth.js";
+import { hashPassword, userFromRow, verifyPassword, type Role, type User } from "./auth.js";
 import { ApiError, conflict } from "./errors.js";
 import { once, type RequestKey } from "./idempotency.js";
+import { requireStrongPassword } from "./password-policy.js";
 import type { Services } from "./services.js";
 
 /** Compared against when the user does not exist, so both paths cost one scrypt. */
-const DUMMY_HASH = "scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+export const DUMMY_HASH =
+  "scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 /** Validates a rule set with the engine's loader; a refusal becomes 422 invalid_rules naming the rule. */
 export function validateRules(raw: unknown) {
@@ -46,6 +48,8 @@ export async function createUser(
     merchantId?: string;
   },
 ): Promise<User> {
+  // The password policy is checked by each caller before its first write (requireStrongPassword):
+  // createTenant, registerMember and createMerchant.
   const user: User = {
     id: randomUUID(),
     tenant: input.tenant,
@@ -88,6 +92,10 @@ export async function createTenant(
   },
 ) {
   const rules = validateRules(input.rules);
+  requireStrongPassword(input.operator.password, {
+    names: [input.operator.username, input.tenant],
+    field: "operator.password",
+  });
   if (await services.tenantExists(input.tenant)) throw conflict(`tenant ${input.tenant} exists`);
   await services.ledger.createTenant(input.tenant, rules);
   await recordRuleVersion(services, { tenant: input.tenant, rules, seq: null, createdBy: input.createdBy });
@@ -117,6 +125,7 @@ export async function registerMember(
   services: Services,
   input: { tenant: string; username: string; password: string; inviter?: string | undefined; key: string },
 ): Promise<User> {
+  requireStrongPassword(input.password, { names: [input.username, input.tenant], field: "password" });
   if (await usernameTaken(services, input.tenant, input.username))
     throw conflict(`username ${input.username} is taken`);
   const command =
@@ -136,20 +145,23 @@ export async function registerMember(
   return createUser(services, { ...input, role: "member", memberId: input.username });
 }
 
-/** Checks a login's password (rate-limited per address and per user); the user, or 401. */
+/**
+ * Checks a login's password, throttled per (account, client address) with a per-address ceiling
+ * (login-throttle.ts); the user, or 401. A wrong password makes only this address wait longer.
+ */
 export async function logIn(
   services: Services,
   input: { tenant: string; username: string; password: string; address: string },
 ): Promise<User> {
-  const userKey = `${input.tenant}/${input.username}`;
-  services.limiter.check(input.address, userKey);
+  const account = `${input.tenant}/${input.username}`;
+  services.throttle.check(account, input.address, services.now());
   const row = await selectUserByName(services.sql, input.tenant, input.username);
   const ok = await verifyPassword(input.password, row?.password_hash ?? DUMMY_HASH);
   if (row === undefined || !ok) {
-    services.limiter.fail(userKey);
+    services.throttle.fail(account, input.address, services.now());
     throw new ApiError(401, "invalid_credentials", "the tenant, username or password is wrong");
   }
-  services.limiter.succeed(userKey);
+  services.throttle.succeed(account, input.address);
   const user = userFromRow(row);
   services.audit.record({ tenant: user.tenant, actor: user.username, role: user.role, action: "login" });
   return user;
@@ -159,13 +171,15 @@ export async function logIn(
  * Registers a member once per request key. A replayed registration opens a session, so it proves
  * the password as login does: the stored fingerprint leaves passwords out (see http/request-key.ts),
  * and a password other than the account's makes it a different request. Failures count against the
- * login limit, so replays guess no faster than login.
+ * login throttle, so replays guess no faster than login. Every registration request counts against
+ * its address's hourly ceiling.
  */
 export async function registerOnce(
   services: Services,
   request: { key: RequestKey; address: string },
   input: { tenant: string; username: string; password: string; inviteCode?: string | undefined },
 ): Promise<{ status: number; user: User }> {
+  services.throttle.checkRegistration(request.address, services.now());
   await services.requireTenant(input.tenant);
   const answer = await once(services.sql, { tenant: input.tenant, key: request.key }, async () => {
     const user = await registerMember(services, {
@@ -196,22 +210,16 @@ async function checkReplayedPassword(
   services: Services,
   input: { user: User; password: string; address: string },
 ): Promise<void> {
-  const userKey = `${input.user.tenant}/${input.user.username}`;
-  services.limiter.check(input.address, userKey);
+  const account = `${input.user.tenant}/${input.user.username}`;
+  services.throttle.check(account, input.address, services.now());
   const hash = await selectPasswordHash(services.sql, input.user.tenant, input.user.id);
   if (!(await verifyPassword(input.password, hash ?? DUMMY_HASH))) {
-    services.limiter.fail(userKey);
+    services.throttle.fail(account, input.address, services.now());
     throw new ApiError(
       422,
       "idempotency_key_reused",
       "this Idempotency-Key was used for a different request",
     );
   }
-  services.limiter.succeed(userKey);
-}
-
-/** Ends a session (safe to repeat: revoking a revoked session changes nothing). */
-export async function logOut(services: Services, session: Session): Promise<void> {
-  await services.sessions.revoke(session);
-  services.audit.recordBy(session, { action: "logout" });
+  services.throttle.succeed(account, input.address);
 }

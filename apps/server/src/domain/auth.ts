@@ -1,12 +1,20 @@
 /**
  * Accounts and sessions: scrypt password hashes (node:crypto), random session tokens stored as SHA-256
- * hashes, a small in-memory session cache, role checks, and the login rate limiter.
+ * hashes, sessions with an idle timeout and an absolute end, a small in-memory session cache, and
+ * role checks. Login throttling is in login-throttle.ts.
  */
-import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, randomUUID, scrypt, timingSafeEqual } from "node:crypto";
 import type { Sql } from "@zengzhi/store";
-import { deleteSession, insertSession, selectSessionUser, type UserRow } from "../db/users.js";
-import { ApiError, forbidden } from "./errors.js";
+import {
+  deleteExpiredSessions,
+  deleteSession,
+  insertSession,
+  selectSessionUser,
+  touchSession,
+  type UserRow,
+} from "../db/users.js";
 import { LIMITS } from "../limits.js";
+import { ApiError, forbidden } from "./errors.js";
 
 export type Role = "operator" | "merchant" | "member";
 
@@ -21,7 +29,18 @@ export interface User {
 
 export interface Session extends User {
   tokenHash: string;
+  /** The public id the user sees in the list of sessions (never the token or its hash). */
+  sessionId: string;
+  /** The absolute end (login + the maximum age), in milliseconds. */
   expiresAt: number;
+  /** Last activity recorded (to within LIMITS.sessionTouchMs), in milliseconds. */
+  lastSeenAt: number;
+}
+
+/** Where a session was opened from, shown in the user's list of sessions. */
+export interface SessionOrigin {
+  address: string;
+  userAgent: string;
 }
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
@@ -65,20 +84,52 @@ export const userFromRow = (row: UserRow): User => ({
   merchantId: row.merchant_id,
 });
 
-/** Sessions in the database, with a bounded cache so a bearer token costs no query per request. */
+const toMs = (value: string | Date) => new Date(value).getTime();
+
+/**
+ * Sessions in the database, with a bounded cache so a bearer token costs no query per request. A
+ * session ends at its absolute end (`maxAgeMs` after login) or after `idleMs` without a request; its
+ * activity is written at most once per LIMITS.sessionTouchMs, when the cache is refreshed.
+ */
 export class SessionStore {
   private readonly cache = new Map<string, { session: Session; cachedAt: number }>();
 
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly options: { now: () => number; idleMs: number; maxAgeMs: number },
+  ) {}
 
-  async create(user: User): Promise<string> {
+  get maxAgeMs(): number {
+    return this.options.maxAgeMs;
+  }
+
+  get idleMs(): number {
+    return this.options.idleMs;
+  }
+
+  private live(session: Session, now: number): boolean {
+    return session.expiresAt > now && session.lastSeenAt + this.options.idleMs > now;
+  }
+
+  async create(user: User, origin: SessionOrigin): Promise<string> {
     const token = newToken();
-    const expiresAt = Date.now() + LIMITS.sessionLifetimeMs;
+    const now = this.options.now();
+    // The user's ended sessions go as a new one starts, so the table holds live sessions mostly.
+    await deleteExpiredSessions(this.sql, {
+      tenant: user.tenant,
+      userId: user.id,
+      now,
+      idleSince: now - this.options.idleMs,
+    });
     await insertSession(this.sql, {
       tenant: user.tenant,
       tokenHash: hashToken(token),
+      sessionId: randomUUID(),
       userId: user.id,
-      expiresAt,
+      createdAt: now,
+      expiresAt: now + this.options.maxAgeMs,
+      address: origin.address.slice(0, LIMITS.sessionOriginLengthMax),
+      userAgent: origin.userAgent.slice(0, LIMITS.sessionOriginLengthMax),
     });
     return token;
   }
@@ -86,48 +137,55 @@ export class SessionStore {
   /** The session of a token from the cache alone, when it is there and fresh. */
   cached(token: string): Session | undefined {
     const cached = this.cache.get(token);
-    const now = Date.now();
+    const now = this.options.now();
     if (
       cached === undefined ||
       now - cached.cachedAt >= LIMITS.sessionCacheMs ||
-      cached.session.expiresAt <= now
-    ) {
+      !this.live(cached.session, now)
+    )
       return undefined;
-    }
     return cached.session;
   }
 
   async find(token: string): Promise<Session | null> {
     // The cache is keyed by the token itself (it lives only in this process's memory), so a cached
     // session costs no hashing; the database holds only the hash.
-    const cached = this.cache.get(token);
-    const now = Date.now();
-    if (
-      cached !== undefined &&
-      now - cached.cachedAt < LIMITS.sessionCacheMs &&
-      cached.session.expiresAt > now
-    ) {
-      return cached.session;
-    }
+    const cached = this.cached(token);
+    if (cached !== undefined) return cached;
+    const now = this.options.now();
     const tokenHash = hashToken(token);
-    const row = await selectSessionUser(this.sql, tokenHash);
+    const row = await selectSessionUser(this.sql, { tokenHash, now, idleSince: now - this.options.idleMs });
     if (row === undefined) {
       this.cache.delete(token);
       return null;
     }
+    let lastSeenAt = toMs(row.last_seen_at);
+    if (now - lastSeenAt >= LIMITS.sessionTouchMs) {
+      await touchSession(this.sql, row.tenant_id, tokenHash, now);
+      lastSeenAt = now;
+    }
     const session: Session = {
       ...userFromRow(row),
       tokenHash,
-      expiresAt: new Date(row.expires_at).getTime(),
+      sessionId: row.session_id,
+      expiresAt: toMs(row.expires_at),
+      lastSeenAt,
     };
     if (this.cache.size >= LIMITS.sessionCacheEntriesMax) this.cache.clear();
     this.cache.set(token, { session, cachedAt: now });
     return session;
   }
 
-  async revoke(session: Session): Promise<void> {
+  /** Forgets the cached sessions of these token hashes (after their rows were deleted). */
+  forget(tokenHashes: readonly string[]): void {
+    if (tokenHashes.length === 0) return;
+    const hashes = new Set(tokenHashes);
     for (const [token, cached] of this.cache)
-      if (cached.session.tokenHash === session.tokenHash) this.cache.delete(token);
+      if (hashes.has(cached.session.tokenHash)) this.cache.delete(token);
+  }
+
+  async revoke(session: Session): Promise<void> {
+    this.forget([session.tokenHash]);
     await deleteSession(this.sql, session.tenant, session.tokenHash);
   }
 }
@@ -140,42 +198,4 @@ export function requireRole(session: Session | null, ...roles: Role[]): Session 
     throw forbidden(`this route is open to ${roles.join(", ")} only`);
   }
   return session;
-}
-
-/** Counts login failures per user and attempts per client address over sliding windows. */
-export class LoginLimiter {
-  private readonly failures = new Map<string, number[]>();
-  private readonly attempts = new Map<string, number[]>();
-
-  private recent(map: Map<string, number[]>, key: string, windowMs: number, now: number): number[] {
-    const list = (map.get(key) ?? []).filter((t) => now - t < windowMs);
-    if (map.size > 100_000) map.clear();
-    map.set(key, list);
-    return list;
-  }
-
-  /** Throws 429 when this address or this user has tried too often; records the attempt. */
-  check(address: string, userKey: string, now = Date.now()): void {
-    const byAddress = this.recent(this.attempts, address, 60_000, now);
-    const byUser = this.recent(this.failures, userKey, LIMITS.loginFailureWindowMs, now);
-    if (
-      byAddress.length >= LIMITS.loginAttemptsPerAddressPerMinuteMax ||
-      byUser.length >= LIMITS.loginFailuresPerUserMax
-    ) {
-      throw new ApiError(
-        429,
-        "too_many_attempts",
-        "too many login attempts; wait a few minutes and try again",
-      );
-    }
-    byAddress.push(now);
-  }
-
-  fail(userKey: string, now = Date.now()): void {
-    this.recent(this.failures, userKey, LIMITS.loginFailureWindowMs, now).push(now);
-  }
-
-  succeed(userKey: string): void {
-    this.failures.delete(userKey);
-  }
 }

@@ -9,6 +9,7 @@ import { createUser, usernameTaken } from "./accounts.js";
 import type { Session } from "./auth.js";
 import { ApiError, conflict, forbidden } from "./errors.js";
 import { once, type RequestKey } from "./idempotency.js";
+import { requireStrongPassword } from "./password-policy.js";
 import { decodeCursor, toPage } from "./paging.js";
 import type { Services } from "./services.js";
 import { merchantBalanceView } from "./views.js";
@@ -73,6 +74,10 @@ export async function createMerchant(
   services: Services,
   input: { tenant: string; id: string; name: string; username: string; password: string },
 ) {
+  requireStrongPassword(input.password, {
+    names: [input.username, input.id, input.tenant],
+    field: "password",
+  });
   if (await usernameTaken(services, input.tenant, input.username))
     throw conflict(`username ${input.username} is taken`);
   if (!(await insertMerchant(services.sql, input))) throw conflict(`merchant ${input.id} exists`);

@@ -1,16 +1,18 @@
 /**
  * What every use case needs, built once per app: the ledger gateway (the only write path for money),
- * the SQL connection for the app tables, sessions, the login limiter, the audit log, the payment
+ * the SQL connection for the app tables, sessions, the login throttle, the audit log, the payment
  * provider, metrics, the pause switch and the clock.
  */
 import type { Ledger } from "@zengzhi/store";
 import type { FastifyBaseLogger } from "fastify";
 import { selectPaused, upsertPaused } from "../db/settings.js";
 import { LIMITS } from "../limits.js";
+import { DEFAULT_SECURITY, type SecuritySettings } from "../settings.js";
 import { AuditLog } from "./audit-log.js";
-import { LoginLimiter, SessionStore } from "./auth.js";
+import { SessionStore } from "./auth.js";
 import { ApiError, notFound } from "./errors.js";
 import { LedgerGateway } from "./ledger-gateway.js";
+import { LoginThrottle } from "./login-throttle.js";
 import { Metrics } from "./metrics.js";
 import { SandboxProvider } from "./payments.js";
 
@@ -23,6 +25,8 @@ export interface ServiceOptions {
   paymentSecret: string;
   /** Clock in milliseconds (tests move it). */
   now?: () => number;
+  /** Session timeouts and the registration ceiling (defaults: DEFAULT_SECURITY). */
+  security?: SecuritySettings;
 }
 
 /** Settled answers shared by every cache hit (an `await` of them allocates nothing). */
@@ -33,7 +37,7 @@ export class Services {
   readonly ledger: Ledger;
   readonly gateway: LedgerGateway;
   readonly sessions: SessionStore;
-  readonly limiter = new LoginLimiter();
+  readonly throttle: LoginThrottle;
   readonly audit: AuditLog;
   readonly payments: SandboxProvider;
   readonly metrics = new Metrics();
@@ -49,13 +53,19 @@ export class Services {
     this.gateway = new LedgerGateway(options.ledger, (type, result) =>
       this.metrics.countCommand(type, result),
     );
-    this.sessions = new SessionStore(options.ledger.sql);
+    this.now = options.now ?? Date.now;
+    const security = options.security ?? DEFAULT_SECURITY;
+    this.sessions = new SessionStore(options.ledger.sql, {
+      now: this.now,
+      idleMs: security.sessionIdleMs,
+      maxAgeMs: security.sessionMaxAgeMs,
+    });
+    this.throttle = new LoginThrottle(security.registrationsPerAddressPerHourMax);
     this.audit = new AuditLog(options.ledger.sql, (error) =>
       options.logger.error({ err: error }, "audit write failed"),
     );
     this.payments = new SandboxProvider(options.paymentSecret);
     this.defaultTenant = options.defaultTenant ?? "demo";
-    this.now = options.now ?? Date.now;
   }
 
   get sql() {

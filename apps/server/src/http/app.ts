@@ -23,6 +23,7 @@ import Fastify, {
 import { ApiError } from "../domain/errors.js";
 import { Services } from "../domain/services.js";
 import { LIMITS } from "../limits.js";
+import { DEFAULT_SECURITY, type SecuritySettings, type TrustProxy } from "../settings.js";
 import { authRoutes } from "../routes/auth.js";
 import { financeRoutes } from "../routes/finance.js";
 import { memberRoutes } from "../routes/members.js";
@@ -50,6 +51,8 @@ export interface AppOptions {
   now?: () => number;
   /** Check every answer against the contract (tests): a body outside it answers 500 and is logged. */
   checkResponses?: boolean;
+  /** Proxy trust, session timeouts, registration ceiling (settings.ts; the defaults when absent). */
+  security?: Partial<SecuritySettings>;
 }
 
 export interface App {
@@ -99,9 +102,20 @@ function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   socket.destroy(error);
 }
 
+/** The setting in Fastify's terms: a hop count becomes "trust the nearest n hops". */
+function fastifyTrustProxy(
+  trust: TrustProxy,
+): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof trust === "number" ? (_address, hop) => hop < trust : trust;
+}
+
 export async function buildApp(options: AppOptions): Promise<App> {
+  const security: SecuritySettings = { ...DEFAULT_SECURITY, ...options.security };
   const app = Fastify({
     logger: options.logger ?? false,
+    // Whether request.ip and request.protocol come from X-Forwarded-For / X-Forwarded-Proto: only
+    // behind a proxy the operator names, or every client could choose its own address.
+    trustProxy: fastifyTrustProxy(security.trustProxy),
     bodyLimit: LIMITS.bodyBytesMax,
     // One log line per request would cost more than the request itself at bench rates; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
@@ -119,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ledger: options.ledger,
     logger: app.log,
     paymentSecret: secret,
+    security,
     ...(options.defaultTenant === undefined ? {} : { defaultTenant: options.defaultTenant }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
@@ -174,6 +189,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setErrorHandler((raw, request, reply) => {
     const error = raw instanceof ApiError ? raw : fastifyErrorBody(raw as FastifyError);
     if (error.status >= 500) request.log.error({ err: raw }, "request failed");
+    const retryAfter = error.extra.retryAfterSeconds;
+    if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
     return reply.code(error.status).send(error.toBody());
   });
 

@@ -47,7 +47,7 @@ export function ledgerKey(request: FastifyRequest, session: Session | null, scop
  * against the scrypt hash before it replays. Matched by name on every route, so no route that takes
  * a password can forget to declare it.
  */
-const UNFINGERPRINTED_FIELDS = new Set(["password"]);
+const UNFINGERPRINTED_FIELDS = new Set(["password", "currentPassword", "newPassword"]);
 
 function withoutPasswords(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutPasswords);

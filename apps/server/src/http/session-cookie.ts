@@ -3,7 +3,6 @@
  * the cookie a login or registration sets.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { LIMITS } from "../limits.js";
 
 export const SESSION_COOKIE = "zz_session";
 
@@ -15,17 +14,34 @@ export function requestToken(request: FastifyRequest): string | undefined {
   return cookie?.[SESSION_COOKIE];
 }
 
-/** Sets the HttpOnly session cookie (Secure when the request came over HTTPS). */
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+/**
+ * Whether the request came over HTTPS: directly (TLS on this server) or, when `trustProxy` is set
+ * (ZENGZHI_TRUST_PROXY), through a trusted proxy that says so in X-Forwarded-Proto. Fastify's
+ * `request.protocol` applies exactly that rule.
+ */
+export const overHttps = (request: FastifyRequest): boolean => request.protocol === "https";
+
+/** Sets the HttpOnly session cookie, Secure whenever the request came over HTTPS; it lives as long as the session may. */
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  maxAgeMs: number,
+): void {
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",
     path: "/",
-    secure: request.protocol === "https",
-    maxAge: LIMITS.sessionLifetimeMs / 1000,
+    secure: overHttps(request),
+    maxAge: Math.floor(maxAgeMs / 1000),
   });
 }
 
-export function clearSessionCookie(reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { path: "/" });
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: overHttps(request),
+  });
 }

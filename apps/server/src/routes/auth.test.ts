@@ -47,18 +47,23 @@ for (const store of STORES) {
       });
     });
 
-    it("refuses wrong passwords and unknown users alike, then rate-limits the user", async () => {
-      const attempt = (password: string) =>
-        call(t.app, "POST", "/api/auth/login", { body: { tenant: "demo", username: "carol", password } });
+    it("refuses wrong passwords and unknown users alike, then makes that address wait, not the user", async () => {
+      const attempt = (password: string, remoteAddress?: string) =>
+        call(t.app, "POST", "/api/auth/login", {
+          body: { tenant: "demo", username: "carol", password },
+          ...(remoteAddress === undefined ? {} : { remoteAddress }),
+        });
       expect((await attempt("nope")).json().error.code).toBe("invalid_credentials");
       const unknown = await call(t.app, "POST", "/api/auth/login", {
         body: { tenant: "demo", username: "ghost", password: "x" },
       });
       expect(unknown.statusCode).toBe(401);
-      for (let i = 0; i < 4; i++) expect((await attempt("wrong")).statusCode).toBe(401);
+      for (let i = 0; i < 3; i++) expect((await attempt("wrong")).statusCode).toBe(401);
       const limited = await attempt("member-demo");
       expect(limited.statusCode).toBe(429);
       expect(limited.json().error.code).toBe("too_many_attempts");
+      expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+      expect((await attempt("member-demo", "192.0.2.44")).statusCode).toBe(200);
     });
 
     it("logs out: the token stops working", async () => {

@@ -1,8 +1,18 @@
-/** Accounts: log in, log out, who am I, register a member. Login and registration open the session alike. */
+/**
+ * Accounts: log in, log out, who am I, register a member, change the password, list and revoke the
+ * caller's sessions. Login and registration open the session alike.
+ */
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { logIn, logOut, registerOnce } from "../domain/accounts.js";
+import { logIn, registerOnce } from "../domain/accounts.js";
 import type { Session, User } from "../domain/auth.js";
+import {
+  changePassword,
+  listSessions,
+  logOut,
+  revokeOtherSessions,
+  revokeSession,
+} from "../domain/sessions.js";
 import type { Services } from "../domain/services.js";
 import { requestKey } from "../http/request-key.js";
 import { route } from "../http/route.js";
@@ -26,8 +36,9 @@ async function openSession(
   http: { request: FastifyRequest; reply: FastifyReply },
   user: User,
 ) {
-  const token = await services.sessions.create(user);
-  setSessionCookie(http.request, http.reply, token);
+  const origin = { address: http.request.ip, userAgent: http.request.headers["user-agent"] ?? "" };
+  const token = await services.sessions.create(user, origin);
+  setSessionCookie(http.request, http.reply, token, services.sessions.maxAgeMs);
   return { token, user };
 }
 
@@ -37,9 +48,10 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     return openSession(services, { request, reply }, user);
   });
 
-  route(app, OPERATIONS.logOut, async ({ session, reply }) => {
-    await logOut(services, session);
-    clearSessionCookie(reply);
+  // Public and safe to repeat: the session, if the request still names a live one, ends.
+  route(app, OPERATIONS.logOut, async ({ request, reply }) => {
+    await logOut(services, request.session);
+    clearSessionCookie(request, reply);
     return reply.code(204).send();
   });
 
@@ -52,4 +64,22 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
       .code(registered.status)
       .send(await openSession(services, { request, reply }, registered.user));
   });
+
+  route(app, OPERATIONS.changePassword, ({ session, body, request }) =>
+    changePassword(
+      services,
+      { session, key: requestKey(request, session, "password"), address: request.ip },
+      body,
+    ),
+  );
+
+  route(app, OPERATIONS.listSessions, ({ session }) => listSessions(services, session));
+
+  route(app, OPERATIONS.revokeSession, ({ session, params, request }) =>
+    revokeSession(services, { session, key: requestKey(request, session, "session-revoke") }, params.id!),
+  );
+
+  route(app, OPERATIONS.revokeOtherSessions, ({ session, request }) =>
+    revokeOtherSessions(services, { session, key: requestKey(request, session, "sessions-revoke") }),
+  );
 }

@@ -144,6 +144,20 @@ for (const store of STORES) {
       expect((await get("/api/merchant/settlement", teahouse)).body.onlineOrders).toEqual(others);
     });
 
+    it("refuses a merchant whose password is the shop's own name, writing nothing", async () => {
+      const weak = await post("/api/merchants", operator, {
+        id: "noodles",
+        name: "Noodles",
+        username: "noodles",
+        password: "noodles2024",
+      });
+      expect(weak).toMatchObject({
+        status: 400,
+        body: { error: { code: "password_too_weak", field: "password" } },
+      });
+      expect((await get("/api/merchants/noodles/settlement", operator)).status).toBe(404);
+    });
+
     it("shows zeros for a merchant the engine has not met, and reading it adds nothing to the engine", async () => {
       const created = await post("/api/merchants", operator, {
         id: "quiet-shop",

@@ -67,10 +67,19 @@ for (const store of STORES) {
         (
           await post("/api/tenants", t.operator, {
             tenant: "acme",
-            operator: { username: "x-y-z", password: "12345678" },
+            operator: { username: "x-y-z", password: "quiet-maple-river" },
           })
         ).status,
       ).toBe(409);
+      const weak = await post("/api/tenants", t.operator, {
+        tenant: "beta",
+        operator: { username: "x-y-z", password: "12345678" },
+      });
+      expect(weak).toMatchObject({
+        status: 400,
+        body: { error: { code: "password_too_weak", field: "operator.password" } },
+      });
+      expect((await get("/api/public?tenant=beta")).status).toBe(404);
       expect(
         (
           await post("/api/tenants", t.teahouse, {

@@ -8,6 +8,7 @@ import type { Ledger } from "@zengzhi/store";
 import { createTestDatabase, postgresAvailable } from "@zengzhi/store/testing";
 import { buildApp, seedDemo } from "../index.js";
 import type { Services } from "../domain/services.js";
+import type { SecuritySettings } from "../settings.js";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 
 export const PAYMENT_SECRET = "test-payment-secret";
@@ -27,7 +28,7 @@ export interface TestApp {
 
 export async function openTestApp(
   kind: "pglite" | "postgres",
-  options: { now?: () => number } = {},
+  options: { now?: () => number; security?: Partial<SecuritySettings> } = {},
 ): Promise<TestApp> {
   const ledger =
     kind === "pglite"
@@ -61,6 +62,8 @@ export interface CallOptions {
   body?: unknown;
   key?: string | null;
   headers?: Record<string, string>;
+  /** The client's TCP address (default 127.0.0.1). */
+  remoteAddress?: string;
 }
 
 export async function call(
@@ -73,7 +76,12 @@ export async function call(
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const changes = method !== "GET";
   if (changes && options.key !== null) headers["idempotency-key"] = options.key ?? newKey();
-  const request: Parameters<FastifyInstance["inject"]>[0] = { method: method as "GET", url, headers };
+  const request: Parameters<FastifyInstance["inject"]>[0] = {
+    method: method as "GET",
+    url,
+    headers,
+    ...(options.remoteAddress === undefined ? {} : { remoteAddress: options.remoteAddress }),
+  };
   if (options.body !== undefined) {
     if (typeof options.body === "string") {
       request.payload = options.body;

@@ -110,7 +110,19 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
   invalid_credentials: { "zh-CN": "用户名或密码错误。", en: "Wrong username or password." },
   forbidden: { "zh-CN": "无权执行此操作。", en: "You may not do this." },
   not_found: { "zh-CN": "未找到。", en: "Not found." },
-  too_many_attempts: { "zh-CN": "尝试次数过多，请稍后再试。", en: "Too many attempts; try again later." },
+  too_many_attempts: {
+    "zh-CN": "该账号在此网络登录失败次数过多，请稍后再试。",
+    en: "Too many failed logins for this account from this network; try again a little later.",
+  },
+  too_many_requests: {
+    "zh-CN": "此网络的请求过多，请稍后再试。",
+    en: "Too many requests from this network; try again later.",
+  },
+  password_too_weak: {
+    "zh-CN": "密码太常见或太容易猜到，请换一个更长、更不常见的密码。",
+    en: "This password is too common or easy to guess; choose a longer, less common one.",
+  },
+  current_password_wrong: { "zh-CN": "当前密码不正确。", en: "The current password is wrong." },
   scheme_paused: { "zh-CN": "平台已暂停新订单和卖出。", en: "The scheme is paused: no new orders or sales." },
   conflict: {
     "zh-CN": "当前状态下无法执行（例如用户名已被占用）。",

@@ -22,6 +22,7 @@ import type {
   Ok,
   OperatorMember,
   Order,
+  PasswordChanged,
   Overview,
   Page,
   PauseState,
@@ -40,6 +41,8 @@ import type {
   SellOutcome,
   SellPreview,
   Session,
+  SessionList,
+  SessionsRevoked,
   Split,
   Tier,
   TipBuyOutcome,
@@ -73,6 +76,7 @@ export type {
   RowError,
   RuleVersion,
   SellPreview,
+  SessionInfo,
   Split,
   Tier,
   User,
@@ -162,6 +166,7 @@ const post = <T>(path: string, body?: unknown, idempotencyKey?: string) =>
   request<T>("POST", path, body === undefined ? { idempotencyKey } : { body, idempotencyKey });
 const put = <T>(path: string, body: unknown, idempotencyKey?: string) =>
   request<T>("PUT", path, { body, idempotencyKey });
+const del = <T>(path: string, idempotencyKey?: string) => request<T>("DELETE", path, { idempotencyKey });
 
 export function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
@@ -186,6 +191,11 @@ export const api = {
     ),
   logout: () => post<void>("/api/auth/logout"),
   whoami: () => get<WhoAmI>("/api/auth/me"),
+  changePassword: (currentPassword: string, newPassword: string, key?: string) =>
+    post<PasswordChanged>("/api/auth/password", { currentPassword, newPassword }, key),
+  sessions: () => get<SessionList>("/api/auth/sessions"),
+  revokeSession: (id: string, key?: string) => del<void>(`/api/auth/sessions/${encodeURIComponent(id)}`, key),
+  revokeOtherSessions: (key?: string) => del<SessionsRevoked>("/api/auth/sessions", key),
 
   publicView: (tenant?: string) => get<PublicView>(`/api/public${query({ tenant })}`),
   rules: () => get<RulesHistory>("/api/rules"),

@@ -1,4 +1,7 @@
-/** "Me": health value and how to raise it, the invite link with its QR code, and the way out. */
+/**
+ * "Me": health value and how to raise it, the invite link with its QR code, the way to the account's
+ * security (password, devices), and the way out.
+ */
 import { useState } from "react";
 import { QrCode } from "../../components/qr-code.js";
 import { LiabilityProofCard } from "./liability-proof.js";
@@ -65,6 +68,9 @@ export function MePage() {
           </Link>
           <Link to="/simulator" className="btn btn-ghost">
             {t("nav.simulator")}
+          </Link>
+          <Link to="/me/security" className="btn btn-ghost" data-testid="account-security">
+            {t("account.title")}
           </Link>
           <button
             type="button"

@@ -3,6 +3,7 @@
  * Lazy-loaded: a member's phone never downloads it.
  */
 import { useState } from "react";
+import { AccountSecurity } from "../../components/account-security.js";
 import { CommandForm } from "../../components/command-form.js";
 import { ConsoleLayout } from "../../components/console.js";
 import { OrderTable } from "../../components/order-table.js";
@@ -25,6 +26,7 @@ export default function MerchantConsole() {
     { to: "/merchant/sales", label: t("merchant.inStore") },
     { to: "/merchant/settlement", label: t("merchant.settlement") },
     { to: "/merchant/tips", label: t("merchant.tips") },
+    { to: "/merchant/account", label: t("account.title") },
   ];
   return (
     <ConsoleLayout title={t("merchant.title")} sections={sections} path={path}>
@@ -32,6 +34,7 @@ export default function MerchantConsole() {
       {path === "/merchant/sales" ? <InStoreSale /> : null}
       {path === "/merchant/settlement" ? <Settlement /> : null}
       {path === "/merchant/tips" ? <Tips /> : null}
+      {path === "/merchant/account" ? <AccountSecurity /> : null}
       {path === "/merchant" ? <Products /> : null}
     </ConsoleLayout>
   );

@@ -1,6 +1,7 @@
 /**
  * The operator console. Lazy-loaded; each section is its own module so the console stays readable.
  */
+import { AccountSecurity } from "../../components/account-security.js";
 import { ConsoleLayout } from "../../components/console.js";
 import { useI18n } from "../../i18n/index.js";
 import { useLocation } from "../../lib/router.js";
@@ -35,6 +36,7 @@ export default function OperatorConsole() {
     },
     { to: "/operator/listing", label: t("operator.listing"), page: <Listing /> },
     { to: "/operator/audit", label: t("operator.audit"), page: <AuditLog /> },
+    { to: "/operator/account", label: t("account.title"), page: <AccountSecurity /> },
   ];
   const current = sections.find((section) => section.to === path) ?? sections[0]!;
   return (
