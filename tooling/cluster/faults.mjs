@@ -44,7 +44,8 @@ export async function runFaults({
     if ((await waitForWriters(cluster, tenants)) === null) report.problems.push("tenants never got a writer");
     for (let round = 1; round <= rounds; round++) {
       await sleep(1_500);
-      const holders = await cluster.holders();
+      const names = new Set(tenants.map((t) => t.tenant));
+      const holders = new Map([...(await cluster.holders())].filter(([tenant]) => names.has(tenant)));
       const kind = faults[(round - 1) % faults.length];
       const victim = [...holders.values()][Math.floor(next() * holders.size)];
       const faulted = [...holders].filter(([, h]) => h.node === victim?.node).map(([tenant]) => tenant);

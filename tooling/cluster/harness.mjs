@@ -240,9 +240,10 @@ export function startLoad(
           if (response.status === 201) {
             const at = performance.now();
             const previous = state.acked.get(key);
-            if (previous !== undefined && previous.seq !== answer.seq)
-              state.unexpected.push({ key, twice: [previous.seq, answer.seq] });
-            state.acked.set(key, { tenant: t.tenant, seq: answer.seq, ...body, at });
+            // The answer names the order's position: one position per journaled order.
+            if (previous !== undefined && previous.position !== answer.position)
+              state.unexpected.push({ key, twice: [previous.position, answer.position] });
+            state.acked.set(key, { tenant: t.tenant, position: answer.position, ...body, at });
             state.ackTimes.get(t.tenant).push(at);
             break;
           }
@@ -285,9 +286,9 @@ export function longestGap(state, tenants, from, to) {
 }
 
 /**
- * Checks the run: every acknowledged key is in its tenant's journal exactly once, at the seq its
- * answer named, with its member and amount; nothing is there that no client sent; replaying a sample
- * of acknowledged keys over HTTP gives the same seq; `zengzhi verify` passes. Returns the findings.
+ * Checks the run: every acknowledged key is in its tenant's journal exactly once, with the position
+ * its answer named, with its member and amount; nothing is there that no client sent; replaying a sample
+ * of acknowledged keys over HTTP gives the same position; `zengzhi verify` passes. Returns the findings.
  */
 export async function checkRun(cluster, tenants, state, { sample = 50, seed = 1 } = {}) {
   const problems = [...state.unexpected.map((u) => `unexpected answer ${JSON.stringify(u)}`)];
@@ -297,7 +298,7 @@ export async function checkRun(cluster, tenants, state, { sample = 50, seed = 1 
   try {
     for (const t of tenants) {
       const { rows } = await client.query(
-        "SELECT seq, idempotency_key, command FROM journal WHERE tenant_id = $1 ORDER BY seq",
+        "SELECT seq, idempotency_key, command, result FROM journal WHERE tenant_id = $1 ORDER BY seq",
         [t.tenant],
       );
       const seen = new Map();
@@ -306,8 +307,9 @@ export async function checkRun(cluster, tenants, state, { sample = 50, seed = 1 
         if (key === undefined) continue;
         journalRows++;
         if (seen.has(key))
-          problems.push(`${t.tenant}: key ${key} journaled twice (seq ${seen.get(key)} and ${row.seq})`);
-        seen.set(key, Number(row.seq));
+          problems.push(`${t.tenant}: key ${key} journaled twice (at seq ${row.seq} again)`);
+        const result = JSON.parse(row.result);
+        seen.set(key, result.outcome?.position ?? result.position);
         const sent = state.attempted.get(key);
         if (sent === undefined) problems.push(`${t.tenant}: key ${key} in the journal but never sent`);
         const command = JSON.parse(row.command);
@@ -320,8 +322,9 @@ export async function checkRun(cluster, tenants, state, { sample = 50, seed = 1 
       }
       for (const [key, ack] of state.acked) {
         if (ack.tenant !== t.tenant) continue;
-        if (seen.get(key) !== ack.seq)
-          problems.push(`${t.tenant}: acknowledged ${key} at seq ${ack.seq}, journal has ${seen.get(key)}`);
+        if (seen.get(key) !== ack.position) {
+          problems.push(`${t.tenant}: acknowledged ${key} as position ${ack.position}, journal has ${seen.get(key)}`);
+        }
       }
     }
   } finally {
@@ -341,7 +344,9 @@ export async function checkRun(cluster, tenants, state, { sample = 50, seed = 1 
       body: { member: ack.member, amount: ack.amount },
       expect: [201],
     });
-    if (answer.seq !== ack.seq) problems.push(`retry of ${key} answered seq ${answer.seq}, first ${ack.seq}`);
+    if (answer.position !== ack.position) {
+      problems.push(`retry of ${key} answered position ${answer.position}, first ${ack.position}`);
+    }
   }
   const verify = await runVerify(cluster.databaseUrl);
   if (verify.code !== 0) problems.push(`zengzhi verify failed: ${verify.output.slice(-2000)}`);
