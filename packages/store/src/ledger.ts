@@ -160,8 +160,8 @@ class StoreLedger implements Ledger {
   private readonly acquiring = new Map<string, Promise<TenantWriter | undefined>>();
   /** Read-only copies of tenants another node holds. */
   private readonly followers = new Map<string, Promise<TenantWriter>>();
-  /** The other holder last seen per tenant (status, forwarding). */
-  private readonly elsewhere = new Map<string, LeaseRow>();
+  /** The other holder last seen per tenant (status, forwarding), with when it was read. */
+  private readonly elsewhere = new Map<string, LeaseRow & { seenAt: number }>();
   private address = "";
   private databaseReachable = true;
   private readonly timer: NodeJS.Timeout | null = null;
@@ -334,6 +334,16 @@ class StoreLedger implements Ledger {
       // Broken (database lost meanwhile) or not renewed in time: start again under a new epoch.
       this.drop(tenantId, held, "the writer stopped or its lease was not renewed in time");
     }
+    // Another node's lease, read a moment ago and not expired since: forward without asking again.
+    const other = this.elsewhere.get(tenantId);
+    if (
+      other !== undefined &&
+      this.options.forward !== undefined &&
+      other.address !== "" &&
+      performance.now() < other.seenAt + Math.min(other.expiresInMs, this.ttlMs)
+    ) {
+      return undefined;
+    }
     let pending = this.acquiring.get(tenantId);
     if (pending === undefined) {
       pending = this.acquire(tenantId).finally(() => this.acquiring.delete(tenantId));
@@ -363,7 +373,7 @@ class StoreLedger implements Ledger {
           if (this.elsewhere.get(tenantId)?.nodeId !== lease.nodeId) {
             this.options.onLease?.({ tenantId, kind: "standby", holder: lease.nodeId, epoch: lease.epoch });
           }
-          this.elsewhere.set(tenantId, lease);
+          this.elsewhere.set(tenantId, { ...lease, seenAt: started });
         }
         return undefined;
       }
@@ -461,9 +471,10 @@ class StoreLedger implements Ledger {
       );
     } catch (error) {
       const name = (error as Error).name;
-      if (name === "LedgerBusyError" || name === "LedgerUnavailableError" || error instanceof CommandError) {
-        throw error;
-      }
+      if (name === "LedgerBusyError" || error instanceof CommandError) throw error;
+      // Look again next time: the holder may have lost the tenant, or died and its lease been taken.
+      if (this.elsewhere.get(tenantId) === lease) this.elsewhere.delete(tenantId);
+      if (name === "LedgerUnavailableError") throw error;
       throw unavailable(`tenant ${tenantId}: ${holder} at ${lease.address} cannot be reached`, error);
     }
   }
