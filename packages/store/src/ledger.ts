@@ -378,7 +378,7 @@ class StoreLedger implements Ledger {
         return undefined;
       }
     } catch (error) {
-      if (error instanceof UnknownTenant) throw new Error(error.message);
+      if (error instanceof UnknownTenant) throw new Error(error.message, { cause: error });
       throw unavailable(`tenant ${tenantId}: its lease cannot be read`, error);
     }
     this.elsewhere.delete(tenantId);
