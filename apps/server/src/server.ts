@@ -73,7 +73,7 @@ async function seedOnce(
   try {
     return await seedDemo(app, services);
   } catch (error) {
-    const tenants = await services.ledger.listTenants().catch(() => []);
+    const tenants = await services.ledger.listTenants().catch((): string[] => []);
     if (tenants.includes(DEMO_TENANT)) return false;
     throw error;
   }
