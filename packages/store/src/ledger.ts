@@ -130,7 +130,10 @@ export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
     await db.close().catch(() => undefined);
     throw error;
   }
-  return new StoreLedger(db, unlock, options, secret);
+  // Lease renewals get connections of their own: queued behind busy commits and snapshot writes they
+  // came late under load, and a node deposed itself while it was working fine.
+  const leaseDb = options.databaseUrl === undefined ? db : connectPostgres(options.databaseUrl, 2);
+  return new StoreLedger(db, unlock, options, secret, leaseDb);
 }
 
 /** The lease TTL: the option, else ZENGZHI_LEASE_TTL_MS, else 3 s. */
@@ -173,6 +176,7 @@ class StoreLedger implements Ledger {
     private readonly unlock: () => void,
     private readonly options: LedgerOptions,
     private readonly secret: string,
+    private readonly leaseDb: Database,
   ) {
     this.kind = db.kind;
     this.nodeId = options.nodeId ?? newNodeId();
@@ -309,6 +313,7 @@ class StoreLedger implements Ledger {
     }
     this.held.clear();
     this.followers.clear();
+    if (this.leaseDb !== this.db) await this.leaseDb.close().catch(() => undefined);
     await this.db.close();
     this.unlock();
   }
@@ -331,6 +336,8 @@ class StoreLedger implements Ledger {
     if (held !== undefined) {
       const writer = await held.writer.catch(() => null);
       if (writer !== null && !writer.broken && this.fresh(held)) return writer;
+      // Sound but not renewed lately (the timer came late): renew now rather than start again.
+      if (writer !== null && !writer.broken && (await this.renewNow(tenantId, held))) return writer;
       // Broken (database lost meanwhile) or not renewed in time: start again under a new epoch.
       this.drop(tenantId, held, "the writer stopped or its lease was not renewed in time");
     }
@@ -479,6 +486,18 @@ class StoreLedger implements Ledger {
     }
   }
 
+  /** Renews one lease at once; false when it moved on or the database does not answer. */
+  private async renewNow(tenantId: string, held: Held): Promise<boolean> {
+    const started = performance.now();
+    try {
+      if (!(await renewLease(this.leaseDb, tenantId, held.epoch, this.ttlMs))) return false;
+    } catch {
+      return false;
+    }
+    held.renewedAt = started;
+    return true;
+  }
+
   /** Forgets a writer this node may no longer use; its queued commands are refused (retry-safe). */
   private drop(tenantId: string, held: Held, reason: string): void {
     if (this.held.get(tenantId) !== held) return;
@@ -499,7 +518,7 @@ class StoreLedger implements Ledger {
       for (const [tenantId, held] of [...this.held]) {
         const started = performance.now();
         try {
-          if (await renewLease(this.db, tenantId, held.epoch, this.ttlMs)) held.renewedAt = started;
+          if (await renewLease(this.leaseDb, tenantId, held.epoch, this.ttlMs)) held.renewedAt = started;
           else this.drop(tenantId, held, `the lease was taken over (epoch ${held.epoch} is stale)`);
           this.databaseReachable = true;
         } catch (error) {
