@@ -63,6 +63,7 @@ export type LiabilityProof = z.output<typeof view.liabilityProofSchema>;
 export type CustodyStatement = z.output<typeof view.custodyStatementSchema>;
 export type CustodyStatementRequest = z.input<typeof request.custodyStatementRequest>;
 export type Health = z.output<typeof view.healthSchema>;
+export type NodeStatus = z.output<typeof view.nodeStatusSchema>;
 
 export type LoginRequest = z.input<typeof request.loginRequest>;
 export type RegisterRequest = z.input<typeof request.registerRequest>;

@@ -17,6 +17,7 @@ import {
   selectLiabilityRoots,
 } from "../db/transparency.js";
 import { LIMITS } from "../limits.js";
+import { nodeStatus } from "./cluster.js";
 import type { Services } from "./services.js";
 import { formatPrice, marketView, rulesView, totalsView } from "./views.js";
 
@@ -122,8 +123,8 @@ function rootView(row: LiabilityRootRow) {
   };
 }
 
-/** Liveness: the database answers. */
+/** Liveness: the database answers; with this node's leases (which tenants it writes, or standby). */
 export async function health(services: Services) {
   await ping(services.sql);
-  return { ok: true, store: services.ledger.kind };
+  return { ok: true, store: services.ledger.kind, node: nodeStatus(services.ledger) };
 }

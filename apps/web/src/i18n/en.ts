@@ -432,6 +432,8 @@ export const en: Record<MessageKey, string> = {
   "field.reference": "reference",
   "field.currentPassword": "current password",
   "field.newPassword": "new password",
+  "field.key": "idempotency key",
+  "field.command": "command",
   "field.active": "on sale",
   "field.amount": "amount",
   "field.balance": "balance",

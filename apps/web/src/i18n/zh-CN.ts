@@ -415,6 +415,8 @@ export const zhCN = {
   "field.reference": "编号",
   "field.currentPassword": "当前密码",
   "field.newPassword": "新密码",
+  "field.key": "幂等键",
+  "field.command": "命令",
   "field.active": "是否上架",
   "field.amount": "金额",
   "field.balance": "余额",
