@@ -2,6 +2,15 @@ export * from "./api.js";
 export { type Database, type TransactionSql, connectPostgres, openPglite } from "./database.js";
 export { type LedgerOptions, TENANT_ID_PATTERN, defaultDataDir, openDatabase, openLedger } from "./ledger.js";
 export { LOCK_FILE_NAME, WriterLockError } from "./lock.js";
+export {
+  type PostgresHost,
+  type PostgresTarget,
+  type TargetSessionAttrs,
+  chooseHost,
+  newPostgresClient,
+  newPostgresPool,
+  parseDatabaseUrl,
+} from "./postgres-hosts.js";
 export { MIGRATIONS_DIR, migrate, readMigrations } from "./migrations.js";
 export {
   type TemporaryPostgres,

@@ -5,7 +5,8 @@
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
+import { newPostgresClient } from "./postgres-hosts.js";
 
 /** Another writer holds the tenant or the data directory. */
 export class WriterLockError extends Error {
@@ -73,7 +74,7 @@ export class AdvisoryLocks {
   private async connection(): Promise<pg.Client> {
     if (this.broken !== null) throw this.broken;
     if (this.client === null) {
-      const client = new pg.Client({ connectionString: this.databaseUrl });
+      const client = newPostgresClient(this.databaseUrl);
       client.on("error", (error) => {
         // Locks die with the session: from now on this ledger must not write.
         this.broken = new Error(`the writer lock connection was lost: ${error.message}`);
