@@ -26,6 +26,7 @@ export const AUTO_FAILOVER_PACKAGE = "postgresql-15-auto-failover";
 const AUTOCTL = "/usr/bin/pg_autoctl";
 const PG_BIN = "/usr/lib/postgresql/15/bin";
 const SOCKET_DIR = "/var/run/postgresql";
+const EXTENSION = "/usr/share/postgresql/15/extension/pgautofailover.control";
 
 /** Monitor settings: unhealthy after 2 s, health checked every second (defaults give ~50 s). */
 const MONITOR_SETTINGS = `
@@ -63,9 +64,9 @@ export interface AutoFailoverFormation {
 
 /** Throws, naming the package, when pg_autoctl or PostgreSQL 15 is missing. */
 export function requireAutoFailover(): void {
-  if (!existsSync(AUTOCTL) || !existsSync(join(PG_BIN, "postgres"))) {
+  if (![AUTOCTL, join(PG_BIN, "postgres"), EXTENSION].every((file) => existsSync(file))) {
     throw new Error(
-      `pg_auto_failover is not installed (${AUTOCTL}, ${PG_BIN}): apt-get install ${AUTO_FAILOVER_PACKAGE} pg-auto-failover-cli`,
+      `pg_auto_failover is not installed (${AUTOCTL}, ${EXTENSION}, ${PG_BIN}): apt-get install ${AUTO_FAILOVER_PACKAGE} pg-auto-failover-cli`,
     );
   }
 }
