@@ -1,6 +1,16 @@
 export * from "./api.js";
 export { type Database, type TransactionSql, connectPostgres, openPglite } from "./database.js";
-export { type LedgerOptions, TENANT_ID_PATTERN, defaultDataDir, openDatabase, openLedger } from "./ledger.js";
+export {
+  type ForwardSubmit,
+  type LeaseEvent,
+  type LedgerOptions,
+  TENANT_ID_PATTERN,
+  defaultDataDir,
+  leaseTtlMs,
+  openDatabase,
+  openLedger,
+} from "./ledger.js";
+export { DEFAULT_LEASE_TTL_MS, type LeaseRow, readLease } from "./lease.js";
 export { LOCK_FILE_NAME, WriterLockError } from "./lock.js";
 export {
   type PostgresHost,
@@ -20,4 +30,4 @@ export {
 } from "./temporary-postgres.js";
 export { type TenantReport, type VerifyReport, verifyDatabase, verifyLedger } from "./verify.js";
 export { type KeyHash, keyHash } from "./key-index.js";
-export { type BatchInfo, LedgerBusyError } from "./writer.js";
+export { type BatchInfo, LedgerBusyError, LedgerUnavailableError } from "./writer.js";

@@ -1,7 +1,9 @@
 /**
  * openLedger: the Ledger on PostgreSQL (databaseUrl) or embedded PGlite (dataDir). It applies the
- * migrations, guards single writers (advisory locks / the data directory's lock file) and routes
- * each tenant's submits to that tenant's TenantWriter.
+ * migrations and routes each tenant's submits to that tenant's TenantWriter, which runs only on the
+ * node holding the tenant's lease (lease.ts; PGlite: the data directory's lock file excludes every
+ * other process). A tenant held elsewhere has its commands forwarded to the holder and its reads
+ * served from a follower copy brought up to date from the journal at each read.
  */
 import {
   CommandError,
@@ -11,14 +13,27 @@ import {
   loadRuleSet,
   ruleSetToJson,
 } from "@zengzhi/engine";
+import { timingSafeEqual } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import type { Ledger, OpenLedgerOptions, SubmitResult } from "./api.js";
+import type { Ledger, LedgerStatus, OpenLedgerOptions, SubmitOptions, SubmitResult } from "./api.js";
 import { type Database, connectPostgres, openPglite } from "./database.js";
 import { canonicalCommand, genesisHash, headline, idempotencyKeyProblem } from "./journal.js";
-import { AdvisoryLocks, lockDataDir } from "./lock.js";
+import {
+  DEFAULT_LEASE_TTL_MS,
+  type LeaseRow,
+  acquireLease,
+  advertiseAddress,
+  clusterSecret,
+  expiredLeases,
+  newNodeId,
+  readLease,
+  releaseLease,
+  renewLease,
+} from "./lease.js";
+import { lockDataDir } from "./lock.js";
 import { migrate } from "./migrations.js";
 import type { KeyHash } from "./key-index.js";
-import { type BatchInfo, TenantWriter } from "./writer.js";
+import { type BatchInfo, LedgerUnavailableError, TenantWriter } from "./writer.js";
 
 export interface LedgerOptions extends OpenLedgerOptions {
   /** Most commands committed in one transaction (default 10,000). */
@@ -38,6 +53,38 @@ export interface LedgerOptions extends OpenLedgerOptions {
    * distinct keys collide; leave it unset otherwise.
    */
   keyHash?: KeyHash;
+  /** This node's id in the lease table (default: host:pid:random, see newNodeId). */
+  nodeId?: string;
+  /**
+   * Lease time to live in milliseconds (default ZENGZHI_LEASE_TTL_MS, else 3,000). The holder renews
+   * every third of it; a holder silent for longer may be replaced, and stops writing by itself.
+   */
+  leaseTtlMs?: number;
+  /**
+   * Hands a command for a tenant another node holds to that node (the service's HTTP client).
+   * Without it such a command fails with LedgerUnavailableError.
+   */
+  forward?: ForwardSubmit;
+  /** Told about lease changes (the service logs them). */
+  onLease?: (event: LeaseEvent) => void;
+}
+
+/** Where to forward: the holder's advertised address and the database's forwarding secret. */
+export type ForwardSubmit = (
+  target: { address: string; secret: string; nodeId: string },
+  tenantId: string,
+  idempotencyKey: string,
+  command: CommandJson,
+) => Promise<SubmitResult>;
+
+export interface LeaseEvent {
+  tenantId: string;
+  /** acquired: this node writes the tenant now; lost: it stopped; standby: another node holds it. */
+  kind: "acquired" | "lost" | "released" | "standby";
+  epoch?: number;
+  /** The other holder's node id (standby). */
+  holder?: string;
+  reason?: string;
 }
 
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -76,24 +123,64 @@ export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
     unlock();
     throw error;
   }
-  return new StoreLedger(db, unlock, options);
+  let secret = "";
+  try {
+    if (db.kind === "postgres") secret = await clusterSecret(db);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  return new StoreLedger(db, unlock, options, secret);
+}
+
+/** The lease TTL: the option, else ZENGZHI_LEASE_TTL_MS, else 3 s. */
+export function leaseTtlMs(options: LedgerOptions): number {
+  const fromEnv = Number(process.env.ZENGZHI_LEASE_TTL_MS);
+  const ttl = options.leaseTtlMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_LEASE_TTL_MS);
+  if (!(ttl >= 100)) throw new Error(`the lease TTL must be at least 100 ms, got ${ttl}`);
+  return ttl;
+}
+
+/** A lease this node holds, and the writer running under it. */
+interface Held {
+  epoch: number;
+  /** performance.now() when the last successful renewal (or the acquisition) was sent. */
+  renewedAt: number;
+  writer: Promise<TenantWriter>;
+  /** The writer once open (the synchronous hot path of submit). */
+  ready?: TenantWriter;
 }
 
 class StoreLedger implements Ledger {
   readonly kind: "postgres" | "pglite";
-  private readonly writers = new Map<string, Promise<TenantWriter>>();
-  /** Writers that finished opening, for the synchronous hot path of submit. */
-  private readonly ready = new Map<string, TenantWriter>();
-  private readonly locks: AdvisoryLocks | null;
+  readonly nodeId: string;
+  private readonly ttlMs: number;
+  private readonly held = new Map<string, Held>();
+  private readonly acquiring = new Map<string, Promise<TenantWriter | undefined>>();
+  /** Read-only copies of tenants another node holds. */
+  private readonly followers = new Map<string, Promise<TenantWriter>>();
+  /** The other holder last seen per tenant (status, forwarding). */
+  private readonly elsewhere = new Map<string, LeaseRow>();
+  private address = "";
+  private databaseReachable = true;
+  private readonly timer: NodeJS.Timeout | null = null;
+  private ticking = false;
   private closed = false;
 
   constructor(
     private readonly db: Database,
     private readonly unlock: () => void,
     private readonly options: LedgerOptions,
+    private readonly secret: string,
   ) {
     this.kind = db.kind;
-    this.locks = options.databaseUrl !== undefined ? new AdvisoryLocks(options.databaseUrl) : null;
+    this.nodeId = options.nodeId ?? newNodeId();
+    this.ttlMs = leaseTtlMs(options);
+    // PGlite: one process only (the lock file), so nothing to renew or take over.
+    if (db.kind === "postgres") {
+      this.timer = setInterval(() => void this.tick(), Math.max(50, Math.floor(this.ttlMs / 3)));
+      this.timer.unref();
+    }
   }
 
   get sql() {
@@ -132,16 +219,26 @@ class StoreLedger implements Ledger {
     return rows.map((row) => row.tenant_id);
   }
 
-  submit(tenantId: string, idempotencyKey: string, command: CommandJson): Promise<SubmitResult> {
+  submit(
+    tenantId: string,
+    idempotencyKey: string,
+    command: CommandJson,
+    options?: SubmitOptions,
+  ): Promise<SubmitResult> {
     try {
       this.assertOpen();
       const keyProblem = idempotencyKeyProblem(idempotencyKey);
       if (keyProblem !== null) throw new CommandError("invalid_command", "idempotencyKey", keyProblem);
       const { command: parsed, text } = canonicalCommand(command);
-      // The hot path: the tenant's writer is open, so no extra await.
-      const ready = this.ready.get(tenantId);
-      if (ready !== undefined && !ready.broken) return ready.submit(idempotencyKey, text, parsed);
-      return this.writer(tenantId).then((writer) => writer.submit(idempotencyKey, text, parsed));
+      // The hot path: this node holds the tenant and its writer is open, so no extra await.
+      const held = this.held.get(tenantId);
+      const ready = held?.ready;
+      if (ready !== undefined && !ready.broken && this.fresh(held!)) return ready.submit(idempotencyKey, text, parsed);
+      return this.ownWriter(tenantId).then((writer) =>
+        writer !== undefined
+          ? writer.submit(idempotencyKey, text, parsed)
+          : this.forward(tenantId, idempotencyKey, command, options?.forwarded === true),
+      );
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -149,19 +246,67 @@ class StoreLedger implements Ledger {
 
   async read<T>(tenantId: string, fn: (view: EngineView) => T): Promise<T> {
     this.assertOpen();
-    return (await this.writer(tenantId)).read(fn);
+    const writer = await this.ownWriter(tenantId);
+    if (writer !== undefined) return writer.read(fn);
+    // Held by another node: a follower copy, brought up to date with the journal now.
+    const follower = await this.follower(tenantId);
+    try {
+      await follower.catchUp();
+    } catch (error) {
+      if (this.followers.get(tenantId) !== undefined) this.followers.delete(tenantId);
+      throw unavailable(`tenant ${tenantId}: its journal cannot be read`, error);
+    }
+    return follower.read(fn);
+  }
+
+  acceptsForward(secret: string): boolean {
+    const expected = Buffer.from(this.secret);
+    const given = Buffer.from(secret);
+    return this.secret !== "" && expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  async advertise(address: string): Promise<void> {
+    this.address = address;
+    if (this.kind === "postgres") await advertiseAddress(this.db, this.nodeId, address);
+  }
+
+  status(): LedgerStatus {
+    const now = performance.now();
+    const leases = [...this.held].map(([tenantId, held]) => ({
+      tenantId,
+      epoch: held.epoch,
+      writable: held.ready !== undefined && !held.ready.broken && this.fresh(held),
+      renewedMsAgo: Math.round(now - held.renewedAt),
+    }));
+    return {
+      nodeId: this.nodeId,
+      leaseTtlMs: this.ttlMs,
+      role: leases.length > 0 ? "writer" : "standby",
+      ready: this.databaseReachable && leases.every((lease) => lease.writable),
+      databaseReachable: this.databaseReachable,
+      leases,
+      elsewhere: [...this.elsewhere.values()].map((lease) => ({
+        tenantId: lease.tenantId,
+        nodeId: lease.nodeId,
+        address: lease.address,
+        epoch: lease.epoch,
+      })),
+    };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const pending of this.writers.values()) {
-      const writer = await pending.catch(() => null);
+    if (this.timer !== null) clearInterval(this.timer);
+    for (const pending of this.acquiring.values()) await pending.catch(() => undefined);
+    for (const [tenantId, held] of this.held) {
+      const writer = await held.writer.catch(() => null);
       await writer?.close();
+      // Let the lease go now: another node takes the tenant on its next look instead of after the TTL.
+      if (this.kind === "postgres") await releaseLease(this.db, tenantId, held.epoch).catch(() => undefined);
     }
-    this.writers.clear();
-    this.ready.clear();
-    await this.locks?.close();
+    this.held.clear();
+    this.followers.clear();
     await this.db.close();
     this.unlock();
   }
@@ -170,40 +315,191 @@ class StoreLedger implements Ledger {
     if (this.closed) throw new Error("the ledger is closed");
   }
 
-  /** The tenant's writer, opened on first use; a broken one is replaced. */
-  private async writer(tenantId: string): Promise<TenantWriter> {
-    let pending = this.writers.get(tenantId);
-    if (pending !== undefined) {
-      const writer = await pending.catch(() => null);
-      if (writer !== null && !writer.broken) return writer;
-      if (this.writers.get(tenantId) === pending) this.writers.delete(tenantId);
-      if (this.ready.get(tenantId) === writer) this.ready.delete(tenantId);
-      await this.locks?.release(tenantId);
-      return this.writer(tenantId);
+  /** Whether the lease was renewed within its TTL by this node's clock (PGlite: always). */
+  private fresh(held: Held): boolean {
+    return this.kind === "pglite" || performance.now() - held.renewedAt < this.ttlMs;
+  }
+
+  /**
+   * This node's usable writer of the tenant: the one it has, or a new one when the lease can be taken
+   * (free, expired, or this node's); undefined when another node holds the tenant.
+   */
+  private async ownWriter(tenantId: string): Promise<TenantWriter | undefined> {
+    const held = this.held.get(tenantId);
+    if (held !== undefined) {
+      const writer = await held.writer.catch(() => null);
+      if (writer !== null && !writer.broken && this.fresh(held)) return writer;
+      // Broken (database lost meanwhile) or not renewed in time: start again under a new epoch.
+      this.drop(tenantId, held, "the writer stopped or its lease was not renewed in time");
     }
-    pending = this.openWriter(tenantId);
-    this.writers.set(tenantId, pending);
+    let pending = this.acquiring.get(tenantId);
+    if (pending === undefined) {
+      pending = this.acquire(tenantId).finally(() => this.acquiring.delete(tenantId));
+      this.acquiring.set(tenantId, pending);
+    }
     return pending;
   }
 
-  private async openWriter(tenantId: string): Promise<TenantWriter> {
-    const locks = this.locks;
-    await locks?.acquire(tenantId);
+  private async acquire(tenantId: string): Promise<TenantWriter | undefined> {
+    this.assertOpen();
+    const started = performance.now();
+    let epoch: number | undefined;
     try {
-      const writer = await TenantWriter.open(this.db, tenantId, {
-        batchSizeMax: this.options.batchSizeMax ?? 10_000,
-        snapshotEvery: this.options.snapshotEvery ?? 100_000,
-        queueLengthMax: this.options.queueLengthMax ?? 200_000,
-        lingerMs: this.options.lingerMs ?? 1,
-        checkLock: () => locks?.check(),
-        ...(this.options.onBatch === undefined ? {} : { onBatch: this.options.onBatch }),
-        ...(this.options.keyHash === undefined ? {} : { keyHash: this.options.keyHash }),
-      });
-      if (!this.closed) this.ready.set(tenantId, writer);
-      return writer;
+      const tenant = await this.db.query("SELECT 1 FROM tenants WHERE tenant_id = $1", [tenantId]);
+      if (tenant.rows.length === 0) throw new UnknownTenant(`unknown tenant ${tenantId}`);
+      epoch = await acquireLease(this.db, tenantId, this.nodeId, this.address, this.ttlMs, this.kind === "pglite");
+      if (epoch === undefined) {
+        const lease = await readLease(this.db, tenantId);
+        if (lease !== undefined) {
+          if (this.elsewhere.get(tenantId)?.nodeId !== lease.nodeId) {
+            this.options.onLease?.({ tenantId, kind: "standby", holder: lease.nodeId, epoch: lease.epoch });
+          }
+          this.elsewhere.set(tenantId, lease);
+        }
+        return undefined;
+      }
     } catch (error) {
-      await locks?.release(tenantId);
-      throw error;
+      if (error instanceof UnknownTenant) throw new Error(error.message);
+      throw unavailable(`tenant ${tenantId}: its lease cannot be read`, error);
+    }
+    this.elsewhere.delete(tenantId);
+    const held: Held = { epoch, renewedAt: started, writer: this.openWriter(tenantId, epoch) };
+    held.writer.catch(() => undefined);
+    this.held.set(tenantId, held);
+    try {
+      held.ready = await held.writer;
+    } catch (error) {
+      if (this.held.get(tenantId) === held) this.held.delete(tenantId);
+      if (this.kind === "postgres") await releaseLease(this.db, tenantId, epoch).catch(() => undefined);
+      throw unavailable(`tenant ${tenantId}: its writer cannot be loaded`, error);
+    }
+    if (this.closed) {
+      await held.ready.close();
+      throw new Error("the ledger is closed");
+    }
+    this.options.onLease?.({ tenantId, kind: "acquired", epoch });
+    return held.ready;
+  }
+
+  /** A writer under `epoch`: the follower copy promoted when there is one, else loaded afresh. */
+  private async openWriter(tenantId: string, epoch: number): Promise<TenantWriter> {
+    const follower = this.followers.get(tenantId);
+    this.followers.delete(tenantId);
+    const copy = follower === undefined ? null : await follower.catch(() => null);
+    if (copy !== null && !copy.broken) {
+      try {
+        await copy.promote(epoch);
+        return copy;
+      } catch {
+        // Load afresh below.
+      }
+    }
+    return TenantWriter.open(this.db, tenantId, this.writerOptions(epoch));
+  }
+
+  private writerOptions(epoch: number) {
+    return {
+      batchSizeMax: this.options.batchSizeMax ?? 10_000,
+      snapshotEvery: this.options.snapshotEvery ?? 100_000,
+      queueLengthMax: this.options.queueLengthMax ?? 200_000,
+      lingerMs: this.options.lingerMs ?? 1,
+      epoch,
+      checkLock: () => {
+        const held = [...this.held.values()].find((h) => h.epoch === epoch && h.ready !== undefined);
+        if (held !== undefined && !this.fresh(held)) {
+          throw new LedgerUnavailableError("the lease was not renewed within its TTL; not committing");
+        }
+      },
+      ...(this.options.onBatch === undefined ? {} : { onBatch: this.options.onBatch }),
+      ...(this.options.keyHash === undefined ? {} : { keyHash: this.options.keyHash }),
+    };
+  }
+
+  private follower(tenantId: string): Promise<TenantWriter> {
+    let pending = this.followers.get(tenantId);
+    if (pending === undefined) {
+      pending = TenantWriter.open(this.db, tenantId, this.writerOptions(0));
+      pending.catch(() => {
+        if (this.followers.get(tenantId) === pending) this.followers.delete(tenantId);
+      });
+      this.followers.set(tenantId, pending);
+    }
+    return pending;
+  }
+
+  private async forward(
+    tenantId: string,
+    key: string,
+    command: CommandJson,
+    forwarded: boolean,
+  ): Promise<SubmitResult> {
+    const lease = this.elsewhere.get(tenantId);
+    const holder = lease === undefined ? "another node" : `node ${lease.nodeId}`;
+    if (forwarded || this.options.forward === undefined || lease === undefined || lease.address === "") {
+      throw new LedgerUnavailableError(`tenant ${tenantId} is written by ${holder}; retry with the same key`);
+    }
+    try {
+      return await this.options.forward(
+        { address: lease.address, secret: this.secret, nodeId: lease.nodeId },
+        tenantId,
+        key,
+        command,
+      );
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === "LedgerBusyError" || name === "LedgerUnavailableError" || error instanceof CommandError) {
+        throw error;
+      }
+      throw unavailable(`tenant ${tenantId}: ${holder} at ${lease.address} cannot be reached`, error);
     }
   }
+
+  /** Forgets a writer this node may no longer use; its queued commands are refused (retry-safe). */
+  private drop(tenantId: string, held: Held, reason: string): void {
+    if (this.held.get(tenantId) !== held) return;
+    this.held.delete(tenantId);
+    held.ready?.depose(new LedgerUnavailableError(`tenant ${tenantId}: ${reason}; retry with the same key`));
+    held.writer.then((writer) => writer.depose(new LedgerUnavailableError(`tenant ${tenantId}: ${reason}`)), () => undefined);
+    this.options.onLease?.({ tenantId, kind: "lost", epoch: held.epoch, reason });
+  }
+
+  /** Every third of the TTL: renew the leases held, then take over any that expired (failover). */
+  private async tick(): Promise<void> {
+    if (this.ticking || this.closed) return;
+    this.ticking = true;
+    try {
+      for (const [tenantId, held] of [...this.held]) {
+        const started = performance.now();
+        try {
+          if (await renewLease(this.db, tenantId, held.epoch, this.ttlMs)) held.renewedAt = started;
+          else this.drop(tenantId, held, `the lease was taken over (epoch ${held.epoch} is stale)`);
+          this.databaseReachable = true;
+        } catch (error) {
+          this.databaseReachable = false;
+          if (!this.fresh(held)) {
+            this.drop(tenantId, held, `the lease could not be renewed: ${(error as Error).message}`);
+          }
+        }
+      }
+      const expired = await expiredLeases(this.db);
+      this.databaseReachable = true;
+      for (const tenantId of expired) {
+        if (this.closed) break;
+        if (!this.held.has(tenantId)) await this.ownWriter(tenantId).catch(() => undefined);
+      }
+    } catch {
+      this.databaseReachable = false;
+    } finally {
+      this.ticking = false;
+    }
+  }
+}
+
+class UnknownTenant extends Error {}
+
+function unavailable(message: string, cause: unknown): Error {
+  if ((cause as Error | undefined)?.name === "LedgerUnavailableError") return cause as Error;
+  return new LedgerUnavailableError(`${message}: ${(cause as Error | undefined)?.message ?? String(cause)}`, {
+    cause,
+  });
 }

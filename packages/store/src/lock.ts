@@ -1,12 +1,10 @@
 /**
- * Single-writer guards. PostgreSQL: a session advisory lock per tenant, held on one dedicated
- * connection for the ledger's lifetime. PGlite: a lock file in the data directory holding the pid;
- * a lock left by a dead process is taken over.
+ * The PGlite single-process guard: a lock file in the data directory holding the pid; a lock left by
+ * a dead process (or by a zombie: killed, not yet reaped by its parent) is taken over. PostgreSQL
+ * tenants are guarded by writer leases instead (lease.ts).
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type pg from "pg";
-import { newPostgresClient } from "./postgres-hosts.js";
 
 /** Another writer holds the tenant or the data directory. */
 export class WriterLockError extends Error {
@@ -15,12 +13,24 @@ export class WriterLockError extends Error {
 
 export const LOCK_FILE_NAME = "zengzhi.lock";
 
-function processAlive(pid: number): boolean {
+/**
+ * Whether the process runs. A zombie (state Z in /proc/<pid>/stat: it died and its parent has not
+ * reaped it yet) still answers kill(pid, 0), but it holds nothing: a restart right after a kill -9
+ * must not wait for the reaping.
+ */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) S ...": the state follows the last ')' (comm may hold parentheses).
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state !== "Z" && state !== "X";
+  } catch {
+    return true; // No /proc (not Linux) or unreadable: trust kill(pid, 0).
   }
 }
 
@@ -61,62 +71,4 @@ export function lockDataDir(dataDir: string): () => void {
     }
   }
   throw new WriterLockError(`cannot take the lock file ${file}: other processes keep competing for it`);
-}
-
-/** Holds PostgreSQL session advisory locks (one per tenant) on one dedicated connection. */
-export class AdvisoryLocks {
-  private client: pg.Client | null = null;
-  private broken: Error | null = null;
-  private readonly held = new Set<string>();
-
-  constructor(private readonly databaseUrl: string) {}
-
-  private async connection(): Promise<pg.Client> {
-    if (this.broken !== null) throw this.broken;
-    if (this.client === null) {
-      const client = newPostgresClient(this.databaseUrl);
-      client.on("error", (error) => {
-        // Locks die with the session: from now on this ledger must not write.
-        this.broken = new Error(`the writer lock connection was lost: ${error.message}`);
-      });
-      await client.connect();
-      this.client = client;
-    }
-    return this.client;
-  }
-
-  /** Throws WriterLockError when another session holds the tenant. */
-  async acquire(tenantId: string): Promise<void> {
-    if (this.held.has(tenantId)) return;
-    const client = await this.connection();
-    const { rows } = await client.query<{ locked: boolean }>(
-      "SELECT pg_try_advisory_lock(2053, hashtext($1)) AS locked",
-      [tenantId],
-    );
-    if (rows[0]?.locked !== true) {
-      throw new WriterLockError(
-        `tenant ${tenantId} already has a writer in another process (PostgreSQL advisory lock held)`,
-      );
-    }
-    this.held.add(tenantId);
-  }
-
-  /** Throws when the lock connection was lost (the locks with it). */
-  check(): void {
-    if (this.broken !== null) throw this.broken;
-  }
-
-  async release(tenantId: string): Promise<void> {
-    if (!this.held.delete(tenantId) || this.client === null) return;
-    await this.client
-      .query("SELECT pg_advisory_unlock(2053, hashtext($1))", [tenantId])
-      .catch(() => undefined);
-  }
-
-  async close(): Promise<void> {
-    this.held.clear();
-    const client = this.client;
-    this.client = null;
-    if (client !== null) await client.end().catch(() => undefined);
-  }
 }

@@ -1,8 +1,10 @@
 /**
  * The single writer of one tenant: it owns the tenant's Engine in memory, queues submits, and drains
  * the queue in batches (group commit). Each batch is applied by the engine, then its journal rows,
- * its chain hash and the projections are committed in ONE statement; only then are its callers
- * answered. If a commit fails the engine is rebuilt from the database before anything else runs.
+ * its chain hash and the projections are committed in ONE statement, which also checks the lease's
+ * fencing epoch; only then are its callers answered. If a commit fails the engine is rebuilt from the
+ * database before anything else runs; if it failed because the lease moved on, the writer stops.
+ * A writer opened with epoch 0 is a follower: a read-only copy that `catchUp` brings up to date.
  */
 import {
   type Command,
@@ -29,8 +31,13 @@ export interface WriterOptions {
   queueLengthMax: number;
   /** Least time between two commits while the queue is short (0: commit as soon as possible). */
   lingerMs: number;
-  /** Called before each commit; throws when the writer may no longer write (lost lock). */
+  /** Called before each commit; throws when the writer may no longer write (lease not renewed in time). */
   checkLock: () => void;
+  /**
+   * The fencing epoch of the tenant's lease this writer holds; every commit carries it and fails when
+   * the lease row names another. 0: a follower, a read-only copy that `catchUp` brings up to date.
+   */
+  epoch: number;
   /** Told about every committed batch (metrics, benchmarks). */
   onBatch?: (batch: BatchInfo) => void;
   /** The key index's hash (tests only: a weak one makes keys collide). */
@@ -48,6 +55,16 @@ export interface BatchInfo {
 /** The tenant's queue is full: the caller should retry later (HTTP 503). Nothing was recorded. */
 export class LedgerBusyError extends Error {
   override name = "LedgerBusyError";
+}
+
+/**
+ * The tenant cannot be written here now: its lease was lost or taken over, the database is
+ * unreachable, or the holder cannot be reached. Retrying with the same idempotency key is safe (a
+ * command whose commit was refused was not recorded; one whose answer was lost is answered from the
+ * journal). HTTP 503 ledger_unavailable.
+ */
+export class LedgerUnavailableError extends Error {
+  override name = "LedgerUnavailableError";
 }
 
 /** A batch applied to the engine, waiting for its commit. */
@@ -129,8 +146,10 @@ WITH journal_rows AS (
   UPDATE tenant_state SET seq = $7, batch = $3, hash = $9, day = $10, pool = $11, supply = $12, price = $13
   WHERE tenant_id = $1 AND seq = $2::bigint - 1
   RETURNING 1
+), lease_row AS (
+  SELECT 1 FROM tenant_leases WHERE tenant_id = $1 AND epoch = $14 FOR SHARE
 )
-SELECT 1 / (SELECT count(*)::int FROM state_row) AS fenced`;
+SELECT 1 / ((SELECT count(*)::int FROM state_row) * (SELECT count(*)::int FROM lease_row)) AS fenced`;
 
 /** The loaded, committed position of a tenant's chain. */
 interface ChainHead {
@@ -170,12 +189,19 @@ export class TenantWriter {
   private snapshotWrites: Promise<void> = Promise.resolve();
   private failed: unknown = null;
   private closed = false;
+  /** The lease epoch commits carry (0: a follower, which never commits). */
+  private epoch: number;
+  /** A follower's catch-up in flight (a read arriving meanwhile waits for it, then starts the next). */
+  private catching: Promise<void> | null = null;
+  private nextCatching: Promise<void> | null = null;
 
   private constructor(
     private readonly db: Database,
     readonly tenantId: string,
     private readonly options: WriterOptions,
-  ) {}
+  ) {
+    this.epoch = options.epoch;
+  }
 
   static async open(db: Database, tenantId: string, options: WriterOptions): Promise<TenantWriter> {
     const writer = new TenantWriter(db, tenantId, options);
@@ -187,6 +213,8 @@ export class TenantWriter {
   submit(key: string, text: string, command: Command): Promise<SubmitResult> {
     if (this.closed) return Promise.reject(new Error(`the writer of tenant ${this.tenantId} is closed`));
     if (this.failed !== null) return Promise.reject(this.failed);
+    if (this.epoch === 0)
+      return Promise.reject(new LedgerUnavailableError(`tenant ${this.tenantId}: this node does not hold its lease`));
     const hash = this.keys.hashOf(key);
     const candidate = this.keys.candidateOf(hash);
     if (candidate !== undefined && candidate <= this.head.seq) {
@@ -438,6 +466,7 @@ export class TenantWriter {
       figures.pool,
       figures.supply,
       figures.price,
+      this.epoch,
     ]);
     this.head = { seq: prepared.last, batch, hash };
     this.commandsSinceSnapshot += count;
@@ -449,9 +478,24 @@ export class TenantWriter {
     });
   }
 
-  /** After a failed commit: forget the uncommitted batch by rebuilding from the database. */
+  /**
+   * After a failed commit: forget the uncommitted batch by rebuilding from the database; when the
+   * lease has moved to another epoch, stop instead (the tenant is written elsewhere now).
+   */
   private async recover(cause: unknown): Promise<void> {
     try {
+      const { rows } = await this.db.query<{ epoch: string }>(
+        "SELECT epoch FROM tenant_leases WHERE tenant_id = $1",
+        [this.tenantId],
+      );
+      if (Number(rows[0]?.epoch ?? 0) !== this.epoch) {
+        this.depose(
+          new LedgerUnavailableError(
+            `tenant ${this.tenantId}: the lease moved on from epoch ${this.epoch}; this writer stepped down`,
+          ),
+        );
+        return;
+      }
       await this.load();
     } catch (error) {
       // The database cannot be read either: this writer is unusable; the ledger drops it.
@@ -464,6 +508,58 @@ export class TenantWriter {
 
   get broken(): boolean {
     return this.failed !== null;
+  }
+
+  /** Stops this writer for good: queued commands are refused with `error` (the ledger drops it). */
+  depose(error: Error): void {
+    this.failed ??= error;
+    for (const item of this.queue.splice(0)) item.reject(this.failed);
+    for (const reader of this.readers.splice(0)) reader.fail(this.failed);
+  }
+
+  get isFollower(): boolean {
+    return this.epoch === 0;
+  }
+
+  /** The last committed seq this copy holds. */
+  get seq(): number {
+    return this.head.seq;
+  }
+
+  /**
+   * A follower: replays the journal rows committed since its last look (one query when nothing is
+   * new). Calls arriving while one runs share the next one, so a read never misses a commit
+   * acknowledged before it started.
+   */
+  catchUp(): Promise<void> {
+    if (this.catching === null) return this.startCatchUp();
+    // One is running: it may have started before the caller's commit; share the one after it.
+    this.nextCatching ??= this.catching
+      .catch(() => undefined)
+      .then(() => {
+        this.nextCatching = null;
+        return this.startCatchUp();
+      });
+    return this.nextCatching;
+  }
+
+  private startCatchUp(): Promise<void> {
+    const run: Promise<void> = this.replayTail().finally(() => {
+      if (this.catching === run) this.catching = null;
+    });
+    this.catching = run;
+    return run;
+  }
+
+  /**
+   * Turns a follower into the writer of lease `epoch`: replays the rest of the journal and takes the
+   * chain head from tenant_state (no other writer can commit any more: the lease moved).
+   */
+  async promote(epoch: number): Promise<void> {
+    while (this.catching !== null || this.nextCatching !== null)
+      await (this.nextCatching ?? this.catching)?.catch(() => undefined);
+    await this.replayTail(true);
+    this.epoch = epoch;
   }
 
   /**
@@ -566,7 +662,51 @@ export class TenantWriter {
         : engineFromSnapshot(stored);
     const positionsAtSnapshot = engine.positionCount;
     const keys = new KeyIndex(this.options.keyHash);
-    let after = 0;
+    const after = await this.replayJournal(engine, keys, 0, snapshotSeq);
+    if (after < snapshotSeq)
+      throw new Error(
+        `tenant ${this.tenantId}: snapshot at seq ${snapshotSeq} is past the journal's end ${after}`,
+      );
+    // A follower reads the journal while the holder commits: tenant_state may already be further on.
+    const head = this.epoch === 0 ? followerHead(after) : await this.readHead(after);
+    this.engine = engine;
+    this.keys = keys;
+    this.head = head;
+    this.appliedSeq = after;
+    this.commandsSinceSnapshot = after - snapshotSeq;
+    this.positionsAtSnapshot = positionsAtSnapshot;
+  }
+
+  /**
+   * A follower's step: the journal rows after its head. `strict` (promotion, when nobody else can
+   * commit): the chain head from tenant_state, which must be at the journal's end.
+   */
+  private async replayTail(strict = false): Promise<void> {
+    const from = this.appliedSeq;
+    const after = await this.replayJournal(this.engine, this.keys, from, from);
+    this.head = strict ? await this.readHead(after) : followerHead(after);
+    this.appliedSeq = after;
+    this.commandsSinceSnapshot += after - from;
+  }
+
+  /** tenant_state's chain head, which must be at `seq` (the journal's end just read). */
+  private async readHead(seq: number): Promise<ChainHead> {
+    const state = await this.db.query<{ seq: string; batch: string; hash: Uint8Array }>(
+      "SELECT seq, batch, hash FROM tenant_state WHERE tenant_id = $1",
+      [this.tenantId],
+    );
+    const head = state.rows[0];
+    if (head === undefined || Number(head.seq) !== seq) {
+      throw new Error(`tenant ${this.tenantId}: tenant_state does not match the journal's last seq ${seq}`);
+    }
+    return { seq, batch: Number(head.batch), hash: Buffer.from(head.hash) };
+  }
+
+  /**
+   * Replays the journal rows after `after` into `engine` (rows up to `snapshotSeq` only give their
+   * keys); returns the last seq read.
+   */
+  private async replayJournal(engine: Engine, keys: KeyIndex, after: number, snapshotSeq: number): Promise<number> {
     for (;;) {
       const { rows } = await this.db.query<{
         seq: string;
@@ -589,27 +729,14 @@ export class TenantWriter {
         if (seq <= snapshotSeq) continue;
         replayRow(engine, row.command ?? "", row.result ?? "", seq);
       }
-      if (rows.length < JOURNAL_PAGE_ROWS) break;
+      if (rows.length < JOURNAL_PAGE_ROWS) return after;
     }
-    if (after < snapshotSeq)
-      throw new Error(
-        `tenant ${this.tenantId}: snapshot at seq ${snapshotSeq} is past the journal's end ${after}`,
-      );
-    const state = await this.db.query<{ seq: string; batch: string; hash: Uint8Array }>(
-      "SELECT seq, batch, hash FROM tenant_state WHERE tenant_id = $1",
-      [this.tenantId],
-    );
-    const head = state.rows[0];
-    if (head === undefined || Number(head.seq) !== after) {
-      throw new Error(`tenant ${this.tenantId}: tenant_state does not match the journal's last seq ${after}`);
-    }
-    this.engine = engine;
-    this.keys = keys;
-    this.head = { seq: after, batch: Number(head.batch), hash: Buffer.from(head.hash) };
-    this.appliedSeq = after;
-    this.commandsSinceSnapshot = after - snapshotSeq;
-    this.positionsAtSnapshot = positionsAtSnapshot;
   }
+}
+
+/** A follower's head: only its seq counts (it never commits; promotion reads the real head). */
+function followerHead(seq: number): ChainHead {
+  return { seq, batch: 0, hash: Buffer.alloc(0) };
 }
 
 /** Re-applies one journal row; the engine must give the stored result again. */
