@@ -68,7 +68,9 @@ export function sqlStatements(root: string, folders: string[]): SqlStatement[] {
 /** Table names a statement reads or writes (after FROM, JOIN, INTO, UPDATE, TABLE). */
 export function tablesOf(text: string): string[] {
   const names = new Set<string>();
-  for (const match of text.matchAll(/\b(?:FROM|JOIN|INTO|UPDATE|TABLE(?: IF NOT EXISTS)?)\s+([a-z_][a-z0-9_]*)/gi)) {
+  for (const match of text.matchAll(
+    /\b(?:FROM|JOIN|INTO|UPDATE|TABLE(?: IF NOT EXISTS)?)\s+([a-z_][a-z0-9_]*)/gi,
+  )) {
     names.add(match[1]!.toLowerCase());
   }
   return [...names];
