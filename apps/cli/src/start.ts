@@ -25,6 +25,17 @@ export function parseStartArgs(args: string[], env: NodeJS.ProcessEnv): StartOpt
     options.paymentSecret = env.ZENGZHI_PAYMENT_SECRET;
   }
   if (env.LOG_LEVEL !== undefined && env.LOG_LEVEL !== "") options.logLevel = env.LOG_LEVEL;
+  if (env.ZENGZHI_ADVERTISE_URL !== undefined && env.ZENGZHI_ADVERTISE_URL !== "")
+    options.advertiseUrl = env.ZENGZHI_ADVERTISE_URL;
+  if (env.ZENGZHI_NODE_ID !== undefined && env.ZENGZHI_NODE_ID !== "") options.nodeId = env.ZENGZHI_NODE_ID;
+  if (env.ZENGZHI_LEASE_TTL_MS !== undefined && env.ZENGZHI_LEASE_TTL_MS !== "") {
+    const ttl = Number(env.ZENGZHI_LEASE_TTL_MS);
+    if (!Number.isInteger(ttl) || ttl < 100 || ttl > 600_000)
+      throw new UsageError(
+        `ZENGZHI_LEASE_TTL_MS must be milliseconds (100–600000), got "${env.ZENGZHI_LEASE_TTL_MS}"`,
+      );
+    options.leaseTtlMs = ttl;
+  }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = () => {

@@ -4,7 +4,9 @@
  * prices each minute, and listen on PORT (default 3000).
  */
 import { fileURLToPath } from "node:url";
-import { openLedger, type OpenLedgerOptions } from "@zengzhi/store";
+import type { Ledger } from "@zengzhi/store";
+import { type LeaseEvent, type LedgerOptions, openLedger } from "@zengzhi/store";
+import { httpForwarder } from "./domain/cluster.js";
 import { syncOnlineOrders } from "./domain/orders.js";
 import { DEMO_LOGINS, seedDemo } from "./seed.js";
 import { samplePrice } from "./domain/transparency.js";
@@ -20,6 +22,12 @@ export interface StartOptions {
   paymentSecret?: string;
   logLevel?: string;
   webDist?: string | null;
+  /** The URL other nodes forward commands to (default: the address it listens on). */
+  advertiseUrl?: string;
+  /** This node's id in the lease table (default host:pid:random; a stable one takes its own lease back at once on restart). */
+  nodeId?: string;
+  /** Writer lease time to live in ms (default ZENGZHI_LEASE_TTL_MS, else 3,000). */
+  leaseTtlMs?: number;
 }
 
 export interface RunningServer {
@@ -31,17 +39,52 @@ export interface RunningServer {
 const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const ledgerOptions: OpenLedgerOptions = {};
+  // Lease changes and forwarded commands are told to the app's logger and metrics once they exist.
+  let onLease: (event: LeaseEvent) => void = () => undefined;
+  let onForward: () => void = () => undefined;
+  const ledgerOptions: LedgerOptions = {
+    forward: httpForwarder(() => onForward()),
+    onLease: (event) => onLease(event),
+  };
   if (options.databaseUrl !== undefined) ledgerOptions.databaseUrl = options.databaseUrl;
   if (options.dataDir !== undefined) ledgerOptions.dataDir = options.dataDir;
+  if (options.nodeId !== undefined) ledgerOptions.nodeId = options.nodeId;
+  if (options.leaseTtlMs !== undefined) ledgerOptions.leaseTtlMs = options.leaseTtlMs;
   // openLedger applies every migration, the service's tables (0100 and up) included.
   const ledger = await openLedger(ledgerOptions);
+  try {
+    return await serve(ledger, options, (log, metrics) => {
+      onLease = log;
+      onForward = metrics;
+    });
+  } catch (error) {
+    // Never half-alive: a node that cannot serve lets its database connections go and says why.
+    await ledger.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function serve(
+  ledger: Ledger,
+  options: StartOptions,
+  wire: (onLease: (event: LeaseEvent) => void, onForward: () => void) => void,
+): Promise<RunningServer> {
   const { app, services } = await buildApp({
     ledger,
     logger: { level: options.logLevel ?? "info" },
     webDist: options.webDist === undefined ? WEB_DIST : options.webDist,
     ...(options.paymentSecret === undefined ? {} : { paymentSecret: options.paymentSecret }),
   });
+  wire(
+    (event) => {
+      const line = { tenant: event.tenantId, epoch: event.epoch, holder: event.holder, reason: event.reason };
+      if (event.kind === "lost") app.log.warn(line, `lease lost: stopped writing tenant ${event.tenantId}`);
+      else if (event.kind === "standby")
+        app.log.info(line, `standby for tenant ${event.tenantId}: node ${event.holder} holds it; forwarding`);
+      else app.log.info(line, `lease ${event.kind}: tenant ${event.tenantId}, epoch ${event.epoch}`);
+    },
+    () => services.metrics.countForwarded("sent"),
+  );
   const seeded = options.seed === false ? false : await seedDemo(app, services);
   for (const tenant of await ledger.listTenants()) await syncOnlineOrders(services, tenant);
 
@@ -53,6 +96,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   sampler.unref();
 
   const address = await app.listen({ port: options.port ?? 3000, host: options.host ?? "127.0.0.1" });
+  await ledger.advertise(options.advertiseUrl ?? address);
   return {
     url: address,
     seeded,

@@ -120,6 +120,15 @@ const SERVICE_ERRORS = {
   headers_too_large: { status: 431, description: "the request's headers are too large" },
   internal_error: { status: 500, description: "something failed on the server's side; it has been logged" },
   ledger_busy: { status: 503, description: "too many commands are waiting; retry with the same key" },
+  ledger_unavailable: {
+    status: 503,
+    description:
+      "the tenant's writer is moving between nodes or its database is unreachable; retry with the same key",
+  },
+  not_ready: {
+    status: 503,
+    description: "this node holds a tenant it cannot write, or cannot reach its database",
+  },
   service_unavailable: { status: 503, description: "the server is shutting down; retry elsewhere or later" },
 } as const satisfies Record<string, ErrorInfo>;
 

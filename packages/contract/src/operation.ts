@@ -14,7 +14,7 @@ export type Method = "GET" | "POST" | "PUT" | "DELETE";
 export type Callers = "public" | "session" | readonly Role[];
 
 export const TAGS = {
-  system: "Liveness and metrics.",
+  system: "Liveness, readiness, metrics, and commands forwarded between nodes.",
   public: "The public transparency view: no login, no personal data.",
   accounts: "Log in, log out, register, who am I.",
   tenants: "Tenants (schemes) and their rule-set versions.",
@@ -84,7 +84,7 @@ export function commonErrors(spec: OperationSpec): ErrorCode[] {
   if (spec.body !== undefined || spec.query !== undefined)
     codes.push("invalid_field", "unknown_field", "out_of_range");
   if (spec.idempotent) codes.push("missing_idempotency_key", "invalid_field", "idempotency_key_reused");
-  if (spec.ledger === true) codes.push("ledger_busy", "invalid_command", "listed");
+  if (spec.ledger === true) codes.push("ledger_busy", "ledger_unavailable", "invalid_command", "listed");
   if (spec.pausable === true) codes.push("scheme_paused");
   return codes;
 }

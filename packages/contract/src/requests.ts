@@ -156,3 +156,12 @@ export const closeDayRequest = z
 export const reconciliationRequest = z
   .strictObject({ balance: balanceText })
   .meta({ id: "ReconciliationRequest" });
+
+/** A command forwarded by the node that received it to the node holding the tenant's lease. */
+export const forwardRequest = z
+  .strictObject({
+    tenant: z.string().min(1).max(64),
+    key: z.string().min(1).max(200),
+    command: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "ForwardRequest" });

@@ -54,6 +54,7 @@ export type AuditEntry = z.output<typeof view.auditEntrySchema>;
 export type PricePoint = z.output<typeof view.pricePointSchema>;
 export type PublicView = z.output<typeof view.publicViewSchema>;
 export type Health = z.output<typeof view.healthSchema>;
+export type NodeStatus = z.output<typeof view.nodeStatusSchema>;
 
 export type LoginRequest = z.input<typeof request.loginRequest>;
 export type RegisterRequest = z.input<typeof request.registerRequest>;

@@ -376,9 +376,43 @@ export const createdTenantSchema = z
   .strictObject({ tenant: z.string(), rules: ruleSetSchema })
   .meta({ id: "CreatedTenant" });
 
+/** This node's writer leases (issue #15): which tenants it writes, under which fencing epoch. */
+export const nodeStatusSchema = z
+  .strictObject({
+    id: z.string(),
+    role: z.enum(["writer", "standby"]),
+    ready: z.boolean(),
+    databaseReachable: z.boolean(),
+    leaseTtlMs: z.number().int(),
+    leases: z.array(
+      z.strictObject({
+        tenant: z.string(),
+        epoch: z.number().int(),
+        writable: z.boolean(),
+        renewedMsAgo: z.number().int(),
+      }),
+    ),
+    elsewhere: z.array(
+      z.strictObject({ tenant: z.string(), node: z.string(), address: z.string(), epoch: z.number().int() }),
+    ),
+  })
+  .meta({ id: "NodeStatus" });
+
 export const healthSchema = z
-  .strictObject({ ok: z.literal(true), store: z.enum(["pglite", "postgres"]) })
+  .strictObject({ ok: z.literal(true), store: z.enum(["pglite", "postgres"]), node: nodeStatusSchema })
   .meta({ id: "Health" });
+
+/** The answer of a command forwarded to the node holding its tenant: the ledger's SubmitResult. */
+export const forwardedResultSchema = z
+  .strictObject({
+    ok: z.boolean(),
+    rejection: z.string().optional(),
+    message: z.string().optional(),
+    outcome: z.record(z.string(), z.unknown()).optional(),
+    rows: z.array(z.unknown()).optional(),
+    seq: z.number().int().optional(),
+  })
+  .meta({ id: "ForwardedResult" });
 
 export const merchantPageSchema = pageOf(merchantSummarySchema, "MerchantPage");
 export const productPageSchema = pageOf(productSchema, "ProductPage");

@@ -81,7 +81,7 @@ async function checkAfterCrash(
   acknowledged: Map<string, Acknowledged>,
   next: () => number,
 ) {
-  const ledger = await openLedger(location);
+  const ledger = await openLedger({ ...location, nodeId: "crash-node" });
   try {
     const report = await verifyDatabase(ledger.sql, ledger.kind);
     expect(report.tenants[0]?.problems).toEqual([]);

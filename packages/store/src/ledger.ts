@@ -136,7 +136,8 @@ export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
 /** The lease TTL: the option, else ZENGZHI_LEASE_TTL_MS, else 3 s. */
 export function leaseTtlMs(options: LedgerOptions): number {
   const fromEnv = Number(process.env.ZENGZHI_LEASE_TTL_MS);
-  const ttl = options.leaseTtlMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_LEASE_TTL_MS);
+  const ttl =
+    options.leaseTtlMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_LEASE_TTL_MS);
   if (!(ttl >= 100)) throw new Error(`the lease TTL must be at least 100 ms, got ${ttl}`);
   return ttl;
 }
@@ -233,7 +234,8 @@ class StoreLedger implements Ledger {
       // The hot path: this node holds the tenant and its writer is open, so no extra await.
       const held = this.held.get(tenantId);
       const ready = held?.ready;
-      if (ready !== undefined && !ready.broken && this.fresh(held!)) return ready.submit(idempotencyKey, text, parsed);
+      if (ready !== undefined && !ready.broken && this.fresh(held!))
+        return ready.submit(idempotencyKey, text, parsed);
       return this.ownWriter(tenantId).then((writer) =>
         writer !== undefined
           ? writer.submit(idempotencyKey, text, parsed)
@@ -347,7 +349,14 @@ class StoreLedger implements Ledger {
     try {
       const tenant = await this.db.query("SELECT 1 FROM tenants WHERE tenant_id = $1", [tenantId]);
       if (tenant.rows.length === 0) throw new UnknownTenant(`unknown tenant ${tenantId}`);
-      epoch = await acquireLease(this.db, tenantId, this.nodeId, this.address, this.ttlMs, this.kind === "pglite");
+      epoch = await acquireLease(
+        this.db,
+        tenantId,
+        this.nodeId,
+        this.address,
+        this.ttlMs,
+        this.kind === "pglite",
+      );
       if (epoch === undefined) {
         const lease = await readLease(this.db, tenantId);
         if (lease !== undefined) {
@@ -394,10 +403,10 @@ class StoreLedger implements Ledger {
         // Load afresh below.
       }
     }
-    return TenantWriter.open(this.db, tenantId, this.writerOptions(epoch));
+    return TenantWriter.open(this.db, tenantId, this.writerOptions(tenantId, epoch));
   }
 
-  private writerOptions(epoch: number) {
+  private writerOptions(tenantId: string, epoch: number) {
     return {
       batchSizeMax: this.options.batchSizeMax ?? 10_000,
       snapshotEvery: this.options.snapshotEvery ?? 100_000,
@@ -410,6 +419,11 @@ class StoreLedger implements Ledger {
           throw new LedgerUnavailableError("the lease was not renewed within its TTL; not committing");
         }
       },
+      onStop: (writer: TenantWriter) => {
+        const held = this.held.get(tenantId);
+        if (held?.ready === writer)
+          this.drop(tenantId, held, "its writer stopped (the lease moved on, or the database failed)");
+      },
       ...(this.options.onBatch === undefined ? {} : { onBatch: this.options.onBatch }),
       ...(this.options.keyHash === undefined ? {} : { keyHash: this.options.keyHash }),
     };
@@ -418,7 +432,7 @@ class StoreLedger implements Ledger {
   private follower(tenantId: string): Promise<TenantWriter> {
     let pending = this.followers.get(tenantId);
     if (pending === undefined) {
-      pending = TenantWriter.open(this.db, tenantId, this.writerOptions(0));
+      pending = TenantWriter.open(this.db, tenantId, this.writerOptions(tenantId, 0));
       pending.catch(() => {
         if (this.followers.get(tenantId) === pending) this.followers.delete(tenantId);
       });
@@ -459,7 +473,10 @@ class StoreLedger implements Ledger {
     if (this.held.get(tenantId) !== held) return;
     this.held.delete(tenantId);
     held.ready?.depose(new LedgerUnavailableError(`tenant ${tenantId}: ${reason}; retry with the same key`));
-    held.writer.then((writer) => writer.depose(new LedgerUnavailableError(`tenant ${tenantId}: ${reason}`)), () => undefined);
+    held.writer.then(
+      (writer) => writer.depose(new LedgerUnavailableError(`tenant ${tenantId}: ${reason}`)),
+      () => undefined,
+    );
     this.options.onLease?.({ tenantId, kind: "lost", epoch: held.epoch, reason });
   }
 

@@ -15,6 +15,8 @@ export interface TemporaryPostgres {
   url: string;
   /** Creates a new empty database in the cluster and returns its connection string. */
   createDatabase(name?: string): Promise<string>;
+  /** Crashes the server (pg_ctl stop -m immediate: no checkpoint, every session cut) and starts it again. */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,9 +76,10 @@ export async function startTemporaryPostgres(): Promise<TemporaryPostgres> {
   };
   const data = join(dir, "data");
   const port = await freePort();
+  let options = "";
   try {
     run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-    const options = [
+    options = [
       `-p ${port}`,
       `-k ${dir}`,
       "-c listen_addresses=127.0.0.1",
@@ -99,6 +102,11 @@ export async function startTemporaryPostgres(): Promise<TemporaryPostgres> {
     url,
     async createDatabase(name = `test_${process.pid}_${++databaseCounter}_${Date.now()}`) {
       return createDatabaseIn(url, name);
+    },
+    async restart(downMs = 0) {
+      run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      run("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
     },
     async stop() {
       try {

@@ -42,6 +42,8 @@ export interface WriterOptions {
   onBatch?: (batch: BatchInfo) => void;
   /** The key index's hash (tests only: a weak one makes keys collide). */
   keyHash?: KeyHash;
+  /** Told when the writer stops for good (deposed, or its state could not be reloaded). */
+  onStop?: (writer: TenantWriter) => void;
 }
 
 export interface BatchInfo {
@@ -214,7 +216,9 @@ export class TenantWriter {
     if (this.closed) return Promise.reject(new Error(`the writer of tenant ${this.tenantId} is closed`));
     if (this.failed !== null) return Promise.reject(this.failed);
     if (this.epoch === 0)
-      return Promise.reject(new LedgerUnavailableError(`tenant ${this.tenantId}: this node does not hold its lease`));
+      return Promise.reject(
+        new LedgerUnavailableError(`tenant ${this.tenantId}: this node does not hold its lease`),
+      );
     const hash = this.keys.hashOf(key);
     const candidate = this.keys.candidateOf(hash);
     if (candidate !== undefined && candidate <= this.head.seq) {
@@ -322,7 +326,13 @@ export class TenantWriter {
             if (prepared !== null) this.queue.unshift(...prepared.items);
             prepared = null;
             await this.recover(failure.error);
-            for (const item of committing.batch.items) item.reject(failure.error);
+            // Nothing of the batch was recorded: a retry with the same key is safe (503, not 500).
+            const refusal =
+              this.failed ??
+              new LedgerUnavailableError(`tenant ${this.tenantId}: the commit failed`, {
+                cause: failure.error,
+              });
+            for (const item of committing.batch.items) item.reject(refusal);
             if (this.failed !== null) return;
           }
           committing = null;
@@ -499,9 +509,11 @@ export class TenantWriter {
       await this.load();
     } catch (error) {
       // The database cannot be read either: this writer is unusable; the ledger drops it.
-      this.failed = new Error(`tenant ${this.tenantId}: commit failed and the state cannot be reloaded`, {
-        cause: error ?? cause,
-      });
+      this.failed = new LedgerUnavailableError(
+        `tenant ${this.tenantId}: commit failed and the state cannot be reloaded`,
+        { cause: error ?? cause },
+      );
+      queueMicrotask(() => this.options.onStop?.(this));
       for (const item of this.queue.splice(0)) item.reject(this.failed);
     }
   }
@@ -512,6 +524,7 @@ export class TenantWriter {
 
   /** Stops this writer for good: queued commands are refused with `error` (the ledger drops it). */
   depose(error: Error): void {
+    if (this.failed === null) queueMicrotask(() => this.options.onStop?.(this));
     this.failed ??= error;
     for (const item of this.queue.splice(0)) item.reject(this.failed);
     for (const reader of this.readers.splice(0)) reader.fail(this.failed);
@@ -706,7 +719,12 @@ export class TenantWriter {
    * Replays the journal rows after `after` into `engine` (rows up to `snapshotSeq` only give their
    * keys); returns the last seq read.
    */
-  private async replayJournal(engine: Engine, keys: KeyIndex, after: number, snapshotSeq: number): Promise<number> {
+  private async replayJournal(
+    engine: Engine,
+    keys: KeyIndex,
+    after: number,
+    snapshotSeq: number,
+  ): Promise<number> {
     for (;;) {
       const { rows } = await this.db.query<{
         seq: string;

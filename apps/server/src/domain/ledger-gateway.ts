@@ -60,6 +60,13 @@ export class LedgerGateway {
           "too many commands are waiting; retry in a moment (same Idempotency-Key)",
         );
       }
+      if ((error as Error).name === "LedgerUnavailableError") {
+        throw new ApiError(
+          503,
+          "ledger_unavailable",
+          "the tenant's writer is moving between nodes; retry in a moment (same Idempotency-Key)",
+        );
+      }
       // A command the engine cannot parse is the caller's mistake (a route that validated less than
       // the engine does): a 400 naming the field, never a 500.
       if (error instanceof CommandError)

@@ -3,7 +3,8 @@
  * commands by type and result. Children are cached by label values: prom-client builds and hashes a
  * label object on every call otherwise, which on the busiest route cost more than the handler's work.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { LedgerStatus } from "@zengzhi/store";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export class Metrics {
   readonly registry = new Registry();
@@ -11,6 +12,11 @@ export class Metrics {
   private readonly commands: Counter<"type" | "result">;
   private readonly commandCounters = new Map<string, { inc(): void }>();
   private readonly requestHistograms = new Map<string, { observe(value: number): void }>();
+  private readonly leaseHeld: Gauge<"tenant">;
+  private readonly leaseEpoch: Gauge<"tenant">;
+  private readonly leaseWritable: Gauge<"tenant">;
+  private readonly nodeReady: Gauge;
+  private readonly forwarded: Counter<"direction">;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -27,6 +33,52 @@ export class Metrics {
       labelNames: ["type", "result"],
       registers: [this.registry],
     });
+    this.leaseHeld = new Gauge({
+      name: "zengzhi_lease_held",
+      help: "1 for each tenant whose writer lease this node holds",
+      labelNames: ["tenant"],
+      registers: [this.registry],
+    });
+    this.leaseEpoch = new Gauge({
+      name: "zengzhi_lease_epoch",
+      help: "Fencing epoch of each lease this node holds",
+      labelNames: ["tenant"],
+      registers: [this.registry],
+    });
+    this.leaseWritable = new Gauge({
+      name: "zengzhi_lease_writable",
+      help: "1 when this node can write the tenant it holds (lease renewed within its TTL, writer sound)",
+      labelNames: ["tenant"],
+      registers: [this.registry],
+    });
+    this.nodeReady = new Gauge({
+      name: "zengzhi_node_ready",
+      help: "1 when this node can write every tenant it holds and reach its database (GET /readyz)",
+      registers: [this.registry],
+    });
+    this.forwarded = new Counter({
+      name: "zengzhi_forwarded_commands_total",
+      help: "Commands forwarded to the node holding their tenant (sent) or received from another node",
+      labelNames: ["direction"],
+      registers: [this.registry],
+    });
+  }
+
+  countForwarded(direction: "sent" | "received"): void {
+    this.forwarded.labels(direction).inc();
+  }
+
+  /** Sets the lease gauges from the ledger's status (at each scrape). */
+  observeLeases(status: LedgerStatus): void {
+    this.leaseHeld.reset();
+    this.leaseEpoch.reset();
+    this.leaseWritable.reset();
+    for (const lease of status.leases) {
+      this.leaseHeld.labels(lease.tenantId).set(1);
+      this.leaseEpoch.labels(lease.tenantId).set(lease.epoch);
+      this.leaseWritable.labels(lease.tenantId).set(lease.writable ? 1 : 0);
+    }
+    this.nodeReady.set(status.ready ? 1 : 0);
   }
 
   countCommand(type: string, result: string): void {
@@ -47,7 +99,8 @@ export class Metrics {
     child.observe(seconds);
   }
 
-  text(): Promise<string> {
+  text(status?: LedgerStatus): Promise<string> {
+    if (status !== undefined) this.observeLeases(status);
     return this.registry.metrics();
   }
 

@@ -11,6 +11,7 @@ import {
 } from "../db/history.js";
 import { ping } from "../db/settings.js";
 import { LIMITS } from "../limits.js";
+import { nodeStatus } from "./cluster.js";
 import type { Services } from "./services.js";
 import { formatPrice, marketView, rulesView, totalsView } from "./views.js";
 
@@ -71,8 +72,8 @@ export async function readPublicView(services: Services, tenantOrDefault: string
   };
 }
 
-/** Liveness: the database answers. */
+/** Liveness: the database answers; with this node's leases (which tenants it writes, or standby). */
 export async function health(services: Services) {
   await ping(services.sql);
-  return { ok: true, store: services.ledger.kind };
+  return { ok: true, store: services.ledger.kind, node: nodeStatus(services.ledger) };
 }

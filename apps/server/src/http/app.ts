@@ -80,6 +80,29 @@ function fastifyErrorBody(error: FastifyError): ApiError {
   }
 }
 
+/**
+ * The ledger's LedgerUnavailableError (lease moving, holder unreachable) and a lost database
+ * connection are passing states, answered 503 ledger_unavailable (retry with the same key), not 500.
+ */
+function unavailableError(raw: unknown): ApiError | undefined {
+  const error = raw as NodeJS.ErrnoException & { code?: string };
+  const connectionLost =
+    error.name === "LedgerUnavailableError" ||
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03"].includes(
+      error.code ?? "",
+    ) ||
+    (typeof error.code === "string" && error.code.startsWith("08")) ||
+    /Connection terminated|connection is not open|Client has encountered a connection error/.test(
+      error.message ?? "",
+    );
+  if (!connectionLost) return undefined;
+  return new ApiError(
+    503,
+    "ledger_unavailable",
+    "the ledger is moving between nodes or its database is unreachable; retry in a moment (same Idempotency-Key)",
+  );
+}
+
 /** Errors Node's HTTP parser meets before Fastify sees a request, answered with the envelope too. */
 function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === "ECONNRESET" || socket.destroyed) return;
@@ -172,7 +195,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   app.setErrorHandler((raw, request, reply) => {
-    const error = raw instanceof ApiError ? raw : fastifyErrorBody(raw as FastifyError);
+    const error =
+      raw instanceof ApiError ? raw : (unavailableError(raw) ?? fastifyErrorBody(raw as FastifyError));
     if (error.status >= 500) request.log.error({ err: raw }, "request failed");
     return reply.code(error.status).send(error.toBody());
   });

@@ -129,6 +129,11 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     en: "Something went wrong on our side; it has been logged.",
   },
   ledger_busy: { "zh-CN": "系统繁忙，请稍后重试。", en: "The system is busy; please try again shortly." },
+  ledger_unavailable: {
+    "zh-CN": "账本正在切换节点，请稍后重试。",
+    en: "The ledger is switching nodes; please try again shortly.",
+  },
+  not_ready: { "zh-CN": "节点尚未就绪。", en: "This node is not ready." },
   invalid_callback: { "zh-CN": "支付回调无效。", en: "Invalid payment callback." },
   product_inactive: { "zh-CN": "该商品已下架。", en: "This product is no longer sold." },
   duplicate_member: {

@@ -8,7 +8,13 @@ const location = JSON.parse(process.argv[2]);
 const round = process.argv[3];
 const IN_FLIGHT = 64;
 
-const ledger = await openLedger({ ...location, batchSizeMax: 2_000, snapshotEvery: 3_000 });
+// The same node id as the checker's: a node restarted under its own id takes its lease back at once.
+const ledger = await openLedger({
+  ...location,
+  batchSizeMax: 2_000,
+  snapshotEvery: 3_000,
+  nodeId: "crash-node",
+});
 if (!(await ledger.listTenants()).includes("crash"))
   await ledger.createTenant("crash", { exitMultiple: "2" });
 const positions = await ledger.read("crash", (engine) => {
