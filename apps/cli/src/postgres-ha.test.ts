@@ -7,6 +7,7 @@
  * Without Debian's postgresql-15-auto-failover the test fails (CI installs it in .ci/run).
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { type AddressInfo, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { newPostgresClient } from "@zengzhi/store";
 import { type AutoFailoverFormation, requireAutoFailover, startAutoFailover } from "@zengzhi/store/testing";
@@ -22,12 +23,29 @@ import {
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CLI = fileURLToPath(new URL("../bin/zengzhi.js", import.meta.url));
-/** Ports on 127.0.0.1 (ZENGZHI_HA_PORT_BASE moves them): monitor, two data nodes, two service nodes. */
-const BASE = Number(process.env.ZENGZHI_HA_PORT_BASE ?? 4550);
-const PORTS = {
-  formation: [BASE, BASE + 1, BASE + 2] as [number, number, number],
-  nodes: [BASE + 5, BASE + 6],
-};
+/**
+ * Ports on 127.0.0.1: monitor, two data nodes, two service nodes. Free ones by default;
+ * ZENGZHI_HA_PORT_BASE=N takes N, N+1, N+2 and N+5, N+6 instead.
+ */
+async function choosePorts(): Promise<{ formation: [number, number, number]; nodes: [number, number] }> {
+  const base = process.env.ZENGZHI_HA_PORT_BASE;
+  if (base !== undefined && base !== "") {
+    const n = Number(base);
+    return { formation: [n, n + 1, n + 2], nodes: [n + 5, n + 6] };
+  }
+  // Held open together, so the five differ; released just before use.
+  const servers = await Promise.all(
+    Array.from({ length: 5 }, async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      return server;
+    }),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  const [monitor, node1, node2, a, b] = ports as [number, number, number, number, number];
+  return { formation: [monitor, node1, node2], nodes: [a, b] };
+}
 const LOAD_BEFORE_KILL_MS = 4000;
 const LOAD_AFTER_RECOVERY_MS = 4000;
 const RECOVERY_LIMIT_MS = 45_000;
@@ -154,7 +172,8 @@ async function loadThroughFailover(formation: AutoFailoverFormation, clients: Sa
 describe("PostgreSQL high availability with pg_auto_failover", () => {
   it("promotes the secondary when the primary is killed; the nodes reconnect and lose no acknowledged sale", async () => {
     requireAutoFailover(); // Fails, naming the Debian package, when it is missing.
-    const formation = await startAutoFailover({ ports: PORTS.formation });
+    const ports = await choosePorts();
+    const formation = await startAutoFailover({ ports: ports.formation });
     const nodes: ServiceNode[] = [];
     try {
       const [primary] = formation.nodes;
@@ -166,8 +185,8 @@ describe("PostgreSQL high availability with pg_auto_failover", () => {
       // Synchronous: a commit is acknowledged only once the secondary has it.
       expect(replication.map((row) => row.sync_state)).toEqual([expect.stringMatching(/^(sync|quorum)$/)]);
       const databaseUrl = formation.databaseUrl("zengzhi");
-      nodes.push(await startServiceNode({ name: "a", port: PORTS.nodes[0]!, databaseUrl }));
-      nodes.push(await startServiceNode({ name: "b", port: PORTS.nodes[1]!, databaseUrl }));
+      nodes.push(await startServiceNode({ name: "a", port: ports.nodes[0], databaseUrl }));
+      nodes.push(await startServiceNode({ name: "b", port: ports.nodes[1], databaseUrl }));
       const clients = await prepareClients(nodes[0]!, nodes[1]!);
 
       const run = await loadThroughFailover(formation, clients);
