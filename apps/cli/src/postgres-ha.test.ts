@@ -7,6 +7,7 @@
  * Without Debian's postgresql-15-auto-failover the test fails (CI installs it in .ci/run).
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { newPostgresClient } from "@zengzhi/store";
@@ -230,5 +231,11 @@ describe("PostgreSQL high availability with pg_auto_failover", () => {
       for (const node of nodes) await node.stop();
       await formation.stop();
     }
+    // Self-cleaning: the folder is gone and no process of the formation is left.
+    expect(existsSync(formation.dir)).toBe(false);
+    expect(formation.nodes.map((node) => existsSync(`/var/run/postgresql/.s.PGSQL.${node.port}`))).toEqual([
+      false,
+      false,
+    ]);
   }, 175_000);
 });
