@@ -414,8 +414,8 @@ class StoreLedger implements Ledger {
       lingerMs: this.options.lingerMs ?? 1,
       epoch,
       checkLock: () => {
-        const held = [...this.held.values()].find((h) => h.epoch === epoch && h.ready !== undefined);
-        if (held !== undefined && !this.fresh(held)) {
+        const held = this.held.get(tenantId);
+        if (held !== undefined && held.epoch === epoch && !this.fresh(held)) {
           throw new LedgerUnavailableError("the lease was not renewed within its TTL; not committing");
         }
       },
