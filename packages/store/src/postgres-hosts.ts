@@ -117,6 +117,17 @@ type ConnectCallback = (error: Error | null, client?: pg.Client) => void;
 /** A pg.Client class that chooses its host on every connect (a pool connects each client once). */
 function chosenHostClient(target: PostgresTarget): typeof pg.Client {
   return class ChosenHostClient extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      // The timeout bounds each host's connect here, not in the pool, whose own timer would cover
+      // the probes of every host together.
+      const base = typeof config === "string" ? { connectionString: config } : (config ?? {});
+      super(
+        target.connectTimeoutMs === undefined
+          ? base
+          : { ...base, connectionTimeoutMillis: target.connectTimeoutMs },
+      );
+    }
+
     override connect(): Promise<pg.Client>;
     override connect(callback: ConnectCallback): void;
     override connect(callback?: ConnectCallback): Promise<pg.Client> | void {
@@ -135,11 +146,11 @@ function chosenHostClient(target: PostgresTarget): typeof pg.Client {
   };
 }
 
+/** The first host's URL: user, password, database and options; the host is chosen on connect. */
 function clientConfig(target: PostgresTarget): pg.ClientConfig {
   const first = target.hosts[0];
   return {
     connectionString: first === undefined ? target.urlFor({ host: "", port: 0 }) : target.urlFor(first),
-    ...(target.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: target.connectTimeoutMs }),
   };
 }
 
