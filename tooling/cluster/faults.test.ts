@@ -18,7 +18,12 @@ interface Report {
 
 describe.runIf(postgresAvailable)("fault harness (short run)", () => {
   it("keeps every acknowledged sale exactly once through a kill, a stall and a database crash", async () => {
-    const report = (await runFaults({ rounds: 3, seed: 15, clients: 6, faults: ["kill", "stall", "pg"] })) as Report;
+    const report = (await runFaults({
+      rounds: 3,
+      seed: 15,
+      clients: 6,
+      faults: ["kill", "stall", "pg"],
+    })) as Report;
     expect(report.problems).toEqual([]);
     expect(report.rounds).toHaveLength(3);
     expect(report.acknowledged).toBeGreaterThan(100);

@@ -306,8 +306,7 @@ export async function checkRun(cluster, tenants, state, { sample = 50, seed = 1 
         const key = /(k[\w]*-c\d+-\d+)$/.exec(row.idempotency_key)?.[1];
         if (key === undefined) continue;
         journalRows++;
-        if (seen.has(key))
-          problems.push(`${t.tenant}: key ${key} journaled twice (at seq ${row.seq} again)`);
+        if (seen.has(key)) problems.push(`${t.tenant}: key ${key} journaled twice (at seq ${row.seq} again)`);
         const result = JSON.parse(row.result);
         seen.set(key, result.outcome?.position ?? result.position);
         const sent = state.attempted.get(key);
@@ -323,7 +322,9 @@ export async function checkRun(cluster, tenants, state, { sample = 50, seed = 1 
       for (const [key, ack] of state.acked) {
         if (ack.tenant !== t.tenant) continue;
         if (seen.get(key) !== ack.position) {
-          problems.push(`${t.tenant}: acknowledged ${key} as position ${ack.position}, journal has ${seen.get(key)}`);
+          problems.push(
+            `${t.tenant}: acknowledged ${key} as position ${ack.position}, journal has ${seen.get(key)}`,
+          );
         }
       }
     }

@@ -41,7 +41,7 @@ describe("zengzhi start", () => {
       expect(stdout).toContain("operator-demo");
       expect(stdout).toContain("seeded just now");
       const health = (await (await fetch(`${url}/healthz`)).json()) as { ok: boolean; store: string };
-      expect(health).toEqual({ ok: true, store: "pglite" });
+      expect(health).toMatchObject({ ok: true, store: "pglite", node: { role: "writer", ready: true } });
       const view = (await (await fetch(`${url}/api/public`)).json()) as { tenant: string; pool: string };
       expect(view.tenant).toBe("demo");
       expect(view.pool).toMatch(/^\d+\.\d{2}$/);

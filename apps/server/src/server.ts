@@ -8,7 +8,8 @@ import type { Ledger } from "@zengzhi/store";
 import { type LeaseEvent, type LedgerOptions, openLedger } from "@zengzhi/store";
 import { httpForwarder } from "./domain/cluster.js";
 import { syncOnlineOrders } from "./domain/orders.js";
-import { DEMO_LOGINS, seedDemo } from "./seed.js";
+import { DEMO_LOGINS, DEMO_TENANT, seedDemo } from "./seed.js";
+import type { Services } from "./domain/services.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
 
@@ -64,6 +65,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
 }
 
+/** Seeds the demo unless it exists; a node that lost the race to another node seeding it carries on. */
+async function seedOnce(
+  app: Awaited<ReturnType<typeof buildApp>>["app"],
+  services: Services,
+): Promise<boolean> {
+  try {
+    return await seedDemo(app, services);
+  } catch (error) {
+    const tenants = await services.ledger.listTenants().catch((): string[] => []);
+    if (tenants.includes(DEMO_TENANT)) return false;
+    throw error;
+  }
+}
+
 async function serve(
   ledger: Ledger,
   options: StartOptions,
@@ -85,7 +100,7 @@ async function serve(
     },
     () => services.metrics.countForwarded("sent"),
   );
-  const seeded = options.seed === false ? false : await seedDemo(app, services);
+  const seeded = options.seed === false ? false : await seedOnce(app, services);
   for (const tenant of await ledger.listTenants()) await syncOnlineOrders(services, tenant);
 
   const sampler = setInterval(() => {

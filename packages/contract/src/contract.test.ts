@@ -27,14 +27,14 @@ const firstIssue = (schema: z.ZodType, value: unknown) => {
 };
 
 describe("operation table", () => {
-  test("has the 49 operations of the service, each operationId a unique camelCase verb phrase", () => {
-    expect(OPERATION_LIST).toHaveLength(49);
+  test("has the 51 operations of the service, each operationId a unique camelCase verb phrase", () => {
+    expect(OPERATION_LIST).toHaveLength(51);
     const ids = OPERATION_LIST.map((op) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     for (const [key, op] of Object.entries(OPERATIONS)) {
       expect(op.operationId).toBe(key);
       expect(op.operationId).toMatch(
-        /^(get|list|log|register|create|publish|update|deactivate|pay|receive|refund|record|sell|preview|request|import|buy|tip|approve|reject|set|close|reconcile)[A-Z]?[A-Za-z]*$/,
+        /^(get|list|log|register|create|publish|update|deactivate|pay|receive|refund|record|sell|preview|request|import|buy|tip|approve|reject|set|close|reconcile|forward)[A-Z]?[A-Za-z]*$/,
       );
     }
   });
@@ -59,11 +59,18 @@ describe("operation table", () => {
     }
   });
 
-  test("every state-changing operation requires an Idempotency-Key but log in/out, the preview and the provider's callback", () => {
+  test("every state-changing operation requires an Idempotency-Key but log in/out, the preview, the provider's callback and forwarding between nodes", () => {
     const without = OPERATION_LIST.filter((op) => op.method !== "GET" && !op.idempotent).map(
       (op) => op.operationId,
     );
-    expect(without.sort()).toEqual(["logIn", "logOut", "previewSell", "receiveSandboxPayment"]);
+    // A forwarded command carries the original request's key in its body.
+    expect(without.sort()).toEqual([
+      "forwardCommand",
+      "logIn",
+      "logOut",
+      "previewSell",
+      "receiveSandboxPayment",
+    ]);
   });
 
   test("a 204 has no body; every other success has a schema", () => {
@@ -85,7 +92,9 @@ describe("operation table", () => {
   test("operations that need a session answer unauthenticated; role-limited ones answer forbidden", () => {
     for (const op of OPERATION_LIST) {
       expect(op.errors.includes("unauthenticated"), op.operationId).toBe(op.callers !== "public");
-      expect(op.errors.includes("forbidden"), op.operationId).toBe(Array.isArray(op.callers));
+      // forwardCommand has no session: another node proves itself with the database's secret.
+      const forbids = Array.isArray(op.callers) || op.operationId === "forwardCommand";
+      expect(op.errors.includes("forbidden"), op.operationId).toBe(forbids);
     }
   });
 

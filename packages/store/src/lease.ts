@@ -62,12 +62,16 @@ export async function renewLease(sql: Sql, tenantId: string, epoch: number, ttlM
   return rows.length > 0;
 }
 
-/** Lets the lease go at once (clean shutdown): another node may take it on its next look. */
+/**
+ * Lets the lease go at once (clean shutdown): the next node that gets a request for the tenant takes
+ * it. A released lease names no node, so the other nodes' timers leave it to the requests (a rolling
+ * restart spreads tenants where their traffic goes) instead of taking it as a failover.
+ */
 export async function releaseLease(sql: Sql, tenantId: string, epoch: number): Promise<void> {
-  await sql.query(`UPDATE tenant_leases SET expires_at = now() WHERE tenant_id = $1 AND epoch = $2`, [
-    tenantId,
-    epoch,
-  ]);
+  await sql.query(
+    `UPDATE tenant_leases SET expires_at = now(), node_id = '' WHERE tenant_id = $1 AND epoch = $2`,
+    [tenantId, epoch],
+  );
 }
 
 /** Records the holder's advertised address on the leases it holds. */
@@ -93,11 +97,11 @@ export async function readLease(sql: Sql, tenantId: string): Promise<LeaseRow | 
   };
 }
 
-/** Tenants (existing ones) whose lease has expired: a writer died or stalled; someone should take them. */
+/** Tenants (existing ones) whose lease expired unreleased: a writer died or stalled; someone should take them. */
 export async function expiredLeases(sql: Sql): Promise<string[]> {
   const { rows } = await sql.query<{ tenant_id: string }>(
     `SELECT l.tenant_id FROM tenant_leases l JOIN tenants t ON t.tenant_id = l.tenant_id
-     WHERE l.expires_at <= now() ORDER BY l.tenant_id`,
+     WHERE l.expires_at <= now() AND l.node_id <> '' ORDER BY l.tenant_id`,
   );
   return rows.map((row) => row.tenant_id);
 }

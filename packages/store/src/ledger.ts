@@ -130,7 +130,10 @@ export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
     await db.close().catch(() => undefined);
     throw error;
   }
-  return new StoreLedger(db, unlock, options, secret);
+  // Lease renewals get connections of their own: queued behind busy commits and snapshot writes they
+  // came late under load, and a node deposed itself while it was working fine.
+  const leaseDb = options.databaseUrl === undefined ? db : connectPostgres(options.databaseUrl, 2);
+  return new StoreLedger(db, unlock, options, secret, leaseDb);
 }
 
 /** The lease TTL: the option, else ZENGZHI_LEASE_TTL_MS, else 3 s. */
@@ -160,8 +163,8 @@ class StoreLedger implements Ledger {
   private readonly acquiring = new Map<string, Promise<TenantWriter | undefined>>();
   /** Read-only copies of tenants another node holds. */
   private readonly followers = new Map<string, Promise<TenantWriter>>();
-  /** The other holder last seen per tenant (status, forwarding). */
-  private readonly elsewhere = new Map<string, LeaseRow>();
+  /** The other holder last seen per tenant (status, forwarding), with when it was read. */
+  private readonly elsewhere = new Map<string, LeaseRow & { seenAt: number }>();
   private address = "";
   private databaseReachable = true;
   private readonly timer: NodeJS.Timeout | null = null;
@@ -173,6 +176,7 @@ class StoreLedger implements Ledger {
     private readonly unlock: () => void,
     private readonly options: LedgerOptions,
     private readonly secret: string,
+    private readonly leaseDb: Database,
   ) {
     this.kind = db.kind;
     this.nodeId = options.nodeId ?? newNodeId();
@@ -309,6 +313,7 @@ class StoreLedger implements Ledger {
     }
     this.held.clear();
     this.followers.clear();
+    if (this.leaseDb !== this.db) await this.leaseDb.close().catch(() => undefined);
     await this.db.close();
     this.unlock();
   }
@@ -331,8 +336,20 @@ class StoreLedger implements Ledger {
     if (held !== undefined) {
       const writer = await held.writer.catch(() => null);
       if (writer !== null && !writer.broken && this.fresh(held)) return writer;
+      // Sound but not renewed lately (the timer came late): renew now rather than start again.
+      if (writer !== null && !writer.broken && (await this.renewNow(tenantId, held))) return writer;
       // Broken (database lost meanwhile) or not renewed in time: start again under a new epoch.
       this.drop(tenantId, held, "the writer stopped or its lease was not renewed in time");
+    }
+    // Another node's lease, read a moment ago and not expired since: forward without asking again.
+    const other = this.elsewhere.get(tenantId);
+    if (
+      other !== undefined &&
+      this.options.forward !== undefined &&
+      other.address !== "" &&
+      performance.now() < other.seenAt + Math.min(other.expiresInMs, this.ttlMs)
+    ) {
+      return undefined;
     }
     let pending = this.acquiring.get(tenantId);
     if (pending === undefined) {
@@ -363,12 +380,12 @@ class StoreLedger implements Ledger {
           if (this.elsewhere.get(tenantId)?.nodeId !== lease.nodeId) {
             this.options.onLease?.({ tenantId, kind: "standby", holder: lease.nodeId, epoch: lease.epoch });
           }
-          this.elsewhere.set(tenantId, lease);
+          this.elsewhere.set(tenantId, { ...lease, seenAt: started });
         }
         return undefined;
       }
     } catch (error) {
-      if (error instanceof UnknownTenant) throw new Error(error.message);
+      if (error instanceof UnknownTenant) throw new Error(error.message, { cause: error });
       throw unavailable(`tenant ${tenantId}: its lease cannot be read`, error);
     }
     this.elsewhere.delete(tenantId);
@@ -461,11 +478,24 @@ class StoreLedger implements Ledger {
       );
     } catch (error) {
       const name = (error as Error).name;
-      if (name === "LedgerBusyError" || name === "LedgerUnavailableError" || error instanceof CommandError) {
-        throw error;
-      }
+      if (name === "LedgerBusyError" || error instanceof CommandError) throw error;
+      // Look again next time: the holder may have lost the tenant, or died and its lease been taken.
+      if (this.elsewhere.get(tenantId) === lease) this.elsewhere.delete(tenantId);
+      if (name === "LedgerUnavailableError") throw error;
       throw unavailable(`tenant ${tenantId}: ${holder} at ${lease.address} cannot be reached`, error);
     }
+  }
+
+  /** Renews one lease at once; false when it moved on or the database does not answer. */
+  private async renewNow(tenantId: string, held: Held): Promise<boolean> {
+    const started = performance.now();
+    try {
+      if (!(await renewLease(this.leaseDb, tenantId, held.epoch, this.ttlMs))) return false;
+    } catch {
+      return false;
+    }
+    held.renewedAt = started;
+    return true;
   }
 
   /** Forgets a writer this node may no longer use; its queued commands are refused (retry-safe). */
@@ -488,7 +518,7 @@ class StoreLedger implements Ledger {
       for (const [tenantId, held] of [...this.held]) {
         const started = performance.now();
         try {
-          if (await renewLease(this.db, tenantId, held.epoch, this.ttlMs)) held.renewedAt = started;
+          if (await renewLease(this.leaseDb, tenantId, held.epoch, this.ttlMs)) held.renewedAt = started;
           else this.drop(tenantId, held, `the lease was taken over (epoch ${held.epoch} is stale)`);
           this.databaseReachable = true;
         } catch (error) {

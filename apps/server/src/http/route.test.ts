@@ -31,18 +31,28 @@ async function appWith(checkResponses: boolean, setup: (app: ReturnType<typeof F
   return app;
 }
 
+const NODE = {
+  id: "n1",
+  role: "standby",
+  ready: true,
+  databaseReachable: true,
+  leaseTtlMs: 3000,
+  leases: [],
+  elsewhere: [],
+};
+
 describe("route", () => {
   it("answers with the operation's method, path and success status", async () => {
     const app = await appWith(true, (a) =>
-      route(a, OPERATIONS.getHealth, () => ({ ok: true, store: "pglite" })),
+      route(a, OPERATIONS.getHealth, () => ({ ok: true, store: "pglite", node: NODE })),
     );
     const response = await app.inject({ method: "GET", url: "/healthz" });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ ok: true, store: "pglite" });
+    expect(response.json()).toEqual({ ok: true, store: "pglite", node: NODE });
   });
 
   it("with checkResponses, a body outside the contract answers 500 instead of going out", async () => {
-    const wrong = () => ({ ok: true, store: "mystery" });
+    const wrong = () => ({ ok: true, store: "mystery", node: NODE });
     const checked = await appWith(true, (a) => route(a, OPERATIONS.getHealth, wrong));
     const response = await checked.inject({ method: "GET", url: "/healthz" });
     expect(response.statusCode).toBe(500);

@@ -19,8 +19,27 @@ for (const store of STORES) {
     afterAll(async () => {
       await t?.close();
     });
-    it("answers /healthz with the store kind", async () => {
-      expect(await get("/healthz")).toEqual({ status: 200, body: { ok: true, store: store.kind } });
+    it("answers /healthz with the store kind and this node's leases, /readyz with its readiness", async () => {
+      const health = await get("/healthz");
+      expect(health).toMatchObject({ status: 200, body: { ok: true, store: store.kind } });
+      // The demo was seeded through this node: it holds the demo tenant's lease and can write it.
+      expect((health.body as { node: unknown }).node).toMatchObject({
+        role: "writer",
+        ready: true,
+        leases: [{ tenant: "demo", writable: true }],
+      });
+      expect(await get("/readyz")).toMatchObject({ status: 200, body: { ready: true } });
+      const metrics = await call(t.app, "GET", "/metrics");
+      expect(metrics.body).toContain('zengzhi_lease_held{tenant="demo"} 1');
+      expect(metrics.body).toContain("zengzhi_node_ready 1");
+    });
+
+    it("refuses a forwarded command without the database's secret", async () => {
+      const response = await call(t.app, "POST", "/internal/ledger/submit", {
+        body: { tenant: "demo", key: "k", command: { type: "order", member: "alice", amount: "1.00" } },
+        headers: { "x-zengzhi-forward": "not-the-secret" },
+      });
+      expect(response.statusCode).toBe(403);
     });
 
     it("exposes Prometheus metrics and an OpenAPI document listing the routes", async () => {
