@@ -47,6 +47,8 @@ export async function startCluster({ count = 3, leaseTtlMs, log = () => undefine
         HOST: "127.0.0.1",
         LOG_LEVEL: "warn",
         ZENGZHI_DATA_DIR: "",
+        // Every simulated member registers from 127.0.0.1; the per-address ceiling guards real clients.
+        ZENGZHI_REGISTRATIONS_PER_ADDRESS_PER_HOUR: "1000000",
       };
       if (leaseTtlMs !== undefined) env.ZENGZHI_LEASE_TTL_MS = String(leaseTtlMs);
       const child = spawn(process.execPath, [CLI, "start", ...(seed ? [] : ["--no-seed"])], {

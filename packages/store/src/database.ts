@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
 import type { Sql } from "./api.js";
+import { newPostgresPool } from "./postgres-hosts.js";
 
 /** A transaction's connection; `execute` runs several statements without parameters. */
 export interface TransactionSql extends Sql {
@@ -182,7 +183,8 @@ class PgliteWorkerDatabase implements Database {
 }
 
 export function connectPostgres(databaseUrl: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // A URL with several hosts connects each pooled client to the first writable one (postgres-hosts.ts).
+  const pool = newPostgresPool(databaseUrl, poolSize);
   // An idle client that loses its connection must not crash the process; the next query fails instead.
   pool.on("error", () => undefined);
   return new PostgresDatabase(pool);

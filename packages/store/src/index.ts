@@ -12,6 +12,15 @@ export {
 } from "./ledger.js";
 export { DEFAULT_LEASE_TTL_MS, type LeaseRow, readLease } from "./lease.js";
 export { LOCK_FILE_NAME, WriterLockError } from "./lock.js";
+export {
+  type PostgresHost,
+  type PostgresTarget,
+  type TargetSessionAttrs,
+  chooseHost,
+  newPostgresClient,
+  newPostgresPool,
+  parseDatabaseUrl,
+} from "./postgres-hosts.js";
 export { MIGRATIONS_DIR, migrate, readMigrations } from "./migrations.js";
 export {
   type TemporaryPostgres,

@@ -4,3 +4,11 @@
  * it from source, and it is left out of the package's build.
  */
 export { createTestDataDir, createTestDatabase, postgresAvailable } from "./database.js";
+export {
+  AUTO_FAILOVER_PACKAGE,
+  type AutoFailoverFormation,
+  type FormationNode,
+  type FormationOptions,
+  requireAutoFailover,
+  startAutoFailover,
+} from "./auto-failover.js";
