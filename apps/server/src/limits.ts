@@ -35,5 +35,11 @@ export const LIMITS = {
   /** Paid orders settled per batch at a day close. */
   settleBatchMax: 1000,
   auditBufferMax: 1000,
+  /** Days an idempotency answer is kept (ZENGZHI_IDEMPOTENCY_RETENTION_DAYS); then a retry is refused. */
+  idempotencyRetentionDaysDefault: 30,
+  /** The retention task: rows per statement, pause between statements, time between runs. */
+  retentionRowsPerStatement: 500,
+  retentionPauseMs: 20,
+  retentionIntervalMs: 60 * 60 * 1000,
   auditFlushMs: 200,
 } as const;

@@ -4,9 +4,10 @@
  * prices each minute, and listen on PORT (default 3000).
  */
 import { fileURLToPath } from "node:url";
-import { openLedger, type OpenLedgerOptions } from "@zengzhi/store";
+import { openLedger, type LedgerOptions } from "@zengzhi/store";
 import { syncOnlineOrders } from "./domain/orders.js";
 import { DEMO_LOGINS, seedDemo } from "./seed.js";
+import { startRetention } from "./domain/retention.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
 
@@ -20,6 +21,10 @@ export interface StartOptions {
   paymentSecret?: string;
   logLevel?: string;
   webDist?: string | null;
+  /** Days idempotency answers are kept (default 30; ZENGZHI_IDEMPOTENCY_RETENTION_DAYS). */
+  idempotencyRetentionDays?: number;
+  /** Complete ledger snapshots kept per tenant (default 3; ZENGZHI_SNAPSHOTS_KEPT). */
+  snapshotsKept?: number;
 }
 
 export interface RunningServer {
@@ -31,7 +36,8 @@ export interface RunningServer {
 const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const ledgerOptions: OpenLedgerOptions = {};
+  const ledgerOptions: LedgerOptions = {};
+  if (options.snapshotsKept !== undefined) ledgerOptions.snapshotsKept = options.snapshotsKept;
   if (options.databaseUrl !== undefined) ledgerOptions.databaseUrl = options.databaseUrl;
   if (options.dataDir !== undefined) ledgerOptions.dataDir = options.dataDir;
   // openLedger applies every migration, the service's tables (0100 and up) included.
@@ -51,6 +57,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     })().catch((error: unknown) => app.log.error({ err: error }, "price sample failed"));
   }, 60_000);
   sampler.unref();
+  const retention = startRetention(services, {
+    ...(options.idempotencyRetentionDays === undefined
+      ? {}
+      : { retentionDays: options.idempotencyRetentionDays }),
+    onError: (error) => app.log.error({ err: error }, "expiring idempotency answers failed"),
+  });
 
   const address = await app.listen({ port: options.port ?? 3000, host: options.host ?? "127.0.0.1" });
   return {
@@ -58,6 +70,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     seeded,
     async close() {
       clearInterval(sampler);
+      await retention.stop();
       await app.close();
       await ledger.close();
     },

@@ -116,6 +116,11 @@ const SERVICE_ERRORS = {
     status: 422,
     description: "this Idempotency-Key was used for a different request",
   },
+  idempotency_key_expired: {
+    status: 422,
+    description:
+      "this Idempotency-Key was used longer ago than the answer retention window (30 days by default); the request is not run again",
+  },
   too_many_attempts: { status: 429, description: "too many login attempts; wait and try again" },
   headers_too_large: { status: 431, description: "the request's headers are too large" },
   internal_error: { status: 500, description: "something failed on the server's side; it has been logged" },

@@ -25,6 +25,13 @@ export interface LedgerOptions extends OpenLedgerOptions {
   batchSizeMax?: number;
   /** Commands between snapshots (default 100,000). */
   snapshotEvery?: number;
+  /**
+   * Complete snapshots kept per tenant (default 3, at least 1; the service reads
+   * ZENGZHI_SNAPSHOTS_KEPT). Older ones are deleted in the background after each new snapshot.
+   */
+  snapshotsKept?: number;
+  /** Told how long each snapshot-pruning statement took, in milliseconds (benchmarks). */
+  onPruneStatement?: (ms: number) => void;
   /** Most commands waiting per tenant before submit fails with LedgerBusyError (default 200,000). */
   queueLengthMax?: number;
   /** Least time between the starts of two commits while fewer than 1,000 commands wait (default 1 ms; 0: none). */
@@ -39,6 +46,9 @@ export interface LedgerOptions extends OpenLedgerOptions {
    */
   keyHash?: KeyHash;
 }
+
+/** Complete snapshots kept per tenant unless snapshotsKept says otherwise. */
+export const SNAPSHOTS_KEPT_DEFAULT = 3;
 
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -193,6 +203,10 @@ class StoreLedger implements Ledger {
       const writer = await TenantWriter.open(this.db, tenantId, {
         batchSizeMax: this.options.batchSizeMax ?? 10_000,
         snapshotEvery: this.options.snapshotEvery ?? 100_000,
+        snapshotsKept: this.options.snapshotsKept ?? SNAPSHOTS_KEPT_DEFAULT,
+        ...(this.options.onPruneStatement === undefined
+          ? {}
+          : { onPruneStatement: this.options.onPruneStatement }),
         queueLengthMax: this.options.queueLengthMax ?? 200_000,
         lingerMs: this.options.lingerMs ?? 1,
         checkLock: () => locks?.check(),

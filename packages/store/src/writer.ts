@@ -18,13 +18,17 @@ import type { SubmitResult } from "./api.js";
 import type { Database } from "./database.js";
 import { answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
 import { type KeyHash, KeyIndex } from "./key-index.js";
-import { readSnapshot } from "./snapshots.js";
+import { type PruneOptions, SnapshotPruner, readSnapshot } from "./snapshots.js";
 
 export interface WriterOptions {
   /** Most commands in one batch (one transaction). */
   batchSizeMax: number;
   /** A snapshot is written after this many commands since the last one. */
   snapshotEvery: number;
+  /** Complete snapshots kept; older ones are pruned in the background after each new one. */
+  snapshotsKept: number;
+  /** Told how long each pruning statement took (benchmarks). */
+  onPruneStatement?: PruneOptions["onStatement"];
   /** Most commands waiting in the queue; beyond it submit fails with LedgerBusyError. */
   queueLengthMax: number;
   /** Least time between two commits while the queue is short (0: commit as soon as possible). */
@@ -170,16 +174,25 @@ export class TenantWriter {
   private snapshotWrites: Promise<void> = Promise.resolve();
   private failed: unknown = null;
   private closed = false;
+  /** Deletes the snapshots older than the kept ones, in the background (snapshots.ts). */
+  private readonly pruner: SnapshotPruner;
 
   private constructor(
     private readonly db: Database,
     readonly tenantId: string,
     private readonly options: WriterOptions,
-  ) {}
+  ) {
+    this.pruner = new SnapshotPruner(db, tenantId, {
+      kept: options.snapshotsKept,
+      ...(options.onPruneStatement === undefined ? {} : { onStatement: options.onPruneStatement }),
+    });
+  }
 
   static async open(db: Database, tenantId: string, options: WriterOptions): Promise<TenantWriter> {
     const writer = new TenantWriter(db, tenantId, options);
     await writer.load();
+    // Snapshots left from before (another snapshotsKept, an interrupted run) go now.
+    writer.pruner.request();
     return writer;
   }
 
@@ -248,6 +261,7 @@ export class TenantWriter {
   async close(): Promise<void> {
     while (this.draining) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.snapshotWrites;
+    await this.pruner.stop();
     this.closed = true;
   }
 
@@ -535,6 +549,7 @@ export class TenantWriter {
             "INSERT INTO snapshots (tenant_id, seq, batch, state, parts) VALUES ($1, $2, $3, '', $4) ON CONFLICT DO NOTHING",
             [this.tenantId, snapshot.seq, snapshot.batch, parts],
           );
+          this.pruner.request();
         }
       } catch {
         snapshot.failed = true;
