@@ -23,6 +23,11 @@ export interface Database extends Sql {
    * rejects. `text` must be the same on every call with that name.
    */
   executePrepared(name: string, text: string, params: unknown[]): Promise<void>;
+  /**
+   * PGlite only: a consistent copy of the data directory as a tar, taken while the database runs
+   * (commits wait for the `dumpMs` it takes). See backup.ts.
+   */
+  dumpDataDir?(): Promise<{ tar: Uint8Array; dumpMs: number }>;
   close(): Promise<void>;
 }
 
@@ -81,6 +86,7 @@ type WorkerRequest =
   | { op: "prepared"; name: string; text: string; params: unknown[] }
   | { op: "begin" }
   | { op: "end"; tx: number; commit: boolean }
+  | { op: "dump" }
   | { op: "close" };
 
 type WorkerReply = { id: number; value?: unknown; error?: Record<string, unknown> & { message: string } };
@@ -124,6 +130,10 @@ class PgliteWorkerDatabase implements Database {
 
   async executePrepared(name: string, text: string, params: unknown[]): Promise<void> {
     await this.call({ op: "prepared", name, text, params });
+  }
+
+  async dumpDataDir(): Promise<{ tar: Uint8Array; dumpMs: number }> {
+    return (await this.call({ op: "dump" })) as { tar: Uint8Array; dumpMs: number };
   }
 
   async transaction<T>(fn: (sql: TransactionSql) => Promise<T>): Promise<T> {

@@ -20,3 +20,10 @@ export { type TenantReport, type VerifyReport, verifyDatabase, verifyLedger } fr
 export { type KeyHash, keyHash } from "./key-index.js";
 export { type BatchInfo, LedgerBusyError } from "./writer.js";
 export { type PruneOptions, type PruneReport, pruneSnapshots } from "./snapshots.js";
+export {
+  BACKUP_REQUESTS_DIR,
+  type BackupResult,
+  backupPglite,
+  restorePglite,
+  serveBackupRequests,
+} from "./backup.js";

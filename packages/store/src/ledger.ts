@@ -15,6 +15,7 @@ import { mkdirSync } from "node:fs";
 import type { Ledger, OpenLedgerOptions, SubmitResult } from "./api.js";
 import { type Database, connectPostgres, openPglite } from "./database.js";
 import { canonicalCommand, genesisHash, headline, idempotencyKeyProblem } from "./journal.js";
+import { serveBackupRequests } from "./backup.js";
 import { AdvisoryLocks, lockDataDir } from "./lock.js";
 import { migrate } from "./migrations.js";
 import type { KeyHash } from "./key-index.js";
@@ -86,7 +87,11 @@ export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
     unlock();
     throw error;
   }
-  return new StoreLedger(db, unlock, options);
+  // A PGlite directory answers `zengzhi backup` while this process holds it (backup.ts).
+  const dataDir = defaultDataDir(options);
+  const backups =
+    db.kind === "pglite" && !dataDir.startsWith("memory://") ? serveBackupRequests(db, dataDir) : null;
+  return new StoreLedger(db, unlock, options, backups);
 }
 
 class StoreLedger implements Ledger {
@@ -101,6 +106,7 @@ class StoreLedger implements Ledger {
     private readonly db: Database,
     private readonly unlock: () => void,
     private readonly options: LedgerOptions,
+    private readonly backups: { stop(): Promise<void> } | null = null,
   ) {
     this.kind = db.kind;
     this.locks = options.databaseUrl !== undefined ? new AdvisoryLocks(options.databaseUrl) : null;
@@ -172,6 +178,7 @@ class StoreLedger implements Ledger {
     this.writers.clear();
     this.ready.clear();
     await this.locks?.close();
+    await this.backups?.stop();
     await this.db.close();
     this.unlock();
   }
