@@ -38,7 +38,7 @@ export const LIMITS = {
   /** Days an idempotency answer is kept (ZENGZHI_IDEMPOTENCY_RETENTION_DAYS); then a retry is refused. */
   idempotencyRetentionDaysDefault: 30,
   /** The retention task: rows per statement, pause between statements, time between runs. */
-  retentionRowsPerStatement: 500,
+  retentionRowsPerStatement: 100,
   retentionPauseMs: 20,
   retentionIntervalMs: 60 * 60 * 1000,
   auditFlushMs: 200,

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { gunzip, gzip } from "node:zlib";
+import { gunzip } from "node:zlib";
 import { type Database, openPglite } from "./database.js";
 import { LOCK_FILE_NAME, WriterLockError, lockDataDir } from "./lock.js";
 
@@ -35,11 +35,10 @@ export interface BackupResult {
 /** Writes the database's dump to `out` as a gzipped tar: to out.partial first, then renamed. */
 async function writeBackup(db: Database, out: string): Promise<Omit<BackupResult, "madeBy">> {
   if (db.dumpDataDir === undefined) throw new Error("only a PGlite database can be dumped this way");
-  const { tar, dumpMs } = await db.dumpDataDir();
-  const packed = await promisify(gzip)(tar);
-  await writeFile(`${out}.partial`, packed, { flag: "wx" });
+  const { gzipped, dumpMs } = await db.dumpDataDir();
+  await writeFile(`${out}.partial`, gzipped, { flag: "wx" });
   await rename(`${out}.partial`, out);
-  return { bytes: packed.length, dumpMs };
+  return { bytes: gzipped.length, dumpMs };
 }
 
 interface BackupRequest {

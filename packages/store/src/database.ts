@@ -24,10 +24,10 @@ export interface Database extends Sql {
    */
   executePrepared(name: string, text: string, params: unknown[]): Promise<void>;
   /**
-   * PGlite only: a consistent copy of the data directory as a tar, taken while the database runs
-   * (commits wait for the `dumpMs` it takes). See backup.ts.
+   * PGlite only: a consistent copy of the data directory as a gzipped tar, taken while the database
+   * runs (commits wait for the `dumpMs` it takes). See backup.ts.
    */
-  dumpDataDir?(): Promise<{ tar: Uint8Array; dumpMs: number }>;
+  dumpDataDir?(): Promise<{ gzipped: Uint8Array; dumpMs: number }>;
   close(): Promise<void>;
 }
 
@@ -132,8 +132,8 @@ class PgliteWorkerDatabase implements Database {
     await this.call({ op: "prepared", name, text, params });
   }
 
-  async dumpDataDir(): Promise<{ tar: Uint8Array; dumpMs: number }> {
-    return (await this.call({ op: "dump" })) as { tar: Uint8Array; dumpMs: number };
+  async dumpDataDir(): Promise<{ gzipped: Uint8Array; dumpMs: number }> {
+    return (await this.call({ op: "dump" })) as { gzipped: Uint8Array; dumpMs: number };
   }
 
   async transaction<T>(fn: (sql: TransactionSql) => Promise<T>): Promise<T> {

@@ -3,7 +3,11 @@
 // this worker, so a commit no longer stops the service's event loop and the two use two cores.
 // Plain JavaScript, so the same file runs under the compiled dist/ and under the tests' sources.
 import { parentPort, workerData } from "node:worker_threads";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { PGlite, protocol } from "@electric-sql/pglite";
+
+const gzipAsync = promisify(gzip);
 
 /** Open transactions by id: the handle to query on, and how to end them. */
 const transactions = new Map();
@@ -160,7 +164,10 @@ async function dump(db) {
   const started = performance.now();
   const tar = await db._runExclusiveTransaction(() => db.dumpDataDir("none"));
   const dumpMs = performance.now() - started;
-  return { tar: new Uint8Array(await tar.arrayBuffer()), dumpMs };
+  // Compressed here (zlib works on libuv's threads) and handed over, not copied: a copy of a tar of
+  // hundreds of megabytes arriving at once stalled the service's thread for seconds.
+  const gzipped = await gzipAsync(new Uint8Array(await tar.arrayBuffer()));
+  return { gzipped: new Uint8Array(gzipped.buffer, gzipped.byteOffset, gzipped.length), dumpMs };
 }
 
 async function run(db, message) {
@@ -210,7 +217,11 @@ try {
 parentPort.on("message", (message) => {
   if (message.op === "begin") return begin(db, message.id);
   run(db, message).then(
-    (value) => parentPort.postMessage({ id: message.id, value }),
+    (value) =>
+      parentPort.postMessage(
+        { id: message.id, value },
+        message.op === "dump" ? [value.gzipped.buffer] : undefined,
+      ),
     (error) => parentPort.postMessage({ id: message.id, error: errorData(error) }),
   );
 });
