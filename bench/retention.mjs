@@ -49,7 +49,6 @@ async function submitter() {
     latencies.push(performance.now() - started);
   }
 }
-let submitters = [];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `work` (if any) beside the load for SECONDS; the latencies of that window. */
@@ -115,7 +114,7 @@ log(
   `PGlite in ${dataDir}; ${IN_FLIGHT} orders in flight; ${SECONDS} s per phase (machine load ${os.loadavg()[0].toFixed(1)})`,
 );
 
-submitters = Array.from({ length: IN_FLIGHT }, submitter);
+const submitters = Array.from({ length: IN_FLIGHT }, submitter);
 await sleep(1000);
 const results = [];
 results.push(await phase("quiet"));
