@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { ScenarioError, replay } from "@zengzhi/engine";
+import { backupCommand, restoreCommand } from "./backup.js";
 import { verifyCommand } from "./verify.js";
 import { verifyInclusionCommand } from "./verify-inclusion.js";
 import { startCommand } from "./start.js";
@@ -17,6 +18,8 @@ commands:
   verify               check a ledger: hash chain, replayed results, projections, invariants (zengzhi verify --help)
   verify-inclusion PROOF.json ROOT
                        check a member's proof of liabilities offline against a published root
+  backup --out FILE    consistent copy of a PGlite ledger, also while the service runs (--data-dir DIR)
+  restore FILE         bring a backup back into a new folder (--data-dir NEW_DIR), then run verify on it
   simulate FILE.json   Monte Carlo of a scenario: summary, --json/--csv/--report out.html, --sweep (zengzhi simulate --help)
   help                 show this text`;
 
@@ -62,6 +65,10 @@ export async function main(argv: string[]): Promise<number> {
         return await simulateCommand(args);
       case "start":
         return await startCommand(args);
+      case "backup":
+        return await backupCommand(args);
+      case "restore":
+        return await restoreCommand(args);
       case undefined:
       case "help":
       case "--help":

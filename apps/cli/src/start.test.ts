@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { SERVICE_NODE_FLAGS } from "./node-flags.js";
+import { parseStartArgs } from "./start.js";
 
 const CLI = fileURLToPath(new URL("../bin/zengzhi.js", import.meta.url));
 
@@ -76,5 +77,25 @@ describe("zengzhi start", () => {
     const { stderr } = server.output();
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toContain("ZENGZHI_TRUST_PROXY must be");
+  });
+});
+
+describe("zengzhi start's retention settings", () => {
+  it("reads ZENGZHI_IDEMPOTENCY_RETENTION_DAYS and ZENGZHI_SNAPSHOTS_KEPT, refusing what is out of range", () => {
+    const options = parseStartArgs([], {
+      ZENGZHI_IDEMPOTENCY_RETENTION_DAYS: "7",
+      ZENGZHI_SNAPSHOTS_KEPT: "2",
+    });
+    expect(options.idempotencyRetentionDays).toBe(7);
+    expect(options.snapshotsKept).toBe(2);
+    expect(parseStartArgs([], {}).idempotencyRetentionDays).toBeUndefined();
+    for (const [name, value] of [
+      ["ZENGZHI_IDEMPOTENCY_RETENTION_DAYS", "0"],
+      ["ZENGZHI_IDEMPOTENCY_RETENTION_DAYS", "30d"],
+      ["ZENGZHI_IDEMPOTENCY_RETENTION_DAYS", "3651"],
+      ["ZENGZHI_SNAPSHOTS_KEPT", "0"],
+    ] as const) {
+      expect(() => parseStartArgs([], { [name]: value })).toThrow(`${name} must be a whole number`);
+    }
   });
 });

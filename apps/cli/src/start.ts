@@ -16,6 +16,13 @@ function readPort(text: string, where: string): number {
   return port;
 }
 
+function readCount(text: string, where: string, range: { min: number; max: number }): number {
+  const count = Number(text);
+  if (!/^\d{1,6}$/.test(text) || count < range.min || count > range.max)
+    throw new UsageError(`${where} must be a whole number from ${range.min} to ${range.max}, got "${text}"`);
+  return count;
+}
+
 export function parseStartArgs(args: string[], env: NodeJS.ProcessEnv): StartOptions {
   const options: StartOptions = {
     port: env.PORT === undefined || env.PORT === "" ? 3000 : readPort(env.PORT, "PORT"),
@@ -45,6 +52,16 @@ export function parseStartArgs(args: string[], env: NodeJS.ProcessEnv): StartOpt
       );
     options.leaseTtlMs = ttl;
   }
+  const retention = env.ZENGZHI_IDEMPOTENCY_RETENTION_DAYS;
+  if (retention !== undefined && retention !== "") {
+    options.idempotencyRetentionDays = readCount(retention, "ZENGZHI_IDEMPOTENCY_RETENTION_DAYS", {
+      min: 1,
+      max: 3650,
+    });
+  }
+  const kept = env.ZENGZHI_SNAPSHOTS_KEPT;
+  if (kept !== undefined && kept !== "")
+    options.snapshotsKept = readCount(kept, "ZENGZHI_SNAPSHOTS_KEPT", { min: 1, max: 1000 });
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = () => {

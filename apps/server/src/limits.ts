@@ -65,5 +65,11 @@ export const LIMITS = {
   inflowWindowDays: 30,
   /** Journal rows read per query when summing a close's pool inflow. */
   journalScanPageMax: 10_000,
+  /** Days an idempotency answer is kept (ZENGZHI_IDEMPOTENCY_RETENTION_DAYS); then a retry is refused. */
+  idempotencyRetentionDaysDefault: 30,
+  /** The retention task: rows per statement, pause between statements, time between runs. */
+  retentionRowsPerStatement: 100,
+  retentionPauseMs: 20,
+  retentionIntervalMs: 60 * 60 * 1000,
   auditFlushMs: 200,
 } as const;

@@ -10,6 +10,7 @@ import { httpForwarder } from "./domain/cluster.js";
 import { syncOnlineOrders } from "./domain/orders.js";
 import { DEMO_LOGINS, DEMO_TENANT, seedDemo } from "./seed.js";
 import type { Services } from "./domain/services.js";
+import { startRetention } from "./domain/retention.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
 import type { SecuritySettings } from "./settings.js";
@@ -32,6 +33,10 @@ export interface StartOptions {
   nodeId?: string;
   /** Writer lease time to live in ms (default ZENGZHI_LEASE_TTL_MS, else 3,000). */
   leaseTtlMs?: number;
+  /** Days idempotency answers are kept (default 30; ZENGZHI_IDEMPOTENCY_RETENTION_DAYS). */
+  idempotencyRetentionDays?: number;
+  /** Complete ledger snapshots kept per tenant (default 3; ZENGZHI_SNAPSHOTS_KEPT). */
+  snapshotsKept?: number;
 }
 
 export interface RunningServer {
@@ -50,6 +55,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     forward: httpForwarder(() => onForward()),
     onLease: (event) => onLease(event),
   };
+  if (options.snapshotsKept !== undefined) ledgerOptions.snapshotsKept = options.snapshotsKept;
   if (options.databaseUrl !== undefined) ledgerOptions.databaseUrl = options.databaseUrl;
   if (options.dataDir !== undefined) ledgerOptions.dataDir = options.dataDir;
   if (options.nodeId !== undefined) ledgerOptions.nodeId = options.nodeId;
@@ -113,6 +119,12 @@ async function serve(
     })().catch((error: unknown) => app.log.error({ err: error }, "price sample failed"));
   }, 60_000);
   sampler.unref();
+  const retention = startRetention(services, {
+    ...(options.idempotencyRetentionDays === undefined
+      ? {}
+      : { retentionDays: options.idempotencyRetentionDays }),
+    onError: (error) => app.log.error({ err: error }, "expiring idempotency answers failed"),
+  });
 
   const address = await app.listen({ port: options.port ?? 3000, host: options.host ?? "127.0.0.1" });
   await ledger.advertise(options.advertiseUrl ?? address);
@@ -121,6 +133,7 @@ async function serve(
     seeded,
     async close() {
       clearInterval(sampler);
+      await retention.stop();
       await app.close();
       await ledger.close();
     },

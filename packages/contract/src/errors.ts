@@ -120,6 +120,11 @@ const SERVICE_ERRORS = {
     status: 422,
     description: "this Idempotency-Key was used for a different request",
   },
+  idempotency_key_expired: {
+    status: 422,
+    description:
+      "this Idempotency-Key was used longer ago than the answer retention window (30 days by default); the request is not run again",
+  },
   password_too_weak: {
     status: 400,
     description: "the password is among the commonest or too easy to guess (zxcvbn score below 2)",

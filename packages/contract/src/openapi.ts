@@ -165,7 +165,7 @@ export function buildOpenApi(options: OpenApiOptions = {}): Json {
           in: "header",
           required: true,
           description:
-            "Makes a retry the same request: the first answer is returned again; the same key with another body answers idempotency_key_reused.",
+            "Makes a retry the same request: the first answer is returned again; the same key with another body answers idempotency_key_reused. Answers are kept for a retention window (30 days by default); a retry after it answers idempotency_key_expired and is not run again.",
           schema: { type: "string", pattern: IDEMPOTENCY_KEY_PATTERN },
         },
       },

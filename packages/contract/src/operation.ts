@@ -83,7 +83,13 @@ export function commonErrors(spec: OperationSpec): ErrorCode[] {
   if (spec.method !== "GET") codes.push("invalid_json", "body_too_large", "unsupported_media_type");
   if (spec.body !== undefined || spec.query !== undefined)
     codes.push("invalid_field", "unknown_field", "out_of_range");
-  if (spec.idempotent) codes.push("missing_idempotency_key", "invalid_field", "idempotency_key_reused");
+  if (spec.idempotent)
+    codes.push(
+      "missing_idempotency_key",
+      "invalid_field",
+      "idempotency_key_reused",
+      "idempotency_key_expired",
+    );
   if (spec.ledger === true) codes.push("ledger_busy", "ledger_unavailable", "invalid_command", "listed");
   if (spec.pausable === true) codes.push("scheme_paused");
   return codes;

@@ -24,6 +24,11 @@ export interface Database extends Sql {
    * rejects. `text` must be the same on every call with that name.
    */
   executePrepared(name: string, text: string, params: unknown[]): Promise<void>;
+  /**
+   * PGlite only: a consistent copy of the data directory as a gzipped tar, taken while the database
+   * runs (commits wait for the `dumpMs` it takes). See backup.ts.
+   */
+  dumpDataDir?(): Promise<{ gzipped: Uint8Array; dumpMs: number }>;
   close(): Promise<void>;
 }
 
@@ -82,6 +87,7 @@ type WorkerRequest =
   | { op: "prepared"; name: string; text: string; params: unknown[] }
   | { op: "begin" }
   | { op: "end"; tx: number; commit: boolean }
+  | { op: "dump" }
   | { op: "close" };
 
 type WorkerReply = { id: number; value?: unknown; error?: Record<string, unknown> & { message: string } };
@@ -125,6 +131,10 @@ class PgliteWorkerDatabase implements Database {
 
   async executePrepared(name: string, text: string, params: unknown[]): Promise<void> {
     await this.call({ op: "prepared", name, text, params });
+  }
+
+  async dumpDataDir(): Promise<{ gzipped: Uint8Array; dumpMs: number }> {
+    return (await this.call({ op: "dump" })) as { gzipped: Uint8Array; dumpMs: number };
   }
 
   async transaction<T>(fn: (sql: TransactionSql) => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ export {
   type ForwardSubmit,
   type LeaseEvent,
   type LedgerOptions,
+  SNAPSHOTS_KEPT_DEFAULT,
   TENANT_ID_PATTERN,
   defaultDataDir,
   leaseTtlMs,
@@ -31,3 +32,11 @@ export {
 export { type TenantReport, type VerifyReport, verifyDatabase, verifyLedger } from "./verify.js";
 export { type KeyHash, keyHash } from "./key-index.js";
 export { type BatchInfo, LedgerBusyError, LedgerUnavailableError } from "./writer.js";
+export { type PruneOptions, type PruneReport, pruneSnapshots } from "./snapshots.js";
+export {
+  BACKUP_REQUESTS_DIR,
+  type BackupResult,
+  backupPglite,
+  restorePglite,
+  serveBackupRequests,
+} from "./backup.js";

@@ -31,6 +31,7 @@ import {
   renewLease,
 } from "./lease.js";
 import { lockDataDir } from "./lock.js";
+import { serveBackupRequests } from "./backup.js";
 import { migrate } from "./migrations.js";
 import type { KeyHash } from "./key-index.js";
 import { type BatchInfo, LedgerUnavailableError, TenantWriter } from "./writer.js";
@@ -40,6 +41,13 @@ export interface LedgerOptions extends OpenLedgerOptions {
   batchSizeMax?: number;
   /** Commands between snapshots (default 100,000). */
   snapshotEvery?: number;
+  /**
+   * Complete snapshots kept per tenant (default 3, at least 1; the service reads
+   * ZENGZHI_SNAPSHOTS_KEPT). Older ones are deleted in the background after each new snapshot.
+   */
+  snapshotsKept?: number;
+  /** Told how long each snapshot-pruning statement took, in milliseconds (benchmarks). */
+  onPruneStatement?: (ms: number) => void;
   /** Most commands waiting per tenant before submit fails with LedgerBusyError (default 200,000). */
   queueLengthMax?: number;
   /** Least time between the starts of two commits while fewer than 1,000 commands wait (default 1 ms; 0: none). */
@@ -87,6 +95,9 @@ export interface LeaseEvent {
   reason?: string;
 }
 
+/** Complete snapshots kept per tenant unless snapshotsKept says otherwise. */
+export const SNAPSHOTS_KEPT_DEFAULT = 3;
+
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** The PGlite data directory: dataDir, else ZENGZHI_DATA_DIR, else ./data. */
@@ -133,7 +144,11 @@ export async function openLedger(options: LedgerOptions = {}): Promise<Ledger> {
   // Lease renewals get connections of their own: queued behind busy commits and snapshot writes they
   // came late under load, and a node deposed itself while it was working fine.
   const leaseDb = options.databaseUrl === undefined ? db : connectPostgres(options.databaseUrl, 2);
-  return new StoreLedger(db, unlock, options, secret, leaseDb);
+  // A PGlite directory answers `zengzhi backup` while this process holds it (backup.ts).
+  const dataDir = db.kind === "pglite" ? defaultDataDir(options) : "";
+  const backups =
+    db.kind === "pglite" && !dataDir.startsWith("memory://") ? serveBackupRequests(db, dataDir) : null;
+  return new StoreLedger(db, unlock, options, secret, leaseDb, backups);
 }
 
 /** The lease TTL: the option, else ZENGZHI_LEASE_TTL_MS, else 3 s. */
@@ -177,6 +192,7 @@ class StoreLedger implements Ledger {
     private readonly options: LedgerOptions,
     private readonly secret: string,
     private readonly leaseDb: Database,
+    private readonly backups: { stop(): Promise<void> } | null = null,
   ) {
     this.kind = db.kind;
     this.nodeId = options.nodeId ?? newNodeId();
@@ -314,6 +330,7 @@ class StoreLedger implements Ledger {
     this.held.clear();
     this.followers.clear();
     if (this.leaseDb !== this.db) await this.leaseDb.close().catch(() => undefined);
+    await this.backups?.stop();
     await this.db.close();
     this.unlock();
   }
@@ -427,6 +444,10 @@ class StoreLedger implements Ledger {
     return {
       batchSizeMax: this.options.batchSizeMax ?? 10_000,
       snapshotEvery: this.options.snapshotEvery ?? 100_000,
+      snapshotsKept: this.options.snapshotsKept ?? SNAPSHOTS_KEPT_DEFAULT,
+      ...(this.options.onPruneStatement === undefined
+        ? {}
+        : { onPruneStatement: this.options.onPruneStatement }),
       queueLengthMax: this.options.queueLengthMax ?? 200_000,
       lingerMs: this.options.lingerMs ?? 1,
       epoch,

@@ -20,13 +20,17 @@ import type { SubmitResult } from "./api.js";
 import type { Database } from "./database.js";
 import { answerWithSeq, chainHash, headline, journalLine } from "./journal.js";
 import { type KeyHash, KeyIndex } from "./key-index.js";
-import { readSnapshot } from "./snapshots.js";
+import { type PruneOptions, SnapshotPruner, readSnapshot } from "./snapshots.js";
 
 export interface WriterOptions {
   /** Most commands in one batch (one transaction). */
   batchSizeMax: number;
   /** A snapshot is written after this many commands since the last one. */
   snapshotEvery: number;
+  /** Complete snapshots kept; older ones are pruned in the background after each new one. */
+  snapshotsKept: number;
+  /** Told how long each pruning statement took (benchmarks). */
+  onPruneStatement?: PruneOptions["onStatement"];
   /** Most commands waiting in the queue; beyond it submit fails with LedgerBusyError. */
   queueLengthMax: number;
   /** Least time between two commits while the queue is short (0: commit as soon as possible). */
@@ -196,6 +200,8 @@ export class TenantWriter {
   /** A follower's catch-up in flight (a read arriving meanwhile waits for it, then starts the next). */
   private catching: Promise<void> | null = null;
   private nextCatching: Promise<void> | null = null;
+  /** Deletes the snapshots older than the kept ones, in the background (snapshots.ts). */
+  private readonly pruner: SnapshotPruner;
 
   private constructor(
     private readonly db: Database,
@@ -203,11 +209,18 @@ export class TenantWriter {
     private readonly options: WriterOptions,
   ) {
     this.epoch = options.epoch;
+    this.pruner = new SnapshotPruner(db, tenantId, {
+      kept: options.snapshotsKept,
+      ...(options.onPruneStatement === undefined ? {} : { onStatement: options.onPruneStatement }),
+    });
   }
 
   static async open(db: Database, tenantId: string, options: WriterOptions): Promise<TenantWriter> {
     const writer = new TenantWriter(db, tenantId, options);
     await writer.load();
+    // Snapshots left from before (another snapshotsKept, an interrupted run) go now.
+    // A follower (epoch 0) deletes nothing: pruning is the writer's, once promoted.
+    if (options.epoch !== 0) writer.pruner.request();
     return writer;
   }
 
@@ -280,6 +293,7 @@ export class TenantWriter {
   async close(): Promise<void> {
     while (this.draining) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.snapshotWrites;
+    await this.pruner.stop();
     this.closed = true;
   }
 
@@ -573,6 +587,7 @@ export class TenantWriter {
       await (this.nextCatching ?? this.catching)?.catch(() => undefined);
     await this.replayTail(true);
     this.epoch = epoch;
+    this.pruner.request();
   }
 
   /**
@@ -644,6 +659,7 @@ export class TenantWriter {
             "INSERT INTO snapshots (tenant_id, seq, batch, state, parts) VALUES ($1, $2, $3, '', $4) ON CONFLICT DO NOTHING",
             [this.tenantId, snapshot.seq, snapshot.batch, parts],
           );
+          this.pruner.request();
         }
       } catch {
         snapshot.failed = true;

@@ -8,7 +8,7 @@
  *   command inside it is keyed from the same request key, so a retry after a crash submits nothing twice.
  */
 import type { Sql } from "@zengzhi/store";
-import { claimKey, releaseKey, selectAnswer, storeAnswer } from "../db/idempotency.js";
+import { EXPIRED_STATUS, claimKey, releaseKey, selectAnswer, storeAnswer } from "../db/idempotency.js";
 import { ApiError } from "./errors.js";
 
 export interface RequestKey {
@@ -25,8 +25,10 @@ export interface StoredAnswer {
 
 /**
  * Runs a use case that writes app tables at most once per request key: a retry of the same request
- * gets the stored answer, a different request with the key gets 422 idempotency_key_reused. Errors
- * are not stored, so a refused request can be corrected and retried with the same key.
+ * gets the stored answer, a different request with the key gets 422 idempotency_key_reused, and a
+ * retry after the retention window (retention.ts) gets 422 idempotency_key_expired: the answer is
+ * gone but the key stays used, so the request never runs twice. Errors are not stored, so a refused
+ * request can be corrected and retried with the same key.
  */
 export async function once(
   sql: Sql,
@@ -40,6 +42,13 @@ export async function once(
   // both run; the loser reads the winner's answer, or is told to retry while it is still running.
   if (!(await claimKey(sql, { tenant, key, requestHash }))) {
     const previous = await selectAnswer(sql, tenant, key);
+    if (previous?.status === EXPIRED_STATUS) {
+      throw new ApiError(
+        422,
+        "idempotency_key_expired",
+        "this Idempotency-Key was used before the answer retention window; its answer is no longer kept (a new request needs a new key)",
+      );
+    }
     if (previous !== undefined && previous.request_hash !== requestHash) {
       throw new ApiError(
         422,

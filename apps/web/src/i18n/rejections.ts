@@ -105,6 +105,10 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     "zh-CN": "重复提交的内容不一致。",
     en: "This request key was already used for something else.",
   },
+  idempotency_key_expired: {
+    "zh-CN": "该请求已超过保留期限，不会再次执行；如需新操作请重新提交。",
+    en: "This request is older than the retention window and will not run again; submit a new one if needed.",
+  },
   body_too_large: { "zh-CN": "提交内容过大。", en: "The request is too large." },
   unauthenticated: { "zh-CN": "请先登录。", en: "Please log in." },
   invalid_credentials: { "zh-CN": "用户名或密码错误。", en: "Wrong username or password." },
