@@ -631,6 +631,7 @@ const operators = {
     idempotent: true,
     ledger: true,
     bodyLimit: FIELD_LIMITS.csvBodyBytesMax,
+    multiline: ["csv"],
     body: request.coinImportRequest,
     status: 200,
     response: view.coinImportSchema,

@@ -42,8 +42,47 @@ export interface Ledger {
    * Submits one command; resolves only after the batch holding it has committed. A retry with the
    * same key gets the first answer; the same key with a different body gets idempotency_key_reused.
    */
-  submit(tenantId: string, idempotencyKey: string, command: CommandJson): Promise<SubmitResult>;
+  submit(
+    tenantId: string,
+    idempotencyKey: string,
+    command: CommandJson,
+    options?: { audit?: AuditNote },
+  ): Promise<SubmitResult>;
   /** Reads the tenant's in-memory engine state (committed state only). */
   read<T>(tenantId: string, fn: (view: EngineView) => T): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * An audit entry written with a ledger command, in the statement that commits it (issue #11): the
+ * command and its entry are both recorded or neither is. Written only when the engine accepts the
+ * command; a repeated key writes nothing new.
+ */
+export interface AuditNote {
+  actor: string;
+  role: string;
+  action: string;
+  target?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+/**
+ * The JSON text of an audit entry, made so that PostgreSQL cannot refuse it: NUL characters (which
+ * neither `text` nor `jsonb` can hold) become U+FFFD, and so do unpaired surrogates.
+ */
+export function auditNoteText(note: AuditNote): string {
+  return JSON.stringify(
+    {
+      actor: note.actor,
+      role: note.role,
+      action: note.action,
+      target: note.target ?? null,
+      detail: note.detail ?? null,
+    },
+    (_key, value: unknown) => (typeof value === "string" ? value.replace(UNSTORABLE, "\uFFFD") : value),
+  );
+}
+
+/** NUL and unpaired surrogates: what PostgreSQL's text and jsonb refuse. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this must find.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -12,7 +12,13 @@ import {
   ruleSetToJson,
 } from "@zengzhi/engine";
 import { mkdirSync } from "node:fs";
-import type { Ledger, OpenLedgerOptions, SubmitResult } from "./api.js";
+import {
+  type AuditNote,
+  type Ledger,
+  type OpenLedgerOptions,
+  type SubmitResult,
+  auditNoteText,
+} from "./api.js";
 import { type Database, connectPostgres, openPglite } from "./database.js";
 import { canonicalCommand, genesisHash, headline, idempotencyKeyProblem } from "./journal.js";
 import { AdvisoryLocks, lockDataDir } from "./lock.js";
@@ -132,16 +138,25 @@ class StoreLedger implements Ledger {
     return rows.map((row) => row.tenant_id);
   }
 
-  submit(tenantId: string, idempotencyKey: string, command: CommandJson): Promise<SubmitResult> {
+  submit(
+    tenantId: string,
+    idempotencyKey: string,
+    command: CommandJson,
+    options: { audit?: AuditNote } = {},
+  ): Promise<SubmitResult> {
     try {
       this.assertOpen();
       const keyProblem = idempotencyKeyProblem(idempotencyKey);
       if (keyProblem !== null) throw new CommandError("invalid_command", "idempotencyKey", keyProblem);
       const { command: parsed, text } = canonicalCommand(command);
+      const audit = options.audit === undefined ? "" : auditNoteText(options.audit);
       // The hot path: the tenant's writer is open, so no extra await.
       const ready = this.ready.get(tenantId);
-      if (ready !== undefined && !ready.broken) return ready.submit(idempotencyKey, text, parsed);
-      return this.writer(tenantId).then((writer) => writer.submit(idempotencyKey, text, parsed));
+      if (ready !== undefined && !ready.broken)
+        return ready.submit(idempotencyKey, { text, command: parsed, audit });
+      return this.writer(tenantId).then((writer) =>
+        writer.submit(idempotencyKey, { text, command: parsed, audit }),
+      );
     } catch (error) {
       return Promise.reject(error as Error);
     }

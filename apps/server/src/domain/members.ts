@@ -11,6 +11,7 @@ import { findMerchant } from "./merchants.js";
 import { decodeCursor, encodeCursor, toPage } from "./paging.js";
 import type { Services } from "./services.js";
 import { memberView, positionView, releaseView, withdrawalJson, withdrawalView } from "./views.js";
+import { noteBy } from "./audit-log.js";
 
 /** The days ahead for which the release projection shows the locked points. */
 const PROJECTION_DAYS = [1, 7, 30];
@@ -85,17 +86,12 @@ export async function sell(
   const { session } = request;
   await services.refuseWhenPaused(session.tenant);
   const points = formatPoints(input.points);
-  const outcome = await services.gateway.submit(session.tenant, request.key.ledger, {
-    type: "sell",
-    member: memberOf(session),
-    position: request.position,
-    points,
-  });
-  services.audit.recordBy(session, {
-    action: "sell",
-    target: `position ${request.position}`,
-    detail: { points },
-  });
+  const outcome = await services.gateway.submit(
+    session.tenant,
+    request.key.ledger,
+    { type: "sell", member: memberOf(session), position: request.position, points },
+    noteBy(session, { action: "sell", target: `position ${request.position}`, detail: { points } }),
+  );
   return { ok: true, points, net: outcome.net ?? null, fee: outcome.fee ?? null, exits: outcome.exits ?? [] };
 }
 
@@ -135,18 +131,22 @@ export async function payWithPoints(
   await services.refuseWhenPaused(session.tenant);
   await findMerchant(services, session.tenant, input.merchant, "merchant");
   const amount = formatMoney(input.amount);
-  const outcome = await services.gateway.submit(session.tenant, request.key.ledger, {
-    type: "payWithPoints",
-    member: memberOf(session),
-    position: request.position,
-    amount,
-    merchant: input.merchant,
-  });
-  services.audit.recordBy(session, {
-    action: "payWithPoints",
-    target: `position ${request.position}`,
-    detail: { amount, merchant: input.merchant },
-  });
+  const outcome = await services.gateway.submit(
+    session.tenant,
+    request.key.ledger,
+    {
+      type: "payWithPoints",
+      member: memberOf(session),
+      position: request.position,
+      amount,
+      merchant: input.merchant,
+    },
+    noteBy(session, {
+      action: "payWithPoints",
+      target: `position ${request.position}`,
+      detail: { amount, merchant: input.merchant },
+    }),
+  );
   return {
     ok: true,
     points: outcome.points ?? null,
@@ -196,13 +196,14 @@ export async function requestWithdrawal(
 ) {
   const { session } = request;
   const amount = formatMoney(input.amount);
-  const outcome = await services.gateway.submit(session.tenant, request.key.ledger, {
-    type: "withdraw",
-    member: memberOf(session),
-    amount,
-  });
+  // The withdrawal's id is the engine's outcome, so the entry names the member; its journal_seq
+  // links it to the command and so to the id.
+  const outcome = await services.gateway.submit(
+    session.tenant,
+    request.key.ledger,
+    { type: "withdraw", member: memberOf(session), amount },
+    noteBy(session, { action: "withdraw", target: `member ${memberOf(session)}`, detail: { amount } }),
+  );
   const id = Number(outcome.withdrawal);
-  const view = await services.gateway.read(session.tenant, (engine) => withdrawalView(engine, id));
-  services.audit.recordBy(session, { action: "withdraw", target: `withdrawal ${id}`, detail: { amount } });
-  return view;
+  return services.gateway.read(session.tenant, (engine) => withdrawalView(engine, id));
 }

@@ -50,9 +50,7 @@ export class Services {
       this.metrics.countCommand(type, result),
     );
     this.sessions = new SessionStore(options.ledger.sql);
-    this.audit = new AuditLog(options.ledger.sql, (error) =>
-      options.logger.error({ err: error }, "audit write failed"),
-    );
+    this.audit = new AuditLog(options.ledger.sql);
     this.payments = new SandboxProvider(options.paymentSecret);
     this.defaultTenant = options.defaultTenant ?? "demo";
     this.now = options.now ?? Date.now;

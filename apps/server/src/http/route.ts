@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { requireRole, type Session } from "../domain/auth.js";
 import { notFound } from "../domain/errors.js";
+import { refuseControlCharacters } from "./input-guard.js";
 import { parse } from "./parse.js";
 import { idempotencyHeader } from "./request-key.js";
 
@@ -84,6 +85,7 @@ export function route<O extends Operation>(app: FastifyInstance, operation: O, h
       if (operation.callers !== "public")
         session = requireRole(session, ...(operation.callers === "session" ? [] : operation.callers));
       const params = request.params as Record<string, string>;
+      refuseControlCharacters({ params, query: request.query, body: request.body }, operation.multiline);
       // A malformed id names nothing that exists: 404, as for an unknown one.
       if (operation.params !== undefined && !operation.params.safeParse(params).success)
         throw notFound(`id ${JSON.stringify(Object.values(params)[0] ?? "")}`);
