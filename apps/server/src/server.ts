@@ -9,6 +9,7 @@ import { syncOnlineOrders } from "./domain/orders.js";
 import { DEMO_LOGINS, seedDemo } from "./seed.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
+import { type HardeningOptions, hardeningFromEnv } from "./http/hardening.js";
 
 export interface StartOptions {
   port?: number;
@@ -20,6 +21,8 @@ export interface StartOptions {
   paymentSecret?: string;
   logLevel?: string;
   webDist?: string | null;
+  /** CORS origins and the /metrics token (default: from ZENGZHI_CORS_ORIGINS and ZENGZHI_METRICS_TOKEN). */
+  hardening?: HardeningOptions;
 }
 
 export interface RunningServer {
@@ -40,6 +43,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ledger,
     logger: { level: options.logLevel ?? "info" },
     webDist: options.webDist === undefined ? WEB_DIST : options.webDist,
+    hardening: options.hardening ?? hardeningFromEnv(process.env),
     ...(options.paymentSecret === undefined ? {} : { paymentSecret: options.paymentSecret }),
   });
   const seeded = options.seed === false ? false : await seedDemo(app, services);

@@ -3,7 +3,7 @@
  * Submits of one event-loop turn go to the ledger together, so they can share a batch; a rejection
  * comes back as an ApiError carrying the engine's code.
  */
-import { errorStatus, isErrorCode, type ErrorCode } from "@zengzhi/contract";
+import { ERRORS, errorStatus, isErrorCode, type ErrorCode } from "@zengzhi/contract";
 import { CommandError, type CommandJson, type EngineView } from "@zengzhi/engine";
 import type { AuditNote, Ledger, SubmitResult } from "@zengzhi/store";
 import { ApiError } from "./errors.js";
@@ -19,6 +19,16 @@ interface PendingSubmit {
 
 /** The engine's outcome of an accepted command as JSON, with the journal sequence number. */
 export type Outcome = Record<string, unknown>;
+
+/**
+ * The message a caller sees for a ledger rejection. The ledger's idempotency_key_reused names the
+ * journal key, which holds the route and the user id: the caller gets the table's text instead.
+ */
+function publicMessage(code: ErrorCode, message: string | undefined): string {
+  if (code === "idempotency_key_reused" || code === "internal_error" || message === undefined)
+    return ERRORS[code].description;
+  return message;
+}
 
 export class LedgerGateway {
   private submitsThisTurn: PendingSubmit[] = [];
@@ -82,7 +92,7 @@ export class LedgerGateway {
       // anything else would be a programmer error.
       const code = isErrorCode(result.rejection ?? "") ? (result.rejection as ErrorCode) : "internal_error";
       const extra = result.rows === undefined ? {} : { rows: result.rows };
-      throw new ApiError(errorStatus(code), code, result.message ?? code, undefined, extra);
+      throw new ApiError(errorStatus(code), code, publicMessage(code, result.message), undefined, extra);
     }
     return { ...(result.outcome ?? {}), ...(result.seq === undefined ? {} : { seq: result.seq }) };
   }

@@ -1,7 +1,8 @@
 /**
  * A member's own view and commands: summary, positions (with exit threshold and current value),
  * sell and its preview, pay with points, release schedule, withdrawals. A member reaches only its own
- * positions: others' ids answer 404 (reads) or the engine's not_owner (commands).
+ * positions: another member's position answers exactly as one that does not exist (404 not_found for
+ * reads, 404 unknown_position for commands), so no member learns which ids others hold.
  */
 import { formatMoney, formatPoints, type EngineView } from "@zengzhi/engine";
 import type { Session } from "./auth.js";
@@ -12,6 +13,18 @@ import { decodeCursor, encodeCursor, toPage } from "./paging.js";
 import type { Services } from "./services.js";
 import { memberView, positionView, releaseView, withdrawalJson, withdrawalView } from "./views.js";
 import { noteBy } from "./audit-log.js";
+
+/**
+ * Turns the engine's not_owner and unknown_position into one answer that names only the id sent
+ * (issue #11: "not yours" and "does not exist" must not be told apart).
+ */
+function unknownUnlessOwn(position: number) {
+  return (error: unknown): never => {
+    if (error instanceof ApiError && (error.code === "not_owner" || error.code === "unknown_position"))
+      throw new ApiError(404, "unknown_position", `you hold no position ${position}`);
+    throw error;
+  };
+}
 
 /** The days ahead for which the release projection shows the locked points. */
 const PROJECTION_DAYS = [1, 7, 30];
@@ -86,12 +99,14 @@ export async function sell(
   const { session } = request;
   await services.refuseWhenPaused(session.tenant);
   const points = formatPoints(input.points);
-  const outcome = await services.gateway.submit(
-    session.tenant,
-    request.key.ledger,
-    { type: "sell", member: memberOf(session), position: request.position, points },
-    noteBy(session, { action: "sell", target: `position ${request.position}`, detail: { points } }),
-  );
+  const outcome = await services.gateway
+    .submit(
+      session.tenant,
+      request.key.ledger,
+      { type: "sell", member: memberOf(session), position: request.position, points },
+      noteBy(session, { action: "sell", target: `position ${request.position}`, detail: { points } }),
+    )
+    .catch(unknownUnlessOwn(request.position));
   return { ok: true, points, net: outcome.net ?? null, fee: outcome.fee ?? null, exits: outcome.exits ?? [] };
 }
 
@@ -101,7 +116,7 @@ export function previewSell(
   session: Session,
   input: { position: number; points: bigint },
 ) {
-  return services.gateway.read(session.tenant, (engine) => {
+  const preview = services.gateway.read(session.tenant, (engine) => {
     const result = engine.previewSell(memberOf(session), input.position, input.points);
     if (!result.ok) {
       throw new ApiError(
@@ -120,6 +135,7 @@ export function previewSell(
       exits: result.exits ?? [],
     };
   });
+  return preview.catch(unknownUnlessOwn(input.position));
 }
 
 export async function payWithPoints(
@@ -131,22 +147,24 @@ export async function payWithPoints(
   await services.refuseWhenPaused(session.tenant);
   await findMerchant(services, session.tenant, input.merchant, "merchant");
   const amount = formatMoney(input.amount);
-  const outcome = await services.gateway.submit(
-    session.tenant,
-    request.key.ledger,
-    {
-      type: "payWithPoints",
-      member: memberOf(session),
-      position: request.position,
-      amount,
-      merchant: input.merchant,
-    },
-    noteBy(session, {
-      action: "payWithPoints",
-      target: `position ${request.position}`,
-      detail: { amount, merchant: input.merchant },
-    }),
-  );
+  const outcome = await services.gateway
+    .submit(
+      session.tenant,
+      request.key.ledger,
+      {
+        type: "payWithPoints",
+        member: memberOf(session),
+        position: request.position,
+        amount,
+        merchant: input.merchant,
+      },
+      noteBy(session, {
+        action: "payWithPoints",
+        target: `position ${request.position}`,
+        detail: { amount, merchant: input.merchant },
+      }),
+    )
+    .catch(unknownUnlessOwn(request.position));
   return {
     ok: true,
     points: outcome.points ?? null,

@@ -36,6 +36,7 @@ import { saleRoutes } from "../routes/sales.js";
 import { schemeRoutes } from "../routes/scheme.js";
 import { tenantRoutes } from "../routes/tenants.js";
 import { withdrawalRoutes } from "../routes/withdrawals.js";
+import { type HardeningOptions, registerHardening } from "./hardening.js";
 import { refuseDeepJson } from "./input-guard.js";
 import { requestToken } from "./session-cookie.js";
 
@@ -51,6 +52,8 @@ export interface AppOptions {
   now?: () => number;
   /** Check every answer against the contract (tests): a body outside it answers 500 and is logged. */
   checkResponses?: boolean;
+  /** CORS origins and the /metrics token (default: no cross-origin calls, /metrics not served). */
+  hardening?: HardeningOptions;
 }
 
 export interface App {
@@ -115,6 +118,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     clientErrorHandler: clientError,
   });
   app.decorate("checkResponses", options.checkResponses === true);
+  const hardening = options.hardening ?? { corsOrigins: [], metricsToken: null };
+  app.decorate("metricsToken", hardening.metricsToken);
+  await registerHardening(app, hardening);
   const secret = options.paymentSecret ?? (await import("node:crypto")).randomBytes(32).toString("hex");
   const services = new Services({
     ledger: options.ledger,
@@ -151,7 +157,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     mode: "static",
     specification: { document: buildOpenApi() as never },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  // Swagger UI sets its own Content-Security-Policy on its pages (hashes of its inline parts).
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs", staticCSP: true });
 
   // Callback-style hooks: a cached session and the metrics cost no promise per request.
   app.addHook("onRequest", (request, _reply, done) => {

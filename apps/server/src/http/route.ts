@@ -23,6 +23,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** True when every answer is checked against the contract (tests). */
     checkResponses: boolean;
+    /** The bearer token /metrics requires; null when /metrics is not served. */
+    metricsToken: string | null;
   }
 }
 
@@ -73,11 +75,31 @@ function checkAnswers(app: FastifyInstance, operation: Operation) {
   };
 }
 
+/**
+ * Every answer but a public read may hold personal data (a session's own figures, a login's token):
+ * no browser or proxy may keep it.
+ */
+function noStore(operation: Operation) {
+  if (operation.callers === "public" && operation.method === "GET") return {};
+  return {
+    onSend: (
+      _request: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (error: Error | null, payload?: unknown) => void,
+    ) => {
+      reply.header("cache-control", "no-store");
+      done(null, payload);
+    },
+  };
+}
+
 /** Registers the operation's route with its handler. */
 export function route<O extends Operation>(app: FastifyInstance, operation: O, handler: Handler<O>): void {
   app.route({
     method: operation.method,
     url: operation.path,
+    ...noStore(operation),
     ...(operation.bodyLimit === undefined ? {} : { bodyLimit: operation.bodyLimit }),
     ...checkAnswers(app, operation),
     handler: async (request, reply) => {
