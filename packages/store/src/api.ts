@@ -71,17 +71,24 @@ export interface AuditNote {
  * neither `text` nor `jsonb` can hold) become U+FFFD, and so do unpaired surrogates.
  */
 export function auditNoteText(note: AuditNote): string {
-  return JSON.stringify(
-    {
-      actor: note.actor,
-      role: note.role,
-      action: note.action,
-      target: note.target ?? null,
-      detail: note.detail ?? null,
-    },
-    (_key, value: unknown) => (typeof value === "string" ? value.replace(UNSTORABLE, "\uFFFD") : value),
+  const entry = {
+    actor: note.actor,
+    role: note.role,
+    action: note.action,
+    target: note.target ?? null,
+    detail: note.detail ?? null,
+  };
+  // JSON.stringify writes NUL as \u0000 and an unpaired surrogate as \udXXX (a pair stays raw), so
+  // the common entry is checked once on its text; only a suspect one is written again value by value.
+  const text = JSON.stringify(entry);
+  if (!SUSPECT_ESCAPE.test(text)) return text;
+  return JSON.stringify(entry, (_key, value: unknown) =>
+    typeof value === "string" ? value.replace(UNSTORABLE, "\uFFFD") : value,
   );
 }
+
+/** The escapes JSON.stringify writes for NUL and for unpaired surrogates. */
+const SUSPECT_ESCAPE = /\\u0000|\\ud[89a-f]/i;
 
 /** NUL and unpaired surrogates: what PostgreSQL's text and jsonb refuse. */
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this must find.
