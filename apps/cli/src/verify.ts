@@ -1,6 +1,7 @@
 /**
  * `zengzhi verify`: replays a ledger's journal from its first command and checks the hash chain,
- * every stored result, the snapshots, the projections, cash conservation and the engine's invariants.
+ * every stored result, the snapshots, the projections, cash conservation, the engine's invariants and
+ * (for the service's tenants) the audit log against the journal.
  * Exit code 0 when every tenant checks out, 1 on any break, 2 on a usage error.
  */
 import { existsSync } from "node:fs";
@@ -59,7 +60,7 @@ function describeTenant(t: TenantReport): string {
     `  pool ${t.pool}  supply ${t.supply}  price ${t.price}  cash paid in ${t.cashIn}, held ${t.cashHeld}`,
   ];
   if (t.problems.length === 0)
-    lines.push("  ok: hash chain, results, snapshots, projections, cash conservation, invariants");
+    lines.push("  ok: hash chain, results, snapshots, projections, cash conservation, invariants, audit log");
   for (const problem of t.problems) lines.push(`  BROKEN: ${problem}`);
   return lines.join("\n");
 }

@@ -4,6 +4,7 @@
  */
 export { buildApp, type App, type AppOptions } from "./http/app.js";
 export { startServer, type StartOptions, type RunningServer } from "./server.js";
+export { type HardeningOptions, hardeningFromEnv } from "./http/hardening.js";
 export { seedDemo, DEMO_LOGINS } from "./seed.js";
 export { SandboxProvider, type PaymentProvider, type PaymentCallback } from "./domain/payments.js";
 export { LIMITS } from "./limits.js";

@@ -5,6 +5,11 @@
 export const LIMITS = {
   /** Request bodies, bytes. */
   bodyBytesMax: 64 * 1024,
+  /**
+   * Arrays and objects nested inside each other in a JSON body (checked on the raw text before
+   * JSON.parse); no operation's body needs more than a few levels, a rule set the most.
+   */
+  jsonDepthMax: 32,
   /** The CSV import route takes a larger body. */
   csvBodyBytesMax: 1024 * 1024,
   csvRowsMax: 10_000,
@@ -56,7 +61,6 @@ export const LIMITS = {
   knownMembersCachedMax: 1_000_000,
   /** Paid orders settled per batch at a day close. */
   settleBatchMax: 1000,
-  auditBufferMax: 1000,
   /** Public page: day closes (liability roots) listed, newest first. */
   liabilityRootsShownMax: 30,
   /** Closes whose leaves are kept so members can fetch their inclusion proofs. */
@@ -71,5 +75,4 @@ export const LIMITS = {
   retentionRowsPerStatement: 100,
   retentionPauseMs: 20,
   retentionIntervalMs: 60 * 60 * 1000,
-  auditFlushMs: 200,
 } as const;

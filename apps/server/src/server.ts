@@ -14,6 +14,7 @@ import { startRetention } from "./domain/retention.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
 import type { SecuritySettings } from "./settings.js";
+import { type HardeningOptions, hardeningFromEnv } from "./http/hardening.js";
 
 export interface StartOptions {
   port?: number;
@@ -37,6 +38,8 @@ export interface StartOptions {
   idempotencyRetentionDays?: number;
   /** Complete ledger snapshots kept per tenant (default 3; ZENGZHI_SNAPSHOTS_KEPT). */
   snapshotsKept?: number;
+  /** CORS origins and the /metrics token (default: from ZENGZHI_CORS_ORIGINS and ZENGZHI_METRICS_TOKEN). */
+  hardening?: HardeningOptions;
 }
 
 export interface RunningServer {
@@ -97,6 +100,7 @@ async function serve(
     ledger,
     logger: { level: options.logLevel ?? "info" },
     webDist: options.webDist === undefined ? WEB_DIST : options.webDist,
+    hardening: options.hardening ?? hardeningFromEnv(process.env),
     ...(options.paymentSecret === undefined ? {} : { paymentSecret: options.paymentSecret }),
     ...(options.security === undefined ? {} : { security: options.security }),
   });

@@ -27,6 +27,7 @@ let web = "";
 let server: RunningServer;
 let browser: Browser;
 let base = "";
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   web = buildWeb("zengzhi-web-browser-");
@@ -64,6 +65,10 @@ async function newPage(viewport = MOBILE): Promise<{ context: BrowserContext; pa
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(String(error)));
+  // Everything the server's Content-Security-Policy refused (issue #11): checked at the end.
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   (page as Page & { errors?: string[] }).errors = errors;
   return { context, page };
 }
@@ -555,4 +560,14 @@ describe("account security", () => {
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   }, 120_000);
+});
+
+describe("Content-Security-Policy", () => {
+  it("is sent with the app, and nothing any page above did was refused by it", async () => {
+    const response = await fetch(`${base}/`);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(cspViolations).toEqual([]);
+  });
 });

@@ -87,6 +87,15 @@ const DECIMAL_ERRORS = {
 const SERVICE_ERRORS = {
   invalid_url: { status: 400, description: "the URL is not valid (e.g. a broken %-escape)" },
   invalid_json: { status: 400, description: "the body is not valid JSON" },
+  body_too_deep: {
+    status: 400,
+    description: "the JSON body nests arrays and objects deeper than the service reads (32 levels)",
+  },
+  control_character: {
+    status: 400,
+    description:
+      "a text field, query value or path parameter holds a control character (U+0000–U+001F, U+007F–U+009F); field names it",
+  },
   invalid_command: { status: 400, description: "the ledger refused the command as malformed" },
   invalid_rules: { status: 422, description: "the rule set is refused; ruleCode and field say why" },
   invalid_callback: { status: 400, description: "the payment callback does not match a known order" },

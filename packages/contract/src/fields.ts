@@ -21,8 +21,14 @@ export const FIELD_LIMITS = {
   labelLengthMax: 64,
 } as const;
 
-/** A decimal string, optionally signed and surrounded by blanks (the server trims before parsing). */
-export const DECIMAL_PATTERN = /^\s*-?\d+(\.\d+)?\s*$/;
+/**
+ * The one rule for money, points and ratios sent in (docs/SECURITY.md): ASCII digits with at most one
+ * "." between digits, an optional leading "-" (refused later as out of range where 0 or less is), and
+ * nothing else: no blank of any kind before, after or inside (space, tab, line break, U+00A0, U+2003,
+ * U+3000, U+FEFF …), no "+", no full-width digits, no grouping. The engine's parseDecimal reads the
+ * same form; nothing is trimmed anywhere.
+ */
+export const DECIMAL_PATTERN = /^-?[0-9]+(\.[0-9]+)?$/;
 
 const decimalText = (what: string) =>
   z

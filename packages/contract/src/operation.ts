@@ -50,6 +50,8 @@ export interface OperationSpec<
   body?: B;
   query?: Q;
   params?: P;
+  /** Body fields (top-level names) whose text may hold line breaks (CR, LF); no other control character. */
+  multiline?: readonly string[];
   /** Bytes; the service's default applies when absent. */
   bodyLimit?: number;
   status: 200 | 201 | 204;
@@ -80,7 +82,10 @@ export function commonErrors(spec: OperationSpec): ErrorCode[] {
   if (/:[A-Za-z]+/.test(spec.path)) codes.push("invalid_url", "uri_too_long");
   if (spec.callers !== "public") codes.push("unauthenticated");
   if (Array.isArray(spec.callers)) codes.push("forbidden");
-  if (spec.method !== "GET") codes.push("invalid_json", "body_too_large", "unsupported_media_type");
+  if (spec.method !== "GET")
+    codes.push("invalid_json", "body_too_deep", "body_too_large", "unsupported_media_type");
+  // Any string of the path, the query or the body is checked for control characters.
+  codes.push("control_character");
   if (spec.body !== undefined || spec.query !== undefined)
     codes.push("invalid_field", "unknown_field", "out_of_range");
   if (spec.idempotent)

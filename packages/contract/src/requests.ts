@@ -178,5 +178,15 @@ export const forwardRequest = z
     tenant: z.string().min(1).max(64),
     key: z.string().min(1).max(200),
     command: z.record(z.string(), z.unknown()),
+    /** The audit entry the receiving node would have committed with the command. */
+    audit: z
+      .strictObject({
+        actor: z.string(),
+        role: z.string(),
+        action: z.string(),
+        target: z.string().nullable().optional(),
+        detail: z.record(z.string(), z.unknown()).nullable().optional(),
+      })
+      .optional(),
   })
   .meta({ id: "ForwardRequest" });

@@ -13,7 +13,11 @@ describe("fixed-point decimals", () => {
     expect(formatDecimal(123456789012345678901234567890n, 8)).toBe("1234567890123456789012.34567890");
   });
 
-  it.each(["", "1.", ".5", "1e3", "0x10", "1,5", " 1", "NaN"])("refuses %j", (text) => {
+  it.each([
+    ...["", "1.", ".5", "1e3", "0x10", "1,5", " 1", "NaN", "+1", "１２", "1\n", "1\t"],
+    // Issue #11: one rule for money input, no blank of any kind around or inside the number.
+    ...["\u00a01", "1\u3000", "\ufeff1", "1\u2003", "\n1", "1 ", "1 .5", "1\u200b"],
+  ])("refuses %j", (text) => {
     expect(() => parseDecimal(text, 2)).toThrow(DecimalError);
   });
 

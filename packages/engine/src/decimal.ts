@@ -18,7 +18,8 @@ export const POINT_SCALE = 10n ** BigInt(POINT_DECIMALS);
 export const RATIO_SCALE = 10n ** BigInt(RATIO_DECIMALS);
 export const HEALTH_SCALE = 10n ** BigInt(HEALTH_DECIMALS);
 
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+/** The one form of a decimal (docs/SECURITY.md): ASCII digits, one optional "." and "-", no blank anywhere. */
+const DECIMAL = /^(-?)([0-9]+)(?:\.([0-9]+))?$/;
 
 export class DecimalError extends Error {
   constructor(

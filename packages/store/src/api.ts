@@ -35,6 +35,8 @@ export interface Sql {
 export interface SubmitOptions {
   /** The command was forwarded by another node: never forward it again (HTTP 503 instead). */
   forwarded?: boolean;
+  /** The audit entry committed with the command (forwarded along with it to the holder). */
+  audit?: AuditNote;
 }
 
 /** This node's view of the tenants' writer leases (health, readiness, metrics). */
@@ -81,3 +83,44 @@ export interface Ledger {
   acceptsForward(secret: string): boolean;
   close(): Promise<void>;
 }
+
+/**
+ * An audit entry written with a ledger command, in the statement that commits it (issue #11): the
+ * command and its entry are both recorded or neither is. Written only when the engine accepts the
+ * command; a repeated key writes nothing new.
+ */
+export interface AuditNote {
+  actor: string;
+  role: string;
+  action: string;
+  target?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+/**
+ * The JSON text of an audit entry, made so that PostgreSQL cannot refuse it: NUL characters (which
+ * neither `text` nor `jsonb` can hold) become U+FFFD, and so do unpaired surrogates.
+ */
+export function auditNoteText(note: AuditNote): string {
+  const entry = {
+    actor: note.actor,
+    role: note.role,
+    action: note.action,
+    target: note.target ?? null,
+    detail: note.detail ?? null,
+  };
+  // JSON.stringify writes NUL as \u0000 and an unpaired surrogate as \udXXX (a pair stays raw), so
+  // the common entry is checked once on its text; only a suspect one is written again value by value.
+  const text = JSON.stringify(entry);
+  if (!SUSPECT_ESCAPE.test(text)) return text;
+  return JSON.stringify(entry, (_key, value: unknown) =>
+    typeof value === "string" ? value.replace(UNSTORABLE, "\uFFFD") : value,
+  );
+}
+
+/** The escapes JSON.stringify writes for NUL and for unpaired surrogates. */
+const SUSPECT_ESCAPE = /\\u0000|\\ud[89a-f]/i;
+
+/** NUL and unpaired surrogates: what PostgreSQL's text and jsonb refuse. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this must find.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

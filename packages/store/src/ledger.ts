@@ -15,7 +15,15 @@ import {
 } from "@zengzhi/engine";
 import { timingSafeEqual } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import type { Ledger, LedgerStatus, OpenLedgerOptions, SubmitOptions, SubmitResult } from "./api.js";
+import {
+  type AuditNote,
+  type Ledger,
+  type LedgerStatus,
+  type OpenLedgerOptions,
+  type SubmitOptions,
+  type SubmitResult,
+  auditNoteText,
+} from "./api.js";
 import { type Database, connectPostgres, openPglite } from "./database.js";
 import { canonicalCommand, genesisHash, headline, idempotencyKeyProblem } from "./journal.js";
 import {
@@ -83,6 +91,7 @@ export type ForwardSubmit = (
   tenantId: string,
   idempotencyKey: string,
   command: CommandJson,
+  audit?: AuditNote,
 ) => Promise<SubmitResult>;
 
 export interface LeaseEvent {
@@ -251,15 +260,17 @@ class StoreLedger implements Ledger {
       const keyProblem = idempotencyKeyProblem(idempotencyKey);
       if (keyProblem !== null) throw new CommandError("invalid_command", "idempotencyKey", keyProblem);
       const { command: parsed, text } = canonicalCommand(command);
+      const audit = options?.audit === undefined ? "" : auditNoteText(options.audit);
+      const submission = { text, command: parsed, audit };
       // The hot path: this node holds the tenant and its writer is open, so no extra await.
       const held = this.held.get(tenantId);
       const ready = held?.ready;
       if (ready !== undefined && !ready.broken && this.fresh(held!))
-        return ready.submit(idempotencyKey, text, parsed);
+        return ready.submit(idempotencyKey, submission);
       return this.ownWriter(tenantId).then((writer) =>
         writer !== undefined
-          ? writer.submit(idempotencyKey, text, parsed)
-          : this.forward(tenantId, idempotencyKey, command, options?.forwarded === true),
+          ? writer.submit(idempotencyKey, submission)
+          : this.forward(tenantId, idempotencyKey, command, options ?? {}),
       );
     } catch (error) {
       return Promise.reject(error as Error);
@@ -483,11 +494,16 @@ class StoreLedger implements Ledger {
     tenantId: string,
     key: string,
     command: CommandJson,
-    forwarded: boolean,
+    options: SubmitOptions,
   ): Promise<SubmitResult> {
     const lease = this.elsewhere.get(tenantId);
     const holder = lease === undefined ? "another node" : `node ${lease.nodeId}`;
-    if (forwarded || this.options.forward === undefined || lease === undefined || lease.address === "") {
+    if (
+      options.forwarded === true ||
+      this.options.forward === undefined ||
+      lease === undefined ||
+      lease.address === ""
+    ) {
       throw new LedgerUnavailableError(`tenant ${tenantId} is written by ${holder}; retry with the same key`);
     }
     try {
@@ -496,6 +512,7 @@ class StoreLedger implements Ledger {
         tenantId,
         key,
         command,
+        options.audit,
       );
     } catch (error) {
       const name = (error as Error).name;

@@ -172,6 +172,7 @@ async function verifyTenant(sql: Sql, tenantId: string): Promise<TenantReport> {
       check.problem(`price_history has a row for batch ${batch} that does not exist`);
     for (const at of snapshots.keys()) check.problem(`snapshot at seq ${at} is not at a batch boundary`);
     await checkState(sql, check, { tenantId, engine, seq, hash });
+    await checkAudit(sql, check, tenantId);
   }
   // checkInvariants covers cash conservation (cashIn = cashHeld) among the rest.
   for (const text of checkInvariants(engine)) check.problem(`invariant: ${text}`);
@@ -189,6 +190,46 @@ async function verifyTenant(sql: Sql, tenantId: string): Promise<TenantReport> {
     cashHeld: formatMoney(cashHeld(engine)),
     problems: check.problems,
   };
+}
+
+/**
+ * The audit log against the journal (issue #11), for tenants the service marked in app_audit_since:
+ * every accepted command after that seq has its audit entry, and the tenant's entries are numbered
+ * 1, 2, 3 … without a gap, up to the counter.
+ */
+async function checkAudit(sql: Sql, check: Checker, tenantId: string): Promise<void> {
+  const since = (
+    await sql.query<{ journal_seq: string }>("SELECT journal_seq FROM app_audit_since WHERE tenant_id = $1", [
+      tenantId,
+    ])
+  ).rows[0];
+  if (since === undefined) return;
+  const missing = await sql.query<{ seq: string; command: string }>(
+    `SELECT j.seq::text AS seq, j.command FROM journal j
+      WHERE j.tenant_id = $1 AND j.seq > $2 AND j.result LIKE '{"ok":true%'
+        AND NOT EXISTS (SELECT 1 FROM app_audit a WHERE a.tenant_id = j.tenant_id AND a.journal_seq = j.seq)
+      ORDER BY j.seq LIMIT 10`,
+    [tenantId, since.journal_seq],
+  );
+  for (const row of missing.rows) {
+    const type = (JSON.parse(row.command) as { type?: unknown }).type;
+    check.problem(`journal seq ${row.seq} (${String(type)}) has no audit entry`);
+  }
+  const numbers = (
+    await sql.query<{ count: string; first: string | null; last: string | null; counter: string | null }>(
+      `SELECT count(*)::text AS count, min(seq)::text AS first, max(seq)::text AS last,
+              (SELECT last_seq::text FROM app_audit_counter WHERE tenant_id = $1) AS counter
+         FROM app_audit WHERE tenant_id = $1`,
+      [tenantId],
+    )
+  ).rows[0]!;
+  const count = Number(numbers.count);
+  if (count > 0 && (numbers.first !== "1" || numbers.last !== String(count)))
+    check.problem(
+      `audit entries are not numbered 1–${count} without a gap (found ${numbers.first}–${numbers.last})`,
+    );
+  if ((numbers.counter ?? "0") !== String(count))
+    check.problem(`the audit counter is at ${numbers.counter ?? 0} but ${count} entries exist`);
 }
 
 async function checkState(

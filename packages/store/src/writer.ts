@@ -85,15 +85,20 @@ interface PreparedBatch {
   last: number;
   /** The canonical bytes: what the chain hash covers. */
   text: string;
-  /** Keys, commands and results, each LF-joined: what the commit statement splits into rows. */
-  columns: [string, string, string];
+  /** Keys, commands, results and audit entries, each LF-joined: what the commit statement splits into rows. */
+  columns: [string, string, string, string];
   figures: ReturnType<typeof headline>;
 }
 
-interface Pending {
-  key: string;
+/** A command as the writer queues it: canonical text, parsed form and its audit entry's text ("" for none). */
+export interface Submission {
   text: string;
   command: Command;
+  audit: string;
+}
+
+interface Pending extends Submission {
+  key: string;
   /**
    * A committed seq whose row was read and found to hold another key with the same hash (0: none);
    * when the key index still points there, the key is new.
@@ -148,12 +153,26 @@ WITH journal_rows AS (
   INSERT INTO batches (tenant_id, batch, first_seq, last_seq, prev_hash, hash) VALUES ($1, $3, $2, $7, $8, $9)
 ), history_row AS (
   INSERT INTO price_history (tenant_id, batch, seq, day, pool, supply, price) VALUES ($1, $3, $7, $10, $11, $12, $13)
+), audit_input AS (
+  SELECT a.e::jsonb AS e, $2::bigint + a.i - 1 AS journal_seq, row_number() OVER (ORDER BY a.i) AS n
+  FROM unnest(string_to_array($14, E'\\n')) WITH ORDINALITY AS a(e, i)
+  WHERE a.e <> ''
+), audit_counter AS (
+  INSERT INTO app_audit_counter (tenant_id, last_seq)
+  SELECT $1, count(*) FROM audit_input HAVING count(*) > 0
+  ON CONFLICT (tenant_id) DO UPDATE SET last_seq = app_audit_counter.last_seq + excluded.last_seq
+  RETURNING last_seq
+), audit_rows AS (
+  INSERT INTO app_audit (tenant_id, seq, actor, role, action, target, detail, journal_seq)
+  SELECT $1, c.last_seq - (SELECT count(*) FROM audit_input) + i.n, i.e->>'actor', i.e->>'role',
+         i.e->>'action', i.e->>'target', i.e->'detail', i.journal_seq
+  FROM audit_input i CROSS JOIN audit_counter c
 ), state_row AS (
   UPDATE tenant_state SET seq = $7, batch = $3, hash = $9, day = $10, pool = $11, supply = $12, price = $13
   WHERE tenant_id = $1 AND seq = $2::bigint - 1
   RETURNING 1
 ), lease_row AS (
-  SELECT 1 FROM tenant_leases WHERE tenant_id = $1 AND epoch = $14 FOR SHARE
+  SELECT 1 FROM tenant_leases WHERE tenant_id = $1 AND epoch = $15 FOR SHARE
 )
 SELECT 1 / ((SELECT count(*)::int FROM state_row) * (SELECT count(*)::int FROM lease_row)) AS fenced`;
 
@@ -225,7 +244,8 @@ export class TenantWriter {
   }
 
   /** Queues a command (already canonical); resolves after its batch committed. */
-  submit(key: string, text: string, command: Command): Promise<SubmitResult> {
+  submit(key: string, submission: Submission): Promise<SubmitResult> {
+    const { text } = submission;
     if (this.closed) return Promise.reject(new Error(`the writer of tenant ${this.tenantId} is closed`));
     if (this.failed !== null) return Promise.reject(this.failed);
     if (this.epoch === 0)
@@ -236,16 +256,15 @@ export class TenantWriter {
     const candidate = this.keys.candidateOf(hash);
     if (candidate !== undefined && candidate <= this.head.seq) {
       return this.recorded(key, text).then(
-        (answer) => answer ?? this.enqueue(key, text, command, candidate, hash),
+        (answer) => answer ?? this.enqueue(key, submission, candidate, hash),
       );
     }
-    return this.enqueue(key, text, command, 0, hash);
+    return this.enqueue(key, submission, 0, hash);
   }
 
   private enqueue(
     key: string,
-    text: string,
-    command: Command,
+    submission: Submission,
     checkedAgainst: number,
     hash: [number, number],
   ): Promise<SubmitResult> {
@@ -259,7 +278,8 @@ export class TenantWriter {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ key, text, command, checkedAgainst, hash, resolve, reject });
+      const { text, command, audit } = submission;
+      this.queue.push({ key, text, command, audit, checkedAgainst, hash, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -408,6 +428,7 @@ export class TenantWriter {
     const rowCommands: string[] = [];
     const rowKeys: string[] = [];
     const rowResults: string[] = [];
+    const rowAudits: string[] = [];
     const earlier: number[] = [];
     let text = "";
     let seq = this.appliedSeq;
@@ -435,6 +456,8 @@ export class TenantWriter {
       rowCommands.push(item.text);
       rowKeys.push(item.key);
       rowResults.push(result);
+      // A refused command changed nothing, so it has no audit entry; the journal still records it.
+      rowAudits.push(json.ok ? item.audit : "");
       this.keys.setHash(item.hash, seq);
       text += journalLine(seq, item.key, item.text, result);
     }
@@ -446,7 +469,7 @@ export class TenantWriter {
       first,
       last: seq,
       text,
-      columns: [rowKeys.join("\n"), rowCommands.join("\n"), rowResults.join("\n")],
+      columns: [rowKeys.join("\n"), rowCommands.join("\n"), rowResults.join("\n"), rowAudits.join("\n")],
       figures: headline(this.engine),
     };
   }
@@ -464,7 +487,7 @@ export class TenantWriter {
       // The candidate's row is committed now; if it holds another key, this key is new.
       const candidate = earlier[e + 1]!;
       this.recorded(item.key, item.text)
-        .then((answer) => answer ?? this.enqueue(item.key, item.text, item.command, candidate, item.hash))
+        .then((answer) => answer ?? this.enqueue(item.key, item, candidate, item.hash))
         .then(item.resolve, item.reject);
     }
   }
@@ -482,7 +505,7 @@ export class TenantWriter {
       this.tenantId,
       prepared.first,
       batch,
-      ...prepared.columns,
+      ...prepared.columns.slice(0, 3),
       prepared.last,
       this.head.hash,
       hash,
@@ -490,6 +513,7 @@ export class TenantWriter {
       figures.pool,
       figures.supply,
       figures.price,
+      prepared.columns[3],
       this.epoch,
     ]);
     this.head = { seq: prepared.last, batch, hash };

@@ -1,27 +1,30 @@
-/** SQL on app_audit: who did what, when (written in batches by domain/audit-log.ts). */
-import type { Sql } from "@zengzhi/store";
+/**
+ * SQL on app_audit: who did what, when. Entries are numbered per tenant by app_audit_counter, raised
+ * in the statement that inserts the entry, so a refused entry leaves no gap. A ledger command's entry
+ * is written by the ledger's commit statement instead (packages/store, writer.ts).
+ */
+import { type AuditNote, type Sql, auditNoteText } from "@zengzhi/store";
 
-export interface AuditRow {
-  tenant: string;
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  target: string | null;
-  detail: unknown;
+const INSERT_SQL = `
+WITH entry AS (SELECT $2::jsonb AS e), counter AS (
+  INSERT INTO app_audit_counter (tenant_id, last_seq) VALUES ($1, 1)
+  ON CONFLICT (tenant_id) DO UPDATE SET last_seq = app_audit_counter.last_seq + 1
+  RETURNING last_seq
+)
+INSERT INTO app_audit (tenant_id, seq, actor, role, action, target, detail)
+SELECT $1, counter.last_seq, e->>'actor', e->>'role', e->>'action', e->>'target', e->'detail'
+FROM entry CROSS JOIN counter`;
+
+export async function insertAuditEntry(sql: Sql, entry: AuditNote & { tenant: string }): Promise<void> {
+  await sql.query(INSERT_SQL, [entry.tenant, auditNoteText(entry)]);
 }
 
-export async function insertAuditRows(sql: Sql, entries: readonly AuditRow[]): Promise<void> {
-  if (entries.length === 0) return;
-  const values: unknown[] = [];
-  const rows = entries.map((e, i) => {
-    values.push(e.tenant, e.at, e.actor, e.role, e.action, e.target, JSON.stringify(e.detail ?? null));
-    const b = i * 7;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb)`;
-  });
+/** From now on every accepted command of the tenant must have its audit entry (`zengzhi verify`). */
+export async function markTenantAudited(sql: Sql, tenant: string): Promise<void> {
   await sql.query(
-    `INSERT INTO app_audit (tenant_id, at, actor, role, action, target, detail) VALUES ${rows.join(", ")}`,
-    values,
+    `INSERT INTO app_audit_since (tenant_id, journal_seq)
+     SELECT tenant_id, seq FROM tenant_state WHERE tenant_id = $1 ON CONFLICT DO NOTHING`,
+    [tenant],
   );
 }
 

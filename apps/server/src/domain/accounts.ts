@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { RuleSetError, loadRuleSet, ruleSetToJson } from "@zengzhi/engine";
+import { markTenantAudited } from "../db/audit.js";
 import { insertRuleVersion } from "../db/history.js";
 import { insertUser, selectPasswordHash, selectUserByName, usernameExists } from "../db/users.js";
 import { hashPassword, userFromRow, verifyPassword, type Role, type User } from "./auth.js";
@@ -98,6 +99,7 @@ export async function createTenant(
   });
   if (await services.tenantExists(input.tenant)) throw conflict(`tenant ${input.tenant} exists`);
   await services.ledger.createTenant(input.tenant, rules);
+  await markTenantAudited(services.sql, input.tenant);
   await recordRuleVersion(services, { tenant: input.tenant, rules, seq: null, createdBy: input.createdBy });
   const operator = await createUser(services, { tenant: input.tenant, ...input.operator, role: "operator" });
   return { tenant: input.tenant, rules, operator };
@@ -115,7 +117,7 @@ export async function createTenantOnce(
       ...input,
       createdBy: `${actor.tenant}/${actor.username}`,
     });
-    services.audit.recordBy(actor, { action: "tenant.create", target: input.tenant });
+    await services.audit.recordBy(actor, { action: "tenant.create", target: input.tenant });
     return { status: 201, body: { tenant: created.tenant, rules: created.rules } };
   });
 }
@@ -133,7 +135,13 @@ export async function registerMember(
       ? { type: "join" as const, member: input.username }
       : { type: "join" as const, member: input.username, inviter: input.inviter };
   try {
-    await services.gateway.submit(input.tenant, input.key, command);
+    await services.gateway.submit(input.tenant, input.key, command, {
+      actor: input.username,
+      role: "member",
+      action: "register",
+      target: null,
+      detail: { inviter: input.inviter ?? null },
+    });
   } catch (error) {
     if (error instanceof ApiError && error.code === "member_exists")
       throw conflict(`username ${input.username} is taken`);
@@ -163,7 +171,12 @@ export async function logIn(
   }
   services.throttle.succeed(account, input.address);
   const user = userFromRow(row);
-  services.audit.record({ tenant: user.tenant, actor: user.username, role: user.role, action: "login" });
+  await services.audit.record({
+    tenant: user.tenant,
+    actor: user.username,
+    role: user.role,
+    action: "login",
+  });
   return user;
 }
 
@@ -188,13 +201,6 @@ export async function registerOnce(
       password: input.password,
       inviter: input.inviteCode,
       key: request.key.ledger,
-    });
-    services.audit.record({
-      tenant: input.tenant,
-      actor: user.username,
-      role: "member",
-      action: "register",
-      detail: { inviter: input.inviteCode ?? null },
     });
     // The stored answer holds the user only: a retry gets the same user and a session of its own,
     // so no token ever sits in app_idempotency.

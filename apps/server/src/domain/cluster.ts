@@ -6,6 +6,7 @@
 import type { NodeStatus } from "@zengzhi/contract";
 import { CommandError, type CommandJson } from "@zengzhi/engine";
 import {
+  type AuditNote,
   type ForwardSubmit,
   type Ledger,
   LedgerBusyError,
@@ -61,7 +62,7 @@ export function readiness(services: Services): NodeStatus {
 export async function acceptForwarded(
   services: Services,
   secret: string | undefined,
-  body: { tenant: string; key: string; command: Record<string, unknown> },
+  body: { tenant: string; key: string; command: Record<string, unknown>; audit?: AuditNote | undefined },
 ): Promise<SubmitResult> {
   if (secret === undefined || !services.ledger.acceptsForward(secret)) {
     throw new ApiError(403, "forbidden", "only another node of this database may forward commands");
@@ -69,6 +70,7 @@ export async function acceptForwarded(
   try {
     const result = await services.ledger.submit(body.tenant, body.key, body.command as CommandJson, {
       forwarded: true,
+      ...(body.audit === undefined ? {} : { audit: body.audit }),
     });
     services.metrics.countForwarded("received");
     return result;
@@ -82,12 +84,12 @@ export async function acceptForwarded(
 
 /** The forwarding side: POSTs the command to the holder and gives back its answer or its error. */
 export function httpForwarder(onForward: () => void = () => undefined): ForwardSubmit {
-  return async (target, tenantId, key, command) => {
+  return async (target, tenantId, key, command, audit) => {
     onForward();
     const response = await fetch(`${target.address}/internal/ledger/submit`, {
       method: "POST",
       headers: { "content-type": "application/json", [FORWARD_HEADER]: target.secret },
-      body: JSON.stringify({ tenant: tenantId, key, command }),
+      body: JSON.stringify({ tenant: tenantId, key, command, ...(audit === undefined ? {} : { audit }) }),
       signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
     });
     const body = (await response.json()) as SubmitResult & { error?: { code: string; message: string } };

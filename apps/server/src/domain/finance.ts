@@ -17,6 +17,7 @@ import { ApiError, forbidden } from "./errors.js";
 import { once, type RequestKey } from "./idempotency.js";
 import { findMerchant } from "./merchants.js";
 import type { Services } from "./services.js";
+import { noteBy } from "./audit-log.js";
 
 interface Request {
   session: Session;
@@ -35,20 +36,28 @@ export async function financing(
     toSubsidy: formatMoney(input.toSubsidy ?? 0n),
     ...(input.label === undefined ? {} : { label: input.label }),
   };
-  const outcome = await services.gateway.submit(session.tenant, request.key.ledger, command);
-  services.audit.recordBy(session, {
-    action: "financing",
-    target: input.label ?? null,
-    detail: { toPool: command.toPool, toSubsidy: command.toSubsidy },
-  });
+  const outcome = await services.gateway.submit(
+    session.tenant,
+    request.key.ledger,
+    command,
+    noteBy(session, {
+      action: "financing",
+      target: input.label ?? null,
+      detail: { toPool: command.toPool, toSubsidy: command.toSubsidy },
+    }),
+  );
   return { ok: true, exits: outcome.exits ?? [] };
 }
 
 export async function listing(services: Services, request: Request, input: { sharesPerPoint: bigint }) {
   const { session } = request;
   const sharesPerPoint = formatRatio(input.sharesPerPoint);
-  await services.gateway.submit(session.tenant, request.key.ledger, { type: "listing", sharesPerPoint });
-  services.audit.recordBy(session, { action: "listing", target: null, detail: { sharesPerPoint } });
+  await services.gateway.submit(
+    session.tenant,
+    request.key.ledger,
+    { type: "listing", sharesPerPoint },
+    noteBy(session, { action: "listing", target: null, detail: { sharesPerPoint } }),
+  );
   return { ok: true };
 }
 
@@ -60,12 +69,12 @@ export async function buyTipPoints(
   const { session } = request;
   await findMerchant(services, session.tenant, input.merchant);
   const amount = formatMoney(input.amount);
-  const outcome = await services.gateway.submit(session.tenant, request.key.ledger, {
-    type: "tipBuy",
-    merchant: input.merchant,
-    amount,
-  });
-  services.audit.recordBy(session, { action: "tipBuy", target: input.merchant, detail: { amount } });
+  const outcome = await services.gateway.submit(
+    session.tenant,
+    request.key.ledger,
+    { type: "tipBuy", merchant: input.merchant, amount },
+    noteBy(session, { action: "tipBuy", target: input.merchant, detail: { amount } }),
+  );
   return { ok: true, points: outcome.points ?? null };
 }
 
@@ -79,17 +88,12 @@ export async function tip(
     throw forbidden("a merchant tips only its own points");
   await findMerchant(services, session.tenant, input.merchant);
   const points = formatPoints(input.points);
-  const outcome = await services.gateway.submit(session.tenant, request.key.ledger, {
-    type: "tip",
-    merchant: input.merchant,
-    member: input.member,
-    points,
-  });
-  services.audit.recordBy(session, {
-    action: "tip",
-    target: input.member,
-    detail: { merchant: input.merchant, points },
-  });
+  const outcome = await services.gateway.submit(
+    session.tenant,
+    request.key.ledger,
+    { type: "tip", merchant: input.merchant, member: input.member, points },
+    noteBy(session, { action: "tip", target: input.member, detail: { merchant: input.merchant, points } }),
+  );
   return { ok: true, position: outcome.position ?? null };
 }
 
@@ -117,7 +121,8 @@ export function parseCoinCsv(csv: string): { lines: CoinLine[]; errors: RowError
   csv.split(/\r?\n/).forEach((text, index) => {
     const line = index + 1;
     if (text.trim() === "" || (index === 0 && /^\s*member\s*,\s*coins\s*$/i.test(text))) return;
-    const cells = text.split(",").map((c) => c.trim());
+    // Cells are taken as written: a coins cell follows the one rule for money (no blank around it).
+    const cells = text.split(",");
     if (cells.length !== 2) {
       errors.push({
         row: line,
@@ -202,15 +207,19 @@ export async function importCoins(services: Services, request: Request, input: {
       );
     }
     const total = rows.reduce((sum, row) => sum + row.coins, 0n);
-    await services.gateway.submit(tenant, request.key.ledger, {
-      type: "coinImport",
-      rows: rows.map((row) => ({ member: row.member, coins: formatMoney(row.coins) })),
-    });
-    services.audit.recordBy(session, {
-      action: "coins.import",
-      target: null,
-      detail: { rows: rows.length, total: formatMoney(total) },
-    });
+    await services.gateway.submit(
+      tenant,
+      request.key.ledger,
+      {
+        type: "coinImport",
+        rows: rows.map((row) => ({ member: row.member, coins: formatMoney(row.coins) })),
+      },
+      noteBy(session, {
+        action: "coins.import",
+        target: null,
+        detail: { rows: rows.length, total: formatMoney(total) },
+      }),
+    );
     return { status: 200, body: { imported: rows.length, total: formatMoney(total) } };
   });
   return answer.body;

@@ -3,21 +3,32 @@
  * Submits of one event-loop turn go to the ledger together, so they can share a batch; a rejection
  * comes back as an ApiError carrying the engine's code.
  */
-import { errorStatus, isErrorCode, type ErrorCode } from "@zengzhi/contract";
+import { ERRORS, errorStatus, isErrorCode, type ErrorCode } from "@zengzhi/contract";
 import { CommandError, type CommandJson, type EngineView } from "@zengzhi/engine";
-import type { Ledger, SubmitResult } from "@zengzhi/store";
+import type { AuditNote, Ledger, SubmitResult } from "@zengzhi/store";
 import { ApiError } from "./errors.js";
 
 interface PendingSubmit {
   tenant: string;
   key: string;
   command: CommandJson;
+  audit: AuditNote;
   resolve: (result: SubmitResult) => void;
   reject: (error: unknown) => void;
 }
 
 /** The engine's outcome of an accepted command as JSON, with the journal sequence number. */
 export type Outcome = Record<string, unknown>;
+
+/**
+ * The message a caller sees for a ledger rejection. The ledger's idempotency_key_reused names the
+ * journal key, which holds the route and the user id: the caller gets the table's text instead.
+ */
+function publicMessage(code: ErrorCode, message: string | undefined): string {
+  if (code === "idempotency_key_reused" || code === "internal_error" || message === undefined)
+    return ERRORS[code].description;
+  return message;
+}
 
 export class LedgerGateway {
   private submitsThisTurn: PendingSubmit[] = [];
@@ -33,9 +44,13 @@ export class LedgerGateway {
    * made while one request is being handled would commit alone before the next socket is even read;
    * deferring to setImmediate lets all requests read in one poll phase share one batch.
    */
-  private deferredSubmit(tenant: string, key: string, command: CommandJson): Promise<SubmitResult> {
+  private deferredSubmit(
+    tenant: string,
+    key: string,
+    command: { command: CommandJson; audit: AuditNote },
+  ): Promise<SubmitResult> {
     return new Promise((resolve, reject) => {
-      if (this.submitsThisTurn.push({ tenant, key, command, resolve, reject }) === 1) {
+      if (this.submitsThisTurn.push({ tenant, key, ...command, resolve, reject }) === 1) {
         setImmediate(this.flushSubmits);
       }
     });
@@ -44,14 +59,19 @@ export class LedgerGateway {
   private readonly flushSubmits = (): void => {
     const submits = this.submitsThisTurn;
     this.submitsThisTurn = [];
-    for (const s of submits) this.ledger.submit(s.tenant, s.key, s.command).then(s.resolve, s.reject);
+    for (const s of submits) {
+      this.ledger.submit(s.tenant, s.key, s.command, { audit: s.audit }).then(s.resolve, s.reject);
+    }
   };
 
-  /** Submits an engine command; a rejection becomes an ApiError with the engine's code. */
-  async submit(tenant: string, key: string, command: CommandJson): Promise<Outcome> {
+  /**
+   * Submits an engine command with its audit entry, which the ledger commits in the same statement
+   * (only when the engine accepts the command); a rejection becomes an ApiError with the engine's code.
+   */
+  async submit(tenant: string, key: string, command: CommandJson, audit: AuditNote): Promise<Outcome> {
     let result: SubmitResult;
     try {
-      result = await this.deferredSubmit(tenant, key, command);
+      result = await this.deferredSubmit(tenant, key, { command, audit });
     } catch (error) {
       if ((error as Error).name === "LedgerBusyError") {
         throw new ApiError(
@@ -79,7 +99,7 @@ export class LedgerGateway {
       // anything else would be a programmer error.
       const code = isErrorCode(result.rejection ?? "") ? (result.rejection as ErrorCode) : "internal_error";
       const extra = result.rows === undefined ? {} : { rows: result.rows };
-      throw new ApiError(errorStatus(code), code, result.message ?? code, undefined, extra);
+      throw new ApiError(errorStatus(code), code, publicMessage(code, result.message), undefined, extra);
     }
     return { ...(result.outcome ?? {}), ...(result.seq === undefined ? {} : { seq: result.seq }) };
   }

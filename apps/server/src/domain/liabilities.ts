@@ -217,7 +217,7 @@ async function attachStatement(
     attachedAt: new Date(services.now()).toISOString(),
   };
   await insertCustodyStatement(services.sql, session.tenant, { ...row, attachedBy: session.id });
-  services.audit.recordBy(session, {
+  await services.audit.recordBy(session, {
     action: "custody-statement",
     target: null,
     detail: { amount: formatMoney(amountFen), date: row.date, reference: row.reference },

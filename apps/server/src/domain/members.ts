@@ -1,7 +1,8 @@
 /**
  * A member's own view and commands: summary, positions (with exit threshold and current value),
  * sell and its preview, pay with points, release schedule, withdrawals. A member reaches only its own
- * positions: others' ids answer 404 (reads) or the engine's not_owner (commands).
+ * positions: another member's position answers exactly as one that does not exist (404 not_found for
+ * reads, 404 unknown_position for commands), so no member learns which ids others hold.
  */
 import { formatMoney, formatPoints, type EngineView } from "@zengzhi/engine";
 import type { Session } from "./auth.js";
@@ -11,6 +12,19 @@ import { findMerchant } from "./merchants.js";
 import { decodeCursor, encodeCursor, toPage } from "./paging.js";
 import type { Services } from "./services.js";
 import { memberView, positionView, releaseView, withdrawalJson, withdrawalView } from "./views.js";
+import { noteBy } from "./audit-log.js";
+
+/**
+ * Turns the engine's not_owner and unknown_position into one answer that names only the id sent
+ * (issue #11: "not yours" and "does not exist" must not be told apart).
+ */
+function unknownUnlessOwn(position: number) {
+  return (error: unknown): never => {
+    if (error instanceof ApiError && (error.code === "not_owner" || error.code === "unknown_position"))
+      throw new ApiError(404, "unknown_position", `you hold no position ${position}`);
+    throw error;
+  };
+}
 
 /** The days ahead for which the release projection shows the locked points. */
 const PROJECTION_DAYS = [1, 7, 30];
@@ -85,17 +99,14 @@ export async function sell(
   const { session } = request;
   await services.refuseWhenPaused(session.tenant);
   const points = formatPoints(input.points);
-  const outcome = await services.gateway.submit(session.tenant, request.key.ledger, {
-    type: "sell",
-    member: memberOf(session),
-    position: request.position,
-    points,
-  });
-  services.audit.recordBy(session, {
-    action: "sell",
-    target: `position ${request.position}`,
-    detail: { points },
-  });
+  const outcome = await services.gateway
+    .submit(
+      session.tenant,
+      request.key.ledger,
+      { type: "sell", member: memberOf(session), position: request.position, points },
+      noteBy(session, { action: "sell", target: `position ${request.position}`, detail: { points } }),
+    )
+    .catch(unknownUnlessOwn(request.position));
   return { ok: true, points, net: outcome.net ?? null, fee: outcome.fee ?? null, exits: outcome.exits ?? [] };
 }
 
@@ -105,7 +116,7 @@ export function previewSell(
   session: Session,
   input: { position: number; points: bigint },
 ) {
-  return services.gateway.read(session.tenant, (engine) => {
+  const preview = services.gateway.read(session.tenant, (engine) => {
     const result = engine.previewSell(memberOf(session), input.position, input.points);
     if (!result.ok) {
       throw new ApiError(
@@ -124,6 +135,7 @@ export function previewSell(
       exits: result.exits ?? [],
     };
   });
+  return preview.catch(unknownUnlessOwn(input.position));
 }
 
 export async function payWithPoints(
@@ -135,18 +147,24 @@ export async function payWithPoints(
   await services.refuseWhenPaused(session.tenant);
   await findMerchant(services, session.tenant, input.merchant, "merchant");
   const amount = formatMoney(input.amount);
-  const outcome = await services.gateway.submit(session.tenant, request.key.ledger, {
-    type: "payWithPoints",
-    member: memberOf(session),
-    position: request.position,
-    amount,
-    merchant: input.merchant,
-  });
-  services.audit.recordBy(session, {
-    action: "payWithPoints",
-    target: `position ${request.position}`,
-    detail: { amount, merchant: input.merchant },
-  });
+  const outcome = await services.gateway
+    .submit(
+      session.tenant,
+      request.key.ledger,
+      {
+        type: "payWithPoints",
+        member: memberOf(session),
+        position: request.position,
+        amount,
+        merchant: input.merchant,
+      },
+      noteBy(session, {
+        action: "payWithPoints",
+        target: `position ${request.position}`,
+        detail: { amount, merchant: input.merchant },
+      }),
+    )
+    .catch(unknownUnlessOwn(request.position));
   return {
     ok: true,
     points: outcome.points ?? null,
@@ -196,13 +214,14 @@ export async function requestWithdrawal(
 ) {
   const { session } = request;
   const amount = formatMoney(input.amount);
-  const outcome = await services.gateway.submit(session.tenant, request.key.ledger, {
-    type: "withdraw",
-    member: memberOf(session),
-    amount,
-  });
+  // The withdrawal's id is the engine's outcome, so the entry names the member; its journal_seq
+  // links it to the command and so to the id.
+  const outcome = await services.gateway.submit(
+    session.tenant,
+    request.key.ledger,
+    { type: "withdraw", member: memberOf(session), amount },
+    noteBy(session, { action: "withdraw", target: `member ${memberOf(session)}`, detail: { amount } }),
+  );
   const id = Number(outcome.withdrawal);
-  const view = await services.gateway.read(session.tenant, (engine) => withdrawalView(engine, id));
-  services.audit.recordBy(session, { action: "withdraw", target: `withdrawal ${id}`, detail: { amount } });
-  return view;
+  return services.gateway.read(session.tenant, (engine) => withdrawalView(engine, id));
 }

@@ -93,7 +93,7 @@ export function addMerchant(
   const { session } = request;
   return once(services.sql, { tenant: session.tenant, key: request.key }, async () => {
     const created = await createMerchant(services, { tenant: session.tenant, ...input });
-    services.audit.recordBy(session, { action: "merchant.create", target: input.id });
+    await services.audit.recordBy(session, { action: "merchant.create", target: input.id });
     return { status: 201, body: created };
   });
 }

@@ -27,6 +27,7 @@ import { decodeCursor, toPage } from "./paging.js";
 import type { PaymentCallback } from "./payments.js";
 import { findProduct } from "./products.js";
 import type { Services } from "./services.js";
+import { type Actor, noteBy } from "./audit-log.js";
 
 export const orderView = (row: OrderRow) => ({
   id: Number(row.order_id),
@@ -113,7 +114,7 @@ export async function createOrder(
       paymentId: `pay-${randomUUID()}`,
     });
     const order = orderView(row);
-    services.audit.recordBy(session, { action: "order.create", target: `order ${order.id}` });
+    await services.audit.recordBy(session, { action: "order.create", target: `order ${order.id}` });
     return { status: 201, body: order };
   });
 }
@@ -123,15 +124,22 @@ export async function createOrder(
  * the engine holds the cash through the refund window and settles it as an order at a day close,
  * or at once when the window is 0. Then the row follows the engine's view.
  */
-async function submitPaid(services: Services, tenant: string, row: OrderRow): Promise<OrderRow> {
-  await services.gateway.submit(tenant, `order-paid|${row.order_id}`, {
-    type: "orderPaid",
-    order: Number(row.order_id),
-    member: row.member_id,
-    amount: formatMoney(BigInt(row.amount_fen)),
-    merchant: row.merchant_id,
-    ...(row.split === null ? {} : { split: row.split as never }),
-  });
+async function submitPaid(services: Services, row: OrderRow, by: Actor): Promise<OrderRow> {
+  const tenant = by.tenant;
+  const amount = formatMoney(BigInt(row.amount_fen));
+  await services.gateway.submit(
+    tenant,
+    `order-paid|${row.order_id}`,
+    {
+      type: "orderPaid",
+      order: Number(row.order_id),
+      member: row.member_id,
+      amount,
+      merchant: row.merchant_id,
+      ...(row.split === null ? {} : { split: row.split as never }),
+    },
+    noteBy(by, { action: "order.paid", target: `order ${row.order_id}`, detail: { amount } }),
+  );
   return (await project(services, tenant, Number(row.order_id))) ?? row;
 }
 
@@ -149,6 +157,9 @@ async function project(services: Services, tenant: string, id: number): Promise<
   });
 }
 
+/** Who hands paid orders to the engine when no user asked: the start-up repair below. */
+const SERVICE_ACTOR = { username: "zengzhi", role: "service" };
+
 /** Brings the rows of orders a day close settled up to date; the number of them. */
 export async function projectSettled(services: Services, tenant: string, outcome: Outcome): Promise<number> {
   const settled = Array.isArray(outcome.settled) ? (outcome.settled as { order: number }[]) : [];
@@ -164,13 +175,17 @@ export async function syncOnlineOrders(services: Services, tenant: string): Prom
   for (let after = "0"; ;) {
     const rows = await selectPaidOrders(services.sql, tenant, after, LIMITS.settleBatchMax);
     if (rows.length === 0) return;
-    for (const row of rows) await submitPaid(services, tenant, row);
+    for (const row of rows) await submitPaid(services, row, { tenant, ...SERVICE_ACTOR });
     after = rows[rows.length - 1]!.order_id;
   }
 }
 
 /** Applies a verified payment callback: replay check and state change in one transaction. */
-export async function applyPayment(services: Services, callback: PaymentCallback): Promise<OrderRow> {
+export async function applyPayment(
+  services: Services,
+  callback: PaymentCallback,
+  by: { username: string; role: string },
+): Promise<OrderRow> {
   const tenant = callback.tenant;
   if (!(await services.tenantExists(tenant))) throw new ApiError(400, "invalid_callback", "unknown tenant");
   const paid = await markPaid(
@@ -185,7 +200,7 @@ export async function applyPayment(services: Services, callback: PaymentCallback
     throw new ApiError(400, "replayed_callback", "this callback was already received; nothing was changed");
   if (paid === "mismatch")
     throw new ApiError(400, "invalid_callback", "the callback does not match the order's payment or amount");
-  return paid.status === "paid" ? submitPaid(services, tenant, paid) : paid;
+  return paid.status === "paid" ? submitPaid(services, paid, { tenant, ...by }) : paid;
 }
 
 /** The member pays an own order with the sandbox provider, which delivers its signed callback. */
@@ -207,8 +222,8 @@ export async function payOrder(services: Services, session: Session, id: number)
   const paid = await applyPayment(
     services,
     services.payments.verify(signed.body, signed.signature, services.now()),
+    session,
   );
-  services.audit.recordBy(session, { action: "order.pay", target: `order ${order.order_id}` });
   return orderView(paid);
 }
 
@@ -218,14 +233,7 @@ export async function receivePaymentCallback(
   raw: { body: string; signature: string | undefined },
 ) {
   const callback = services.payments.verify(raw.body, raw.signature, services.now());
-  const order = await applyPayment(services, callback);
-  services.audit.record({
-    tenant: callback.tenant,
-    actor: "sandbox",
-    role: "provider",
-    action: "payment.callback",
-    target: `order ${callback.orderId}`,
-  });
+  const order = await applyPayment(services, callback, { username: "sandbox", role: "provider" });
   return { ok: true, order: orderView(order) };
 }
 
@@ -241,12 +249,14 @@ export async function refundOrder(services: Services, session: Session, id: numb
     order.status === "created" ? await cancelUnpaid(services.sql, tenant, order.order_id) : undefined;
   if (done === undefined) {
     // Paid (or paid meanwhile): make sure the engine holds it, then ask the engine to refund it.
-    await submitPaid(services, tenant, await findOrder(services, tenant, id));
+    await submitPaid(services, await findOrder(services, tenant, id), session);
     try {
-      await services.gateway.submit(tenant, `order-refund|${order.order_id}`, {
-        type: "orderRefund",
-        order: id,
-      });
+      await services.gateway.submit(
+        tenant,
+        `order-refund|${order.order_id}`,
+        { type: "orderRefund", order: id },
+        noteBy(session, { action: "order.refund", target: `order ${order.order_id}` }),
+      );
     } catch (error) {
       if (error instanceof ApiError && error.code === "refund_window_passed") {
         throw conflict("the refund window of this order has passed; its points were issued");
@@ -254,7 +264,8 @@ export async function refundOrder(services: Services, session: Session, id: numb
       throw error;
     }
     done = await project(services, tenant, id);
+  } else {
+    await services.audit.recordBy(session, { action: "order.cancel", target: `order ${order.order_id}` });
   }
-  services.audit.recordBy(session, { action: "order.refund", target: `order ${order.order_id}` });
   return orderView(done ?? (await findOrder(services, tenant, id)));
 }

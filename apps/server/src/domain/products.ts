@@ -98,7 +98,7 @@ export async function createProduct(
       split,
     });
     const product = productView(row);
-    services.audit.recordBy(session, { action: "product.create", target: product.id });
+    await services.audit.recordBy(session, { action: "product.create", target: product.id });
     return { status: 201, body: product };
   });
 }
@@ -126,7 +126,7 @@ export async function changeProduct(
       split,
       active: input.active ?? product.active,
     });
-    services.audit.recordBy(session, {
+    await services.audit.recordBy(session, {
       action: "product.update",
       target: product.product_id,
       detail: { ...input, price: input.price?.toString() },
@@ -143,7 +143,7 @@ export async function deactivate(
   const product = await findOwnProduct(services, session, request.id);
   return once(services.sql, { tenant: session.tenant, key: request.key }, async () => {
     await deactivateProduct(services.sql, session.tenant, product.product_id);
-    services.audit.recordBy(session, { action: "product.deactivate", target: product.product_id });
+    await services.audit.recordBy(session, { action: "product.deactivate", target: product.product_id });
     return { status: 204, body: null };
   });
 }

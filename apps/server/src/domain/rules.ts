@@ -8,6 +8,7 @@ import type { Session } from "./auth.js";
 import { once, type RequestKey } from "./idempotency.js";
 import type { Services } from "./services.js";
 import { rulesView } from "./views.js";
+import { noteBy } from "./audit-log.js";
 
 export async function readRules(services: Services, session: Session) {
   const current = await services.gateway.read(session.tenant, rulesView);
@@ -35,14 +36,14 @@ export function publishRules(
   const tenant = session.tenant;
   return once(services.sql, { tenant, key: request.key }, async () => {
     const rules = validateRules(input.rules);
-    const outcome = await services.gateway.submit(tenant, request.key.ledger, { type: "rules", rules });
+    const outcome = await services.gateway.submit(
+      tenant,
+      request.key.ledger,
+      { type: "rules", rules },
+      noteBy(session, { action: "rules.publish", target: null, detail: { rules } }),
+    );
     const seq = typeof outcome.seq === "number" ? outcome.seq : null;
     const version = await recordRuleVersion(services, { tenant, rules, seq, createdBy: session.username });
-    services.audit.recordBy(session, {
-      action: "rules.publish",
-      target: `version ${version}`,
-      detail: { rules },
-    });
     return {
       status: 201,
       body: {

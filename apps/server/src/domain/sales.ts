@@ -9,6 +9,7 @@ import { ApiError, forbidden } from "./errors.js";
 import type { RequestKey } from "./idempotency.js";
 import { findProduct } from "./products.js";
 import type { Services } from "./services.js";
+import { noteBy } from "./audit-log.js";
 
 export async function recordSale(
   services: Services,
@@ -27,16 +28,22 @@ export async function recordSale(
   }
   if (!(await services.memberExists(tenant, input.member)))
     throw new ApiError(404, "unknown_member", `member ${input.member} does not exist`, "member");
-  const outcome = await services.gateway.submit(tenant, request.key.ledger, {
-    type: "order",
-    member: input.member,
-    amount: formatMoney(input.amount),
-    merchant: session.merchantId!,
-    ...(split === null ? {} : { split: split as never }),
-  });
-  services.audit.recordSale(
-    { tenant, actor: session.username, role: session.role, target: session.merchantId },
-    input.amount,
+  const amount = formatMoney(input.amount);
+  const outcome = await services.gateway.submit(
+    tenant,
+    request.key.ledger,
+    {
+      type: "order",
+      member: input.member,
+      amount,
+      merchant: session.merchantId!,
+      ...(split === null ? {} : { split: split as never }),
+    },
+    noteBy(session, {
+      action: "sale",
+      target: input.member,
+      detail: { amount, merchant: session.merchantId },
+    }),
   );
   return {
     ok: true,

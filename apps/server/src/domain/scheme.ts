@@ -12,10 +12,11 @@ import { projectSettled } from "./orders.js";
 import type { Services } from "./services.js";
 import { recordLiabilities } from "./liabilities.js";
 import { samplePrice } from "./transparency.js";
+import { noteBy } from "./audit-log.js";
 
 export async function setPause(services: Services, session: Session, paused: boolean) {
   await services.setPaused(session.tenant, paused);
-  services.audit.recordBy(session, { action: paused ? "pause" : "resume", target: null });
+  await services.audit.recordBy(session, { action: paused ? "pause" : "resume", target: null });
   return { paused };
 }
 
@@ -27,11 +28,15 @@ export async function closeDay(
   const { session } = request;
   const tenant = session.tenant;
   const days = input.days ?? 1;
-  const outcome = await services.gateway.submit(tenant, request.key.ledger, { type: "advance", days });
+  const outcome = await services.gateway.submit(
+    tenant,
+    request.key.ledger,
+    { type: "advance", days },
+    noteBy(session, { action: "close-day", target: null, detail: { days } }),
+  );
   const settledOrders = await projectSettled(services, tenant, outcome);
   await samplePrice(services, tenant, true);
   await recordLiabilities(services, tenant, { seq: Number(outcome.seq), days });
-  services.audit.recordBy(session, { action: "close-day", target: null, detail: { days, settledOrders } });
   return { day: await services.gateway.read(tenant, (engine) => engine.day), settledOrders };
 }
 
@@ -39,7 +44,7 @@ export async function closeDay(
 export async function reconcile(services: Services, session: Session, input: { balance: string }) {
   let balance: bigint;
   try {
-    balance = parseDecimal(input.balance.trim(), MONEY_DECIMALS);
+    balance = parseDecimal(input.balance, MONEY_DECIMALS);
   } catch (error) {
     throw new ApiError(
       400,
@@ -52,7 +57,7 @@ export async function reconcile(services: Services, session: Session, input: { b
     throw new ApiError(400, "out_of_range", "the balance is out of range", "balance");
   const custody = await services.gateway.read(session.tenant, (engine) => engine.custody());
   const difference = formatMoney(balance - custody.total);
-  services.audit.recordBy(session, {
+  await services.audit.recordBy(session, {
     action: "reconciliation",
     target: null,
     detail: { balance: formatMoney(balance), difference },

@@ -61,9 +61,7 @@ export class Services {
       maxAgeMs: security.sessionMaxAgeMs,
     });
     this.throttle = new LoginThrottle(security.registrationsPerAddressPerHourMax);
-    this.audit = new AuditLog(options.ledger.sql, (error) =>
-      options.logger.error({ err: error }, "audit write failed"),
-    );
+    this.audit = new AuditLog(options.ledger.sql);
     this.payments = new SandboxProvider(options.paymentSecret);
     this.defaultTenant = options.defaultTenant ?? "demo";
   }

@@ -21,7 +21,7 @@ import type { Services } from "./services.js";
 export async function logOut(services: Services, session: Session | null): Promise<void> {
   if (session === null) return;
   await services.sessions.revoke(session);
-  services.audit.recordBy(session, { action: "logout" });
+  await services.audit.recordBy(session, { action: "logout" });
 }
 
 async function revokeOthers(services: Services, session: Session): Promise<number> {
@@ -61,7 +61,10 @@ export async function changePassword(
     const passwordHash = await hashPassword(input.newPassword);
     await updatePasswordHash(services.sql, { tenant: session.tenant, userId: session.id, passwordHash });
     const revoked = await revokeOthers(services, session);
-    services.audit.recordBy(session, { action: "password.change", detail: { sessionsRevoked: revoked } });
+    await services.audit.recordBy(session, {
+      action: "password.change",
+      detail: { sessionsRevoked: revoked },
+    });
     return { status: 200, body: { sessionsRevoked: revoked } };
   });
   return answer.body as { sessionsRevoked: number };
@@ -115,7 +118,7 @@ export async function revokeSession(
     });
     if (tokenHash === undefined) throw notFound("session");
     services.sessions.forget([tokenHash]);
-    services.audit.recordBy(session, { action: "session.revoke", target: sessionId });
+    await services.audit.recordBy(session, { action: "session.revoke", target: sessionId });
     return { status: 204, body: null };
   });
 }
@@ -128,7 +131,7 @@ export async function revokeOtherSessions(
   const { session } = request;
   const answer = await once(services.sql, { tenant: session.tenant, key: request.key }, async () => {
     const revoked = await revokeOthers(services, session);
-    services.audit.recordBy(session, { action: "session.revoke-others", detail: { revoked } });
+    await services.audit.recordBy(session, { action: "session.revoke-others", detail: { revoked } });
     return { status: 200, body: { revoked } };
   });
   return answer.body as { revoked: number };

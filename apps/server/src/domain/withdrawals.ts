@@ -4,6 +4,7 @@ import type { RequestKey } from "./idempotency.js";
 import { decodeCursor, toPage } from "./paging.js";
 import type { Services } from "./services.js";
 import { withdrawalJson, withdrawalView } from "./views.js";
+import { noteBy } from "./audit-log.js";
 
 export type WithdrawalStatus = "pending" | "approved" | "rejected";
 
@@ -31,10 +32,11 @@ export async function decideWithdrawal(
   decision: "approve" | "reject",
 ) {
   const { session, withdrawal } = request;
-  await services.gateway.submit(session.tenant, request.key.ledger, {
-    type: decision === "approve" ? "withdrawApprove" : "withdrawReject",
-    withdrawal,
-  });
-  services.audit.recordBy(session, { action: `withdrawal.${decision}`, target: `withdrawal ${withdrawal}` });
+  await services.gateway.submit(
+    session.tenant,
+    request.key.ledger,
+    { type: decision === "approve" ? "withdrawApprove" : "withdrawReject", withdrawal },
+    noteBy(session, { action: `withdrawal.${decision}`, target: `withdrawal ${withdrawal}` }),
+  );
   return services.gateway.read(session.tenant, (engine) => withdrawalView(engine, withdrawal));
 }

@@ -37,6 +37,8 @@ import { saleRoutes } from "../routes/sales.js";
 import { schemeRoutes } from "../routes/scheme.js";
 import { tenantRoutes } from "../routes/tenants.js";
 import { withdrawalRoutes } from "../routes/withdrawals.js";
+import { type HardeningOptions, registerHardening } from "./hardening.js";
+import { refuseDeepJson } from "./input-guard.js";
 import { requestToken } from "./session-cookie.js";
 
 export interface AppOptions {
@@ -53,6 +55,8 @@ export interface AppOptions {
   checkResponses?: boolean;
   /** Proxy trust, session timeouts, registration ceiling (settings.ts; the defaults when absent). */
   security?: Partial<SecuritySettings>;
+  /** CORS origins and the /metrics token (default: no cross-origin calls, /metrics not served). */
+  hardening?: HardeningOptions;
 }
 
 export interface App {
@@ -151,6 +155,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     clientErrorHandler: clientError,
   });
   app.decorate("checkResponses", options.checkResponses === true);
+  const hardening = options.hardening ?? { corsOrigins: [], metricsToken: null };
+  app.decorate("metricsToken", hardening.metricsToken);
+  await registerHardening(app, hardening);
   const secret = options.paymentSecret ?? (await import("node:crypto")).randomBytes(32).toString("hex");
   const services = new Services({
     ledger: options.ledger,
@@ -168,6 +175,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (request.url.startsWith("/api/payments/")) request.rawBody = text;
     if (text === "") return done(null, undefined);
     try {
+      refuseDeepJson(text);
+    } catch (error) {
+      return done(error as ApiError, undefined);
+    }
+    try {
       done(null, JSON.parse(text));
     } catch {
       done(new ApiError(400, "invalid_json", "the body is not valid JSON"), undefined);
@@ -183,7 +195,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     mode: "static",
     specification: { document: buildOpenApi() as never },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  // Swagger UI sets its own Content-Security-Policy on its pages (hashes of its inline parts).
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs", staticCSP: true });
 
   // Callback-style hooks: a cached session and the metrics cost no promise per request.
   app.addHook("onRequest", (request, _reply, done) => {
@@ -247,9 +260,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return reply
       .code(404)
       .send(new ApiError(404, "not_found", `no route ${request.method} ${path}`).toBody());
-  });
-  app.addHook("onClose", async () => {
-    await services.audit.flush();
   });
   return { app, services };
 }

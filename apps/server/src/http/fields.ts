@@ -20,7 +20,8 @@ const RATIO: DecimalKind = { decimals: RATIO_DECIMALS, max: 10n ** 18n, what: "t
 function decimal(text: string, field: string, kind: DecimalKind): bigint {
   let units: bigint;
   try {
-    units = parseDecimal(text.trim(), kind.decimals);
+    // Taken as sent: the contract's DECIMAL_PATTERN and parseDecimal allow no blank (docs/SECURITY.md).
+    units = parseDecimal(text, kind.decimals);
   } catch (error) {
     const code = error instanceof DecimalError ? error.code : "not_a_decimal";
     throw badField(field, (error as Error).message, code);

@@ -9,6 +9,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import {
+  DECIMAL_PATTERN,
   ERRORS,
   OPERATION_LIST,
   buildOpenApi,
@@ -163,6 +164,10 @@ const BAD_DECIMALS = [
   "+1",
   ".5",
   "1.",
+  "\u00a01.00",
+  "1.00\u3000",
+  "\ufeff1",
+  " 1.00 ",
 ];
 const BAD_STRINGS = [
   "",
@@ -197,7 +202,7 @@ function invalidBodies(schema: Schema, valid: Json): { label: string; body: unkn
     for (const wrong of WRONG_TYPES)
       variants.push({ label: `${key} = ${JSON.stringify(wrong)}`, body: { ...valid, [key]: wrong } });
     const field = resolve(property);
-    const decimal = field.pattern?.includes("\\d+(\\.\\d+)?") ?? false;
+    const decimal = field.pattern === DECIMAL_PATTERN.source;
     for (const text of decimal ? BAD_DECIMALS : BAD_STRINGS)
       variants.push({
         label: `${key} = ${JSON.stringify(text).slice(0, 30)}`,

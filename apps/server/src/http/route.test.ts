@@ -77,8 +77,9 @@ describe("route", () => {
       app.inject({ method: "POST", url, headers, payload: payload as Record<string, unknown> });
     const auth = { authorization: "Bearer member" };
     expect((await post("/api/me/positions/1/sell", {}, { points: "1" })).statusCode).toBe(401);
+    // A control character in a path parameter is refused as such (issue #11), before the 404 check.
     const badId = await app.inject({ method: "GET", url: "/api/products/a%01b", headers: auth });
-    expect(badId.json().error.code).toBe("not_found");
+    expect(badId.json().error).toMatchObject({ code: "control_character", field: "id" });
     const badBody = await post(
       "/api/me/positions/1/sell",
       { ...auth, "idempotency-key": "k" },

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { requireRole, type Session } from "../domain/auth.js";
 import { notFound } from "../domain/errors.js";
+import { refuseControlCharacters } from "./input-guard.js";
 import { parse } from "./parse.js";
 import { idempotencyHeader } from "./request-key.js";
 
@@ -22,6 +23,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** True when every answer is checked against the contract (tests). */
     checkResponses: boolean;
+    /** The bearer token /metrics requires; null when /metrics is not served. */
+    metricsToken: string | null;
   }
 }
 
@@ -72,11 +75,31 @@ function checkAnswers(app: FastifyInstance, operation: Operation) {
   };
 }
 
+/**
+ * Every answer but a public read may hold personal data (a session's own figures, a login's token):
+ * no browser or proxy may keep it.
+ */
+function noStore(operation: Operation) {
+  if (operation.callers === "public" && operation.method === "GET") return {};
+  return {
+    onSend: (
+      _request: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (error: Error | null, payload?: unknown) => void,
+    ) => {
+      reply.header("cache-control", "no-store");
+      done(null, payload);
+    },
+  };
+}
+
 /** Registers the operation's route with its handler. */
 export function route<O extends Operation>(app: FastifyInstance, operation: O, handler: Handler<O>): void {
   app.route({
     method: operation.method,
     url: operation.path,
+    ...noStore(operation),
     ...(operation.bodyLimit === undefined ? {} : { bodyLimit: operation.bodyLimit }),
     ...checkAnswers(app, operation),
     handler: async (request, reply) => {
@@ -84,6 +107,7 @@ export function route<O extends Operation>(app: FastifyInstance, operation: O, h
       if (operation.callers !== "public")
         session = requireRole(session, ...(operation.callers === "session" ? [] : operation.callers));
       const params = request.params as Record<string, string>;
+      refuseControlCharacters({ params, query: request.query, body: request.body }, operation.multiline);
       // A malformed id names nothing that exists: 404, as for an unknown one.
       if (operation.params !== undefined && !operation.params.safeParse(params).success)
         throw notFound(`id ${JSON.stringify(Object.values(params)[0] ?? "")}`);

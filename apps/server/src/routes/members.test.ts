@@ -35,8 +35,12 @@ for (const store of STORES) {
       expect(position.exitThreshold.replace(".", "").replace(/^0+/, "")).toBe(String(threshold));
       const bobs = (await get("/api/me/positions", t.bob)).body.items[0];
       expect((await get(`/api/me/positions/${bobs.id}`, t.alice)).status).toBe(404);
+      // Another member's position answers exactly as one that does not exist (issue #11).
       const stolen = await post(`/api/me/positions/${bobs.id}/sell`, t.alice, { points: "1" });
-      expect(stolen).toMatchObject({ status: 403, body: { error: { code: "not_owner" } } });
+      const missing = await post("/api/me/positions/99999/sell", t.alice, { points: "1" });
+      expect(stolen).toMatchObject({ status: 404, body: { error: { code: "unknown_position" } } });
+      expect(stolen.body.error.message).toBe(missing.body.error.message.replace("99999", String(bobs.id)));
+      expect(stolen.body.error.message).not.toContain("bob");
       const walletBefore = await engine((e) => e.member("alice")!.wallet);
       const sold = await post(`/api/me/positions/${position.id}/sell`, t.alice, { points: "1.5" });
       expect(sold.status).toBe(200);
@@ -71,7 +75,7 @@ for (const store of STORES) {
       const bobs = (await get("/api/me/positions", t.bob)).body.items[0];
       expect(
         (await post(`/api/me/positions/${bobs.id}/sell/preview`, t.alice, { points: "1" })).body.error.code,
-      ).toBe("not_owner");
+      ).toBe("unknown_position");
     });
 
     it("pays a merchant with points: points burned, cash from the pool to the merchant", async () => {

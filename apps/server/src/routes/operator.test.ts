@@ -129,18 +129,15 @@ for (const store of STORES) {
         "coins.import",
         "pause",
         "resume",
-        "sales",
+        "sale",
         "sell",
         "withdrawal.reject",
         "rules.publish",
       ]) {
         expect(actions).toContain(action);
       }
-      const sales = audit.body.items.find((e: Json) => e.action === "sales" && e.actor === "teahouse");
-      expect(sales.detail).toMatchObject({
-        count: expect.any(Number),
-        total: expect.stringMatching(/^\d+\.\d{2}$/),
-      });
+      const sale = audit.body.items.find((e: Json) => e.action === "sale" && e.actor === "teahouse");
+      expect(sale.detail).toMatchObject({ amount: expect.stringMatching(/^\d+\.\d{2}$/) });
       expect(audit.body.items[0].seq).toBeGreaterThan(audit.body.items[1].seq);
       expect((await get("/api/operator/audit", t.alice)).status).toBe(403);
     });

@@ -12,6 +12,6 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
   route(app, OPERATIONS.listMembers, ({ session, query }) => listMembers(services, session, query));
 
   route(app, OPERATIONS.listAudit, ({ session, query }) =>
-    listAudit(services.audit, services.sql, { tenant: session.tenant, ...query }),
+    listAudit(services.sql, { tenant: session.tenant, ...query }),
   );
 }

@@ -4,7 +4,7 @@
  * seeded through the routes; money effects are checked against the engine's state.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, type DemoSuite, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { call, type DemoSuite, METRICS_TOKEN, openDemoSuite, requests, STORES } from "../testing/helpers.js";
 
 for (const store of STORES) {
   describe.runIf(store.available)(`system and public on ${store.kind}`, () => {
@@ -43,7 +43,7 @@ for (const store of STORES) {
     });
 
     it("exposes Prometheus metrics and an OpenAPI document listing the routes", async () => {
-      const metrics = await call(t.app, "GET", "/metrics");
+      const metrics = await call(t.app, "GET", "/metrics", { token: METRICS_TOKEN });
       expect(metrics.statusCode).toBe(200);
       expect(metrics.body).toContain("zengzhi_http_request_duration_seconds");
       expect(metrics.body).toContain("zengzhi_commands_total");

@@ -1,12 +1,15 @@
 /**
- * Routes open to everyone: health, readiness, metrics and the public transparency view (no personal
- * data), and the receiving end of commands forwarded between nodes (authenticated by their secret).
+ * Routes open to everyone: health, readiness and the public transparency view (no personal data);
+ * metrics with a token; and the receiving end of commands forwarded between nodes (authenticated by
+ * their secret).
  */
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance } from "fastify";
 import { FORWARD_HEADER, acceptForwarded, readiness } from "../domain/cluster.js";
 import type { Services } from "../domain/services.js";
 import { health, readPublicView } from "../domain/transparency.js";
+import { ApiError } from "../domain/errors.js";
+import { hasBearer } from "../http/hardening.js";
 import { route } from "../http/route.js";
 
 export function publicRoutes(app: FastifyInstance, services: Services): void {
@@ -19,7 +22,12 @@ export function publicRoutes(app: FastifyInstance, services: Services): void {
     return acceptForwarded(services, typeof secret === "string" ? secret : undefined, body);
   });
 
-  route(app, OPERATIONS.getMetrics, ({ reply }) => {
+  // Not public: only with the configured bearer token (ZENGZHI_METRICS_TOKEN); without one, no route.
+  route(app, OPERATIONS.getMetrics, ({ request, reply }) => {
+    const token = app.metricsToken;
+    if (token === null) throw new ApiError(404, "not_found", "no route GET /metrics");
+    if (!hasBearer(request, token))
+      throw new ApiError(401, "unauthenticated", "metrics need the bearer token the operator configured");
     reply.header("content-type", services.metrics.contentType);
     return services.metrics.text(services.ledger.status());
   });

@@ -6,12 +6,14 @@
 import { openLedger } from "@zengzhi/store";
 import type { Ledger } from "@zengzhi/store";
 import { createTestDatabase, postgresAvailable } from "@zengzhi/store/testing";
-import { buildApp, seedDemo } from "../index.js";
+import { buildApp, type HardeningOptions, seedDemo } from "../index.js";
 import type { Services } from "../domain/services.js";
 import type { SecuritySettings } from "../settings.js";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 
 export const PAYMENT_SECRET = "test-payment-secret";
+/** The /metrics bearer token of test apps. */
+export const METRICS_TOKEN = "test-metrics-token";
 
 /** The stores every service suite runs on; PostgreSQL is unavailable only outside CI. */
 export const STORES = [
@@ -28,7 +30,7 @@ export interface TestApp {
 
 export async function openTestApp(
   kind: "pglite" | "postgres",
-  options: { now?: () => number; security?: Partial<SecuritySettings> } = {},
+  options: { now?: () => number; security?: Partial<SecuritySettings>; hardening?: HardeningOptions } = {},
 ): Promise<TestApp> {
   const ledger =
     kind === "pglite"
@@ -40,6 +42,7 @@ export async function openTestApp(
     webDist: null,
     logger: process.env.TEST_LOG === "1" ? { level: "error" } : false,
     checkResponses: true,
+    hardening: { corsOrigins: [], metricsToken: METRICS_TOKEN },
     ...options,
   });
   await seedDemo(app, services);

@@ -95,6 +95,11 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     en: "The service is unavailable for the moment; please try again shortly.",
   },
   invalid_json: { "zh-CN": "请求格式错误。", en: "The request is not valid JSON." },
+  body_too_deep: { "zh-CN": "请求内容嵌套层数过多。", en: "The request is nested too deeply." },
+  control_character: {
+    "zh-CN": "输入中含有不可见的控制字符。",
+    en: "The input contains an invisible control character.",
+  },
   invalid_field: { "zh-CN": "字段无效。", en: "A field is invalid." },
   unknown_field: { "zh-CN": "存在未知字段。", en: "Unknown field." },
   not_a_decimal: { "zh-CN": "请输入数字。", en: "Enter a number." },
