@@ -226,7 +226,8 @@ describe("operator console", () => {
     const price = page.locator("[data-testid=op-price] button");
     expect(await price.textContent()).toMatch(/^¥\d+\.\d{4}$/);
     await price.click();
-    expect(await price.textContent()).toMatch(/^¥\d+\.\d{8}$/);
+    const exact = (await (await page.request.get(`${base}/api/public?tenant=demo`)).json()).price as string;
+    expect(await price.textContent()).toBe(`¥${exact.replace(/(\.\d{4}\d*?)0+$/, "$1")}`);
     await price.click();
     await shoot(page, "operator-dashboard");
 

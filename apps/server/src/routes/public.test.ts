@@ -29,7 +29,7 @@ for (const store of STORES) {
         leases: [{ tenant: "demo", writable: true }],
       });
       expect(await get("/readyz")).toMatchObject({ status: 200, body: { ready: true } });
-      const metrics = await call(t.app, "GET", "/metrics");
+      const metrics = await call(t.app, "GET", "/metrics", { token: METRICS_TOKEN });
       expect(metrics.body).toContain('zengzhi_lease_held{tenant="demo"} 1');
       expect(metrics.body).toContain("zengzhi_node_ready 1");
     });
