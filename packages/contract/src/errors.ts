@@ -160,6 +160,18 @@ const SERVICE_ERRORS = {
     description: "this node holds a tenant it cannot write, or cannot reach its database",
   },
   service_unavailable: { status: 503, description: "the server is shutting down; retry elsewhere or later" },
+  // Staff and webhooks (issue 13).
+  staff_role_not_allowed: {
+    status: 403,
+    description:
+      "the caller may not give this role: an operator or admin invites admin, finance, support or auditor; a merchant a cashier",
+  },
+  invite_not_valid: { status: 404, description: "no open invite has this code (unknown, used or expired)" },
+  webhook_url_refused: {
+    status: 422,
+    description:
+      "the webhook URL is not http(s), carries credentials, or names a private, loopback or link-local address",
+  },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** Every error code the API answers, with its status and a one-line description. */

@@ -9,6 +9,8 @@ import { z } from "zod";
 import { FIELD_LIMITS, pageQuery } from "./fields.js";
 import { operation, type Operation } from "./operation.js";
 import * as request from "./requests.js";
+import { CALLER_GROUPS } from "./roles.js";
+import { staffOperations } from "./staff-operations.js";
 import * as view from "./views.js";
 
 /** The engine's rejections of each command the service submits. */
@@ -57,7 +59,6 @@ const REJECTS = {
 /** The codes of a decimal field that the engine's parser and the service's limits refuse. */
 const DECIMAL = ["not_a_decimal", "too_precise", "out_of_range"] as const;
 const ONCE = ["request_in_progress"] as const;
-const READERS = ["member", "merchant", "operator"] as const;
 
 const system = {
   getHealth: operation({
@@ -255,7 +256,7 @@ const tenants = {
     path: "/api/tenants",
     tags: ["tenants"],
     summary: "Create a tenant (a scheme) with its first rule set and its own operator account",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.owner,
     idempotent: true,
     body: request.createTenantRequest,
     status: 201,
@@ -280,7 +281,7 @@ const tenants = {
     path: "/api/rules",
     tags: ["tenants"],
     summary: "Publish a new rule-set version (validated by the engine; applies to later events only)",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     ledger: true,
     body: request.publishRulesRequest,
@@ -322,7 +323,7 @@ const merchants = {
     path: "/api/merchants/:id/settlement",
     tags: ["merchants"],
     summary: "A merchant's settlement (operators: any merchant; a merchant: its own only)",
-    callers: ["operator", "merchant"],
+    callers: [...CALLER_GROUPS.financeReads, "merchant"],
     idempotent: false,
     params: request.textIdParams,
     status: 200,
@@ -335,7 +336,7 @@ const merchants = {
     path: "/api/merchants",
     tags: ["merchants"],
     summary: "Add a merchant with its login",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     body: request.createMerchantRequest,
     status: 201,
@@ -466,7 +467,7 @@ const orders = {
     path: "/api/orders/:id/refund",
     tags: ["orders"],
     summary: "Refund a paid order inside its refund window (no pool effect), or cancel an unpaid one",
-    callers: READERS,
+    callers: [...CALLER_GROUPS.finance, "merchant", "member"],
     idempotent: true,
     params: request.integerIdParams,
     status: 200,
@@ -479,7 +480,7 @@ const orders = {
     path: "/api/orders",
     tags: ["orders"],
     summary: "List orders: a member's own, a merchant's own, or all for an operator (newest first)",
-    callers: READERS,
+    callers: [...CALLER_GROUPS.operatorReads, "merchant", "member"],
     idempotent: false,
     query: request.listOrdersQuery,
     status: 200,
@@ -492,7 +493,7 @@ const orders = {
     path: "/api/orders/:id",
     tags: ["orders"],
     summary: "One order (own only, or any for an operator)",
-    callers: READERS,
+    callers: [...CALLER_GROUPS.operatorReads, "merchant", "member"],
     idempotent: false,
     params: request.integerIdParams,
     status: 200,
@@ -505,7 +506,7 @@ const orders = {
     path: "/api/sales",
     tags: ["orders"],
     summary: "Record an in-store sale paid at the till: straight to the engine as an order for this merchant",
-    callers: ["merchant"],
+    callers: CALLER_GROUPS.till,
     idempotent: true,
     ledger: true,
     pausable: true,
@@ -664,7 +665,7 @@ const decideWithdrawal = (decision: "approve" | "reject") =>
       decision === "approve"
         ? "Approve a pending withdrawal"
         : "Reject a pending withdrawal (cash back to the wallet)",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.finance,
     idempotent: true,
     ledger: true,
     params: request.integerIdParams,
@@ -680,7 +681,7 @@ const operators = {
     path: "/api/operator/overview",
     tags: ["operators"],
     summary: "Pool, supply, price, every cash account and counts",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.operatorReads,
     idempotent: false,
     status: 200,
     response: view.overviewSchema,
@@ -692,7 +693,7 @@ const operators = {
     path: "/api/operator/members",
     tags: ["operators"],
     summary: "Members with wallet, coins, health value and counts",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.operatorReads,
     idempotent: false,
     query: pageQuery,
     status: 200,
@@ -705,7 +706,7 @@ const operators = {
     path: "/api/operator/financing",
     tags: ["operators"],
     summary: "A financing round: cash into the pool and/or the subsidy budget",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     ledger: true,
     body: request.financingRequest,
@@ -719,7 +720,7 @@ const operators = {
     path: "/api/operator/listing",
     tags: ["operators"],
     summary: "Listing (terminal): every point converts to shares; the pool moves to equity",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.owner,
     idempotent: true,
     ledger: true,
     body: request.listingRequest,
@@ -733,7 +734,7 @@ const operators = {
     path: "/api/operator/coins/import",
     tags: ["operators"],
     summary: "Import legacy coin balances from CSV (member,coins); any bad row and nothing is imported",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     ledger: true,
     bodyLimit: FIELD_LIMITS.csvBodyBytesMax,
@@ -749,7 +750,7 @@ const operators = {
     path: "/api/operator/tips/buy",
     tags: ["operators"],
     summary: "A merchant's cash buys points into its account at the current price (cash into the pool)",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     ledger: true,
     body: request.tipBuyRequest,
@@ -763,7 +764,7 @@ const operators = {
     path: "/api/operator/tips",
     tags: ["operators"],
     summary: "Tip a merchant's points to a member (operator, or the merchant itself)",
-    callers: ["operator", "merchant"],
+    callers: [...CALLER_GROUPS.run, "merchant"],
     idempotent: true,
     ledger: true,
     body: request.tipRequest,
@@ -777,7 +778,7 @@ const operators = {
     path: "/api/operator/withdrawals",
     tags: ["operators"],
     summary: "The withdrawal queue (newest first)",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.operatorReads,
     idempotent: false,
     query: request.listWithdrawalsQuery,
     status: 200,
@@ -792,7 +793,7 @@ const operators = {
     path: "/api/operator/pause",
     tags: ["operators"],
     summary: "The pause switch: while paused, new orders, sales, sells and payments with points are refused",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     body: request.pauseRequest,
     status: 200,
@@ -805,7 +806,7 @@ const operators = {
     path: "/api/operator/close-day",
     tags: ["operators"],
     summary: "Close the day: the engine advances, then paid orders past their refund window settle",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     ledger: true,
     body: request.closeDayRequest,
@@ -819,7 +820,7 @@ const operators = {
     path: "/api/operator/custody-statements",
     tags: ["operators"],
     summary: "Attach a bank or escrow statement (amount, date, reference) to the public proof of liabilities",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.finance,
     idempotent: true,
     body: request.custodyStatementRequest,
     status: 201,
@@ -832,7 +833,7 @@ const operators = {
     path: "/api/operator/reconciliation",
     tags: ["operators"],
     summary: "Compare the bank or escrow balance with pool + wallets + pending withdrawals",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.finance,
     idempotent: true,
     body: request.reconciliationRequest,
     status: 200,
@@ -845,7 +846,7 @@ const operators = {
     path: "/api/operator/audit",
     tags: ["operators"],
     summary: "The audit log, newest first",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.financeReads,
     idempotent: false,
     query: pageQuery,
     status: 200,
@@ -864,6 +865,7 @@ export const OPERATIONS = {
   ...orders,
   ...members,
   ...operators,
+  ...staffOperations,
 };
 
 export type OperationId = keyof typeof OPERATIONS;

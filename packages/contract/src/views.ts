@@ -5,9 +5,9 @@
  */
 import type { RuleSetJson } from "@zengzhi/engine";
 import { z } from "zod";
+import { ROLES } from "./roles.js";
 import { healthOut, moneyOut, pointsOut, priceOut, ratioOut, timeOut } from "./fields.js";
 
-export const ROLES = ["operator", "merchant", "member"] as const;
 export const roleSchema = z.enum(ROLES).meta({ id: "Role" });
 
 export const userSchema = z

@@ -5,7 +5,8 @@ export interface UserRow {
   tenant_id: string;
   user_id: string;
   username: string;
-  role: "operator" | "merchant" | "member";
+  /** The roles of @zengzhi/contract's ROLES (db/ may not import the contract). */
+  role: "operator" | "merchant" | "member" | "admin" | "finance" | "support" | "auditor" | "cashier";
   member_id: string | null;
   merchant_id: string | null;
 }
@@ -38,7 +39,7 @@ export async function usernameExists(sql: Sql, tenant: string, username: string)
 
 export async function selectUserByName(sql: Sql, tenant: string, username: string) {
   const { rows } = await sql.query<UserRow & { password_hash: string }>(
-    "SELECT tenant_id, user_id, username, role, member_id, merchant_id, password_hash FROM app_users WHERE tenant_id = $1 AND username = $2",
+    "SELECT tenant_id, user_id, username, role, member_id, merchant_id, password_hash FROM app_users WHERE tenant_id = $1 AND username = $2 AND revoked_at IS NULL",
     [tenant, username],
   );
   return rows[0];
@@ -114,7 +115,7 @@ export async function selectSessionUser(
     `SELECT u.tenant_id, u.user_id, u.username, u.role, u.member_id, u.merchant_id,
             s.session_id, s.expires_at, s.last_seen_at
        FROM app_sessions s JOIN app_users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
-      WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3`,
+      WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.revoked_at IS NULL`,
     [input.tokenHash, iso(input.now), iso(input.idleSince)],
   );
   return rows[0];

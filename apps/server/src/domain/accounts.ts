@@ -212,7 +212,7 @@ export async function registerOnce(
   return { status: answer.status, user };
 }
 
-async function checkReplayedPassword(
+export async function checkReplayedPassword(
   services: Services,
   input: { user: User; password: string; address: string },
 ): Promise<void> {

@@ -16,7 +16,7 @@ import {
 import { LIMITS } from "../limits.js";
 import { ApiError, forbidden } from "./errors.js";
 
-export type Role = "operator" | "merchant" | "member";
+export type Role = UserRow["role"];
 
 export interface User {
   id: string;

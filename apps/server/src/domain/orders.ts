@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { formatMoney, formatPoints } from "@zengzhi/engine";
+import { roleSide } from "@zengzhi/contract";
 import {
   cancelUnpaid,
   insertOrder,
@@ -46,10 +47,11 @@ export const orderView = (row: OrderRow) => ({
   payment: { provider: "sandbox", paymentId: row.payment_id },
 });
 
-/** Members see their own orders, merchants their own merchant's, operators all; others get 404. */
+/** Members see their own orders, merchants their own merchant's, the operator's side all; others get 404. */
 function mayRead(session: Session, order: OrderRow): boolean {
-  if (session.role === "operator") return true;
-  if (session.role === "merchant") return session.merchantId === order.merchant_id;
+  const side = roleSide(session.role);
+  if (side === "operator") return true;
+  if (side === "merchant") return session.merchantId === order.merchant_id;
   return session.memberId === order.member_id;
 }
 

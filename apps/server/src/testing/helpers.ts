@@ -161,3 +161,24 @@ export function requests(app: () => FastifyInstance, ledger: () => Ledger) {
     engine: <T>(fn: (e: import("@zengzhi/engine").EngineView) => T) => ledger().read("demo", fn),
   };
 }
+
+/** Invites a member of staff with the inviter's login, registers the invitee and returns its token. */
+export async function newStaff(
+  app: FastifyInstance,
+  input: { inviter: string; role: string; username: string },
+): Promise<string> {
+  const invite = await call(app, "POST", "/api/staff/invites", {
+    token: input.inviter,
+    body: { role: input.role },
+  });
+  if (invite.statusCode !== 201) throw new Error(`invite ${input.role}: ${invite.statusCode} ${invite.body}`);
+  const { code } = invite.json() as { code: string };
+  const registered = await call(app, "POST", "/api/auth/staff", {
+    body: { tenant: "demo", inviteCode: code, username: input.username, password: STAFF_PASSWORD },
+  });
+  if (registered.statusCode !== 201)
+    throw new Error(`register ${input.username}: ${registered.statusCode} ${registered.body}`);
+  return (registered.json() as { token: string }).token;
+}
+
+export const STAFF_PASSWORD = "brisk-lantern-orchard-42";
