@@ -10,6 +10,7 @@ import { httpForwarder } from "./domain/cluster.js";
 import { syncOnlineOrders } from "./domain/orders.js";
 import { DEMO_LOGINS, DEMO_TENANT, seedDemo } from "./seed.js";
 import type { Services } from "./domain/services.js";
+import { startNotifications } from "./domain/notifications.js";
 import { startRetention } from "./domain/retention.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
@@ -130,6 +131,10 @@ async function serve(
     onError: (error) => app.log.error({ err: error }, "expiring idempotency answers failed"),
   });
 
+  const notifications = startNotifications(services, {
+    onError: (error) => app.log.error({ err: error }, "notifications failed"),
+  });
+
   const address = await app.listen({ port: options.port ?? 3000, host: options.host ?? "127.0.0.1" });
   await ledger.advertise(options.advertiseUrl ?? address);
   return {
@@ -138,6 +143,7 @@ async function serve(
     async close() {
       clearInterval(sampler);
       await retention.stop();
+      await notifications.stop();
       await app.close();
       await ledger.close();
     },

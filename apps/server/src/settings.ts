@@ -78,3 +78,35 @@ export function securityFromEnv(env: NodeJS.ProcessEnv): SecuritySettings {
     );
   return settings;
 }
+
+/** Webhook delivery (docs/OPERATIONS.md, webhooks). */
+export interface WebhookSettings {
+  /** Whether endpoints may name private, loopback or link-local addresses. Default: false. */
+  allowPrivateTargets: boolean;
+  /** Attempts before a delivery is marked failed. Default: 10. */
+  attemptsMax: number;
+  /** The wait after the first failed attempt; it doubles each time, with jitter. Default: 30 s. */
+  retryBaseMs: number;
+  /** The longest wait between two attempts. Default: 6 hours. */
+  retryCapMs: number;
+  /** An attempt without a complete answer in this time fails. Default: 10 s. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_WEBHOOKS: WebhookSettings = {
+  allowPrivateTargets: false,
+  attemptsMax: 10,
+  retryBaseMs: 30_000,
+  retryCapMs: 6 * 60 * MINUTE,
+  timeoutMs: 10_000,
+};
+
+export const WEBHOOK_ENV = { allowPrivateTargets: "ZENGZHI_WEBHOOK_ALLOW_PRIVATE" } as const;
+
+/** The webhook settings named in `env` over the defaults (`ZENGZHI_WEBHOOK_ALLOW_PRIVATE=1` allows private targets). */
+export function webhookSettingsFromEnv(env: Record<string, string | undefined>): WebhookSettings {
+  const allow = env[WEBHOOK_ENV.allowPrivateTargets];
+  if (allow !== undefined && allow !== "0" && allow !== "1")
+    throw new SettingError(`${WEBHOOK_ENV.allowPrivateTargets} must be 0 or 1, got "${allow}"`);
+  return { ...DEFAULT_WEBHOOKS, allowPrivateTargets: allow === "1" };
+}

@@ -3,7 +3,15 @@
  * requests and answers. Their operations are in staff-operations.ts.
  */
 import { z } from "zod";
-import { idField, pageQuery, passwordField, tenantField, textField, timeOut, usernameField } from "./fields.js";
+import {
+  idField,
+  pageQuery,
+  passwordField,
+  tenantField,
+  textField,
+  timeOut,
+  usernameField,
+} from "./fields.js";
 import { STAFF_ROLES } from "./roles.js";
 import { roleSchema } from "./views.js";
 
@@ -42,7 +50,9 @@ export const staffMemberSchema = z
   })
   .meta({ id: "StaffMember" });
 
-export const staffListSchema = z.strictObject({ items: z.array(staffMemberSchema) }).meta({ id: "StaffList" });
+export const staffListSchema = z
+  .strictObject({ items: z.array(staffMemberSchema) })
+  .meta({ id: "StaffList" });
 
 /** The events an endpoint can subscribe to (docs/OPERATIONS.md, webhooks). */
 export const WEBHOOK_EVENTS = [
@@ -61,7 +71,10 @@ export const webhookEventSchema = z.enum(WEBHOOK_EVENTS).meta({ id: "WebhookEven
 
 export const createWebhookRequest = z
   .strictObject({
-    url: z.string().max(2000).regex(/^\P{Cc}*$/u),
+    url: z
+      .string()
+      .max(2000)
+      .regex(/^\P{Cc}*$/u),
     events: z.array(webhookEventSchema).min(1).max(WEBHOOK_EVENTS.length),
   })
   .meta({ id: "CreateWebhookRequest" });
@@ -86,7 +99,9 @@ export const createdWebhookSchema = z
   })
   .meta({ id: "CreatedWebhook" });
 
-export const webhookListSchema = z.strictObject({ items: z.array(webhookSchema) }).meta({ id: "WebhookList" });
+export const webhookListSchema = z
+  .strictObject({ items: z.array(webhookSchema) })
+  .meta({ id: "WebhookList" });
 
 export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 
@@ -99,8 +114,14 @@ export const webhookDeliverySchema = z
     eventId: z.string(),
     status: z.enum(WEBHOOK_DELIVERY_STATUSES),
     attempts: z.int().min(0),
-    lastStatusCode: z.int().nullable().meta({ description: "the receiver's HTTP status of the last attempt" }),
-    lastError: z.string().nullable().meta({ description: "why the last attempt failed, when it had no answer" }),
+    lastStatusCode: z
+      .int()
+      .nullable()
+      .meta({ description: "the receiver's HTTP status of the last attempt" }),
+    lastError: z
+      .string()
+      .nullable()
+      .meta({ description: "why the last attempt failed, when it had no answer" }),
     nextAttemptAt: timeOut.nullable(),
     deliveredAt: timeOut.nullable(),
     createdAt: timeOut,
@@ -113,7 +134,12 @@ export const webhookDeliveryPageSchema = z
 
 export const webhookDeliveryQuery = pageQuery;
 
-export const MEMBER_MESSAGE_KINDS = ["exit_reached", "withdrawal_approved", "withdrawal_paid", "withdrawal_rejected"] as const;
+export const MEMBER_MESSAGE_KINDS = [
+  "exit_reached",
+  "withdrawal_approved",
+  "withdrawal_paid",
+  "withdrawal_rejected",
+] as const;
 
 export const memberMessageSchema = z
   .strictObject({

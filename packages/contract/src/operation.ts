@@ -23,7 +23,8 @@ export const TAGS = {
   orders: "Online orders, their payment, refunds, and in-store sales.",
   members: "A member's own wallet, positions, sells, payments with points, release and withdrawals.",
   operators: "The operator's console: money in and out of the pool, coins, the pause switch, the day, audit.",
-  staff: "Staff accounts: invites with a role (admin, finance, support, auditor; a merchant's cashier), revoking.",
+  staff:
+    "Staff accounts: invites with a role (admin, finance, support, auditor; a merchant's cashier), revoking.",
   webhooks: "Signed webhooks: endpoints, the events they receive, the delivery log, redelivery.",
 } as const;
 

@@ -4,7 +4,16 @@
  * merchant's cashier on its merchant's side; the server enforces the table in one place (route.ts).
  */
 
-export const ROLES = ["operator", "merchant", "member", "admin", "finance", "support", "auditor", "cashier"] as const;
+export const ROLES = [
+  "operator",
+  "merchant",
+  "member",
+  "admin",
+  "finance",
+  "support",
+  "auditor",
+  "cashier",
+] as const;
 export type RoleName = (typeof ROLES)[number];
 
 /** The roles an operator (or an admin) may invite. */

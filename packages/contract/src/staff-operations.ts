@@ -17,7 +17,8 @@ export const staffOperations = {
     method: "POST",
     path: "/api/staff/invites",
     tags: ["staff"],
-    summary: "Invite a member of staff: an operator (or admin) an admin, finance, support or auditor; a merchant a cashier",
+    summary:
+      "Invite a member of staff: an operator (or admin) an admin, finance, support or auditor; a merchant a cashier",
     description:
       "The answer holds the invite code once (the service keeps its hash); the invitee registers with it at POST /api/auth/staff. It is valid for 7 days and once.",
     callers: [...CALLER_GROUPS.run, "merchant"],

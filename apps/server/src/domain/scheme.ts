@@ -3,6 +3,7 @@
  * orders whose refund window has passed) and reconciliation of the bank or escrow balance against
  * the engine's custody balance.
  */
+import { randomUUID } from "node:crypto";
 import { DecimalError, MONEY_DECIMALS, formatMoney, parseDecimal } from "@zengzhi/engine";
 import { LIMITS } from "../limits.js";
 import type { Session } from "./auth.js";
@@ -13,10 +14,18 @@ import type { Services } from "./services.js";
 import { recordLiabilities } from "./liabilities.js";
 import { samplePrice } from "./transparency.js";
 import { noteBy } from "./audit-log.js";
+import { emitEvent } from "./notifications.js";
 
 export async function setPause(services: Services, session: Session, paused: boolean) {
   await services.setPaused(session.tenant, paused);
   await services.audit.recordBy(session, { action: paused ? "pause" : "resume", target: null });
+  // The switch is not a ledger command, so its event is queued here rather than derived from the journal.
+  await emitEvent(services, {
+    tenant: session.tenant,
+    type: "scheme.paused",
+    id: `p.${randomUUID()}`,
+    data: { paused },
+  });
   return { paused };
 }
 

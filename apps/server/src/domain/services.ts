@@ -7,13 +7,19 @@ import type { Ledger } from "@zengzhi/store";
 import type { FastifyBaseLogger } from "fastify";
 import { selectPaused, upsertPaused } from "../db/settings.js";
 import { LIMITS } from "../limits.js";
-import { DEFAULT_SECURITY, type SecuritySettings } from "../settings.js";
+import {
+  DEFAULT_SECURITY,
+  DEFAULT_WEBHOOKS,
+  type SecuritySettings,
+  type WebhookSettings,
+} from "../settings.js";
 import { AuditLog } from "./audit-log.js";
 import { SessionStore } from "./auth.js";
 import { ApiError, notFound } from "./errors.js";
 import { LedgerGateway } from "./ledger-gateway.js";
 import { LoginThrottle } from "./login-throttle.js";
 import { Metrics } from "./metrics.js";
+import { LogNotifier, type Notifier } from "./notifier.js";
 import { SandboxProvider } from "./payments.js";
 
 export interface ServiceOptions {
@@ -27,6 +33,10 @@ export interface ServiceOptions {
   now?: () => number;
   /** Session timeouts and the registration ceiling (defaults: DEFAULT_SECURITY). */
   security?: SecuritySettings;
+  /** Webhook delivery settings (defaults: DEFAULT_WEBHOOKS). */
+  webhooks?: WebhookSettings;
+  /** Members' SMS and WeChat notices (default: LogNotifier, log lines only). */
+  notifier?: Notifier;
 }
 
 /** Settled answers shared by every cache hit (an `await` of them allocates nothing). */
@@ -43,6 +53,9 @@ export class Services {
   readonly metrics = new Metrics();
   readonly defaultTenant: string;
   readonly now: () => number;
+  readonly logger: FastifyBaseLogger;
+  readonly webhooks: WebhookSettings;
+  readonly notifier: Notifier;
   private readonly paused = new Map<string, boolean>();
   /** Members seen to exist, per tenant: members are never removed, so a hit needs no engine read. */
   private readonly knownMembers = new Map<string, Set<string>>();
@@ -64,6 +77,9 @@ export class Services {
     this.audit = new AuditLog(options.ledger.sql);
     this.payments = new SandboxProvider(options.paymentSecret);
     this.defaultTenant = options.defaultTenant ?? "demo";
+    this.logger = options.logger;
+    this.webhooks = options.webhooks ?? DEFAULT_WEBHOOKS;
+    this.notifier = options.notifier ?? new LogNotifier(options.logger);
   }
 
   get sql() {

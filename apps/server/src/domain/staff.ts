@@ -23,7 +23,8 @@ function staffRolesOf(session: Session): readonly StaffRole[] {
 }
 
 /** The merchant whose staff the caller manages (null: the operator's side). */
-const merchantScope = (session: Session) => (roleSide(session.role) === "merchant" ? session.merchantId : null);
+const merchantScope = (session: Session) =>
+  roleSide(session.role) === "merchant" ? session.merchantId : null;
 
 export async function createStaffInvite(
   services: Services,
@@ -52,7 +53,12 @@ export async function createStaffInvite(
       expiresAt: now + INVITE_TTL_MS,
     });
     await services.audit.recordBy(session, { action: "staff.invite", detail: { role: input.role } });
-    const body = { code, role: input.role, merchantId, expiresAt: new Date(now + INVITE_TTL_MS).toISOString() };
+    const body = {
+      code,
+      role: input.role,
+      merchantId,
+      expiresAt: new Date(now + INVITE_TTL_MS).toISOString(),
+    };
     return { status: 201, body };
   });
   return answer.body;
@@ -74,7 +80,12 @@ async function acceptInvite(
       now: services.now(),
     });
     if (invite === undefined)
-      throw new ApiError(404, "invite_not_valid", "this invite code is unknown, used or expired", "inviteCode");
+      throw new ApiError(
+        404,
+        "invite_not_valid",
+        "this invite code is unknown, used or expired",
+        "inviteCode",
+      );
     const user: User = {
       id: userId,
       tenant: input.tenant,

@@ -23,7 +23,14 @@ import Fastify, {
 import { ApiError } from "../domain/errors.js";
 import { Services } from "../domain/services.js";
 import { LIMITS } from "../limits.js";
-import { DEFAULT_SECURITY, type SecuritySettings, type TrustProxy } from "../settings.js";
+import {
+  DEFAULT_SECURITY,
+  type SecuritySettings,
+  type TrustProxy,
+  type WebhookSettings,
+  webhookSettingsFromEnv,
+} from "../settings.js";
+import type { Notifier } from "../domain/notifier.js";
 import { authRoutes } from "../routes/auth.js";
 import { financeRoutes } from "../routes/finance.js";
 import { memberRoutes } from "../routes/members.js";
@@ -36,6 +43,7 @@ import { publicRoutes } from "../routes/public.js";
 import { saleRoutes } from "../routes/sales.js";
 import { schemeRoutes } from "../routes/scheme.js";
 import { staffRoutes } from "../routes/staff.js";
+import { notificationRoutes } from "../routes/notifications.js";
 import { tenantRoutes } from "../routes/tenants.js";
 import { withdrawalRoutes } from "../routes/withdrawals.js";
 import { type HardeningOptions, registerHardening } from "./hardening.js";
@@ -58,6 +66,10 @@ export interface AppOptions {
   security?: Partial<SecuritySettings>;
   /** CORS origins and the /metrics token (default: no cross-origin calls, /metrics not served). */
   hardening?: HardeningOptions;
+  /** Webhook delivery (settings.ts; ZENGZHI_WEBHOOK_ALLOW_PRIVATE and the defaults when absent). */
+  webhooks?: Partial<WebhookSettings>;
+  /** Members' SMS and WeChat notices (default: log lines only). */
+  notifier?: Notifier;
 }
 
 export interface App {
@@ -167,6 +179,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     security,
     ...(options.defaultTenant === undefined ? {} : { defaultTenant: options.defaultTenant }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    webhooks: { ...webhookSettingsFromEnv(process.env), ...options.webhooks },
+    ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
   });
 
   // JSON bodies are parsed from the raw string so the payment callback can verify its signature over
@@ -247,6 +261,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     withdrawalRoutes,
     schemeRoutes,
     staffRoutes,
+    notificationRoutes,
   ]) {
     routes(app, services);
   }

@@ -19,7 +19,10 @@ function allows(operation: Operation, role: RoleName): boolean {
  * for a merchant's login its own merchant, so that a merchant's scope (its own settlement) is not the refusal.
  */
 const urlOf = (operation: Operation, role?: RoleName) =>
-  operation.path.replace(/:[A-Za-z]+/g, role !== undefined && roleSide(role) === "merchant" ? "teahouse" : "1");
+  operation.path.replace(
+    /:[A-Za-z]+/g,
+    role !== undefined && roleSide(role) === "merchant" ? "teahouse" : "1",
+  );
 
 /** Every table a refused call could write to, as row counts, and the ledger's last sequence number. */
 async function writes(t: DemoSuite): Promise<string> {
@@ -61,7 +64,10 @@ for (const store of STORES) {
       for (const operation of OPERATION_LIST) {
         for (const role of ROLES) {
           if (allows(operation, role)) continue;
-          const r = await call(t.app, operation.method, urlOf(operation, role), { token: tokens[role], body: {} });
+          const r = await call(t.app, operation.method, urlOf(operation, role), {
+            token: tokens[role],
+            body: {},
+          });
           expect([operation.operationId, role, r.statusCode]).toEqual([operation.operationId, role, 403]);
           expect(r.json().error.code).toBe("forbidden");
           refused++;
@@ -80,12 +86,17 @@ for (const store of STORES) {
 
     it("never refuses a declared role with 403 forbidden", async () => {
       // Reads first, then changes, so a change (a day closed, sessions revoked) cannot hide a refusal.
-      const ordered = [...OPERATION_LIST].sort((a, b) => Number(a.method !== "GET") - Number(b.method !== "GET"));
+      const ordered = [...OPERATION_LIST].sort(
+        (a, b) => Number(a.method !== "GET") - Number(b.method !== "GET"),
+      );
       for (const operation of ordered) {
         if (operation.callers === "public") continue;
         for (const role of ROLES) {
           if (!allows(operation, role)) continue;
-          const r = await call(t.app, operation.method, urlOf(operation, role), { token: tokens[role], body: {} });
+          const r = await call(t.app, operation.method, urlOf(operation, role), {
+            token: tokens[role],
+            body: {},
+          });
           const code = r.statusCode === 403 ? r.json().error.code : null;
           expect([operation.operationId, role, code]).not.toEqual([operation.operationId, role, "forbidden"]);
           expect([operation.operationId, role, r.statusCode]).not.toEqual([operation.operationId, role, 401]);

@@ -8,7 +8,7 @@ import type { Ledger } from "@zengzhi/store";
 import { createTestDatabase, postgresAvailable } from "@zengzhi/store/testing";
 import { buildApp, type HardeningOptions, seedDemo } from "../index.js";
 import type { Services } from "../domain/services.js";
-import type { SecuritySettings } from "../settings.js";
+import type { SecuritySettings, WebhookSettings } from "../settings.js";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 
 export const PAYMENT_SECRET = "test-payment-secret";
@@ -30,7 +30,12 @@ export interface TestApp {
 
 export async function openTestApp(
   kind: "pglite" | "postgres",
-  options: { now?: () => number; security?: Partial<SecuritySettings>; hardening?: HardeningOptions } = {},
+  options: {
+    now?: () => number;
+    security?: Partial<SecuritySettings>;
+    hardening?: HardeningOptions;
+    webhooks?: Partial<WebhookSettings>;
+  } = {},
 ): Promise<TestApp> {
   const ledger =
     kind === "pglite"
