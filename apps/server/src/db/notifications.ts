@@ -120,8 +120,8 @@ export async function writeDerived(
 ): Promise<OutboxMessage[] | false> {
   return sql.transaction(async (tx) => {
     const moved = await tx.query(
-      `INSERT INTO app_notify_cursor AS c (tenant_id, journal_seq) VALUES ($1, $3)
-       ON CONFLICT (tenant_id) DO UPDATE SET journal_seq = $3 WHERE c.journal_seq = $2
+      `INSERT INTO app_notify_cursor (tenant_id, journal_seq) VALUES ($1, $3)
+       ON CONFLICT (tenant_id) DO UPDATE SET journal_seq = $3 WHERE app_notify_cursor.journal_seq = $2
        RETURNING journal_seq`,
       [input.tenant, input.from, input.to],
     );

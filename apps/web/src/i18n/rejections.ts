@@ -166,6 +166,19 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     en: "The same member appears more than once in the file.",
   },
   network: { "zh-CN": "网络错误，请稍后重试。", en: "Network error, please try again." },
+  // Staff and webhooks (issue 13).
+  staff_role_not_allowed: {
+    "zh-CN": "您不能授予该角色：运营方可邀请管理员、财务、客服、审计；商家可添加收银员。",
+    en: "You may not give this role: an operator invites admin, finance, support or auditor; a merchant a cashier.",
+  },
+  invite_not_valid: {
+    "zh-CN": "邀请码无效、已使用或已过期。",
+    en: "This invite code is unknown, used or expired.",
+  },
+  webhook_url_refused: {
+    "zh-CN": "该地址不可用：只接受 http(s)，不能含账号密码，也不能指向内网、本机或链路本地地址。",
+    en: "This URL is refused: http(s) only, no credentials, and no private, loopback or link-local address.",
+  },
 };
 
 /** The sentence for a code the server sent, if the table has one (an unknown code gets none). */
