@@ -6,10 +6,12 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { Loading } from "./components/ui.js";
 import { useI18n } from "./i18n/index.js";
-import { ApiError, type Role } from "./lib/api.js";
+import { ApiError } from "./lib/api.js";
+import { roleSide, type RoleSide } from "./lib/roles.js";
 import { Link, matchPath, navigate, Redirect, useLocation } from "./lib/router.js";
 import { useSession } from "./lib/session.js";
-import { homeFor, LoginPage, SignupPage } from "./pages/auth.js";
+import { homeFor, LoginPage, SignupPage, StaffSignupPage } from "./pages/auth.js";
+import { InboxPage } from "./pages/member/inbox.js";
 import { MemberHome } from "./pages/member/home.js";
 import { MePage } from "./pages/member/me.js";
 import { PositionPage } from "./pages/member/position.js";
@@ -32,8 +34,8 @@ function TopBar() {
         {t("app.name")}
       </Link>
       <nav className="topnav">
-        {user?.role === "operator" ? <Link to="/operator">{t("nav.operator")}</Link> : null}
-        {user?.role === "merchant" ? <Link to="/merchant">{t("nav.merchant")}</Link> : null}
+        {user && roleSide(user.role) === "operator" ? <Link to="/operator">{t("nav.operator")}</Link> : null}
+        {user && roleSide(user.role) === "merchant" ? <Link to="/merchant">{t("nav.merchant")}</Link> : null}
         <Link to="/public" className="hide-narrow">
           {t("nav.public")}
         </Link>
@@ -91,12 +93,15 @@ function TabBar({ path }: { path: string }) {
   );
 }
 
-/** Shows `children` to a user of `role`; sends everybody else to the log-in page or their own home. */
-function RequireRole({ role, path, children }: { role: Role; path: string; children: ReactNode }) {
+/**
+ * Shows `children` to a user on the `side` (the operator's side holds its staff, a merchant's its
+ * cashiers); sends everybody else to the log-in page or their own home.
+ */
+function RequireRole({ role, path, children }: { role: RoleSide; path: string; children: ReactNode }) {
   const { user, ready } = useSession();
   if (!ready) return <Loading />;
   if (user === null) return <Redirect to={`/login?next=${encodeURIComponent(path)}`} />;
-  if (user.role !== role) return <Redirect to={homeFor(user)} />;
+  if (roleSide(user.role) !== role) return <Redirect to={homeFor(user)} />;
   return <>{children}</>;
 }
 
@@ -107,6 +112,7 @@ function memberPage(path: string): ReactNode | null {
   if (path === "/wallet") return <WalletPage />;
   if (path === "/me") return <MePage />;
   if (path === "/me/security") return <SecurityPage />;
+  if (path === "/messages") return <InboxPage />;
   const position = matchPath("/positions/:id", path);
   if (position !== null && /^\d+$/.test(position.id ?? "")) return <PositionPage id={Number(position.id)} />;
   return null;
@@ -116,6 +122,7 @@ function Routes() {
   const { path } = useLocation();
   if (path === "/login") return <LoginPage />;
   if (path === "/signup") return <SignupPage />;
+  if (path === "/staff-signup") return <StaffSignupPage />;
   if (path === "/public") return <PublicPage />;
   if (path === "/simulator") return <SimulatorPage />;
   if (path === "/merchant" || path.startsWith("/merchant/"))

@@ -165,3 +165,15 @@ export const markMessagesReadRequest = z
   .meta({ id: "MarkMessagesReadRequest" });
 
 export const unreadCountSchema = z.strictObject({ unread: z.int().min(0) }).meta({ id: "UnreadCount" });
+
+export type StaffInvite = z.output<typeof staffInviteSchema>;
+export type RegisterStaffRequest = z.input<typeof registerStaffRequest>;
+export type StaffMember = z.output<typeof staffMemberSchema>;
+export type StaffList = z.output<typeof staffListSchema>;
+export type Webhook = z.output<typeof webhookSchema>;
+export type WebhookList = z.output<typeof webhookListSchema>;
+export type CreatedWebhook = z.output<typeof createdWebhookSchema>;
+export type WebhookDelivery = z.output<typeof webhookDeliverySchema>;
+export type WebhookDeliveryPage = z.output<typeof webhookDeliveryPageSchema>;
+export type MemberMessage = z.output<typeof memberMessageSchema>;
+export type MemberMessagePage = z.output<typeof memberMessagePageSchema>;

@@ -53,6 +53,32 @@ import type {
   WhoAmI,
   Withdrawal,
 } from "@zengzhi/contract";
+import type {
+  CreatedWebhook,
+  MemberMessage,
+  MemberMessagePage,
+  RegisterStaffRequest,
+  StaffInvite,
+  StaffList,
+  StaffRole,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookEvent,
+  WebhookList,
+} from "@zengzhi/contract";
+
+export type {
+  CreatedWebhook,
+  MemberMessage,
+  MemberMessagePage,
+  StaffInvite,
+  StaffList,
+  StaffRole,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookEvent,
+  WebhookList,
+};
 
 // The contract's types, which pages and components name through this module. Type-only: the contract
 // package's schemas never reach the bundle.
@@ -257,4 +283,26 @@ export const api = {
   reconcile: (balance: string, key?: string) =>
     post<Reconciliation>("/api/operator/reconciliation", { balance }, key),
   audit: (cursor?: string | null) => get<Page<AuditEntry>>(`/api/operator/audit${page(cursor, 100)}`),
+
+  // Staff, webhooks and members' messages (issue 13).
+  staff: () => get<StaffList>("/api/staff"),
+  inviteStaff: (role: StaffRole, key?: string) => post<StaffInvite>("/api/staff/invites", { role }, key),
+  registerStaff: (body: RegisterStaffRequest, key?: string) => post<Session>("/api/auth/staff", body, key),
+  revokeStaff: (id: string, key?: string) => del<void>(`/api/staff/${encodeURIComponent(id)}`, key),
+  webhooks: () => get<WebhookList>("/api/operator/webhooks"),
+  createWebhook: (url: string, events: WebhookEvent[], key?: string) =>
+    post<CreatedWebhook>("/api/operator/webhooks", { url, events }, key),
+  removeWebhook: (id: string, key?: string) =>
+    del<void>(`/api/operator/webhooks/${encodeURIComponent(id)}`, key),
+  webhookDeliveries: (cursor?: string | null) =>
+    get<WebhookDeliveryPage>(`/api/operator/webhook-deliveries${page(cursor, 50)}`),
+  redeliverWebhook: (id: string, key?: string) =>
+    post<WebhookDelivery>(
+      `/api/operator/webhook-deliveries/${encodeURIComponent(id)}/redeliver`,
+      undefined,
+      key,
+    ),
+  messages: (cursor?: string | null) => get<MemberMessagePage>(`/api/me/messages${page(cursor, 50)}`),
+  markMessagesRead: (upTo: string, key?: string) =>
+    post<{ unread: number }>("/api/me/messages/read", { upTo }, key),
 };

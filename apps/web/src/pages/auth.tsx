@@ -6,9 +6,10 @@ import { api, type User } from "../lib/api.js";
 import { Link, navigate, useLocation } from "../lib/router.js";
 import { defaultTenant, useSession } from "../lib/session.js";
 import { useSubmission } from "../lib/submission.js";
+import { homeOfRole } from "../lib/roles.js";
 
 export function homeFor(user: User): string {
-  return user.role === "operator" ? "/operator" : user.role === "merchant" ? "/merchant" : "/";
+  return homeOfRole(user.role);
 }
 
 export function LoginPage() {
@@ -154,6 +155,74 @@ export function SignupPage() {
         <Link to="/login" className="center-link">
           {t("auth.haveAccount")}
         </Link>
+      </form>
+    </div>
+  );
+}
+
+/** A member of staff accepts an invite (the link carries the tenant and the code): username and password. */
+export function StaffSignupPage() {
+  const { t } = useI18n();
+  const { setUser } = useSession();
+  const { params } = useLocation();
+  const [tenant] = useState(params.get("tenant") ?? defaultTenant());
+  const [code, setCode] = useState(params.get("code") ?? "");
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const registration = useSubmission();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const input = { tenant, inviteCode: code.trim(), username: username.trim(), password };
+      const answer = await registration.run(input, (key) => api.registerStaff(input, key));
+      setUser(answer.user);
+      navigate(homeFor(answer.user), true);
+    } catch (reason) {
+      setError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="auth">
+      <h1>{t("staff.signup")}</h1>
+      <form className="card form" onSubmit={(event) => void submit(event)}>
+        <Field
+          label={t("auth.inviteCode")}
+          name="code"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          required
+        />
+        <Field
+          label={t("auth.username")}
+          name="username"
+          autoComplete="username"
+          minLength={3}
+          maxLength={32}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          required
+        />
+        <Field
+          label={t("auth.password")}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          maxLength={128}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+        <ErrorBox error={error} />
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="staff-signup-submit">
+          {t("staff.signupSubmit")}
+        </button>
       </form>
     </div>
   );

@@ -13,6 +13,7 @@ import {
 import { Link } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
 import { useData } from "../../lib/use-data.js";
+import { UnreadBadge } from "./inbox.js";
 import { PositionCard } from "./positions.js";
 
 export function MemberHome() {
@@ -26,7 +27,10 @@ export function MemberHome() {
   const positions = open.data?.items ?? [];
   return (
     <div className="page">
-      <h1>{t("member.hello", { name: user?.username ?? me.member })}</h1>
+      <div className="row">
+        <h1>{t("member.hello", { name: user?.username ?? me.member })}</h1>
+        <UnreadBadge />
+      </div>
       <Card title={t("member.summary")}>
         <div className="stats">
           <Stat

@@ -3,7 +3,9 @@
  * Lazy-loaded: a member's phone never downloads it.
  */
 import { useState } from "react";
+import { MERCHANT_STAFF_ROLES } from "@zengzhi/contract/roles";
 import { AccountSecurity } from "../../components/account-security.js";
+import { StaffSection } from "../../components/staff.js";
 import { CommandForm } from "../../components/command-form.js";
 import { ConsoleLayout } from "../../components/console.js";
 import { OrderTable } from "../../components/order-table.js";
@@ -20,12 +22,16 @@ import { loadAll, useData } from "../../lib/use-data.js";
 export default function MerchantConsole() {
   const { t } = useI18n();
   const { path } = useLocation();
+  const { user } = useSession();
+  // A cashier runs the till only (its one operation, recordSale); the merchant sees everything.
+  if (user?.role === "cashier") return <CashierConsole path={path} />;
   const sections = [
     { to: "/merchant", label: t("merchant.products") },
     { to: "/merchant/orders", label: t("merchant.orders") },
     { to: "/merchant/sales", label: t("merchant.inStore") },
     { to: "/merchant/settlement", label: t("merchant.settlement") },
     { to: "/merchant/tips", label: t("merchant.tips") },
+    { to: "/merchant/staff", label: t("staff.cashiers") },
     { to: "/merchant/account", label: t("account.title") },
   ];
   return (
@@ -34,8 +40,22 @@ export default function MerchantConsole() {
       {path === "/merchant/sales" ? <InStoreSale /> : null}
       {path === "/merchant/settlement" ? <Settlement /> : null}
       {path === "/merchant/tips" ? <Tips /> : null}
+      {path === "/merchant/staff" ? <StaffSection roles={MERCHANT_STAFF_ROLES} manage /> : null}
       {path === "/merchant/account" ? <AccountSecurity /> : null}
       {path === "/merchant" ? <Products /> : null}
+    </ConsoleLayout>
+  );
+}
+
+function CashierConsole({ path }: { path: string }) {
+  const { t } = useI18n();
+  const sections = [
+    { to: "/merchant", label: t("merchant.inStore") },
+    { to: "/merchant/account", label: t("account.title") },
+  ];
+  return (
+    <ConsoleLayout title={t("merchant.title")} sections={sections} path={path}>
+      {path === "/merchant/account" ? <AccountSecurity /> : <InStoreSale />}
     </ConsoleLayout>
   );
 }
