@@ -563,6 +563,107 @@ describe("account security", () => {
   }, 120_000);
 });
 
+describe("staff, webhooks and the member inbox (issue 13)", () => {
+  async function signIn(page: Page, username: string, password: string, landing: string) {
+    await page.goto(`${base}/login`);
+    await page.fill("input[name=tenant]", "demo");
+    await page.fill("input[name=username]", username);
+    await page.fill("input[name=password]", password);
+    await page.click("[data-testid=login-submit]");
+    await page.waitForURL(`${base}${landing}`);
+  }
+
+  it("invites a support login that sees only what its role may, at 375 px in zh-CN", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, "operator", "operator-demo", "/operator");
+    await page.goto(`${base}/operator/staff`);
+    await page.selectOption("[data-testid=staff-role]", "support");
+    await page.click("[data-testid=staff-invite-submit]");
+    await see(page, "[data-testid=staff-invite-code]");
+    const code = (await page.locator("[data-testid=staff-invite-code] code").first().innerText()).trim();
+    expect(await page.locator("[data-testid=staff-invite-code]").innerText()).toContain("客服");
+    await shoot(page, "operator-staff");
+    await page.click("[data-testid=topbar-logout]");
+    await page.waitForURL(`${base}/login`);
+
+    await page.goto(`${base}/staff-signup?tenant=demo&code=${encodeURIComponent(code)}`);
+    await page.fill("input[name=username]", "kefu-1");
+    await page.fill("input[name=password]", "quiet-harbor-lamp-7");
+    await shoot(page, "staff-signup");
+    await page.click("[data-testid=staff-signup-submit]");
+    await page.waitForURL(`${base}/operator`);
+    const menu = await page.locator(".console-nav").innerText();
+    expect(menu).toContain("会员");
+    for (const hidden of ["融资", "规则", "审计", "员工", "Webhook"]) expect(menu).not.toContain(hidden);
+    await page.click("[data-testid=topbar-logout]");
+    await page.waitForURL(`${base}/login`);
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it("registers a webhook (secret shown once) and shows its delivery log, at 375 px in zh-CN", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, "operator", "operator-demo", "/operator");
+    await page.goto(`${base}/operator/webhooks`);
+    await page.fill("input[name=webhook-url]", "https://hooks.example.invalid/zengzhi");
+    await page.click("[data-testid=webhook-submit]");
+    await see(page, "[data-testid=webhook-secret]");
+    expect(await page.locator("[data-testid=webhook-secret] code").innerText()).toMatch(/^whsec_/);
+    // An event for it: pausing and resuming the scheme; the sender tries within a second or two.
+    const token = await page.evaluate(async () => {
+      const r = await fetch("/api/auth/login", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ tenant: "demo", username: "operator", password: "operator-demo" }),
+      });
+      return ((await r.json()) as { token: string }).token;
+    });
+    for (const paused of [true, false])
+      await fetch(`${base}/api/operator/pause`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          "idempotency-key": `p-${paused}`,
+        },
+        body: JSON.stringify({ paused }),
+      });
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator("[data-testid=table-webhook-deliveries] [data-testid^=redeliver-]").count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
+    await shoot(page, "operator-webhooks");
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it("shows a member the inbox with its unread count, at 375 px in zh-CN", async () => {
+    const { context, page } = await newPage();
+    await signIn(page, "alice", "member-demo", "/");
+    // The seed paid one of alice's withdrawals; the relay turns it into a message within a second or two.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator("[data-testid=inbox-unread]").count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    await page.click("[data-testid=inbox-link]");
+    await see(page, "[data-testid=inbox] li");
+    expect(await page.locator("[data-testid=inbox]").innerText()).toContain("已打款");
+    await shoot(page, "member-inbox");
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
+
 describe("Content-Security-Policy", () => {
   it("is sent with the app, and nothing any page above did was refused by it", async () => {
     const response = await fetch(`${base}/`);
