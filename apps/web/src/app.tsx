@@ -112,7 +112,7 @@ function memberPage(path: string): ReactNode | null {
   if (path === "/wallet") return <WalletPage />;
   if (path === "/me") return <MePage />;
   if (path === "/me/security") return <SecurityPage />;
-  if (path === "/messages") return <InboxPage />;
+  if (path === "/inbox") return <InboxPage />;
   const position = matchPath("/positions/:id", path);
   if (position !== null && /^\d+$/.test(position.id ?? "")) return <PositionPage id={Number(position.id)} />;
   return null;

@@ -610,24 +610,14 @@ describe("staff, webhooks and the member inbox (issue 13)", () => {
     await see(page, "[data-testid=webhook-secret]");
     expect(await page.locator("[data-testid=webhook-secret] code").innerText()).toMatch(/^whsec_/);
     // An event for it: pausing and resuming the scheme; the sender tries within a second or two.
-    const token = await page.evaluate(async () => {
-      const r = await fetch("/api/auth/login", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ tenant: "demo", username: "operator", password: "operator-demo" }),
-      });
-      return ((await r.json()) as { token: string }).token;
-    });
-    for (const paused of [true, false])
-      await fetch(`${base}/api/operator/pause`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/json",
-          "idempotency-key": `p-${paused}`,
-        },
-        body: JSON.stringify({ paused }),
-      });
+    await page.goto(`${base}/operator`);
+    await see(page, "[data-testid=pause-state]");
+    const running = await page.locator("[data-testid=pause-state]").innerText();
+    await page.click("[data-testid=pause-toggle]");
+    await expect.poll(() => page.locator("[data-testid=pause-state]").innerText()).not.toBe(running);
+    await page.click("[data-testid=pause-toggle]");
+    await expect.poll(() => page.locator("[data-testid=pause-state]").innerText()).toBe(running);
+    await page.goto(`${base}/operator/webhooks`);
     await expect
       .poll(
         async () => {

@@ -88,9 +88,9 @@ export function StaffSection({ roles, manage }: { roles: readonly StaffRole[]; m
                 <div data-testid="staff-invite-code">
                   {t("staff.inviteOnce", { role: t(`role.${invite.role}` as "role.admin") })}
                   <br />
-                  <code>{invite.code}</code>
+                  <code className="hash">{invite.code}</code>
                   <br />
-                  <code className="small">{inviteLink(invite, user?.tenant ?? "")}</code>
+                  <code className="hash">{inviteLink(invite, user?.tenant ?? "")}</code>
                   <br />
                   {t("staff.inviteExpires", { time: formatDateTime(invite.expiresAt, locale) })}
                 </div>

@@ -63,7 +63,7 @@ export function UnreadBadge() {
   const inbox = useData(() => api.messages(null));
   const unread = inbox.data?.unread ?? 0;
   return (
-    <Link to="/messages" className="btn btn-small" data-testid="inbox-link">
+    <Link to="/inbox" className="btn btn-small" data-testid="inbox-link">
       {t("inbox.title")}
       {unread > 0 ? (
         <span className="badge" data-testid="inbox-unread">

@@ -62,7 +62,7 @@ function Endpoints({ manage, onChange }: { manage: boolean; onChange: () => void
               {
                 key: "url",
                 label: t("webhooks.url"),
-                render: (row) => <code className="small">{row.url}</code>,
+                render: (row) => <code className="hash">{row.url}</code>,
               },
               {
                 key: "events",
@@ -109,7 +109,7 @@ function Endpoints({ manage, onChange }: { manage: boolean; onChange: () => void
                 <div data-testid="webhook-secret">
                   {t("webhooks.secretOnce")}
                   <br />
-                  <code>{created.secret}</code>
+                  <code className="hash">{created.secret}</code>
                 </div>
               </Notice>
             )
@@ -121,15 +121,15 @@ function Endpoints({ manage, onChange }: { manage: boolean; onChange: () => void
             value={url}
             onChange={(e) => setUrl(e.target.value)}
           />
-          <fieldset className="field">
+          <div className="field">
             <span className="field-label">{t("webhooks.events")}</span>
             {EVENTS.map((event) => (
-              <label key={event} className="row small">
+              <label key={event} className="row small field-check">
                 <input type="checkbox" checked={events.includes(event)} onChange={() => toggle(event)} />
                 {t(`event.${event}` as "event.order.paid")}
               </label>
             ))}
-          </fieldset>
+          </div>
         </CommandForm>
       ) : null}
     </>
