@@ -27,7 +27,7 @@ import type { Services } from "./services.js";
 import { guardedLookup } from "./webhook-target.js";
 import { SIGNATURE_HEADER, signatureHeader } from "./webhook-signature.js";
 
-const JOURNAL_PAGE_ROWS = 500;
+const JOURNAL_PAGE_ROWS = 2000;
 const CLAIM_BATCH = 20;
 const ERROR_TEXT_MAX = 200;
 
@@ -89,10 +89,17 @@ export async function relayTenant(services: Services, tenant: string): Promise<n
   return entries.length;
 }
 
-/** Derives every tenant's pending journal rows, page by page. */
+/** Derives every tenant's pending journal rows, page by page; one tenant's failure does not hold up the others. */
 export async function relayAll(services: Services): Promise<void> {
   for (const tenant of await services.ledger.listTenants()) {
-    while ((await relayTenant(services, tenant)) === JOURNAL_PAGE_ROWS);
+    try {
+      while ((await relayTenant(services, tenant)) === JOURNAL_PAGE_ROWS);
+    } catch (error) {
+      services.logger.error(
+        { err: error, tenant },
+        "notification relay failed for a tenant; retried next tick",
+      );
+    }
   }
 }
 
