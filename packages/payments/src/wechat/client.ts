@@ -22,6 +22,8 @@ export interface WechatPayCredentials {
 export interface WechatAnswer {
   status: number;
   body: string;
+  /** The body's exact bytes (a bill's hash covers them, its BOM included). */
+  bytes: Buffer;
 }
 
 export class WechatPayClient {
@@ -59,9 +61,10 @@ export class WechatPayClient {
     const headers: Record<string, string> = { Accept: "application/json", Authorization: authorization };
     if (body !== "") headers["Content-Type"] = "application/json";
     const response = await fetch(url, { method, headers, ...(body === "" ? {} : { body }) });
-    const text = await response.text();
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const text = bytes.toString("utf8");
     if (options.signed !== false) this.checkAnswer(response, text);
-    return { status: response.status, body: text };
+    return { status: response.status, body: text, bytes };
   }
 
   /** A 2xx answer without a valid signature is treated as forged. */

@@ -222,7 +222,7 @@ export class WechatPayProvider implements PaymentProvider {
     const url = new URL(text(answer["download_url"]));
     const file = await this.client.request("GET", url.pathname + url.search, { signed: false });
     if (file.status !== 200) throw new ProviderError("wechat", `http_${file.status}`, "bill file");
-    const digest = createHash("sha1").update(file.body, "utf8").digest("hex");
+    const digest = createHash("sha1").update(file.bytes).digest("hex");
     if (text(answer["hash_type"]) !== "SHA1" || digest !== text(answer["hash_value"]).toLowerCase()) {
       throw new ProviderError("wechat", "bill_hash_mismatch", "the bill file does not match its hash");
     }
