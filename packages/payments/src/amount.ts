@@ -29,7 +29,5 @@ export function wireFen(amountFen: bigint): number {
 
 /** A JSON integer fen amount from WeChat back to bigint; undefined when it is not one. */
 export function fenOfWire(value: unknown): bigint | undefined {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0
-    ? BigInt(value)
-    : undefined;
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
 }

@@ -179,8 +179,7 @@ export interface VerifiedNotification {
 }
 
 export type NotificationResult =
-  | { ok: true; notification: VerifiedNotification }
-  | { ok: false; rejection: NotificationRejection };
+  { ok: true; notification: VerifiedNotification } | { ok: false; rejection: NotificationRejection };
 
 export interface IncomingNotification {
   /** Header names in any case. */
@@ -225,10 +224,7 @@ export class ProviderError extends Error {
 }
 
 /** Read one header whatever its case; a repeated header counts as missing (ambiguous). */
-export function headerOf(
-  headers: IncomingNotification["headers"],
-  name: string,
-): string | undefined {
+export function headerOf(headers: IncomingNotification["headers"], name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === wanted) return typeof value === "string" ? value : undefined;

@@ -25,8 +25,10 @@ export function settlePayment(event: PaymentEvent, record: PaymentRecord | undef
   if (record === undefined || record.reference !== event.reference) {
     return { action: "refused", rejection: "payment_unknown" };
   }
-  if (event.type === "payment_closed") return record.state === "open" ? { action: "close" } : { action: "already_done" };
-  if (event.amountFen !== record.amountFen) return { action: "refused", rejection: "payment_amount_mismatch" };
+  if (event.type === "payment_closed")
+    return record.state === "open" ? { action: "close" } : { action: "already_done" };
+  if (event.amountFen !== record.amountFen)
+    return { action: "refused", rejection: "payment_amount_mismatch" };
   switch (record.state) {
     case "open":
       return { action: "mark_paid", providerReference: event.providerReference };

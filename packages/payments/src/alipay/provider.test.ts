@@ -43,8 +43,16 @@ const VECTOR: Record<string, string> = {
 
 describe("the published notification vector", () => {
   const key = `-----BEGIN PUBLIC KEY-----\n${VECTOR_PUBLIC_KEY}\n-----END PUBLIC KEY-----`;
-  const appPrivateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-  const provider = new AlipayProvider({ gateway: "http://127.0.0.1:9/gateway.do", appId: "2019073166072302", appPrivateKey, alipayPublicKey: key, sellerId: "2088531891668739" });
+  const appPrivateKey = generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ format: "pem", type: "pkcs8" })
+    .toString();
+  const provider = new AlipayProvider({
+    gateway: "http://127.0.0.1:9/gateway.do",
+    appId: "2019073166072302",
+    appPrivateKey,
+    alipayPublicKey: key,
+    sellerId: "2088531891668739",
+  });
   const at = new Date(Date.parse("2019-08-15T15:56:30+08:00"));
   const body = new URLSearchParams(VECTOR).toString();
 
@@ -54,22 +62,36 @@ describe("the published notification vector", () => {
       ok: true,
       notification: {
         notificationId: "2019081500222155624068450559358070",
-        event: { type: "payment_paid", reference: "20190815155618536-564-57", providerReference: "2019081522001468450512505578", amountFen: 10n, paidAt: "2019-08-15 15:56:24" },
+        event: {
+          type: "payment_paid",
+          reference: "20190815155618536-564-57",
+          providerReference: "2019081522001468450512505578",
+          amountFen: 10n,
+          paidAt: "2019-08-15 15:56:24",
+        },
       },
     });
   });
 
   it("fails when any field changes, and a day and more later it is stale", () => {
     const altered = new URLSearchParams({ ...VECTOR, total_amount: "0.01" }).toString();
-    expect(provider.verifyNotification({ headers: {}, rawBody: altered }, at)).toEqual({ ok: false, rejection: "notification_signature_invalid" });
+    expect(provider.verifyNotification({ headers: {}, rawBody: altered }, at)).toEqual({
+      ok: false,
+      rejection: "notification_signature_invalid",
+    });
     const later = new Date(at.getTime() + 27 * 3600_000);
-    expect(provider.verifyNotification({ headers: {}, rawBody: body }, later)).toEqual({ ok: false, rejection: "notification_stale" });
+    expect(provider.verifyNotification({ headers: {}, rawBody: body }, later)).toEqual({
+      ok: false,
+      rejection: "notification_stale",
+    });
   });
 
   it("the sign text excludes sign and sign_type (the SDK agrees)", () => {
     const sdk = new AlipaySdk({ appId: "x", privateKey: appPrivateKey, alipayPublicKey: key });
     expect(sdk.checkNotifySignV2(VECTOR)).toBe(true);
-    expect(alipaySignContent(VECTOR, ["sign", "sign_type"])).toMatch(/^app_id=2019073166072302&auth_app_id=.*&version=1\.0$/);
+    expect(alipaySignContent(VECTOR, ["sign", "sign_type"])).toMatch(
+      /^app_id=2019073166072302&auth_app_id=.*&version=1\.0$/,
+    );
   });
 });
 
@@ -89,9 +111,23 @@ describe("against the fake gateway", () => {
     await fake.stop();
   });
 
-  async function open(reference: string, amountFen: bigint, method: "alipay_wap" | "alipay_page" | "alipay_qr") {
+  async function open(
+    reference: string,
+    amountFen: bigint,
+    method: "alipay_wap" | "alipay_page" | "alipay_qr",
+  ) {
     merchant.payments.set(reference, { reference, amountFen, state: "open" });
-    return provider.createPayment({ method, reference, amountFen, description: "商品 A/B", notifyUrl: merchant.notifyUrl, returnUrl: "https://shop.example/wait" }, new Date());
+    return provider.createPayment(
+      {
+        method,
+        reference,
+        amountFen,
+        description: "商品 A/B",
+        notifyUrl: merchant.notifyUrl,
+        returnUrl: "https://shop.example/wait",
+      },
+      new Date(),
+    );
   }
 
   it("wap pay: the signed URL opens the cashier; paying notifies and the merchant answers `success`", async () => {
@@ -100,9 +136,16 @@ describe("against the fake gateway", () => {
     const page = await fetch(action.url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("¥12.34");
-    const paid = await fetch(`${fake.baseUrl}/cashier/pay`, { method: "POST", body: new URLSearchParams({ out_trade_no: "AW1" }), redirect: "manual" });
+    const paid = await fetch(`${fake.baseUrl}/cashier/pay`, {
+      method: "POST",
+      body: new URLSearchParams({ out_trade_no: "AW1" }),
+      redirect: "manual",
+    });
     expect(paid.headers.get("location")).toBe("https://shop.example/wait");
-    expect(merchant.payments.get("AW1")).toMatchObject({ state: "paid", providerReference: fake.orders.get("AW1")?.trade_no });
+    expect(merchant.payments.get("AW1")).toMatchObject({
+      state: "paid",
+      providerReference: fake.orders.get("AW1")?.trade_no,
+    });
     expect(await provider.queryPayment("AW1")).toMatchObject({ state: "paid", amountFen: 1234n });
   });
 
@@ -110,14 +153,21 @@ describe("against the fake gateway", () => {
     const action = await open("AP1", 100n, "alipay_page");
     if (action.kind !== "redirect") throw new Error("expected a redirect");
     const url = new URL(action.url);
-    expect(JSON.parse(url.searchParams.get("biz_content") ?? "{}")).toMatchObject({ product_code: "FAST_INSTANT_TRADE_PAY", total_amount: "1.00", subject: "商品 A B" });
+    expect(JSON.parse(url.searchParams.get("biz_content") ?? "{}")).toMatchObject({
+      product_code: "FAST_INSTANT_TRADE_PAY",
+      total_amount: "1.00",
+      subject: "商品 A B",
+    });
     url.searchParams.set("biz_content", (url.searchParams.get("biz_content") ?? "").replace("1.00", "0.01"));
     const tampered = await fetch(url);
     expect(await tampered.text()).toContain("isv.invalid-signature");
   });
 
   it("precreate gives a QR code; paying it notifies once; the re-sent notification changes nothing", async () => {
-    expect(await open("AQ1", 500n, "alipay_qr")).toEqual({ kind: "qr", codeUrl: expect.stringContaining("AQ1") as unknown });
+    expect(await open("AQ1", 500n, "alipay_qr")).toEqual({
+      kind: "qr",
+      codeUrl: expect.stringContaining("AQ1") as unknown,
+    });
     const paid = await fake.pay("AQ1");
     expect(paid).toMatchObject({ status: 200, body: "success" });
     const before = merchant.snapshot();
@@ -156,21 +206,32 @@ describe("against the fake gateway", () => {
 
     it("stale: a genuine notification sent 27 hours ago (replayed)", async () => {
       const order = await paidOrder("BS1");
-      const old = fake.notificationOf(order, { notify_time: beijingTimeOf(new Date(Date.now() - 27 * 3600_000)) });
+      const old = fake.notificationOf(order, {
+        notify_time: beijingTimeOf(new Date(Date.now() - 27 * 3600_000)),
+      });
       await expectRefused(old, "notification_stale");
     });
 
     it("wrong amount and wrong merchant (app_id, seller_id)", async () => {
       const order = await paidOrder("BW1");
       await expectRefused(fake.notificationOf(order, { total_amount: "4.99" }), "payment_amount_mismatch");
-      await expectRefused(fake.notificationOf(order, { app_id: "2021000000000999" }), "notification_wrong_merchant");
-      await expectRefused(fake.notificationOf(order, { seller_id: "2088000000000999" }), "notification_wrong_merchant");
+      await expectRefused(
+        fake.notificationOf(order, { app_id: "2021000000000999" }),
+        "notification_wrong_merchant",
+      );
+      await expectRefused(
+        fake.notificationOf(order, { seller_id: "2088000000000999" }),
+        "notification_wrong_merchant",
+      );
     });
 
     it("paid after cancellation: refunded at once (Alipay refunds synchronously)", async () => {
       const order = await paidOrder("BC1");
       merchant.payments.set("BC1", { reference: "BC1", amountFen: 500n, state: "cancelled" });
-      expect(await fake.send(merchant.notifyUrl, fake.notificationOf(order))).toMatchObject({ status: 200, body: "success" });
+      expect(await fake.send(merchant.notifyUrl, fake.notificationOf(order))).toMatchObject({
+        status: 200,
+        body: "success",
+      });
       expect(merchant.refunds.get("RBC1")).toBe("succeeded");
       expect(order.refunded.get("RBC1")).toBe("5.00");
     });
@@ -187,16 +248,32 @@ describe("against the fake gateway", () => {
   });
 
   it("transfer to an Alipay account succeeds or fails; query agrees; the bill URL comes back", async () => {
-    const ok = await provider.transfer({ transferReference: "T1", amountFen: 2000n, payee: { kind: "alipay_logon_id", logonId: "member@example.com", name: "张三" }, remark: "提现" });
+    const ok = await provider.transfer({
+      transferReference: "T1",
+      amountFen: 2000n,
+      payee: { kind: "alipay_logon_id", logonId: "member@example.com", name: "张三" },
+      remark: "提现",
+    });
     expect(ok).toMatchObject({ state: "succeeded", amountFen: 2000n });
-    const failed = await provider.transfer({ transferReference: "T2", amountFen: 2000n, payee: { kind: "alipay_logon_id", logonId: fake.failingPayee, name: "李四" }, remark: "提现" });
+    const failed = await provider.transfer({
+      transferReference: "T2",
+      amountFen: 2000n,
+      payee: { kind: "alipay_logon_id", logonId: fake.failingPayee, name: "李四" },
+      remark: "提现",
+    });
     expect(failed.state).toBe("failed");
     expect(await provider.queryTransfer("T1")).toMatchObject({ state: "succeeded", amountFen: 2000n });
-    expect(await provider.downloadBill("2026-12-02")).toEqual({ kind: "download_url", date: "2026-12-02", url: `${fake.baseUrl}/bill/2026-12-02.csv.zip` });
+    expect(await provider.downloadBill("2026-12-02")).toEqual({
+      kind: "download_url",
+      date: "2026-12-02",
+      url: `${fake.baseUrl}/bill/2026-12-02.csv.zip`,
+    });
   });
 
   it("an answer signed with another key is refused by the SDK", async () => {
-    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "pem", type: "spki" }).toString();
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .publicKey.export({ format: "pem", type: "spki" })
+      .toString();
     const fooled = new AlipayProvider({ ...fake.credentials(), alipayPublicKey: other });
     await open("AX1", 100n, "alipay_qr");
     await expect(fooled.queryPayment("AX1")).rejects.toThrow(/验签失败/);

@@ -82,7 +82,11 @@ export class AlipayProvider implements PaymentProvider {
     });
   }
 
-  private async exec(method: string, bizContent: Record<string, unknown>, extra: Record<string, string> = {}) {
+  private async exec(
+    method: string,
+    bizContent: Record<string, unknown>,
+    extra: Record<string, string> = {},
+  ) {
     const result = await this.sdk.exec(method, { bizContent, ...extra }, { validateSign: true });
     return succeeded(result);
   }
@@ -128,7 +132,12 @@ export class AlipayProvider implements PaymentProvider {
     const answer = await this.exec("alipay.trade.query", { out_trade_no: reference });
     const state = TRADE_STATES[text(answer["trade_status"])];
     if (state === undefined) throw new ProviderError("alipay", "bad_answer", "unknown trade_status");
-    return { reference, state, amountFen: fenOf(answer["total_amount"]), providerReference: text(answer["trade_no"]) };
+    return {
+      reference,
+      state,
+      amountFen: fenOf(answer["total_amount"]),
+      providerReference: text(answer["trade_no"]),
+    };
   }
 
   /** Alipay refunds synchronously: fund_change Y means the money moved now. */
@@ -188,7 +197,11 @@ export class AlipayProvider implements PaymentProvider {
     return this.transferStatusOf(transferReference, answer, fenOf(answer["trans_amount"]));
   }
 
-  private transferStatusOf(reference: string, answer: AlipaySdkCommonResult, amountFen: bigint): TransferStatus {
+  private transferStatusOf(
+    reference: string,
+    answer: AlipaySdkCommonResult,
+    amountFen: bigint,
+  ): TransferStatus {
     const state = TRANSFER_STATES[text(answer["status"])];
     if (state === undefined) throw new ProviderError("alipay", "bad_answer", "unknown transfer status");
     return {

@@ -10,7 +10,10 @@ import { deliver, serve, type FakeAnswer, type FakeRequest, type RunningServer }
 const pem = (key: KeyObject, type: "pkcs8" | "spki") => key.export({ format: "pem", type }).toString();
 
 /** key=value pairs of the non-empty parameters, sorted by key, joined with & (values raw). */
-export function alipaySignContent(params: Readonly<Record<string, string>>, exclude: readonly string[]): string {
+export function alipaySignContent(
+  params: Readonly<Record<string, string>>,
+  exclude: readonly string[],
+): string {
   return Object.keys(params)
     .filter((key) => !exclude.includes(key) && params[key] !== undefined && params[key] !== "")
     .sort()
@@ -55,7 +58,9 @@ export class AlipayFake {
   private server: RunningServer | undefined;
   private sequence = 0;
 
-  constructor(private readonly options: { appId?: string; sellerId?: string; port?: number; clock?: () => Date } = {}) {
+  constructor(
+    private readonly options: { appId?: string; sellerId?: string; port?: number; clock?: () => Date } = {},
+  ) {
     this.appId = options.appId ?? "2021000000000001";
     this.sellerId = options.sellerId ?? "2088000000000001";
   }
@@ -100,14 +105,19 @@ export class AlipayFake {
   /** The request's parameters: URL query and form body together, as the gateway reads them. */
   private paramsOf(request: FakeRequest): Record<string, string> {
     const url = new URL(request.url, "http://fake");
-    return { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(request.body)) };
+    return {
+      ...Object.fromEntries(url.searchParams),
+      ...Object.fromEntries(new URLSearchParams(request.body)),
+    };
   }
 
   private signatureError(params: Record<string, string>): string | undefined {
     if (params["app_id"] !== this.appId) return "app_id";
     if (params["sign_type"] !== "RSA2" || !params["sign"]) return "sign_type";
     const content = alipaySignContent(params, ["sign"]);
-    return verifySha256Rsa(content, params["sign"], this.appKeys.publicKey) ? undefined : "isv.invalid-signature";
+    return verifySha256Rsa(content, params["sign"], this.appKeys.publicKey)
+      ? undefined
+      : "isv.invalid-signature";
   }
 
   /** `{"<method>_response":{…},"sign":"…"}`, the signature over the inner object's exact text. */
@@ -115,7 +125,11 @@ export class AlipayFake {
     const inner = JSON.stringify(response);
     const key = `${method.replaceAll(".", "_")}_response`;
     const sign = signSha256Rsa(inner, this.gatewayKeys.privateKey);
-    return { status: 200, headers: { "Content-Type": "application/json;charset=utf-8" }, body: `{"${key}":${inner},"sign":"${sign}"}` };
+    return {
+      status: 200,
+      headers: { "Content-Type": "application/json;charset=utf-8" },
+      body: `{"${key}":${inner},"sign":"${sign}"}`,
+    };
   }
 
   private failure(method: string, subCode: string, subMsg: string): FakeAnswer {
@@ -133,7 +147,12 @@ export class AlipayFake {
     const refusal = this.signatureError(params);
     if (refusal !== undefined) {
       this.refused.push(refusal);
-      return this.answer(method, { code: "40002", msg: "Invalid Arguments", sub_code: refusal, sub_msg: "验签出错" });
+      return this.answer(method, {
+        code: "40002",
+        msg: "Invalid Arguments",
+        sub_code: refusal,
+        sub_msg: "验签出错",
+      });
     }
     const biz = JSON.parse(params["biz_content"] ?? "{}") as Record<string, unknown>;
     if (request.method === "GET") return this.cashierPage(params, biz);
@@ -146,19 +165,38 @@ export class AlipayFake {
       case "alipay.trade.precreate": {
         const created = this.createOrder(params, biz);
         if (typeof created === "string") return this.failure(method, "ACQ.TRADE_HAS_SUCCESS", created);
-        return this.answer(method, { code: "10000", msg: "Success", out_trade_no: created.out_trade_no, qr_code: `https://qr.alipay.com/${created.out_trade_no}` });
+        return this.answer(method, {
+          code: "10000",
+          msg: "Success",
+          out_trade_no: created.out_trade_no,
+          qr_code: `https://qr.alipay.com/${created.out_trade_no}`,
+        });
       }
       case "alipay.trade.query": {
         const order = this.orders.get(str("out_trade_no"));
         if (!order) return this.failure(method, "ACQ.TRADE_NOT_EXIST", "交易不存在");
-        return this.answer(method, { code: "10000", msg: "Success", trade_no: order.trade_no ?? "", out_trade_no: order.out_trade_no, trade_status: order.trade_status, total_amount: order.total_amount });
+        return this.answer(method, {
+          code: "10000",
+          msg: "Success",
+          trade_no: order.trade_no ?? "",
+          out_trade_no: order.out_trade_no,
+          trade_status: order.trade_status,
+          total_amount: order.total_amount,
+        });
       }
       case "alipay.trade.refund":
         return this.refund(method, biz);
       case "alipay.trade.fastpay.refund.query": {
         const amount = this.orders.get(str("out_trade_no"))?.refunded.get(str("out_request_no"));
         if (amount === undefined) return this.answer(method, { code: "10000", msg: "Success" });
-        return this.answer(method, { code: "10000", msg: "Success", out_trade_no: str("out_trade_no"), out_request_no: str("out_request_no"), refund_amount: amount, refund_status: "REFUND_SUCCESS" });
+        return this.answer(method, {
+          code: "10000",
+          msg: "Success",
+          out_trade_no: str("out_trade_no"),
+          out_request_no: str("out_request_no"),
+          refund_amount: amount,
+          refund_status: "REFUND_SUCCESS",
+        });
       }
       case "alipay.fund.trans.uni.transfer":
         return this.transfer(method, biz);
@@ -168,13 +206,25 @@ export class AlipayFake {
         return this.answer(method, { code: "10000", msg: "Success", ...transfer });
       }
       case "alipay.data.dataservice.bill.downloadurl.query":
-        return this.answer(method, { code: "10000", msg: "Success", bill_download_url: `${this.baseUrl}/bill/${str("bill_date")}.csv.zip` });
+        return this.answer(method, {
+          code: "10000",
+          msg: "Success",
+          bill_download_url: `${this.baseUrl}/bill/${str("bill_date")}.csv.zip`,
+        });
       default:
-        return this.answer(method, { code: "40004", msg: "Business Failed", sub_code: "isv.invalid-method", sub_msg: "不存在的方法名" });
+        return this.answer(method, {
+          code: "40004",
+          msg: "Business Failed",
+          sub_code: "isv.invalid-method",
+          sub_msg: "不存在的方法名",
+        });
     }
   }
 
-  private createOrder(params: Record<string, string>, biz: Record<string, unknown>): AlipayFakeOrder | string {
+  private createOrder(
+    params: Record<string, string>,
+    biz: Record<string, unknown>,
+  ): AlipayFakeOrder | string {
     const reference = String(biz["out_trade_no"] ?? "");
     const existing = this.orders.get(reference);
     if (existing) return existing.trade_status === "WAIT_BUYER_PAY" ? existing : "交易已经支付";
@@ -193,23 +243,53 @@ export class AlipayFake {
 
   private refund(method: string, biz: Record<string, unknown>): FakeAnswer {
     const order = this.orders.get(String(biz["out_trade_no"] ?? ""));
-    if (!order || order.trade_status !== "TRADE_SUCCESS") return this.failure(method, "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
+    if (!order || order.trade_status !== "TRADE_SUCCESS")
+      return this.failure(method, "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
     const requestNo = String(biz["out_request_no"] ?? order.out_trade_no);
     const fresh = !order.refunded.has(requestNo);
     if (fresh) order.refunded.set(requestNo, String(biz["refund_amount"] ?? ""));
-    const refundFee = [...order.refunded.values()].reduce((sum, value) => sum + Math.round(Number(value) * 100), 0);
-    return this.answer(method, { code: "10000", msg: "Success", trade_no: order.trade_no, out_trade_no: order.out_trade_no, buyer_logon_id: "159****5620", fund_change: fresh ? "Y" : "N", refund_fee: (refundFee / 100).toFixed(2), gmt_refund_pay: beijingTimeOf(this.now()) });
+    const refundFee = [...order.refunded.values()].reduce(
+      (sum, value) => sum + Math.round(Number(value) * 100),
+      0,
+    );
+    return this.answer(method, {
+      code: "10000",
+      msg: "Success",
+      trade_no: order.trade_no,
+      out_trade_no: order.out_trade_no,
+      buyer_logon_id: "159****5620",
+      fund_change: fresh ? "Y" : "N",
+      refund_fee: (refundFee / 100).toFixed(2),
+      gmt_refund_pay: beijingTimeOf(this.now()),
+    });
   }
 
   private transfer(method: string, biz: Record<string, unknown>): FakeAnswer {
     const reference = String(biz["out_biz_no"] ?? "");
     const existing = this.transfers.get(reference);
-    if (existing) return this.answer(method, { code: "10000", msg: "Success", ...existing, trans_date: beijingTimeOf(this.now()) });
+    if (existing)
+      return this.answer(method, {
+        code: "10000",
+        msg: "Success",
+        ...existing,
+        trans_date: beijingTimeOf(this.now()),
+      });
     const payee = (biz["payee_info"] ?? {}) as Record<string, unknown>;
     const status = payee["identity"] === this.failingPayee ? "FAIL" : "SUCCESS";
-    const transfer: AlipayFakeTransfer = { out_biz_no: reference, order_id: this.nextId("20251203"), trans_amount: String(biz["trans_amount"] ?? ""), status };
+    const transfer: AlipayFakeTransfer = {
+      out_biz_no: reference,
+      order_id: this.nextId("20251203"),
+      trans_amount: String(biz["trans_amount"] ?? ""),
+      status,
+    };
     this.transfers.set(reference, transfer);
-    return this.answer(method, { code: "10000", msg: "Success", ...transfer, pay_fund_order_id: transfer.order_id, trans_date: beijingTimeOf(this.now()) });
+    return this.answer(method, {
+      code: "10000",
+      msg: "Success",
+      ...transfer,
+      pay_fund_order_id: transfer.order_id,
+      trans_date: beijingTimeOf(this.now()),
+    });
   }
 
   /** wap/page pay: the signed GET lands on a cashier page with a pay button. */
@@ -223,20 +303,39 @@ export class AlipayFake {
   private async cashierPay(reference: string): Promise<FakeAnswer> {
     const order = this.orders.get(reference);
     await this.pay(reference);
-    return order?.return_url ? { status: 302, headers: { Location: order.return_url }, body: "" } : { status: 200, body: "paid" };
+    return order?.return_url
+      ? { status: 302, headers: { Location: order.return_url }, body: "" }
+      : { status: 200, body: "paid" };
   }
 
   /** The form fields of a trade notification, signed over everything but sign and sign_type. */
   notificationOf(order: AlipayFakeOrder, overrides: Record<string, string> = {}): Record<string, string> {
     const now = beijingTimeOf(this.now());
     const fields: Record<string, string> = {
-      gmt_create: now, charset: "utf-8", seller_email: "merchant@example.com", subject: order.subject,
-      buyer_id: "2088102534368455", invoice_amount: order.total_amount, notify_id: randomBytes(17).toString("hex"),
-      fund_bill_list: `[{"amount":"${order.total_amount}","fundChannel":"ALIPAYACCOUNT"}]`, notify_type: "trade_status_sync",
-      trade_status: order.trade_status, receipt_amount: order.total_amount, buyer_pay_amount: order.total_amount,
-      app_id: this.appId, seller_id: this.sellerId, gmt_payment: order.gmt_payment ?? now, notify_time: now, version: "1.0",
-      out_trade_no: order.out_trade_no, total_amount: order.total_amount, trade_no: order.trade_no ?? "",
-      auth_app_id: this.appId, buyer_logon_id: "xud***@126.com", point_amount: "0.00", ...overrides,
+      gmt_create: now,
+      charset: "utf-8",
+      seller_email: "merchant@example.com",
+      subject: order.subject,
+      buyer_id: "2088102534368455",
+      invoice_amount: order.total_amount,
+      notify_id: randomBytes(17).toString("hex"),
+      fund_bill_list: `[{"amount":"${order.total_amount}","fundChannel":"ALIPAYACCOUNT"}]`,
+      notify_type: "trade_status_sync",
+      trade_status: order.trade_status,
+      receipt_amount: order.total_amount,
+      buyer_pay_amount: order.total_amount,
+      app_id: this.appId,
+      seller_id: this.sellerId,
+      gmt_payment: order.gmt_payment ?? now,
+      notify_time: now,
+      version: "1.0",
+      out_trade_no: order.out_trade_no,
+      total_amount: order.total_amount,
+      trade_no: order.trade_no ?? "",
+      auth_app_id: this.appId,
+      buyer_logon_id: "xud***@126.com",
+      point_amount: "0.00",
+      ...overrides,
     };
     const sign = signSha256Rsa(alipaySignContent(fields, ["sign", "sign_type"]), this.gatewayKeys.privateKey);
     return { ...fields, sign, sign_type: "RSA2" };
@@ -253,7 +352,8 @@ export class AlipayFake {
   /** The buyer pays: TRADE_SUCCESS and its notification. */
   async pay(reference: string): Promise<{ status: number; body: string; fields: Record<string, string> }> {
     const order = this.orders.get(reference);
-    if (!order || order.trade_status !== "WAIT_BUYER_PAY") throw new Error(`order ${reference} cannot be paid`);
+    if (!order || order.trade_status !== "WAIT_BUYER_PAY")
+      throw new Error(`order ${reference} cannot be paid`);
     order.trade_status = "TRADE_SUCCESS";
     order.trade_no = this.nextId("2025120322001");
     order.gmt_payment = beijingTimeOf(this.now());

@@ -46,8 +46,9 @@ export class MemoryMerchant {
   /** A snapshot of the book, to prove that a refused notification changed nothing. */
   snapshot(): string {
     const entries = (map: Map<string, unknown>) => [...map.entries()];
-    return JSON.stringify([entries(this.payments), entries(this.refunds), entries(this.transfers), [...this.seen]], (_, v: unknown) =>
-      typeof v === "bigint" ? v.toString() : v,
+    return JSON.stringify(
+      [entries(this.payments), entries(this.refunds), entries(this.transfers), [...this.seen]],
+      (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
     );
   }
 
@@ -62,7 +63,8 @@ export class MemoryMerchant {
       this.transfers.set(event.transferReference, event.state);
     } else {
       const settlement = settlePayment(event, this.payments.get(event.reference));
-      if (settlement.action === "refused") return this.record({ outcome: "refused", reason: settlement.rejection, event });
+      if (settlement.action === "refused")
+        return this.record({ outcome: "refused", reason: settlement.rejection, event });
       await this.apply(event, settlement);
       this.seen.add(notificationId);
       return this.record({ outcome: "applied", event, settlement });
@@ -76,7 +78,11 @@ export class MemoryMerchant {
     const record = this.payments.get(event.reference);
     if (record === undefined) return;
     if (settlement.action === "mark_paid") {
-      this.payments.set(event.reference, { ...record, state: "paid", providerReference: settlement.providerReference });
+      this.payments.set(event.reference, {
+        ...record,
+        state: "paid",
+        providerReference: settlement.providerReference,
+      });
     } else if (settlement.action === "close") {
       this.payments.set(event.reference, { ...record, state: "cancelled" });
     } else if (settlement.action === "refund") {

@@ -15,8 +15,7 @@ import { TRADE_BILL_HEADER } from "../wechat/bill.js";
 import type { WechatPayCredentials } from "../wechat/client.js";
 import { deliver, serve, type FakeAnswer, type FakeRequest, type RunningServer } from "./http.js";
 
-const pem = (key: KeyObject, type: "pkcs8" | "spki") =>
-  key.export({ format: "pem", type }).toString();
+const pem = (key: KeyObject, type: "pkcs8" | "spki") => key.export({ format: "pem", type }).toString();
 
 export interface FakeOrder {
   out_trade_no: string;
@@ -61,7 +60,8 @@ export class WechatPayFake {
   readonly mchid: string;
   readonly appid: string;
   readonly apiV3Key = randomBytes(16).toString("hex");
-  readonly platformSerial = "PUB_KEY_ID_0116" + randomBytes(14).toString("hex").slice(0, 28).replace(/[a-f]/g, "7");
+  readonly platformSerial =
+    "PUB_KEY_ID_0116" + randomBytes(14).toString("hex").slice(0, 28).replace(/[a-f]/g, "7");
   readonly merchantSerial = randomBytes(20).toString("hex").toUpperCase();
   private readonly platform = generateKeyPairSync("rsa", { modulusLength: 2048 });
   private readonly merchant = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -149,13 +149,25 @@ export class WechatPayFake {
   private authorizationError(request: FakeRequest): string | undefined {
     const pairs = parseAuthorization(String(request.headers["authorization"] ?? ""));
     if (pairs === undefined) return "no WECHATPAY2-SHA256-RSA2048 Authorization";
-    if (pairs["mchid"] !== this.mchid || pairs["serial_no"] !== this.merchantSerial) return "wrong mchid or serial_no";
+    if (pairs["mchid"] !== this.mchid || pairs["serial_no"] !== this.merchantSerial)
+      return "wrong mchid or serial_no";
     const timestamp = Number(pairs["timestamp"]);
-    if (!/^\d{10}$/.test(pairs["timestamp"] ?? "") || Math.abs(this.nowSeconds() - timestamp) > CLOCK_SKEW_SECONDS_MAX) {
+    if (
+      !/^\d{10}$/.test(pairs["timestamp"] ?? "") ||
+      Math.abs(this.nowSeconds() - timestamp) > CLOCK_SKEW_SECONDS_MAX
+    ) {
       return "Http头Authorization中的timestamp与发起请求的时间不得超过5分钟";
     }
-    const message = messageOf([request.method, request.url, pairs["timestamp"] ?? "", pairs["nonce_str"] ?? "", request.body]);
-    return verifySha256Rsa(message, pairs["signature"] ?? "", this.merchant.publicKey) ? undefined : "signature does not verify";
+    const message = messageOf([
+      request.method,
+      request.url,
+      pairs["timestamp"] ?? "",
+      pairs["nonce_str"] ?? "",
+      request.body,
+    ]);
+    return verifySha256Rsa(message, pairs["signature"] ?? "", this.merchant.publicKey)
+      ? undefined
+      : "signature does not verify";
   }
 
   private handle(request: FakeRequest): FakeAnswer {
@@ -187,8 +199,13 @@ export class WechatPayFake {
   private prepay(kind: "jsapi" | "h5" | "native", body: Record<string, unknown>): FakeAnswer {
     const amount = body["amount"] as { total?: unknown } | undefined;
     const reference = body["out_trade_no"];
-    if (body["mchid"] !== this.mchid || body["appid"] !== this.appid) return this.error(400, "PARAM_ERROR", "mchid/appid");
-    if (typeof reference !== "string" || typeof amount?.total !== "number" || typeof body["notify_url"] !== "string") {
+    if (body["mchid"] !== this.mchid || body["appid"] !== this.appid)
+      return this.error(400, "PARAM_ERROR", "mchid/appid");
+    if (
+      typeof reference !== "string" ||
+      typeof amount?.total !== "number" ||
+      typeof body["notify_url"] !== "string"
+    ) {
       return this.error(400, "PARAM_ERROR", "out_trade_no, amount.total and notify_url are required");
     }
     if (this.orders.has(reference)) return this.error(400, "OUT_TRADE_NO_USED", "商户订单号重复");
@@ -229,7 +246,9 @@ export class WechatPayFake {
 
   private queryOrder(reference: string): FakeAnswer {
     const order = this.orders.get(reference);
-    return order ? this.answer(200, this.transactionOf(order)) : this.error(404, "ORDER_NOT_EXIST", "订单不存在");
+    return order
+      ? this.answer(200, this.transactionOf(order))
+      : this.error(404, "ORDER_NOT_EXIST", "订单不存在");
   }
 
   private closeOrder(reference: string): FakeAnswer {
@@ -274,18 +293,30 @@ export class WechatPayFake {
       user_received_account: "支付用户零钱",
       create_time: this.clock().toISOString(),
       status: refund.status,
-      amount: { total: refund.total, refund: refund.refund, payer_total: refund.total, payer_refund: refund.refund, currency: "CNY" },
+      amount: {
+        total: refund.total,
+        refund: refund.refund,
+        payer_total: refund.total,
+        payer_refund: refund.refund,
+        currency: "CNY",
+      },
     };
   }
 
   private queryRefund(reference: string): FakeAnswer {
     const refund = this.refunds.get(reference);
-    return refund ? this.answer(200, this.refundOf(refund)) : this.error(404, "RESOURCE_NOT_EXISTS", "退款单不存在");
+    return refund
+      ? this.answer(200, this.refundOf(refund))
+      : this.error(404, "RESOURCE_NOT_EXISTS", "退款单不存在");
   }
 
   private createTransfer(request: FakeRequest, body: Record<string, unknown>): FakeAnswer {
     const reference = String(body["out_bill_no"] ?? "");
-    if (body["appid"] !== this.appid || typeof body["transfer_amount"] !== "number" || typeof body["openid"] !== "string") {
+    if (
+      body["appid"] !== this.appid ||
+      typeof body["transfer_amount"] !== "number" ||
+      typeof body["openid"] !== "string"
+    ) {
       return this.error(400, "PARAM_ERROR", "appid, openid and transfer_amount are required");
     }
     const existing = this.transfers.get(reference);
@@ -313,14 +344,18 @@ export class WechatPayFake {
       transfer_amount: transfer.transfer_amount,
       openid: transfer.openid,
       create_time: this.clock().toISOString(),
-      ...(transfer.state === "WAIT_USER_CONFIRM" ? { package_info: `affffddafdfafddffda==${transfer.transfer_bill_no}` } : {}),
+      ...(transfer.state === "WAIT_USER_CONFIRM"
+        ? { package_info: `affffddafdfafddffda==${transfer.transfer_bill_no}` }
+        : {}),
       ...(transfer.state === "FAIL" ? { fail_reason: "PAYEE_ACCOUNT_ABNORMAL" } : {}),
     };
   }
 
   private queryTransfer(reference: string): FakeAnswer {
     const transfer = this.transfers.get(reference);
-    return transfer ? this.answer(200, this.transferOf(transfer)) : this.error(404, "NOT_FOUND", "记录不存在");
+    return transfer
+      ? this.answer(200, this.transferOf(transfer))
+      : this.error(404, "NOT_FOUND", "记录不存在");
   }
 
   /** The ALL trade bill of the fake's history (every day: the fake keeps one). */
@@ -330,17 +365,78 @@ export class WechatPayFake {
     const rows: string[] = [];
     for (const order of this.orders.values()) {
       if (!order.transaction_id) continue;
-      rows.push([order.success_time ?? "", this.appid, this.mchid, "", "", order.transaction_id, order.out_trade_no, order.openid ?? "",
-        order.trade_type, "SUCCESS", "OTHERS", "CNY", yuan(order.total), "0.00", "0", "0", "0.00", "0.00", "", "", order.description, "",
-        "0.00", "0.60%", yuan(order.total), "0.00", ""].map(cell).join(","));
+      rows.push(
+        [
+          order.success_time ?? "",
+          this.appid,
+          this.mchid,
+          "",
+          "",
+          order.transaction_id,
+          order.out_trade_no,
+          order.openid ?? "",
+          order.trade_type,
+          "SUCCESS",
+          "OTHERS",
+          "CNY",
+          yuan(order.total),
+          "0.00",
+          "0",
+          "0",
+          "0.00",
+          "0.00",
+          "",
+          "",
+          order.description,
+          "",
+          "0.00",
+          "0.60%",
+          yuan(order.total),
+          "0.00",
+          "",
+        ]
+          .map(cell)
+          .join(","),
+      );
     }
     for (const refund of this.refunds.values()) {
       if (refund.status !== "SUCCESS") continue;
-      rows.push(["", this.appid, this.mchid, "", "", refund.transaction_id, refund.out_trade_no, "", "", "REFUND", "OTHERS", "CNY",
-        "0.00", "0.00", refund.refund_id, refund.out_refund_no, yuan(refund.refund), "0.00", "ORIGINAL", "SUCCESS", "", "", "0.00",
-        "0.60%", "0.00", yuan(refund.refund), ""].map(cell).join(","));
+      rows.push(
+        [
+          "",
+          this.appid,
+          this.mchid,
+          "",
+          "",
+          refund.transaction_id,
+          refund.out_trade_no,
+          "",
+          "",
+          "REFUND",
+          "OTHERS",
+          "CNY",
+          "0.00",
+          "0.00",
+          refund.refund_id,
+          refund.out_refund_no,
+          yuan(refund.refund),
+          "0.00",
+          "ORIGINAL",
+          "SUCCESS",
+          "",
+          "",
+          "0.00",
+          "0.60%",
+          "0.00",
+          yuan(refund.refund),
+          "",
+        ]
+          .map(cell)
+          .join(","),
+      );
     }
-    const summary = "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额";
+    const summary =
+      "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额";
     return `\uFEFF${[TRADE_BILL_HEADER.join(","), ...rows, summary, [rows.length, "0.00", "0.00", "0.00", "0.00", "0.00", "0.00"].map(cell).join(",")].join("\r\n")}\r\n`;
   }
 
@@ -348,7 +444,11 @@ export class WechatPayFake {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return this.error(400, "PARAM_ERROR", "bill_date");
     const token = Buffer.from(date).toString("base64url");
     const hash = createHash("sha1").update(this.billText(), "utf8").digest("hex");
-    return this.answer(200, { hash_type: "SHA1", hash_value: hash, download_url: `${this.baseUrl}/v3/billdownload/file?token=${token}` });
+    return this.answer(200, {
+      hash_type: "SHA1",
+      hash_value: hash,
+      download_url: `${this.baseUrl}/v3/billdownload/file?token=${token}`,
+    });
   }
 
   /** The bill file: not signed, as WeChat Pay serves it. */
@@ -372,11 +472,24 @@ export class WechatPayFake {
     });
     return JSON.stringify({
       id: options.id ?? `EV-${this.nextId("")}`,
-      create_time: this.clock().toISOString().replace(/\.\d{3}Z$/, "+00:00"),
+      create_time: this.clock()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, "+00:00"),
       resource_type: "encrypt-resource",
       event_type: eventType,
-      summary: eventType === "TRANSACTION.SUCCESS" ? "支付成功" : eventType.startsWith("REFUND") ? "退款成功" : "转账完成",
-      resource: { original_type: options.originalType, algorithm: "AEAD_AES_256_GCM", ciphertext, associated_data: associatedData, nonce },
+      summary:
+        eventType === "TRANSACTION.SUCCESS"
+          ? "支付成功"
+          : eventType.startsWith("REFUND")
+            ? "退款成功"
+            : "转账完成",
+      resource: {
+        original_type: options.originalType,
+        algorithm: "AEAD_AES_256_GCM",
+        ciphertext,
+        associated_data: associatedData,
+        nonce,
+      },
     });
   }
 
@@ -395,8 +508,12 @@ export class WechatPayFake {
     if (!order || order.trade_state !== "NOTPAY") throw new Error(`order ${reference} cannot be paid`);
     order.trade_state = "SUCCESS";
     order.transaction_id = this.nextId("42000");
-    order.success_time = this.clock().toISOString().replace(/\.\d{3}Z$/, "+00:00");
-    const body = this.notificationOf("TRANSACTION.SUCCESS", this.transactionOf(order), { originalType: "transaction" });
+    order.success_time = this.clock()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, "+00:00");
+    const body = this.notificationOf("TRANSACTION.SUCCESS", this.transactionOf(order), {
+      originalType: "transaction",
+    });
     return { status: await this.send(order.notify_url, body), body };
   }
 
@@ -416,7 +533,12 @@ export class WechatPayFake {
       refund_status: outcome,
       ...(outcome === "SUCCESS" ? { success_time: this.clock().toISOString() } : {}),
       user_received_account: "支付用户零钱",
-      amount: { total: refund.total, refund: refund.refund, payer_total: refund.total, payer_refund: refund.refund },
+      amount: {
+        total: refund.total,
+        refund: refund.refund,
+        payer_total: refund.total,
+        payer_refund: refund.refund,
+      },
     };
     const body = this.notificationOf(`REFUND.${outcome}`, resource, { originalType: "refund" });
     return refund.notify_url ? this.send(refund.notify_url, body) : 0;

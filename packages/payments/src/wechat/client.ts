@@ -85,11 +85,7 @@ export class WechatPayClient {
   }
 
   /** Parses a JSON answer of the expected status, or throws the provider's error code. */
-  async json(
-    method: "GET" | "POST",
-    pathAndQuery: string,
-    body?: unknown,
-  ): Promise<Record<string, unknown>> {
+  async json(method: "GET" | "POST", pathAndQuery: string, body?: unknown): Promise<Record<string, unknown>> {
     const answer = await this.request(method, pathAndQuery, body === undefined ? {} : { body });
     const parsed = answer.body === "" ? {} : (JSON.parse(answer.body) as Record<string, unknown>);
     if (answer.status >= 300) {

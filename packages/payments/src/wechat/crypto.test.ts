@@ -95,12 +95,33 @@ const V3 = {
 describe("AEAD_AES_256_GCM vectors", () => {
   it.each([
     // V1 (wechatpay-axios-plugin tests/lib/aes.test.js): 16-byte IV.
-    ["V1 hello/world", "0123456789abcdef0123456789abcdef", "0123456789abcdef", "world", "hello", "APoZlYpivU3HjbAiB4CvW1rAFr8J"],
+    [
+      "V1 hello/world",
+      "0123456789abcdef0123456789abcdef",
+      "0123456789abcdef",
+      "world",
+      "hello",
+      "APoZlYpivU3HjbAiB4CvW1rAFr8J",
+    ],
     ["V1 empty", "0123456789abcdef0123456789abcdef", "0123456789abcdef", "", "", "GvpmmdtYwexXIPhySs9Tlg=="],
     // V2 (wechatpay-go utils/aes_test.go): a 16-byte key, i.e. AES-128.
-    ["V2", "testAPIv3Key0000", "wCq51qZv4Yfg", "Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8", "Hello World", "FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC"],
+    [
+      "V2",
+      "testAPIv3Key0000",
+      "wCq51qZv4Yfg",
+      "Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8",
+      "Hello World",
+      "FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC",
+    ],
     // V5 (computed for the reference, 32-byte key and the real 12-byte nonce).
-    ["V5", "0123456789abcdef0123456789abcdef", "0123456789ab", "transaction", '{"out_trade_no":"T1"}', "4ouITzeV7GmUYUbi3WteHWDS5e1qzfQr/F9Hia+gBdif+bU20g=="],
+    [
+      "V5",
+      "0123456789abcdef0123456789abcdef",
+      "0123456789ab",
+      "transaction",
+      '{"out_trade_no":"T1"}',
+      "4ouITzeV7GmUYUbi3WteHWDS5e1qzfQr/F9Hia+gBdif+bU20g==",
+    ],
   ])("%s decrypts and re-encrypts byte for byte", (_, key, nonce, aad, plain, ciphertext) => {
     const resource = { algorithm: "AEAD_AES_256_GCM", ciphertext, associated_data: aad, nonce };
     expect(decryptResource(resource, key)).toBe(plain);
@@ -108,10 +129,17 @@ describe("AEAD_AES_256_GCM vectors", () => {
   });
 
   it("refuses a flipped ciphertext bit, a wrong AAD and a wrong key", () => {
-    const base = { algorithm: "AEAD_AES_256_GCM", ciphertext: "FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC", associated_data: "Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8", nonce: "wCq51qZv4Yfg" };
+    const base = {
+      algorithm: "AEAD_AES_256_GCM",
+      ciphertext: "FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC",
+      associated_data: "Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8",
+      nonce: "wCq51qZv4Yfg",
+    };
     const flipped = Buffer.from(base.ciphertext, "base64");
     flipped[0] = (flipped[0] ?? 0) ^ 1;
-    expect(() => decryptResource({ ...base, ciphertext: flipped.toString("base64") }, "testAPIv3Key0000")).toThrow();
+    expect(() =>
+      decryptResource({ ...base, ciphertext: flipped.toString("base64") }, "testAPIv3Key0000"),
+    ).toThrow();
     expect(() => decryptResource({ ...base, associated_data: "other" }, "testAPIv3Key0000")).toThrow();
     expect(() => decryptResource(base, "testAPIv3Key0001")).toThrow();
   });
@@ -127,23 +155,38 @@ describe("SHA256-RSA2048 vectors", () => {
   it("V3: the published notification verifies with its certificate and decrypts", () => {
     const key = createPublicKey(V3_CERTIFICATE);
     const spki = key.export({ format: "der", type: "spki" });
-    expect(createHash("sha256").update(spki).digest("hex")).toBe("8a5b82f18120806bb2c6b46e1a2f8687ceaa20a45bc2b649e37e6d9878336dc5");
+    expect(createHash("sha256").update(spki).digest("hex")).toBe(
+      "8a5b82f18120806bb2c6b46e1a2f8687ceaa20a45bc2b649e37e6d9878336dc5",
+    );
     const platformKeys = new Map([[V3.serial, key]]);
     const headers = { timestamp: V3.timestamp, nonce: V3.nonce, signature: V3.signature, serial: V3.serial };
     const at = Number(V3.timestamp);
     expect(checkSignedMessage(headers, V3.body, { platformKeys, nowSeconds: at })).toBe("ok");
     expect(checkSignedMessage(headers, V3.body, { platformKeys, nowSeconds: at + 300 })).toBe("ok");
     expect(checkSignedMessage(headers, V3.body, { platformKeys, nowSeconds: at + 301 })).toBe("stale");
-    expect(checkSignedMessage(headers, V3.body.replace("签约成功", "签约失败"), { platformKeys, nowSeconds: at })).toBe("invalid");
-    expect(checkSignedMessage({ ...headers, serial: "OTHER" }, V3.body, { platformKeys, nowSeconds: at })).toBe("unknown_serial");
-    const envelope = JSON.parse(V3.body) as { resource: { algorithm: string; ciphertext: string; nonce: string; associated_data: string } };
+    expect(
+      checkSignedMessage(headers, V3.body.replace("签约成功", "签约失败"), { platformKeys, nowSeconds: at }),
+    ).toBe("invalid");
+    expect(
+      checkSignedMessage({ ...headers, serial: "OTHER" }, V3.body, { platformKeys, nowSeconds: at }),
+    ).toBe("unknown_serial");
+    const envelope = JSON.parse(V3.body) as {
+      resource: { algorithm: string; ciphertext: string; nonce: string; associated_data: string };
+    };
     expect(decryptResource(envelope.resource, "testMchAPIv3Key0")).toBe(V3.plaintext);
   });
 
   it("probe traffic (WECHATPAY/SIGNTEST/…) never verifies", () => {
     const platformKeys = new Map([[V3.serial, createPublicKey(V3_CERTIFICATE)]]);
-    const probe = { timestamp: V3.timestamp, nonce: V3.nonce, signature: "WECHATPAY/SIGNTEST/" + V3.signature.slice(19), serial: V3.serial };
-    expect(checkSignedMessage(probe, V3.body, { platformKeys, nowSeconds: Number(V3.timestamp) })).toBe("invalid");
+    const probe = {
+      timestamp: V3.timestamp,
+      nonce: V3.nonce,
+      signature: "WECHATPAY/SIGNTEST/" + V3.signature.slice(19),
+      serial: V3.serial,
+    };
+    expect(checkSignedMessage(probe, V3.body, { platformKeys, nowSeconds: Number(V3.timestamp) })).toBe(
+      "invalid",
+    );
   });
 });
 
@@ -157,18 +200,36 @@ describe("message formats", () => {
 
   it("Authorization: the scheme, five pairs without spaces, a signature over the request message", () => {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const request = { mchid: "1900000001", serialNo: "ABC", privateKey, method: "post", canonicalUrl: "/v3/pay/transactions/native", body: '{"a":1}', timestamp: 1554208460, nonce: "593BEC0C930BF1AFEB40B4A08C8FB242" };
+    const request = {
+      mchid: "1900000001",
+      serialNo: "ABC",
+      privateKey,
+      method: "post",
+      canonicalUrl: "/v3/pay/transactions/native",
+      body: '{"a":1}',
+      timestamp: 1554208460,
+      nonce: "593BEC0C930BF1AFEB40B4A08C8FB242",
+    };
     const header = authorizationOf(request);
-    expect(header).toMatch(/^WECHATPAY2-SHA256-RSA2048 mchid="1900000001",nonce_str="593BEC0C930BF1AFEB40B4A08C8FB242",timestamp="1554208460",serial_no="ABC",signature="[A-Za-z0-9+/=]+"$/);
+    expect(header).toMatch(
+      /^WECHATPAY2-SHA256-RSA2048 mchid="1900000001",nonce_str="593BEC0C930BF1AFEB40B4A08C8FB242",timestamp="1554208460",serial_no="ABC",signature="[A-Za-z0-9+/=]+"$/,
+    );
     const pairs = parseAuthorization(header) ?? {};
-    const message = 'POST\n/v3/pay/transactions/native\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n{"a":1}\n';
+    const message =
+      'POST\n/v3/pay/transactions/native\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n{"a":1}\n';
     expect(verifySha256Rsa(message, pairs["signature"] ?? "", publicKey)).toBe(true);
     expect(parseAuthorization("Bearer x")).toBeUndefined();
   });
 
   it("paySign: the documented four-line message, signType not signed", () => {
-    const fields = { appId: "wx8888888888888888", timeStamp: "1414561699", nonceStr: "5K8264ILTKCH16CQ2502SI8ZNMTM67VS", package: "prepay_id=wx201410272009395522657a690389285100" };
-    const message = "wx8888888888888888\n1414561699\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\nprepay_id=wx201410272009395522657a690389285100\n";
+    const fields = {
+      appId: "wx8888888888888888",
+      timeStamp: "1414561699",
+      nonceStr: "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+      package: "prepay_id=wx201410272009395522657a690389285100",
+    };
+    const message =
+      "wx8888888888888888\n1414561699\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\nprepay_id=wx201410272009395522657a690389285100\n";
     expect(paySignOf(fields, V4_PRIVATE_KEY)).toBe(signSha256Rsa(message, V4_PRIVATE_KEY));
   });
 });

@@ -45,11 +45,7 @@ export function signSha256Rsa(message: string, key: string | KeyObject): string 
   return createSign("sha256WithRSAEncryption").update(message, "utf8").sign(privateKeyOf(key), "base64");
 }
 
-export function verifySha256Rsa(
-  message: string,
-  signatureBase64: string,
-  key: string | KeyObject,
-): boolean {
+export function verifySha256Rsa(message: string, signatureBase64: string, key: string | KeyObject): boolean {
   try {
     return createVerify("sha256WithRSAEncryption")
       .update(message, "utf8")

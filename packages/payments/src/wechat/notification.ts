@@ -78,7 +78,10 @@ function eventOf(eventType: string, plain: unknown): Decoded {
       amountFen: amount,
     };
     const succeeded = eventType === "REFUND.SUCCESS" && r.data.refund_status === "SUCCESS";
-    return { event: { type: succeeded ? "refund_succeeded" : "refund_failed", ...base }, mchid: r.data.mchid };
+    return {
+      event: { type: succeeded ? "refund_succeeded" : "refund_failed", ...base },
+      mchid: r.data.mchid,
+    };
   }
   if (eventType === "MCHTRANSFER.BILL.FINISHED") {
     const b = TransferBill.safeParse(plain);

@@ -87,7 +87,9 @@ export class WechatPayProvider implements PaymentProvider {
       out_trade_no: input.reference,
       notify_url: input.notifyUrl,
       amount: { total: wireFen(input.amountFen), currency: "CNY" },
-      ...(input.expiresAt ? { time_expire: input.expiresAt.toISOString().replace(/\.\d{3}Z$/, "+00:00") } : {}),
+      ...(input.expiresAt
+        ? { time_expire: input.expiresAt.toISOString().replace(/\.\d{3}Z$/, "+00:00") }
+        : {}),
     };
     switch (input.method) {
       case "wechat_jsapi": {
