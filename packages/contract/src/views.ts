@@ -309,6 +309,20 @@ export const tipOutcomeSchema = z
   .strictObject({ ok: z.literal(true), position: z.int().nullable() })
   .meta({ id: "TipOutcome" });
 export const pauseStateSchema = z.strictObject({ paused: z.boolean() }).meta({ id: "PauseState" });
+/** What the operator sees of the payment credentials: never a secret, only a hint and a date. */
+export const paymentSettingsSchema = z
+  .strictObject({
+    secretsKeyConfigured: z.boolean(),
+    providers: z.array(
+      z.strictObject({
+        provider: z.enum(["wechat", "alipay"]),
+        configured: z.boolean(),
+        accountHint: z.string().nullable(),
+        updatedAt: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "PaymentSettings" });
 export const closeDayOutcomeSchema = z
   .strictObject({ day: z.int(), settledOrders: z.int() })
   .meta({ id: "CloseDayOutcome" });

@@ -15,6 +15,7 @@ import { LedgerGateway } from "./ledger-gateway.js";
 import { LoginThrottle } from "./login-throttle.js";
 import { Metrics } from "./metrics.js";
 import { SandboxProvider } from "./payments.js";
+import { parseKeyRing, type KeyRing, type KeyRingProblem } from "./secrets.js";
 
 export interface ServiceOptions {
   ledger: Ledger;
@@ -27,6 +28,8 @@ export interface ServiceOptions {
   now?: () => number;
   /** Session timeouts and the registration ceiling (defaults: DEFAULT_SECURITY). */
   security?: SecuritySettings;
+  /** `id:base64key[,…]`: the key ring sealing payment credentials (secrets.ts). */
+  secretsKey?: string | undefined;
 }
 
 /** Settled answers shared by every cache hit (an `await` of them allocates nothing). */
@@ -40,6 +43,8 @@ export class Services {
   readonly throttle: LoginThrottle;
   readonly audit: AuditLog;
   readonly payments: SandboxProvider;
+  /** The key ring for payment credentials, or why there is none (nothing can be stored then). */
+  readonly secrets: KeyRing | KeyRingProblem;
   readonly metrics = new Metrics();
   readonly defaultTenant: string;
   readonly now: () => number;
@@ -63,6 +68,7 @@ export class Services {
     this.throttle = new LoginThrottle(security.registrationsPerAddressPerHourMax);
     this.audit = new AuditLog(options.ledger.sql);
     this.payments = new SandboxProvider(options.paymentSecret);
+    this.secrets = parseKeyRing(options.secretsKey);
     this.defaultTenant = options.defaultTenant ?? "demo";
   }
 

@@ -31,6 +31,7 @@ import { merchantRoutes } from "../routes/merchants.js";
 import { operatorRoutes } from "../routes/operator.js";
 import { orderRoutes } from "../routes/orders.js";
 import { paymentRoutes } from "../routes/payments.js";
+import { paymentSettingsRoutes } from "../routes/payment-settings.js";
 import { productRoutes } from "../routes/products.js";
 import { publicRoutes } from "../routes/public.js";
 import { saleRoutes } from "../routes/sales.js";
@@ -57,6 +58,8 @@ export interface AppOptions {
   security?: Partial<SecuritySettings>;
   /** CORS origins and the /metrics token (default: no cross-origin calls, /metrics not served). */
   hardening?: HardeningOptions;
+  /** The key ring sealing payment credentials (default: ZENGZHI_SECRETS_KEY; see docs/PAYMENTS.md). */
+  secretsKey?: string;
 }
 
 export interface App {
@@ -164,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logger: app.log,
     paymentSecret: secret,
     security,
+    secretsKey: options.secretsKey ?? process.env["ZENGZHI_SECRETS_KEY"],
     ...(options.defaultTenant === undefined ? {} : { defaultTenant: options.defaultTenant }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
@@ -239,6 +243,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     productRoutes,
     orderRoutes,
     paymentRoutes,
+    paymentSettingsRoutes,
     saleRoutes,
     memberRoutes,
     operatorRoutes,
