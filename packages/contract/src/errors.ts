@@ -105,6 +105,10 @@ const SERVICE_ERRORS = {
     status: 400,
     description: "a key of the payment credentials does not parse or does not fit the provider",
   },
+  payment_method_unavailable: {
+    status: 409,
+    description: "the scheme has not set up the provider of this payment method",
+  },
   secrets_key_not_configured: {
     status: 409,
     description: "the server has no ZENGZHI_SECRETS_KEY, so payment credentials cannot be stored",

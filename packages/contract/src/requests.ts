@@ -219,3 +219,20 @@ export const setAlipaySettingsRequest = z
       .optional(),
   })
   .meta({ id: "SetAlipaySettingsRequest" });
+
+/** The member's choice at checkout (the sandbox keeps its own route, payOrder). */
+export const requestOrderPaymentRequest = z
+  .strictObject({
+    method: z.enum(["wechat_jsapi", "wechat_h5", "wechat_native", "alipay_wap", "alipay_page", "alipay_qr"]),
+    /** The member's openid under the scheme's WeChat appid (wechat_jsapi). */
+    openid: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+  })
+  .meta({ id: "RequestOrderPaymentRequest" });
+
+export const providerNotificationParams = z.strictObject({ tenant: tenantField });
+
+/** A WeChat Pay notification envelope; its signature over the raw bytes is the check, not this shape. */
+export const wechatPayNotificationRequest = z.looseObject({}).meta({ id: "WechatPayNotification" });

@@ -30,6 +30,10 @@ export interface ServiceOptions {
   security?: SecuritySettings;
   /** `id:base64key[,…]`: the key ring sealing payment credentials (secrets.ts). */
   secretsKey?: string | undefined;
+  /** The service's public base URL, for the providers' notification and return URLs. */
+  publicUrl?: string | undefined;
+  /** Provider endpoints other than production (tests: the local fakes). */
+  paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
 }
 
 /** Settled answers shared by every cache hit (an `await` of them allocates nothing). */
@@ -45,6 +49,8 @@ export class Services {
   readonly payments: SandboxProvider;
   /** The key ring for payment credentials, or why there is none (nothing can be stored then). */
   readonly secrets: KeyRing | KeyRingProblem;
+  readonly publicUrl: string;
+  readonly paymentEndpoints: Partial<Record<"wechat" | "alipay", string>>;
   readonly metrics = new Metrics();
   readonly defaultTenant: string;
   readonly now: () => number;
@@ -69,6 +75,8 @@ export class Services {
     this.audit = new AuditLog(options.ledger.sql);
     this.payments = new SandboxProvider(options.paymentSecret);
     this.secrets = parseKeyRing(options.secretsKey);
+    this.publicUrl = (options.publicUrl ?? "http://localhost:3000").replace(/\/+$/, "");
+    this.paymentEndpoints = options.paymentEndpoints ?? {};
     this.defaultTenant = options.defaultTenant ?? "demo";
   }
 

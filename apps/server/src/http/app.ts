@@ -60,6 +60,10 @@ export interface AppOptions {
   hardening?: HardeningOptions;
   /** The key ring sealing payment credentials (default: ZENGZHI_SECRETS_KEY; see docs/PAYMENTS.md). */
   secretsKey?: string;
+  /** The public base URL the providers call back (default: ZENGZHI_PUBLIC_URL). */
+  publicUrl?: string;
+  /** Provider endpoints other than production (tests: the local fakes). */
+  paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
 }
 
 export interface App {
@@ -168,6 +172,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     paymentSecret: secret,
     security,
     secretsKey: options.secretsKey ?? process.env["ZENGZHI_SECRETS_KEY"],
+    publicUrl: options.publicUrl ?? process.env["ZENGZHI_PUBLIC_URL"],
+    ...(options.paymentEndpoints === undefined ? {} : { paymentEndpoints: options.paymentEndpoints }),
     ...(options.defaultTenant === undefined ? {} : { defaultTenant: options.defaultTenant }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });

@@ -35,6 +35,8 @@ export async function openTestApp(
     security?: Partial<SecuritySettings>;
     hardening?: HardeningOptions;
     secretsKey?: string;
+    publicUrl?: string;
+    paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
   } = {},
 ): Promise<TestApp> {
   const ledger =

@@ -468,6 +468,8 @@ export const en: Record<MessageKey, string> = {
   "field.appPrivateKey": "Alipay application private key",
   "field.alipayPublicKey": "Alipay public key",
   "field.sellerId": "Alipay seller id (2088…)",
+  "field.method": "payment method",
+  "field.openid": "WeChat openid",
   "field.paused": "paused",
   "field.paymentId": "payment number",
   "field.points": "points",

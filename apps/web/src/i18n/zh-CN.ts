@@ -451,6 +451,8 @@ export const zhCN = {
   "field.appPrivateKey": "支付宝应用私钥",
   "field.alipayPublicKey": "支付宝公钥",
   "field.sellerId": "支付宝商户ID（2088开头）",
+  "field.method": "支付方式",
+  "field.openid": "微信 openid",
   "field.paused": "暂停",
   "field.paymentId": "支付单号",
   "field.points": "积分",
