@@ -54,9 +54,17 @@ const CONTRACT = [
     "packages/contract may import only @zengzhi/engine and zod.",
   ),
 ];
+/** Payment providers: node:crypto, zod and alipay-sdk; no other workspace package (tests included). */
+const PAYMENTS_TESTS = workspaceExcept(["payments"], "packages/payments imports no other workspace package.");
+const PAYMENTS = [
+  forbid(
+    "^(?!\\.|node:|(@zengzhi/payments|zod|alipay-sdk)(/|$))",
+    "packages/payments may import only node: modules, zod and alipay-sdk.",
+  ),
+];
 const SERVER = workspaceExcept(
-  ["engine", "store", "contract", "server"],
-  "apps/server may import only @zengzhi/engine, @zengzhi/store and @zengzhi/contract (never sim, cli or web).",
+  ["engine", "store", "contract", "payments", "server"],
+  "apps/server may import only @zengzhi/engine, @zengzhi/store, @zengzhi/contract and @zengzhi/payments (never sim, cli or web).",
 );
 const CLI = [forbid("^@zengzhi/web(/|$)", "apps/cli may import any package but the web app.")];
 const WEB = workspaceExcept(
@@ -144,6 +152,8 @@ const layers = [
   layer(["packages/engine"], [IN_PACKAGE, ENGINE]),
   layer(["packages/store"], [IN_PACKAGE, STORE]),
   layer(["packages/sim"], [IN_PACKAGE, SIM]),
+  layer(["packages/payments"], [IN_PACKAGE, PAYMENTS_TESTS]),
+  layer(["packages/payments"], [IN_PACKAGE, PAYMENTS_TESTS, PAYMENTS], TEST_FILES),
   layer(["packages/contract"], [IN_PACKAGE, CONTRACT_TESTS]),
   layer(["packages/contract"], [IN_PACKAGE, CONTRACT_TESTS, CONTRACT], TEST_FILES),
   layer(["apps/server"], [IN_PACKAGE, SERVER]),

@@ -17,6 +17,8 @@ export default defineConfig({
       exactly("@zengzhi/store/testing", "packages/store/src/testing/index.ts"),
       exactly("@zengzhi/contract", "packages/contract/src/index.ts"),
       exactly("@zengzhi/sim", "packages/sim/src/index.ts"),
+      exactly("@zengzhi/payments", "packages/payments/src/index.ts"),
+      exactly("@zengzhi/payments/testing", "packages/payments/src/testing/index.ts"),
       exactly("@zengzhi/sim/node", "packages/sim/src/node.ts"),
       exactly("@zengzhi/server", "apps/server/src/index.ts"),
     ],

@@ -44,7 +44,13 @@ const refused: Row[] = [
   ["packages/contract/src/errors.ts", "fastify"],
   ["packages/contract/src/errors.ts", "node:fs"],
   ["packages/contract/src/errors.test.ts", "@zengzhi/server"],
-  // The server: engine, store, contract; never sim, cli or web.
+  // Payments: node:crypto, zod and alipay-sdk; no other workspace package, tests included.
+  ["packages/payments/src/provider.ts", "@zengzhi/engine"],
+  ["packages/payments/src/provider.ts", "@zengzhi/contract"],
+  ["packages/payments/src/wechat/client.ts", "undici"],
+  ["packages/payments/src/wechat/provider.test.ts", "@zengzhi/store"],
+  ["packages/payments/src/testing/wechat-fake.ts", "@zengzhi/server"],
+  // The server: engine, store, contract, payments; never sim, cli or web.
   ["apps/server/src/app.ts", "@zengzhi/sim"],
   ["apps/server/src/app.ts", "@zengzhi/web"],
   ["apps/server/src/app.ts", "zengzhi"],
@@ -103,6 +109,13 @@ const accepted: Row[] = [
   ["apps/server/src/app.ts", "@zengzhi/engine"],
   ["apps/server/src/app.ts", "@zengzhi/store"],
   ["apps/server/src/app.ts", "@zengzhi/contract"],
+  ["apps/server/src/domain/payments.ts", "@zengzhi/payments"],
+  ["apps/server/src/domain/payments.test.ts", "@zengzhi/payments/testing"],
+  ["packages/payments/src/wechat/crypto.ts", "node:crypto"],
+  ["packages/payments/src/notification.ts", "zod"],
+  ["packages/payments/src/alipay/provider.ts", "alipay-sdk"],
+  ["packages/payments/src/wechat/provider.test.ts", "vitest"],
+  ["packages/payments/src/wechat/provider.test.ts", "../testing/index.js"],
   ["apps/server/test/helpers.ts", "@zengzhi/store/testing"],
   ["apps/server/src/routes/sales.ts", "../http/app.js"],
   ["apps/server/src/routes/sales.ts", "../domain/sales.js"],

@@ -9,6 +9,7 @@ import { verifyCommand } from "./verify.js";
 import { verifyInclusionCommand } from "./verify-inclusion.js";
 import { startCommand } from "./start.js";
 import { simulateCommand } from "./simulate.js";
+import { resealSecretsCommand } from "./reseal-secrets.js";
 
 const USAGE = `usage: zengzhi <command> [options]
 
@@ -20,6 +21,7 @@ commands:
                        check a member's proof of liabilities offline against a published root
   backup --out FILE    consistent copy of a PGlite ledger, also while the service runs (--data-dir DIR)
   restore FILE         bring a backup back into a new folder (--data-dir NEW_DIR), then run verify on it
+  reseal-secrets       after a key rotation, re-seal payment credentials under the first ZENGZHI_SECRETS_KEY key
   simulate FILE.json   Monte Carlo of a scenario: summary, --json/--csv/--report out.html, --sweep (zengzhi simulate --help)
   help                 show this text`;
 
@@ -69,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
         return await backupCommand(args);
       case "restore":
         return await restoreCommand(args);
+      case "reseal-secrets":
+        return await resealSecretsCommand(args);
       case undefined:
       case "help":
       case "--help":

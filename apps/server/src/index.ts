@@ -16,3 +16,9 @@ export {
   type SecuritySettings,
   type TrustProxy,
 } from "./settings.js";
+export {
+  loadPaymentProvider,
+  resealPaymentSettings,
+  PRODUCTION_ENDPOINTS,
+} from "./domain/payment-settings.js";
+export { parseKeyRing, type KeyRing, type KeyRingProblem } from "./domain/secrets.js";

@@ -70,6 +70,7 @@ describe("operation table", () => {
       "logOut",
       "previewSell",
       "receiveSandboxPayment",
+      "receiveWechatPayNotification",
     ]);
   });
 

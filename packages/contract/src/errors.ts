@@ -101,6 +101,18 @@ const SERVICE_ERRORS = {
   invalid_callback: { status: 400, description: "the payment callback does not match a known order" },
   invalid_signature: { status: 400, description: "the payment callback's signature does not verify" },
   replayed_callback: { status: 400, description: "the payment callback was received already, or is too old" },
+  payment_credentials_invalid: {
+    status: 400,
+    description: "a key of the payment credentials does not parse or does not fit the provider",
+  },
+  payment_method_unavailable: {
+    status: 409,
+    description: "the scheme has not set up the provider of this payment method",
+  },
+  secrets_key_not_configured: {
+    status: 409,
+    description: "the server has no ZENGZHI_SECRETS_KEY, so payment credentials cannot be stored",
+  },
   missing_idempotency_key: {
     status: 400,
     description: "this operation changes state: send an Idempotency-Key",

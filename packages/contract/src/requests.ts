@@ -190,3 +190,49 @@ export const forwardRequest = z
       .optional(),
   })
   .meta({ id: "ForwardRequest" });
+
+/** PEM text of a key (or, for Alipay's public key, its bare Base64). */
+const keyText = z.string().min(1).max(8192);
+
+/** WeChat Pay API v3 credentials of one merchant (docs/PAYMENTS.md says where each comes from). */
+export const setWechatPaySettingsRequest = z
+  .strictObject({
+    mchid: z.string().regex(/^[0-9]{8,12}$/),
+    appid: z.string().regex(/^wx[0-9A-Za-z]{16}$/),
+    merchantSerial: z.string().regex(/^[0-9A-Fa-f]{8,64}$/),
+    merchantPrivateKey: keyText,
+    apiV3Key: z.string().regex(/^[\x21-\x7e]{32}$/),
+    platformKeyId: z.string().regex(/^(PUB_KEY_ID_[0-9]{1,40}|[0-9A-Fa-f]{8,64})$/),
+    platformPublicKey: keyText,
+  })
+  .meta({ id: "SetWechatPaySettingsRequest" });
+
+/** Alipay open-platform (RSA2) credentials of one application. */
+export const setAlipaySettingsRequest = z
+  .strictObject({
+    appId: z.string().regex(/^[0-9]{16}$/),
+    appPrivateKey: keyText,
+    alipayPublicKey: keyText,
+    sellerId: z
+      .string()
+      .regex(/^2088[0-9]{12}$/)
+      .optional(),
+  })
+  .meta({ id: "SetAlipaySettingsRequest" });
+
+/** The member's choice at checkout (the sandbox keeps its own route, payOrder). */
+export const requestOrderPaymentRequest = z
+  .strictObject({
+    method: z.enum(["wechat_jsapi", "wechat_h5", "wechat_native", "alipay_wap", "alipay_page", "alipay_qr"]),
+    /** The member's openid under the scheme's WeChat appid (wechat_jsapi). */
+    openid: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+  })
+  .meta({ id: "RequestOrderPaymentRequest" });
+
+export const providerNotificationParams = z.strictObject({ tenant: tenantField });
+
+/** A WeChat Pay notification envelope; its signature over the raw bytes is the check, not this shape. */
+export const wechatPayNotificationRequest = z.looseObject({}).meta({ id: "WechatPayNotification" });

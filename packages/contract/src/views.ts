@@ -309,6 +309,20 @@ export const tipOutcomeSchema = z
   .strictObject({ ok: z.literal(true), position: z.int().nullable() })
   .meta({ id: "TipOutcome" });
 export const pauseStateSchema = z.strictObject({ paused: z.boolean() }).meta({ id: "PauseState" });
+/** What the operator sees of the payment credentials: never a secret, only a hint and a date. */
+export const paymentSettingsSchema = z
+  .strictObject({
+    secretsKeyConfigured: z.boolean(),
+    providers: z.array(
+      z.strictObject({
+        provider: z.enum(["wechat", "alipay"]),
+        configured: z.boolean(),
+        accountHint: z.string().nullable(),
+        updatedAt: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "PaymentSettings" });
 export const closeDayOutcomeSchema = z
   .strictObject({ day: z.int(), settledOrders: z.int() })
   .meta({ id: "CloseDayOutcome" });
@@ -532,3 +546,29 @@ export const metricsSchema = z.string().meta({ id: "Metrics", description: "Prom
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const ruleSetMatchesEngine: Same<z.infer<typeof ruleSetSchema>, RuleSetJson> = true;
 void ruleSetMatchesEngine;
+
+/** What the client does next to pay: open a URL, show a QR code, or call the WeChat JSAPI cashier. */
+export const orderPaymentSchema = z
+  .strictObject({
+    order: orderSchema,
+    action: z.strictObject({
+      kind: z.enum(["redirect", "qr", "jsapi", "sandbox"]),
+      url: z.string().optional(),
+      codeUrl: z.string().optional(),
+      jsapi: z
+        .strictObject({
+          appId: z.string(),
+          timeStamp: z.string(),
+          nonceStr: z.string(),
+          package: z.string(),
+          signType: z.literal("RSA"),
+          paySign: z.string(),
+        })
+        .optional(),
+    }),
+  })
+  .meta({ id: "OrderPayment" });
+
+export const notificationAnswerSchema = z
+  .strictObject({ ok: z.literal(true) })
+  .meta({ id: "NotificationAnswer" });

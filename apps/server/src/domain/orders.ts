@@ -126,7 +126,7 @@ export async function createOrder(
  * the engine holds the cash through the refund window and settles it as an order at a day close,
  * or at once when the window is 0. Then the row follows the engine's view.
  */
-async function submitPaid(services: Services, row: OrderRow, by: Actor): Promise<OrderRow> {
+export async function submitPaidOrder(services: Services, row: OrderRow, by: Actor): Promise<OrderRow> {
   const tenant = by.tenant;
   const amount = formatMoney(BigInt(row.amount_fen));
   await services.gateway.submit(
@@ -177,7 +177,7 @@ export async function syncOnlineOrders(services: Services, tenant: string): Prom
   for (let after = "0"; ;) {
     const rows = await selectPaidOrders(services.sql, tenant, after, LIMITS.settleBatchMax);
     if (rows.length === 0) return;
-    for (const row of rows) await submitPaid(services, row, { tenant, ...SERVICE_ACTOR });
+    for (const row of rows) await submitPaidOrder(services, row, { tenant, ...SERVICE_ACTOR });
     after = rows[rows.length - 1]!.order_id;
   }
 }
@@ -202,7 +202,7 @@ export async function applyPayment(
     throw new ApiError(400, "replayed_callback", "this callback was already received; nothing was changed");
   if (paid === "mismatch")
     throw new ApiError(400, "invalid_callback", "the callback does not match the order's payment or amount");
-  return paid.status === "paid" ? submitPaid(services, paid, { tenant, ...by }) : paid;
+  return paid.status === "paid" ? submitPaidOrder(services, paid, { tenant, ...by }) : paid;
 }
 
 /** The member pays an own order with the sandbox provider, which delivers its signed callback. */
@@ -251,7 +251,7 @@ export async function refundOrder(services: Services, session: Session, id: numb
     order.status === "created" ? await cancelUnpaid(services.sql, tenant, order.order_id) : undefined;
   if (done === undefined) {
     // Paid (or paid meanwhile): make sure the engine holds it, then ask the engine to refund it.
-    await submitPaid(services, await findOrder(services, tenant, id), session);
+    await submitPaidOrder(services, await findOrder(services, tenant, id), session);
     try {
       await services.gateway.submit(
         tenant,

@@ -21,6 +21,7 @@ import { LoginThrottle } from "./login-throttle.js";
 import { Metrics } from "./metrics.js";
 import { LogNotifier, type Notifier } from "./notifier.js";
 import { SandboxProvider } from "./payments.js";
+import { parseKeyRing, type KeyRing, type KeyRingProblem } from "./secrets.js";
 
 export interface ServiceOptions {
   ledger: Ledger;
@@ -37,6 +38,12 @@ export interface ServiceOptions {
   webhooks?: WebhookSettings;
   /** Members' SMS and WeChat notices (default: LogNotifier, log lines only). */
   notifier?: Notifier;
+  /** `id:base64key[,…]`: the key ring sealing payment credentials (secrets.ts). */
+  secretsKey?: string | undefined;
+  /** The service's public base URL, for the providers' notification and return URLs. */
+  publicUrl?: string | undefined;
+  /** Provider endpoints other than production (tests: the local fakes). */
+  paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
 }
 
 /** Settled answers shared by every cache hit (an `await` of them allocates nothing). */
@@ -50,6 +57,10 @@ export class Services {
   readonly throttle: LoginThrottle;
   readonly audit: AuditLog;
   readonly payments: SandboxProvider;
+  /** The key ring for payment credentials, or why there is none (nothing can be stored then). */
+  readonly secrets: KeyRing | KeyRingProblem;
+  readonly publicUrl: string;
+  readonly paymentEndpoints: Partial<Record<"wechat" | "alipay", string>>;
   readonly metrics = new Metrics();
   readonly defaultTenant: string;
   readonly now: () => number;
@@ -76,6 +87,9 @@ export class Services {
     this.throttle = new LoginThrottle(security.registrationsPerAddressPerHourMax);
     this.audit = new AuditLog(options.ledger.sql);
     this.payments = new SandboxProvider(options.paymentSecret);
+    this.secrets = parseKeyRing(options.secretsKey);
+    this.publicUrl = (options.publicUrl ?? "http://localhost:3000").replace(/\/+$/, "");
+    this.paymentEndpoints = options.paymentEndpoints ?? {};
     this.defaultTenant = options.defaultTenant ?? "demo";
     this.logger = options.logger;
     this.webhooks = options.webhooks ?? DEFAULT_WEBHOOKS;

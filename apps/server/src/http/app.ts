@@ -38,6 +38,7 @@ import { merchantRoutes } from "../routes/merchants.js";
 import { operatorRoutes } from "../routes/operator.js";
 import { orderRoutes } from "../routes/orders.js";
 import { paymentRoutes } from "../routes/payments.js";
+import { paymentSettingsRoutes } from "../routes/payment-settings.js";
 import { productRoutes } from "../routes/products.js";
 import { publicRoutes } from "../routes/public.js";
 import { saleRoutes } from "../routes/sales.js";
@@ -70,6 +71,12 @@ export interface AppOptions {
   webhooks?: Partial<WebhookSettings>;
   /** Members' SMS and WeChat notices (default: log lines only). */
   notifier?: Notifier;
+  /** The key ring sealing payment credentials (default: ZENGZHI_SECRETS_KEY; see docs/PAYMENTS.md). */
+  secretsKey?: string;
+  /** The public base URL the providers call back (default: ZENGZHI_PUBLIC_URL). */
+  publicUrl?: string;
+  /** Provider endpoints other than production (tests: the local fakes). */
+  paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
 }
 
 export interface App {
@@ -177,6 +184,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logger: app.log,
     paymentSecret: secret,
     security,
+    secretsKey: options.secretsKey ?? process.env["ZENGZHI_SECRETS_KEY"],
+    publicUrl: options.publicUrl ?? process.env["ZENGZHI_PUBLIC_URL"],
+    ...(options.paymentEndpoints === undefined ? {} : { paymentEndpoints: options.paymentEndpoints }),
     ...(options.defaultTenant === undefined ? {} : { defaultTenant: options.defaultTenant }),
     ...(options.now === undefined ? {} : { now: options.now }),
     webhooks: { ...webhookSettingsFromEnv(process.env), ...options.webhooks },
@@ -254,6 +264,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     productRoutes,
     orderRoutes,
     paymentRoutes,
+    paymentSettingsRoutes,
     saleRoutes,
     memberRoutes,
     operatorRoutes,

@@ -2,6 +2,7 @@
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance } from "fastify";
 import { createOrder, listOrders, payOrder, readOrder, refundOrder } from "../domain/orders.js";
+import { requestOrderPayment } from "../domain/provider-payments.js";
 import type { Services } from "../domain/services.js";
 import { requestKey } from "../http/request-key.js";
 import { intParam, route } from "../http/route.js";
@@ -20,6 +21,14 @@ export function orderRoutes(app: FastifyInstance, services: Services): void {
   // requires the Idempotency-Key, as on every state-changing request.
   route(app, OPERATIONS.payOrder, ({ session, params }) =>
     payOrder(services, session, intParam(params.id, "order")),
+  );
+
+  route(app, OPERATIONS.requestOrderPayment, ({ session, params, body, request }) =>
+    requestOrderPayment(
+      services,
+      { session, clientIp: request.ip },
+      { id: intParam(params.id, "order"), method: body.method, openid: body.openid },
+    ),
   );
 
   route(app, OPERATIONS.refundOrder, ({ session, params }) =>

@@ -1,7 +1,8 @@
-/** The payment provider's signed callback (public: the signature over the raw body is the check). */
+/** The payment providers' signed callbacks (public: the signature over the raw body is the check). */
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance } from "fastify";
 import { receivePaymentCallback } from "../domain/orders.js";
+import { receiveProviderNotification } from "../domain/provider-payments.js";
 import type { Services } from "../domain/services.js";
 import { route } from "../http/route.js";
 
@@ -13,4 +14,13 @@ export function paymentRoutes(app: FastifyInstance, services: Services): void {
       signature: typeof signature === "string" ? signature : undefined,
     });
   });
+
+  // WeChat Pay's notification: the signature covers the raw bytes, so the parsed body is not used.
+  route(app, OPERATIONS.receiveWechatPayNotification, ({ request, params }) =>
+    receiveProviderNotification(
+      services,
+      { provider: "wechat", tenant: params.tenant ?? "" },
+      { headers: request.headers, rawBody: request.rawBody ?? "" },
+    ),
+  );
 }

@@ -35,6 +35,9 @@ export async function openTestApp(
     security?: Partial<SecuritySettings>;
     hardening?: HardeningOptions;
     webhooks?: Partial<WebhookSettings>;
+    secretsKey?: string;
+    publicUrl?: string;
+    paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
   } = {},
 ): Promise<TestApp> {
   const ledger =

@@ -138,6 +138,19 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     en: "Not possible in the current state (e.g. username taken).",
   },
   invalid_signature: { "zh-CN": "支付回调签名无效。", en: "Invalid payment callback signature." },
+  payment_credentials_invalid: {
+    "zh-CN":
+      "支付密钥无法识别：请粘贴完整的 PEM 文本（RSA 2048 位或以上），并确认公钥属于微信支付/支付宝而不是自己的。",
+    en: "A payment key cannot be read: paste the whole PEM text (RSA, 2048 bits or more) and check that the public key is WeChat Pay's or Alipay's, not your own.",
+  },
+  payment_method_unavailable: {
+    "zh-CN": "本平台尚未开通这种支付方式，请换一种。",
+    en: "This payment method is not set up for this scheme; choose another one.",
+  },
+  secrets_key_not_configured: {
+    "zh-CN": "服务器尚未设置 ZENGZHI_SECRETS_KEY，无法保存支付密钥。",
+    en: "The server has no ZENGZHI_SECRETS_KEY, so payment keys cannot be stored.",
+  },
   replayed_callback: { "zh-CN": "重复的支付回调已被忽略。", en: "Replayed payment callback ignored." },
   invalid_rows: {
     "zh-CN": "部分行有错误，未导入任何数据。",

@@ -1,0 +1,198 @@
+/**
+ * Paying an order through WeChat Pay or Alipay (issue 12): the member picks a method, the tenant's
+ * provider creates the payment and tells the client what to do; the order becomes paid only when a
+ * verified notification says so, once, through the same path as the sandbox (app_payment_callbacks
+ * replay guard, then the engine's orderPaid). A payment for a cancelled order is refunded.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  providerOf,
+  settlePayment,
+  type ClientAction,
+  type IncomingNotification,
+  type PaymentEvent,
+  type PaymentMethod,
+  type PaymentProvider,
+  type PaymentRecord,
+} from "@zengzhi/payments";
+import { markPaid, selectOrder, type OrderRow } from "../db/orders.js";
+import {
+  insertProviderPayment,
+  selectPaidAttempt,
+  selectProviderPayment,
+  setProviderReference,
+} from "../db/provider-payments.js";
+import type { Session } from "./auth.js";
+import { ApiError, conflict, notFound } from "./errors.js";
+import { orderView, submitPaidOrder } from "./orders.js";
+import { loadPaymentProvider, type ProviderName } from "./payment-settings.js";
+import type { Services } from "./services.js";
+
+export type ProviderMethod = Exclude<PaymentMethod, "sandbox">;
+
+const unavailable = () =>
+  new ApiError(
+    409,
+    "payment_method_unavailable",
+    "this payment method is not set up for this scheme",
+    "method",
+  );
+
+async function providerFor(services: Services, tenant: string, name: ProviderName): Promise<PaymentProvider> {
+  const endpoint = services.paymentEndpoints[name];
+  const provider = await loadPaymentProvider(services, tenant, {
+    provider: name,
+    ...(endpoint ? { endpoint } : {}),
+  });
+  if (provider === undefined) throw unavailable();
+  return provider;
+}
+
+/** What the client does next, as the contract's view (one shape for every kind). */
+function actionView(action: ClientAction) {
+  switch (action.kind) {
+    case "redirect":
+      return { kind: action.kind, url: action.url };
+    case "qr":
+      return { kind: action.kind, codeUrl: action.codeUrl };
+    case "jsapi":
+      return { kind: action.kind, jsapi: action.parameters };
+    case "sandbox":
+      return { kind: action.kind };
+  }
+}
+
+/** The member starts paying an own unpaid order with a provider's method. */
+export async function requestOrderPayment(
+  services: Services,
+  request: { session: Session; clientIp: string },
+  input: { id: number; method: ProviderMethod; openid?: string | undefined },
+) {
+  const { session } = request;
+  const tenant = session.tenant;
+  await services.refuseWhenPaused(tenant);
+  const order = await selectOrder(services.sql, tenant, input.id);
+  if (order === undefined || order.member_id !== session.memberId) throw notFound(`order ${input.id}`);
+  if (order.status !== "created") throw conflict("this order is not waiting for payment");
+  const name = providerOf(input.method);
+  if (name === "sandbox") throw unavailable();
+  const provider = await providerFor(services, tenant, name);
+  // The providers' out_trade_no: at most 32 letters and digits, fresh for each attempt.
+  const reference = `Z${order.order_id}T${randomBytes(6).toString("hex")}`;
+  await insertProviderPayment(services.sql, tenant, {
+    reference,
+    order_id: order.order_id,
+    provider: name,
+    method: input.method,
+    amount_fen: order.amount_fen,
+  });
+  const action = await provider.createPayment(
+    {
+      method: input.method,
+      reference,
+      amountFen: BigInt(order.amount_fen),
+      description: (order.product_name ?? order.product_id).slice(0, 120),
+      notifyUrl: `${services.publicUrl}/api/payments/${name}/${tenant}/notify`,
+      returnUrl: `${services.publicUrl}/member/orders/${order.order_id}`,
+      ...(input.openid ? { payerOpenid: input.openid } : {}),
+      payerClientIp: request.clientIp,
+    },
+    new Date(services.now()),
+  );
+  await services.audit.recordBy(session, {
+    action: "order.pay-request",
+    target: `order ${order.order_id}`,
+    detail: { method: input.method },
+  });
+  return { order: orderView(order), action: actionView(action) };
+}
+
+function recordOf(
+  order: OrderRow,
+  attempt: { amount_fen: string; reference: string },
+  paidBy: string | undefined,
+): PaymentRecord {
+  const state = order.status === "created" ? "open" : order.status === "cancelled" ? "cancelled" : "paid";
+  return {
+    reference: attempt.reference,
+    amountFen: BigInt(attempt.amount_fen),
+    state,
+    ...(paidBy ? { providerReference: paidBy } : {}),
+  };
+}
+
+const PROVIDER_ACTOR = (name: ProviderName) => ({ username: name, role: "provider" });
+
+/** Sends a payment back (paid after cancellation, or paid twice): one refund per payment reference. */
+async function refundPayment(provider: PaymentProvider, event: PaymentEvent & { type: "payment_paid" }) {
+  await provider.refund({
+    reference: event.reference,
+    refundReference: `R${event.reference}`,
+    amountFen: event.amountFen,
+    totalFen: event.amountFen,
+    reason: "订单已取消",
+  });
+}
+
+/**
+ * A notification from a provider: verified, then applied exactly once. Anything refused answers
+ * 400 (the provider re-sends; a genuine one verifies later) and changes nothing.
+ */
+export async function receiveProviderNotification(
+  services: Services,
+  target: { provider: ProviderName; tenant: string },
+  incoming: IncomingNotification,
+): Promise<{ ok: true }> {
+  if (!(await services.tenantExists(target.tenant)))
+    throw new ApiError(400, "invalid_callback", "unknown tenant");
+  const provider = await providerFor(services, target.tenant, target.provider).catch(() => {
+    throw new ApiError(400, "invalid_callback", "this scheme has no such provider");
+  });
+  const verified = provider.verifyNotification(incoming, new Date(services.now()));
+  if (!verified.ok) {
+    const code = verified.rejection === "notification_stale" ? "replayed_callback" : "invalid_signature";
+    throw new ApiError(
+      400,
+      code,
+      `the notification was refused (${verified.rejection}); nothing was changed`,
+    );
+  }
+  const { notificationId, event } = verified.notification;
+  if (event.type !== "payment_paid") return { ok: true };
+  const attempt = await selectProviderPayment(services.sql, target.tenant, event.reference);
+  const order = attempt && (await selectOrder(services.sql, target.tenant, Number(attempt.order_id)));
+  const paidBy =
+    order && (await selectPaidAttempt(services.sql, target.tenant, order.order_id))?.provider_reference;
+  const settlement = settlePayment(
+    event,
+    attempt && order ? recordOf(order, attempt, paidBy ?? undefined) : undefined,
+  );
+  if (settlement.action === "refused") {
+    throw new ApiError(
+      400,
+      "invalid_callback",
+      `the notification does not match our payment (${settlement.rejection}); nothing was changed`,
+    );
+  }
+  if (settlement.action === "refund") await refundPayment(provider, event);
+  if (settlement.action !== "mark_paid" || attempt === undefined || order === undefined) return { ok: true };
+  const paid = await markPaid(
+    services.sql,
+    {
+      tenant: target.tenant,
+      nonce: `${target.provider}:${notificationId}`,
+      paymentId: order.payment_id,
+      orderId: Number(order.order_id),
+    },
+    (row): row is OrderRow => row !== undefined && BigInt(row.amount_fen) === event.amountFen,
+  );
+  if (paid === "replayed") return { ok: true };
+  if (paid === "mismatch") throw new ApiError(400, "invalid_callback", "the amount does not match the order");
+  if (paid.status === "cancelled") {
+    await refundPayment(provider, event);
+    return { ok: true };
+  }
+  await setProviderReference(services.sql, target.tenant, attempt.reference, event.providerReference);
+  await submitPaidOrder(services, paid, { tenant: target.tenant, ...PROVIDER_ACTOR(target.provider) });
+  return { ok: true };
+}
