@@ -67,6 +67,15 @@ export class ExitIndex {
     this.removeTop();
   }
 
+  /** Makes this index a copy of `other` (a fork's index over its own copy of the positions). */
+  copyFrom(other: ExitIndex): void {
+    this.idx = other.idx.slice();
+    this.ver = other.ver.slice();
+    this.approx = other.approx.slice();
+    this.length = other.length;
+    this.stale = other.stale;
+  }
+
   clear(): void {
     this.length = 0;
     this.stale = 0;

@@ -37,6 +37,26 @@ export class PositionTable {
   /** Id of the same member's previous position (0 for none): each member's positions as a linked list. */
   previousOfMember = new Int32Array(1024);
 
+  /** A copy of the table (a fork's own columns: one memory copy per column). */
+  copy(): PositionTable {
+    const table = new PositionTable();
+    table.length = this.length;
+    table.member = this.member.slice();
+    table.spend = this.spend.slice();
+    table.points = this.points.slice();
+    table.locked = this.locked.slice();
+    table.lockedOriginal = this.lockedOriginal.slice();
+    table.soldGross = this.soldGross.slice();
+    table.day = this.day.slice();
+    table.lockDay = this.lockDay.slice();
+    table.version = this.version.slice();
+    table.status = this.status.slice();
+    table.flags = this.flags.slice();
+    table.closeReason = this.closeReason.slice();
+    table.previousOfMember = this.previousOfMember.slice();
+    return table;
+  }
+
   /** Appends a position and returns its index. */
   add(member: number, spend: bigint, points: bigint, locked: bigint, day: number, flags: number): number {
     if (this.length === this.member.length) this.grow();
