@@ -116,6 +116,11 @@ export class EngineCore {
    * live engine and are copied before the fork writes one (`own`). Null in a live engine.
    */
   sharedMembers: readonly Member[] | null = null;
+  /**
+   * The last fork's columns and exit index, reused by the next fork (fork.ts): previews then copy a
+   * million positions into memory already there instead of allocating it anew. Never read as state.
+   */
+  forkSpare: { table: PositionTable; exitIndex: ExitIndex } | null = null;
   merchants = new Map<string, Merchant>();
   lastMerchant: Merchant | null = null;
   /** Every position ever opened, as columns (id = index + 1). */

@@ -3,7 +3,8 @@
  * position columns, the exit index and the small collections are copied (one memory copy per typed
  * column); member objects are shared with the live engine and copied on first write (`core.own`), so
  * a fork that touches a thousand members copies a thousand. A fork is meant to live inside one
- * synchronous call: the live engine must not change while it is in use.
+ * synchronous call: the live engine must not change while it is in use, and the next fork of the
+ * same engine reuses its columns (`forkSpare`), so only the latest fork may be read.
  */
 import { EngineCore, type MemberIndex } from "./core.js";
 import type { Member, OnlineOrder } from "./types.js";
@@ -49,12 +50,14 @@ export function forkCore(live: EngineCore): EngineCore {
   core.sharedMembers = live.memberList;
   core.members = new MemberOverlay(live.members, core.memberList);
   for (const [id, merchant] of live.merchants) core.merchants.set(id, { ...merchant });
-  core.table = live.table.copy();
+  const spare = live.forkSpare;
+  core.table = live.table.copy(spare?.table);
   core.withdrawals = live.withdrawals.slice();
   const orders = new Map<number, OnlineOrder>();
   for (const [id, order] of live.onlineOrders) orders.set(id, { ...order });
   core.onlineOrders = orders;
   core.awaiting = live.awaiting.map((order) => orders.get(order.order)!);
-  core.exitIndex.copyFrom(live.exitIndex);
+  core.exitIndex.copyFrom(live.exitIndex, spare?.exitIndex);
+  live.forkSpare = { table: core.table, exitIndex: core.exitIndex };
   return core;
 }

@@ -13,6 +13,7 @@ import type { Services } from "./services.js";
 import { recordLiabilities } from "./liabilities.js";
 import { samplePrice } from "./transparency.js";
 import { noteBy } from "./audit-log.js";
+import { expecting } from "./previews.js";
 
 export async function setPause(services: Services, session: Session, paused: boolean) {
   await services.setPaused(session.tenant, paused);
@@ -23,7 +24,7 @@ export async function setPause(services: Services, session: Session, paused: boo
 export async function closeDay(
   services: Services,
   request: { session: Session; key: RequestKey },
-  input: { days?: number | undefined },
+  input: { days?: number | undefined; stateHash?: string | undefined },
 ) {
   const { session } = request;
   const tenant = session.tenant;
@@ -31,7 +32,7 @@ export async function closeDay(
   const outcome = await services.gateway.submit(
     tenant,
     request.key.ledger,
-    { type: "advance", days },
+    { type: "advance", days, ...expecting(input.stateHash) },
     noteBy(session, { action: "close-day", target: null, detail: { days } }),
   );
   const settledOrders = await projectSettled(services, tenant, outcome);

@@ -35,6 +35,7 @@ import { productRoutes } from "../routes/products.js";
 import { publicRoutes } from "../routes/public.js";
 import { saleRoutes } from "../routes/sales.js";
 import { schemeRoutes } from "../routes/scheme.js";
+import { previewRoutes } from "../routes/previews.js";
 import { tenantRoutes } from "../routes/tenants.js";
 import { withdrawalRoutes } from "../routes/withdrawals.js";
 import { type HardeningOptions, registerHardening } from "./hardening.js";
@@ -245,6 +246,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     financeRoutes,
     withdrawalRoutes,
     schemeRoutes,
+    previewRoutes,
   ]) {
     routes(app, services);
   }
