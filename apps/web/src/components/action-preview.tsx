@@ -151,7 +151,7 @@ export function PreviewPanel({ preview }: { preview: ActionPreview }) {
   ];
   const refused = preview.refused;
   return (
-    <div className="preview" data-testid="action-preview">
+    <div className="action-preview" data-testid="action-preview">
       <h3>{t("preview.title")}</h3>
       {refused === null ? null : (
         <Notice tone="warn">
