@@ -9,9 +9,13 @@
 import { EngineCore, type MemberIndex } from "./core.js";
 import type { Member, OnlineOrder } from "./types.js";
 
-/** The fork's members by id: its own copies first, then the live engine's. */
+/**
+ * The fork's members by id. A live member is found through the live Map and then read from the
+ * fork's list at its index (where the fork's copy replaces it once written), so copying a member
+ * costs no Map insertion; only members the fork adds have a Map of their own.
+ */
 class MemberOverlay implements MemberIndex {
-  readonly #own = new Map<string, Member>();
+  readonly #added = new Map<string, Member>();
 
   constructor(
     private readonly live: MemberIndex,
@@ -19,15 +23,17 @@ class MemberOverlay implements MemberIndex {
   ) {}
 
   get(id: string): Member | undefined {
-    return this.#own.get(id) ?? this.live.get(id);
+    const live = this.live.get(id);
+    return live === undefined ? this.#added.get(id) : this.list[live.index];
   }
 
   has(id: string): boolean {
-    return this.#own.has(id) || this.live.has(id);
+    return this.live.has(id) || this.#added.has(id);
   }
 
   set(id: string, member: Member): this {
-    this.#own.set(id, member);
+    // A copy of a live member is already in the list at its index (core.own put it there).
+    if (!this.live.has(id)) this.#added.set(id, member);
     return this;
   }
 

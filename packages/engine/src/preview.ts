@@ -154,8 +154,12 @@ function creditsOf(live: EngineCore, fork: EngineCore, listMax: number) {
     cash += delta;
     credited.push({ member: member.id, cash: delta });
   }
-  credited.sort((x, y) => (x.cash === y.cash ? 0 : x.cash > y.cash ? -1 : 1));
-  return { members: credited.length, cash, top: credited.slice(0, listMax) };
+  // Most first. A float key sorts a quarter of a million credits without bigint comparisons; fen
+  // amounts below 2^53 are exact as doubles, and equal keys keep creation order.
+  const keyed = credited.map((credit, k) => ({ key: Number(credit.cash), k }));
+  keyed.sort((x, y) => y.key - x.key || x.k - y.k);
+  const top = keyed.slice(0, listMax).map(({ k }) => credited[k]!);
+  return { members: credited.length, cash, top };
 }
 
 /**
