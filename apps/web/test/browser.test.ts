@@ -280,7 +280,10 @@ describe("operator console", () => {
     // The advanced JSON view shows the same draft.
     await page.click("details > summary");
     expect(JSON.parse(await page.inputValue("[data-testid=rules-json]"))).toMatchObject({ sellFee: "0.15" });
+    // Publishing is previewed on the live state first; the confirm carries the preview's hash.
     await page.click("[data-testid=rules-save]");
+    await see(page, "[data-testid=action-preview]");
+    await page.click("[data-testid=rules-confirm]");
     await page.waitForSelector("[data-testid=rules-saved]");
     expect(await page.textContent("[data-testid=rules-saved]")).toMatch(/2/);
     // The history shows what version 2 changed, by the rule's name, with a full-width colon.
@@ -312,6 +315,97 @@ describe("operator console", () => {
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it("previews the issue's financing (¥100,000 into a ¥718.66 pool) and refuses a stale confirm", async () => {
+    // A tenant of its own: four members' in-store sales leave ¥718.66 in the pool.
+    const api = async (path: string, body: unknown, token?: string) => {
+      const response = await fetch(`${base}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "idempotency-key": `browser-${path}-${Math.random()}`,
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+        body: JSON.stringify(body),
+      });
+      const json = (await response.json()) as Record<string, unknown>;
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const logIn = async (tenant: string, username: string, password: string) =>
+      (await api("/api/auth/login", { tenant, username, password })).token as string;
+    const password = "quiet-maple-river-14";
+    const demoOperator = await logIn("demo", "operator", "operator-demo");
+    await api(
+      "/api/tenants",
+      { tenant: "issue14", operator: { username: "boss14", password } },
+      demoOperator,
+    );
+    const boss = await logIn("issue14", "boss14", password);
+    await api("/api/merchants", { id: "shop14", name: "Shop 14", username: "shop14", password }, boss);
+    const shop = await logIn("issue14", "shop14", password);
+    const sales: [string, string][] = [
+      ["member1", "1000.00"],
+      ["member2", "800.00"],
+      ["member3", "500.00"],
+      ["member4", "95.51"],
+    ];
+    for (const [member, amount] of sales) {
+      await api("/api/auth/register", { tenant: "issue14", username: member, password });
+      await api("/api/sales", { member, amount }, shop);
+    }
+    const overview = async () =>
+      (await (
+        await fetch(`${base}/api/operator/overview`, { headers: { authorization: `Bearer ${boss}` } })
+      ).json()) as {
+        pool: string;
+      };
+    expect((await overview()).pool).toBe("718.66");
+
+    const { context, page } = await newPage(MOBILE);
+    await page.goto(`${base}/login`);
+    await page.fill("input[name=tenant]", "issue14");
+    await page.fill("input[name=username]", "boss14");
+    await page.fill("input[name=password]", password);
+    await page.click("[data-testid=login-submit]");
+    await page.waitForURL(`${base}/operator`);
+    await page.goto(`${base}/operator/financing`);
+    await page.fill("input[name=financing-pool]", "100000");
+    // No confirm button before the preview.
+    expect(await page.locator("[data-testid=financing-confirm]").count()).toBe(0);
+    await page.click("[data-testid=financing-preview]");
+    await see(page, "[data-testid=action-preview]");
+    expect(await page.textContent("[data-testid=preview-summary]")).toContain(
+      "4 个仓位将被强制退出，涉及 4 位会员",
+    );
+    expect(await page.locator("[data-testid=table-preview-exits] tbody tr").count()).toBe(4);
+    expect(await page.locator("[data-testid=table-preview-credits] tbody tr").count()).toBe(4);
+    expect(await page.textContent("[data-testid=table-preview-figures]")).toContain("718.66");
+    // zh-CN throughout (member ids aside, which are data).
+    expect(await page.textContent("[data-testid=preview-summary]")).not.toMatch(/[A-Za-z]{3,}/);
+    expect((await overview()).pool).toBe("718.66");
+    await shoot(page, "operator-financing-preview");
+
+    // Someone buys between the preview and the confirm: the confirm is refused, the preview dropped.
+    await api("/api/sales", { member: "member1", amount: "10.00" }, shop);
+    const poolBefore = (await overview()).pool;
+    await page.click("[data-testid=financing-confirm]");
+    await see(page, "[role=alert]");
+    expect(await page.textContent("[role=alert]")).toContain("状态已变化，请重新预览");
+    expect(await page.locator("[data-testid=financing-confirm]").count()).toBe(0);
+    expect((await overview()).pool).toBe(poolBefore);
+    await shoot(page, "operator-financing-stale");
+
+    await page.click("[data-testid=financing-preview]");
+    await see(page, "[data-testid=action-preview]");
+    expect(await page.textContent("[data-testid=preview-summary]")).toContain("5 个仓位将被强制退出");
+    await page.click("[data-testid=financing-confirm]");
+    await see(page, "[data-testid=financing-done]");
+    expect(await page.textContent("[data-testid=financing-done]")).toContain("5");
+    expect((await overview()).pool).not.toBe(poolBefore);
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it("shows the merchant console, the public page and the simulator", async () => {
     const { context, page } = await newPage(DESKTOP);
@@ -444,6 +538,8 @@ describe("operator console", () => {
     await expectNoSidewaysScroll(page);
     await page.setViewportSize(DESKTOP);
     await page.click("[data-testid=rules-save]");
+    await see(page, "[data-testid=action-preview]");
+    await page.click("[data-testid=rules-confirm]");
     await see(page, "[data-testid=rules-saved]");
     // Read back in the engine's canonical form (health with 2 decimals, ratios with 9).
     expect(await savedRules()).toMatchObject({

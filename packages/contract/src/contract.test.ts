@@ -68,7 +68,12 @@ describe("operation table", () => {
       "forwardCommand",
       "logIn",
       "logOut",
+      "previewCloseDay",
+      "previewFinancing",
+      "previewListing",
+      "previewRules",
       "previewSell",
+      "previewWithdrawalDecisions",
       "receiveSandboxPayment",
       "receiveWechatPayNotification",
     ]);

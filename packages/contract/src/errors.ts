@@ -58,6 +58,10 @@ const REJECTION_ERRORS = {
     status: 400,
     description: "a member appears twice in a coin import (a row code of invalid_rows)",
   },
+  preview_stale: {
+    status: 409,
+    description: "the state changed since the preview; preview again before confirming",
+  },
 } as const satisfies Record<RejectionCode, ErrorInfo>;
 
 /**

@@ -17,6 +17,8 @@ export const FIELD_LIMITS = {
   cursorLengthMax: 200,
   quantityMax: 1000,
   closeDaysMax: 366,
+  /** Most withdrawal decisions one batch (and its preview) may hold. */
+  withdrawalBatchMax: 100,
   csvBodyBytesMax: 1024 * 1024,
   labelLengthMax: 64,
 } as const;

@@ -7,6 +7,7 @@
 import type { RejectionCode } from "@zengzhi/engine";
 import { z } from "zod";
 import { FIELD_LIMITS, pageQuery } from "./fields.js";
+import type { ErrorCode } from "./errors.js";
 import { operation, type Operation } from "./operation.js";
 import * as request from "./requests.js";
 import { CALLER_GROUPS } from "./roles.js";
@@ -287,7 +288,7 @@ const tenants = {
     body: request.publishRulesRequest,
     status: 201,
     response: view.ruleVersionSchema,
-    errors: ["invalid_rules", ...ONCE],
+    errors: ["invalid_rules", "preview_stale", ...ONCE],
   }),
 };
 
@@ -708,6 +709,67 @@ const decideWithdrawal = (decision: "approve" | "reject") =>
     errors: ["not_found", ...REJECTS.decideWithdrawal],
   });
 
+/** A preview of an operator action: computed on a fork of the live state, it changes nothing. */
+const preview = <Body extends z.ZodType>(options: {
+  operationId: string;
+  path: string;
+  summary: string;
+  body: Body;
+  errors: readonly ErrorCode[];
+}) =>
+  operation({
+    operationId: options.operationId,
+    method: "POST",
+    path: `/api/operator/previews/${options.path}`,
+    tags: ["operators"],
+    summary: options.summary,
+    callers: ["operator"],
+    idempotent: false,
+    body: options.body,
+    status: 200,
+    response: view.actionPreviewSchema,
+    errors: options.errors,
+  });
+
+const previews = {
+  previewFinancing: preview({
+    operationId: "previewFinancing",
+    path: "financing",
+    summary:
+      "What a financing round would do now: forced exits and their owners, cash into wallets, price and pool",
+    body: request.financingRequest,
+    errors: [...DECIMAL],
+  }),
+  previewListing: preview({
+    operationId: "previewListing",
+    path: "listing",
+    summary: "What listing would do now: positions converted to shares, the pool moved to equity",
+    body: request.listingRequest,
+    errors: [...DECIMAL],
+  }),
+  previewCloseDay: preview({
+    operationId: "previewCloseDay",
+    path: "close-day",
+    summary: "What closing the day would do now: orders past their refund window settled, their exits",
+    body: request.closeDayRequest,
+    errors: ["out_of_range"],
+  }),
+  previewRules: preview({
+    operationId: "previewRules",
+    path: "rules",
+    summary: "What publishing a rule-set version would do now to the open positions (forced exits)",
+    body: request.publishRulesRequest,
+    errors: ["invalid_rules"],
+  }),
+  previewWithdrawalDecisions: preview({
+    operationId: "previewWithdrawalDecisions",
+    path: "withdrawals",
+    summary: "What approving and rejecting these withdrawals would do now (cash back to wallets)",
+    body: request.withdrawalDecisionsRequest,
+    errors: ["out_of_range"],
+  }),
+};
+
 const operators = {
   getOverview: operation({
     operationId: "getOverview",
@@ -746,7 +808,7 @@ const operators = {
     body: request.financingRequest,
     status: 200,
     response: view.financingOutcomeSchema,
-    errors: [...DECIMAL, ...REJECTS.financing],
+    errors: [...DECIMAL, ...REJECTS.financing, "preview_stale"],
   }),
   recordListing: operation({
     operationId: "recordListing",
@@ -760,7 +822,7 @@ const operators = {
     body: request.listingRequest,
     status: 200,
     response: view.okSchema,
-    errors: [...DECIMAL, ...REJECTS.listing],
+    errors: [...DECIMAL, ...REJECTS.listing, "preview_stale"],
   }),
   importCoins: operation({
     operationId: "importCoins",
@@ -818,6 +880,20 @@ const operators = {
     status: 200,
     response: view.withdrawalPageSchema,
     errors: [],
+  }),
+  recordWithdrawalDecisions: operation({
+    operationId: "recordWithdrawalDecisions",
+    method: "POST",
+    path: "/api/operator/withdrawals/decisions",
+    tags: ["operators"],
+    summary: "Approve and reject several pending withdrawals at once (after their preview)",
+    callers: ["operator"],
+    idempotent: true,
+    ledger: true,
+    body: request.withdrawalDecisionsRequest,
+    status: 200,
+    response: view.withdrawalDecisionsOutcomeSchema,
+    errors: ["out_of_range", ...REJECTS.decideWithdrawal, "preview_stale"],
   }),
   approveWithdrawal: decideWithdrawal("approve"),
   rejectWithdrawal: decideWithdrawal("reject"),
@@ -886,7 +962,7 @@ const operators = {
     body: request.closeDayRequest,
     status: 200,
     response: view.closeDayOutcomeSchema,
-    errors: ["out_of_range", ...REJECTS.advance, ...REJECTS.order],
+    errors: ["out_of_range", ...REJECTS.advance, ...REJECTS.order, "preview_stale"],
   }),
   recordCustodyStatement: operation({
     operationId: "recordCustodyStatement",
@@ -940,6 +1016,7 @@ export const OPERATIONS = {
   ...members,
   ...operators,
   ...staffOperations,
+  ...previews,
 };
 
 export type OperationId = keyof typeof OPERATIONS;

@@ -58,11 +58,21 @@ export const createTenantRequest = z
   })
   .meta({ id: "CreateTenantRequest" });
 
+/**
+ * The state hash a preview answered (POST /api/operator/previews/…): an action that carries it is
+ * refused with preview_stale when the tenant's state has moved since, so what runs is what was shown.
+ */
+export const stateHashField = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/)
+  .meta({ description: "the stateHash of the preview the operator confirmed (64 hex digits)" });
+
 export const publishRulesRequest = z
   .strictObject({
     rules: z
       .record(z.string(), z.unknown())
       .meta({ description: "a rule set's JSON form (docs/RULES.md); missing fields take defaults" }),
+    stateHash: stateHashField.optional(),
   })
   .meta({ id: "PublishRulesRequest" });
 
@@ -126,6 +136,7 @@ export const financingRequest = z
     toPool: moneyText.optional(),
     toSubsidy: moneyText.optional(),
     label: textField(FIELD_LIMITS.labelLengthMax).optional(),
+    stateHash: stateHashField.optional(),
   })
   .refine((body) => body.toPool !== undefined || body.toSubsidy !== undefined, {
     message: "give toPool, toSubsidy or both",
@@ -133,7 +144,9 @@ export const financingRequest = z
   })
   .meta({ id: "FinancingRequest" });
 
-export const listingRequest = z.strictObject({ sharesPerPoint: ratioText }).meta({ id: "ListingRequest" });
+export const listingRequest = z
+  .strictObject({ sharesPerPoint: ratioText, stateHash: stateHashField.optional() })
+  .meta({ id: "ListingRequest" });
 
 export const coinImportRequest = z
   .strictObject({
@@ -157,8 +170,36 @@ export const listWithdrawalsQuery = pageQuery.extend({ status: z.enum(WITHDRAWAL
 export const pauseRequest = z.strictObject({ paused: z.boolean() }).meta({ id: "PauseRequest" });
 
 export const closeDayRequest = z
-  .strictObject({ days: z.int().min(1).max(FIELD_LIMITS.closeDaysMax).optional() })
+  .strictObject({
+    days: z.int().min(1).max(FIELD_LIMITS.closeDaysMax).optional(),
+    stateHash: stateHashField.optional(),
+  })
   .meta({ id: "CloseDayRequest" });
+
+const withdrawalIds = z
+  .array(z.int().min(1))
+  .max(FIELD_LIMITS.withdrawalBatchMax)
+  .meta({ description: "ids of pending withdrawals" });
+
+/** Several withdrawal decisions at once: approvals first, then rejections, each its own ledger command. */
+export const withdrawalDecisionsRequest = z
+  .strictObject({
+    approve: withdrawalIds.optional(),
+    reject: withdrawalIds.optional(),
+    stateHash: stateHashField.optional(),
+  })
+  .refine((body) => (body.approve?.length ?? 0) + (body.reject?.length ?? 0) > 0, {
+    message: "give at least one withdrawal to approve or reject",
+    path: ["approve"],
+  })
+  .refine(
+    (body) => (body.approve?.length ?? 0) + (body.reject?.length ?? 0) <= FIELD_LIMITS.withdrawalBatchMax,
+    {
+      message: `at most ${FIELD_LIMITS.withdrawalBatchMax} decisions at once`,
+      path: ["approve"],
+    },
+  )
+  .meta({ id: "WithdrawalDecisionsRequest" });
 
 export const custodyStatementRequest = z
   .strictObject({

@@ -53,6 +53,8 @@ export type TipBuyOutcome = z.output<typeof view.tipBuyOutcomeSchema>;
 export type TipOutcome = z.output<typeof view.tipOutcomeSchema>;
 export type PauseState = z.output<typeof view.pauseStateSchema>;
 export type CloseDayOutcome = z.output<typeof view.closeDayOutcomeSchema>;
+export type ActionPreview = z.output<typeof view.actionPreviewSchema>;
+export type WithdrawalDecisionsOutcome = z.output<typeof view.withdrawalDecisionsOutcomeSchema>;
 export type Reconciliation = z.output<typeof view.reconciliationSchema>;
 export type AuditEntry = z.output<typeof view.auditEntrySchema>;
 export type PricePoint = z.output<typeof view.pricePointSchema>;
@@ -62,6 +64,7 @@ export type LiabilityRoot = z.output<typeof view.liabilityRootSchema>;
 export type LiabilityProof = z.output<typeof view.liabilityProofSchema>;
 export type CustodyStatement = z.output<typeof view.custodyStatementSchema>;
 export type CustodyStatementRequest = z.input<typeof request.custodyStatementRequest>;
+export type WithdrawalDecisionsRequest = z.input<typeof request.withdrawalDecisionsRequest>;
 export type Health = z.output<typeof view.healthSchema>;
 export type NodeStatus = z.output<typeof view.nodeStatusSchema>;
 

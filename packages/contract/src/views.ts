@@ -323,6 +323,54 @@ export const paymentSettingsSchema = z
     ),
   })
   .meta({ id: "PaymentSettings" });
+const previewFigures = z.strictObject({
+  day: z.int(),
+  price: priceOut,
+  pool: moneyOut,
+  supply: pointsOut,
+  wallets: moneyOut,
+  subsidyBudget: moneyOut,
+  openPositions: z.int(),
+  listed: z.boolean(),
+});
+
+/** What an operator action would do, computed by the engine on a fork of the live state. */
+export const actionPreviewSchema = z
+  .strictObject({
+    stateHash: z
+      .string()
+      .meta({ description: "send it with the action: refused with preview_stale once the state moved" }),
+    refused: z
+      .strictObject({ index: z.int(), code: z.string(), message: z.string() })
+      .nullable()
+      .meta({ description: "the first command of the action the engine would refuse (null: none)" }),
+    before: previewFigures,
+    after: previewFigures,
+    exits: z.strictObject({
+      count: z.int(),
+      owners: z.int(),
+      positions: z
+        .array(z.strictObject({ position: z.int(), member: z.string(), spend: moneyOut, proceeds: moneyOut }))
+        .meta({ description: "the first 100 positions force-exited (count has them all)" }),
+    }),
+    closed: z.int().meta({ description: "positions closed without an exit (listing)" }),
+    credits: z.strictObject({
+      members: z.int(),
+      cash: moneyOut,
+      top: z
+        .array(z.strictObject({ member: z.string(), cash: moneyOut }))
+        .meta({ description: "the 100 members credited most, most first" }),
+    }),
+    subsidyUsed: moneyOut,
+    settledOrders: z.int(),
+    periodReset: z.boolean(),
+  })
+  .meta({ id: "ActionPreview" });
+
+export const withdrawalDecisionsOutcomeSchema = z
+  .strictObject({ approved: z.array(z.int()), rejected: z.array(z.int()) })
+  .meta({ id: "WithdrawalDecisionsOutcome" });
+
 export const closeDayOutcomeSchema = z
   .strictObject({ day: z.int(), settledOrders: z.int() })
   .meta({ id: "CloseDayOutcome" });

@@ -16,7 +16,7 @@ export function coinImport(core: EngineCore, rows: readonly CoinImportRow[]): Re
     return { ok: false, rejection: { code: "invalid_rows", message, rows: problems } };
   }
   for (const row of rows) {
-    core.members.get(row.member)!.coins += row.coins;
+    core.own(core.members.get(row.member)!).coins += row.coins;
     core.coins.imported += row.coins;
   }
   return { ok: true };
@@ -65,7 +65,7 @@ export function coinRowProblems(core: EngineCore, rows: readonly CoinImportRow[]
 export function coinImportLegacy(core: EngineCore, memberId: string, coins: bigint): Result {
   if (coins <= 0n) return reject("amount_not_positive", "the coins imported must be greater than 0");
   if (coins > AMOUNT_MAX) return tooLarge();
-  const member = core.members.get(memberId) ?? core.addMember(memberId, null);
+  const member = core.own(core.members.get(memberId) ?? core.addMember(memberId, null));
   member.coins += coins;
   core.coins.imported += coins;
   return { ok: true };

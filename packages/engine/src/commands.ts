@@ -15,11 +15,16 @@ import {
 } from "./decimal.js";
 import { COIN_IMPORT_ROWS_MAX, DECIMAL_LENGTH_MAX, ID_LENGTH_MAX, LABEL_LENGTH_MAX } from "./limits.js";
 import { RuleSetError, loadRuleSet, parseSplit, ruleSetToJson, splitSchema } from "./rules.js";
-import type { Command } from "./types.js";
+import type { Command, PreviewableCommand } from "./types.js";
 
 const id = z.string().min(1).max(ID_LENGTH_MAX);
 const decimal = z.string({ error: 'must be a decimal string such as "12.50"' }).max(DECIMAL_LENGTH_MAX);
 const positionId = z.number().int().min(1);
+/** The state digest a previewed command expects (state-digest.ts). */
+const expect = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, "must be the stateHash of a preview (64 hex digits)")
+  .optional();
 
 export const commandJsonSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("join"), member: id, inviter: id.optional() }),
@@ -46,9 +51,10 @@ export const commandJsonSchema = z.discriminatedUnion("type", [
     toPool: decimal.optional(),
     toSubsidy: decimal.optional(),
     label: z.string().max(LABEL_LENGTH_MAX).optional(),
+    expect,
   }),
-  z.strictObject({ type: z.literal("advance"), days: z.number().int() }),
-  z.strictObject({ type: z.literal("listing"), sharesPerPoint: decimal }),
+  z.strictObject({ type: z.literal("advance"), days: z.number().int(), expect }),
+  z.strictObject({ type: z.literal("listing"), sharesPerPoint: decimal, expect }),
   z.strictObject({ type: z.literal("tipBuy"), merchant: id, amount: decimal }),
   z.strictObject({ type: z.literal("tip"), merchant: id, member: id, points: decimal }),
   z.strictObject({
@@ -70,9 +76,9 @@ export const commandJsonSchema = z.discriminatedUnion("type", [
     coins: decimal.optional(),
   }),
   z.strictObject({ type: z.literal("withdraw"), member: id, amount: decimal }),
-  z.strictObject({ type: z.literal("withdrawApprove"), withdrawal: positionId }),
-  z.strictObject({ type: z.literal("withdrawReject"), withdrawal: positionId }),
-  z.strictObject({ type: z.literal("rules"), rules: z.unknown() }),
+  z.strictObject({ type: z.literal("withdrawApprove"), withdrawal: positionId, expect }),
+  z.strictObject({ type: z.literal("withdrawReject"), withdrawal: positionId, expect }),
+  z.strictObject({ type: z.literal("rules"), rules: z.unknown(), expect }),
 ]);
 
 export type CommandJson = z.infer<typeof commandJsonSchema>;
@@ -153,6 +159,14 @@ function coinImportCommand(
 
 /** Reads one command from its JSON form; `where` prefixes error paths (e.g. "events[3]"). */
 export function parseCommand(raw: unknown, where = ""): Command {
+  const command = parseCommandBody(raw, where);
+  const expected = typeof raw === "object" && raw !== null ? (raw as { expect?: unknown }).expect : undefined;
+  // The schema has checked `expect` on exactly the previewable commands.
+  if (typeof expected === "string") (command as PreviewableCommand).expect = expected;
+  return command;
+}
+
+function parseCommandBody(raw: unknown, where: string): Command {
   const prefix = where === "" ? "" : `${where}.`;
   let c = plainOrderJson(raw) as CommandJson | undefined;
   if (c === undefined) {
@@ -258,6 +272,13 @@ export const splitJson = (s: NonNullable<Extract<Command, { type: "order" }>["sp
 
 /** The canonical JSON form of a command; parseCommand(commandToJson(c)) rebuilds c exactly. */
 export function commandToJson(command: Command): CommandJson {
+  const json = commandBodyToJson(command);
+  if ("expect" in command && command.expect !== undefined)
+    (json as { expect?: string }).expect = command.expect;
+  return json;
+}
+
+function commandBodyToJson(command: Command): CommandJson {
   switch (command.type) {
     case "order": {
       const json: CommandJson = {

@@ -24,6 +24,7 @@ import { tip, tipBuy } from "./tips.js";
 import { decideWithdrawal, withdraw } from "./withdrawals.js";
 import { CLOSE_REASONS, type CloseReasonCode, FLAG_TIPPED, PositionTable } from "./positions.js";
 import { PRICE_DECIMALS, type RuleSet } from "./rules.js";
+import { stateDigest } from "./state-digest.js";
 import {
   type Accounts,
   type OnlineOrder,
@@ -87,6 +88,15 @@ export interface EngineOptions {
   debugInvariants?: boolean;
 }
 
+/** Members by id: a Map in a live engine, an overlay on the live engine's Map in a fork (fork.ts). */
+export interface MemberIndex {
+  get(id: string): Member | undefined;
+  has(id: string): boolean;
+  set(id: string, member: Member): unknown;
+  /** Every member in creation order. */
+  values(): Iterable<Member>;
+}
+
 /** The mutable state and the rules that change it; reached only through `Engine` and internal.ts. */
 export class EngineCore {
   rules: RuleSet;
@@ -98,16 +108,26 @@ export class EngineCore {
   listed = false;
   readonly accounts: Accounts = emptyAccounts();
   readonly coins: CoinAccounts = { imported: 0n, redeemed: 0n };
-  readonly members = new Map<string, Member>();
+  members: MemberIndex = new Map<string, Member>();
   /** Members by index (positions refer to their member by index). */
-  readonly memberList: Member[] = [];
-  readonly merchants = new Map<string, Merchant>();
+  memberList: Member[] = [];
+  /**
+   * In a fork (fork.ts), the live engine's member list: those member objects are shared with the
+   * live engine and are copied before the fork writes one (`own`). Null in a live engine.
+   */
+  sharedMembers: readonly Member[] | null = null;
+  /**
+   * The last fork's columns and exit index, reused by the next fork (fork.ts): previews then copy a
+   * million positions into memory already there instead of allocating it anew. Never read as state.
+   */
+  forkSpare: { table: PositionTable; exitIndex: ExitIndex } | null = null;
+  merchants = new Map<string, Merchant>();
   lastMerchant: Merchant | null = null;
   /** Every position ever opened, as columns (id = index + 1). */
-  readonly table = new PositionTable();
-  readonly withdrawals: Withdrawal[] = [];
+  table = new PositionTable();
+  withdrawals: Withdrawal[] = [];
   /** Online orders by the caller's order id. */
-  readonly onlineOrders = new Map<number, OnlineOrder>();
+  onlineOrders = new Map<number, OnlineOrder>();
   /** Online orders that were inside their refund window when last looked at (refunded ones are skipped). */
   awaiting: OnlineOrder[] = [];
   /** Open positions that hold points and can exit, by threshold price. */
@@ -130,6 +150,9 @@ export class EngineCore {
 
   apply(command: Command): Result {
     if (this.listed) return reject("listed", "the scheme has listed; no event is accepted afterwards");
+    if ("expect" in command && command.expect !== undefined && command.expect !== stateDigest(this)) {
+      return reject("preview_stale", "the state changed since the preview; preview again");
+    }
     switch (command.type) {
       case "order":
         return order(this, command);
@@ -256,6 +279,23 @@ export class EngineCore {
 
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * The member object this engine may write. A live engine owns all its members; a fork shares the
+   * live engine's and copies one (with its list of locked positions) the first time it writes it, so
+   * forking a million members costs nothing. Every write to a member goes through here.
+   */
+  own(member: Member): Member {
+    const shared = this.sharedMembers;
+    if (shared === null) return member;
+    const current = this.memberList[member.index]!;
+    if (current !== member) return current;
+    if (shared[member.index] !== member) return member;
+    const copy: Member = { ...member, lockedPositions: member.lockedPositions.slice() };
+    this.memberList[member.index] = copy;
+    this.members.set(member.id, copy);
+    return copy;
+  }
+
   addMember(id: string, inviter: string | null): Member {
     const member: Member = {
       id,
@@ -294,7 +334,8 @@ export class EngineCore {
   }
 
   /** Opens a position and returns its id. */
-  openPosition(member: Member, spend: bigint, issued: bigint, flags: number): number {
+  openPosition(writable: Member, spend: bigint, issued: bigint, flags: number): number {
+    const member = this.own(writable);
     const locked = this.rules.release === null ? 0n : issued;
     const i = this.table.add(member.index, spend, issued, locked, this.day, flags);
     this.linkPosition(member, i);
@@ -323,7 +364,8 @@ export class EngineCore {
    * Appends position i to its member's list of positions. The list links backwards, so opening a
    * position writes only its own row (no random write to the member's previous position).
    */
-  linkPosition(member: Member, i: number): void {
+  linkPosition(writable: Member, i: number): void {
+    const member = this.own(writable);
     this.table.previousOfMember[i] = member.lastPosition;
     member.lastPosition = i + 1;
   }

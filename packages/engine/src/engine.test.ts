@@ -515,6 +515,10 @@ describe("rule 12: withdrawal", () => {
     ok({ type: "withdrawReject", withdrawal: w2.withdrawal! });
     expect(rejected({ type: "withdrawReject", withdrawal: w2.withdrawal! })).toBe("withdrawal_not_pending");
     expect(rejected({ type: "withdrawApprove", withdrawal: 99 })).toBe("unknown_withdrawal");
+    // A decision carrying a digest the state no longer has (a stale preview) changes nothing.
+    expect(rejected({ type: "withdrawApprove", withdrawal: 99, expect: "0".repeat(64) })).toBe(
+      "preview_stale",
+    );
     expect(formatMoney(engine.accounts.withdrawn)).toBe("100.00");
     ok({ type: "advance", days: 1 });
     ok({ type: "withdraw", member: "m1", amount: "100" }); // a new day, a new limit

@@ -67,6 +67,24 @@ export class ExitIndex {
     this.removeTop();
   }
 
+  /**
+   * Makes this index a copy of `other` (a fork's index over its own copy of the positions), in the
+   * arrays of `spare` where they are large enough (a fork made again and again allocates nothing).
+   */
+  copyFrom(other: ExitIndex, spare?: ExitIndex): void {
+    const n = other.length;
+    const fit = <T extends Int32Array | Float64Array>(source: T, target: T | undefined): T => {
+      if (target === undefined || target.length < source.length) return source.slice() as T;
+      target.set(source.subarray(0, n) as never);
+      return target;
+    };
+    this.idx = fit(other.idx, spare?.idx);
+    this.ver = fit(other.ver, spare?.ver);
+    this.approx = fit(other.approx, spare?.approx);
+    this.length = n;
+    this.stale = other.stale;
+  }
+
   clear(): void {
     this.length = 0;
     this.stale = 0;

@@ -30,7 +30,7 @@ export function listing(core: EngineCore, sharesPerPoint: bigint): Result {
   const t = core.table;
   for (let i = 0; i < t.length; i++) {
     if (t.status[i] !== POSITION_OPEN) continue;
-    core.memberList[t.member[i]!]!.shares += (t.points[i]! * sharesPerPoint) / RATIO_SCALE;
+    core.own(core.memberList[t.member[i]!]!).shares += (t.points[i]! * sharesPerPoint) / RATIO_SCALE;
     t.points[i] = 0n;
     t.locked[i] = 0n;
     core.close(i, POSITION_CLOSED, CLOSE_REASON.listing, false);
@@ -62,7 +62,7 @@ export function periodReset(core: EngineCore, outcome: Outcome): void {
     if (points > 0n) {
       const net = (points * pool) / supply;
       t.soldGross[i] = t.soldGross[i]! + net;
-      core.memberList[t.member[i]!]!.wallet += net;
+      core.own(core.memberList[t.member[i]!]!).wallet += net;
       core.accounts.wallets += net;
       paid += net;
       t.points[i] = 0n;

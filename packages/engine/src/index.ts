@@ -11,6 +11,14 @@ export * from "./result-json.js";
 export * from "./snapshot.js";
 export * from "./sha256.js";
 export * from "./merkle-sum.js";
+export {
+  PREVIEW_LIST_MAX,
+  type ActionPreview,
+  type PreviewCredit,
+  type PreviewExit,
+  type PreviewFigures,
+} from "./preview.js";
+export { STATE_DIGEST_PATTERN } from "./state-digest.js";
 export { QUEUE_AGE_DAYS, type QueueMeter, daysAtInflow, poolInflow } from "./queue-meter.js";
 export type {
   Custody,

@@ -92,7 +92,7 @@ export function settleOnline(core: EngineCore, online: OnlineOrder, outcome: Out
     return;
   }
   if (result.subsidy !== undefined) {
-    core.members.get(online.member)!.wallet += result.subsidy;
+    core.own(core.members.get(online.member)!).wallet += result.subsidy;
     a.wallets += result.subsidy;
     a.paidByMembers += result.subsidy;
   }

@@ -24,7 +24,7 @@ export function order(core: EngineCore, command: OrderCommand): Result {
   const issued = issue(core, contribution);
   if (issued > COLUMN_MAX) return tooLarge();
 
-  if (member === undefined) member = core.addMember(memberId, null);
+  member = member === undefined ? core.addMember(memberId, null) : core.own(member);
   const first = member.orders === 0;
   const accounts = core.accounts;
   let subsidy = 0n;

@@ -108,7 +108,9 @@ export function releaseMember(core: EngineCore, member: Member): void {
     releaseUpToToday(core, i);
     if (core.table.locked[i]! > 0n) still.push(i);
   }
-  member.lockedPositions = still;
+  // `still` keeps a subsequence of the list: the same length means the same list (a fork then
+  // need not copy the member).
+  if (still.length !== member.lockedPositions.length) core.own(member).lockedPositions = still;
 }
 
 /** Brings every position's release up to date (for reading the whole state). */
@@ -120,5 +122,5 @@ export function releaseAll(core: EngineCore): void {
 export function raiseHealth(core: EngineCore, member: Member, by: bigint): void {
   if (by === 0n) return;
   if (core.rules.release !== null) releaseMember(core, member);
-  member.health += by;
+  core.own(member).health += by;
 }

@@ -13,7 +13,9 @@ export function changeRules(core: EngineCore, rules: RuleSet): Result {
   const exitChanged = rules.exitMultiple !== core.rules.exitMultiple;
   core.rules = rules;
   if (rules.release === null) {
-    for (const member of core.memberList) {
+    for (const shared of core.memberList) {
+      if (shared.lockedPositions.length === 0) continue;
+      const member = core.own(shared);
       for (const i of member.lockedPositions) core.table.locked[i] = 0n;
       member.lockedPositions = [];
     }

@@ -85,7 +85,7 @@ export function sellPoints(
   const { gross, net } = proceeds(core, n, feeRate);
   core.accounts.pool -= net;
   core.accounts.wallets += net;
-  core.memberList[t.member[i]!]!.wallet += net;
+  core.own(core.memberList[t.member[i]!]!).wallet += net;
   core.supply -= n;
   const left = t.points[i]! - n;
   t.points[i] = left;

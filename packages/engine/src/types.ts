@@ -29,9 +29,9 @@ export type Command =
     }
   | { type: "orderRefund"; order: number }
   | { type: "sell"; member: string; position: number; points: bigint }
-  | { type: "financing"; toPool: bigint; toSubsidy: bigint; label?: string }
-  | { type: "advance"; days: number }
-  | { type: "listing"; sharesPerPoint: bigint }
+  | { type: "financing"; toPool: bigint; toSubsidy: bigint; label?: string; expect?: string }
+  | { type: "advance"; days: number; expect?: string }
+  | { type: "listing"; sharesPerPoint: bigint; expect?: string }
   | { type: "tipBuy"; merchant: string; amount: bigint }
   | { type: "tip"; merchant: string; member: string; points: bigint }
   | { type: "payWithPoints"; member: string; position: number; amount: bigint; merchant?: string }
@@ -42,9 +42,16 @@ export type Command =
    */
   | { type: "coinImportLegacy"; member: string; coins: bigint }
   | { type: "withdraw"; member: string; amount: bigint }
-  | { type: "withdrawApprove"; withdrawal: number }
-  | { type: "withdrawReject"; withdrawal: number }
-  | { type: "rules"; rules: RuleSet };
+  | { type: "withdrawApprove"; withdrawal: number; expect?: string }
+  | { type: "withdrawReject"; withdrawal: number; expect?: string }
+  | { type: "rules"; rules: RuleSet; expect?: string };
+
+/**
+ * Commands an operator previews first (preview.ts). Each may carry `expect`, the state digest the
+ * preview answered (state-digest.ts): the engine refuses it with `preview_stale` when the state has
+ * moved since, so what is applied is what was previewed.
+ */
+export type PreviewableCommand = Extract<Command, { expect?: string }>;
 
 export type CommandType = Command["type"];
 
@@ -86,6 +93,7 @@ export const REJECTION_CODES = [
   "order_not_refundable",
   "invalid_rows",
   "duplicate_member",
+  "preview_stale",
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];

@@ -8,6 +8,8 @@ import { exitThreshold } from "./sell.js";
 import { DEFAULT_MERCHANT, type EngineCore } from "./core.js";
 import { PAGE_LIMIT_MAX } from "./limits.js";
 import { previewSell } from "./sell.js";
+import { type ActionPreview, previewCommands } from "./preview.js";
+import { stateDigest } from "./state-digest.js";
 import { coinRowProblems } from "./coins.js";
 import { type QueueMeter, queueMeter } from "./queue-meter.js";
 import type { RuleSet } from "./rules.js";
@@ -15,6 +17,7 @@ import type {
   Accounts,
   CoinAccounts,
   CoinImportRow,
+  Command,
   MerchantBalance,
   OnlineOrderStatus,
   PositionView,
@@ -154,6 +157,13 @@ export interface EngineView {
   merchantBalance(id: string): MerchantBalance | undefined;
   /** What selling would pay now: the checks and arithmetic of a sell, without the forced exits. */
   previewSell(member: string, position: number, points: bigint): Result;
+  /**
+   * What the commands would do if applied now, in order: computed on a fork of the state (fork.ts),
+   * so nothing here changes; answers the state digest the real commands carry as `expect`.
+   */
+  previewCommands(commands: readonly Command[], listMax?: number): ActionPreview;
+  /** The state digest (state-digest.ts): moves with every accepted command. */
+  stateDigest(): string;
   /** The rows a coin import would refuse, with the codes `coinImport` would give (empty: all pass). */
   previewCoinImport(rows: readonly CoinImportRow[]): RowRejection[];
   /** Locked points of a position after each number of days from today, at its member's current tier. */
@@ -332,6 +342,14 @@ export class EngineReader implements EngineView {
   merchantBalance(id: string): MerchantBalance | undefined {
     return this.#core.merchantBalance(id);
   }
+  previewCommands(commands: readonly Command[], listMax?: number): ActionPreview {
+    return previewCommands(this.#core, commands, listMax);
+  }
+
+  stateDigest(): string {
+    return stateDigest(this.#core);
+  }
+
   previewSell(member: string, position: number, points: bigint): Result {
     return previewSell(this.#core, member, position, points);
   }

@@ -6,8 +6,9 @@ import { type Result } from "./types.js";
 
 export function withdraw(core: EngineCore, memberId: string, amount: bigint): Result {
   if (amount <= 0n) return reject("amount_not_positive", "the amount must be greater than 0");
-  const member = core.members.get(memberId);
-  if (member === undefined) return reject("unknown_member", `member ${memberId} does not exist`);
+  const found = core.members.get(memberId);
+  if (found === undefined) return reject("unknown_member", `member ${memberId} does not exist`);
+  const member = core.own(found);
   if (amount > member.wallet) return reject("insufficient_funds", "the wallet holds less than the amount");
   const perRequest = core.rules.withdrawalMaxPerRequest;
   if (perRequest !== null && amount > perRequest) {
@@ -35,12 +36,12 @@ export function decideWithdrawal(core: EngineCore, id: number, approve: boolean)
     return reject("withdrawal_not_pending", `withdrawal ${id} was already ${withdrawal.status}`);
   }
   core.accounts.withdrawalsPending -= withdrawal.amount;
+  // A fresh object rather than a write: a fork shares the live engine's withdrawal objects.
+  const member = core.own(withdrawal.member);
+  core.withdrawals[id - 1] = { ...withdrawal, member, status: approve ? "approved" : "rejected" };
   if (approve) {
-    withdrawal.status = "approved";
     core.accounts.withdrawn += withdrawal.amount;
   } else {
-    withdrawal.status = "rejected";
-    const member = withdrawal.member;
     member.wallet += withdrawal.amount;
     core.accounts.wallets += withdrawal.amount;
     if (member.withdrawDay === withdrawal.day) member.withdrawnToday -= withdrawal.amount;

@@ -18,6 +18,7 @@ import { once, type RequestKey } from "./idempotency.js";
 import { findMerchant } from "./merchants.js";
 import type { Services } from "./services.js";
 import { noteBy } from "./audit-log.js";
+import { expecting } from "./previews.js";
 
 interface Request {
   session: Session;
@@ -27,7 +28,12 @@ interface Request {
 export async function financing(
   services: Services,
   request: Request,
-  input: { toPool?: bigint | undefined; toSubsidy?: bigint | undefined; label?: string | undefined },
+  input: {
+    toPool?: bigint | undefined;
+    toSubsidy?: bigint | undefined;
+    label?: string | undefined;
+    stateHash?: string | undefined;
+  },
 ) {
   const { session } = request;
   const command = {
@@ -35,6 +41,7 @@ export async function financing(
     toPool: formatMoney(input.toPool ?? 0n),
     toSubsidy: formatMoney(input.toSubsidy ?? 0n),
     ...(input.label === undefined ? {} : { label: input.label }),
+    ...expecting(input.stateHash),
   };
   const outcome = await services.gateway.submit(
     session.tenant,
@@ -49,13 +56,17 @@ export async function financing(
   return { ok: true, exits: outcome.exits ?? [] };
 }
 
-export async function listing(services: Services, request: Request, input: { sharesPerPoint: bigint }) {
+export async function listing(
+  services: Services,
+  request: Request,
+  input: { sharesPerPoint: bigint; stateHash?: string | undefined },
+) {
   const { session } = request;
   const sharesPerPoint = formatRatio(input.sharesPerPoint);
   await services.gateway.submit(
     session.tenant,
     request.key.ledger,
-    { type: "listing", sharesPerPoint },
+    { type: "listing", sharesPerPoint, ...expecting(input.stateHash) },
     noteBy(session, { action: "listing", target: null, detail: { sharesPerPoint } }),
   );
   return { ok: true };

@@ -9,6 +9,7 @@ import { once, type RequestKey } from "./idempotency.js";
 import type { Services } from "./services.js";
 import { rulesView } from "./views.js";
 import { noteBy } from "./audit-log.js";
+import { expecting } from "./previews.js";
 
 export async function readRules(services: Services, session: Session) {
   const current = await services.gateway.read(session.tenant, rulesView);
@@ -30,7 +31,7 @@ export async function readRules(services: Services, session: Session) {
 export function publishRules(
   services: Services,
   request: { session: Session; key: RequestKey },
-  input: { rules: unknown },
+  input: { rules: unknown; stateHash?: string | undefined },
 ) {
   const { session } = request;
   const tenant = session.tenant;
@@ -39,7 +40,7 @@ export function publishRules(
     const outcome = await services.gateway.submit(
       tenant,
       request.key.ledger,
-      { type: "rules", rules },
+      { type: "rules", rules, ...expecting(input.stateHash) },
       noteBy(session, { action: "rules.publish", target: null, detail: { rules } }),
     );
     const seq = typeof outcome.seq === "number" ? outcome.seq : null;

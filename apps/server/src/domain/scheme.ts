@@ -15,6 +15,7 @@ import { recordLiabilities } from "./liabilities.js";
 import { samplePrice } from "./transparency.js";
 import { noteBy } from "./audit-log.js";
 import { emitEvent } from "./notifications.js";
+import { expecting } from "./previews.js";
 
 export async function setPause(services: Services, session: Session, paused: boolean) {
   await services.setPaused(session.tenant, paused);
@@ -32,7 +33,7 @@ export async function setPause(services: Services, session: Session, paused: boo
 export async function closeDay(
   services: Services,
   request: { session: Session; key: RequestKey },
-  input: { days?: number | undefined },
+  input: { days?: number | undefined; stateHash?: string | undefined },
 ) {
   const { session } = request;
   const tenant = session.tenant;
@@ -40,7 +41,7 @@ export async function closeDay(
   const outcome = await services.gateway.submit(
     tenant,
     request.key.ledger,
-    { type: "advance", days },
+    { type: "advance", days, ...expecting(input.stateHash) },
     noteBy(session, { action: "close-day", target: null, detail: { days } }),
   );
   const settledOrders = await projectSettled(services, tenant, outcome);

@@ -5,6 +5,7 @@ import { decodeCursor, toPage } from "./paging.js";
 import type { Services } from "./services.js";
 import { withdrawalJson, withdrawalView } from "./views.js";
 import { noteBy } from "./audit-log.js";
+import { expecting, withdrawalDecisionCommands } from "./previews.js";
 
 export type WithdrawalStatus = "pending" | "approved" | "rejected";
 
@@ -39,4 +40,28 @@ export async function decideWithdrawal(
     noteBy(session, { action: `withdrawal.${decision}`, target: `withdrawal ${withdrawal}` }),
   );
   return services.gateway.read(session.tenant, (engine) => withdrawalView(engine, withdrawal));
+}
+
+/**
+ * Several decisions at once, approvals first, each its own ledger command (keyed by its place in the
+ * batch). The first carries the preview's stateHash: a stale batch is refused before anything is
+ * written. Later ones are not held to it (the first one moved the state as previewed).
+ */
+export async function decideWithdrawals(
+  services: Services,
+  request: { session: Session; keyOf: (index: number) => RequestKey },
+  input: { approve?: number[] | undefined; reject?: number[] | undefined; stateHash?: string | undefined },
+) {
+  const { session } = request;
+  const commands = withdrawalDecisionCommands(input);
+  for (const [index, command] of commands.entries()) {
+    const decision = command.type === "withdrawApprove" ? "approve" : "reject";
+    await services.gateway.submit(
+      session.tenant,
+      request.keyOf(index).ledger,
+      index === 0 ? { ...command, ...expecting(input.stateHash) } : command,
+      noteBy(session, { action: `withdrawal.${decision}`, target: `withdrawal ${command.withdrawal}` }),
+    );
+  }
+  return { approved: input.approve ?? [], rejected: input.reject ?? [] };
 }

@@ -45,6 +45,7 @@ import { saleRoutes } from "../routes/sales.js";
 import { schemeRoutes } from "../routes/scheme.js";
 import { staffRoutes } from "../routes/staff.js";
 import { notificationRoutes } from "../routes/notifications.js";
+import { previewRoutes } from "../routes/previews.js";
 import { tenantRoutes } from "../routes/tenants.js";
 import { withdrawalRoutes } from "../routes/withdrawals.js";
 import { type HardeningOptions, registerHardening } from "./hardening.js";
@@ -273,6 +274,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schemeRoutes,
     staffRoutes,
     notificationRoutes,
+    previewRoutes,
   ]) {
     routes(app, services);
   }

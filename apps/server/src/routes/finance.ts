@@ -24,7 +24,7 @@ export function financeRoutes(app: FastifyInstance, services: Services): void {
     listing(
       services,
       { session, key: requestKey(request, session, "listing") },
-      { sharesPerPoint: ratio(body.sharesPerPoint, "sharesPerPoint") },
+      { sharesPerPoint: ratio(body.sharesPerPoint, "sharesPerPoint"), stateHash: body.stateHash },
     ),
   );
 

@@ -2,12 +2,20 @@
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../domain/services.js";
-import { decideWithdrawal, listWithdrawals } from "../domain/withdrawals.js";
+import { decideWithdrawal, decideWithdrawals, listWithdrawals } from "../domain/withdrawals.js";
 import { requestKey } from "../http/request-key.js";
 import { intParam, route } from "../http/route.js";
 
 export function withdrawalRoutes(app: FastifyInstance, services: Services): void {
   route(app, OPERATIONS.listWithdrawals, ({ session, query }) => listWithdrawals(services, session, query));
+
+  route(app, OPERATIONS.recordWithdrawalDecisions, ({ session, body, request }) =>
+    decideWithdrawals(
+      services,
+      { session, keyOf: (index) => requestKey(request, session, `withdrawal-decisions:${index}`) },
+      body,
+    ),
+  );
 
   for (const decision of ["approve", "reject"] as const) {
     const operation = decision === "approve" ? OPERATIONS.approveWithdrawal : OPERATIONS.rejectWithdrawal;

@@ -48,6 +48,10 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
   unknown_withdrawal: { "zh-CN": "找不到该提现申请。", en: "No such withdrawal." },
   withdrawal_not_pending: { "zh-CN": "该提现申请已处理。", en: "This withdrawal has already been decided." },
   invalid_days: { "zh-CN": "天数无效。", en: "Invalid number of days." },
+  preview_stale: {
+    "zh-CN": "状态已变化，请重新预览。",
+    en: "The state has changed since the preview: preview again.",
+  },
   zero_points: {
     "zh-CN": "按当前单价折算的积分为 0，请提高数量或金额。",
     en: "That comes to zero points at the current price.",

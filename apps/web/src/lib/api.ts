@@ -5,6 +5,7 @@
  * translates (i18n/rejections.ts).
  */
 import type {
+  ActionPreview,
   AuditEntry,
   CloseDayOutcome,
   CoinImport,
@@ -52,6 +53,8 @@ import type {
   UpdateProductRequest,
   WhoAmI,
   Withdrawal,
+  WithdrawalDecisionsOutcome,
+  WithdrawalDecisionsRequest,
 } from "@zengzhi/contract";
 import type {
   CreatedWebhook,
@@ -83,6 +86,7 @@ export type {
 // The contract's types, which pages and components name through this module. Type-only: the contract
 // package's schemas never reach the bundle.
 export type {
+  ActionPreview,
   CustodyStatement,
   ErrorCode,
   LiabilityProof,
@@ -225,7 +229,8 @@ export const api = {
 
   publicView: (tenant?: string) => get<PublicView>(`/api/public${query({ tenant })}`),
   rules: () => get<RulesHistory>("/api/rules"),
-  saveRules: (rules: RulesJson, key?: string) => post<RuleVersion>("/api/rules", { rules }, key),
+  saveRules: (rules: RulesJson, stateHash: string, key?: string) =>
+    post<RuleVersion>("/api/rules", { rules, stateHash }, key),
 
   merchants: (cursor?: string | null) => get<Page<MerchantSummary>>(`/api/merchants${page(cursor)}`),
   createMerchant: (body: CreateMerchantRequest, key?: string) =>
@@ -265,8 +270,18 @@ export const api = {
   members: (cursor?: string | null) => get<Page<OperatorMember>>(`/api/operator/members${page(cursor, 100)}`),
   financing: (body: FinancingRequest, key?: string) =>
     post<FinancingOutcome>("/api/operator/financing", body, key),
-  listing: (sharesPerPoint: string, key?: string) =>
-    post<Ok>("/api/operator/listing", { sharesPerPoint }, key),
+  listing: (sharesPerPoint: string, stateHash: string, key?: string) =>
+    post<Ok>("/api/operator/listing", { sharesPerPoint, stateHash }, key),
+  // Previews of operator actions (nothing is written): the answer's stateHash goes with the action.
+  previewFinancing: (body: FinancingRequest) => post<ActionPreview>("/api/operator/previews/financing", body),
+  previewListing: (sharesPerPoint: string) =>
+    post<ActionPreview>("/api/operator/previews/listing", { sharesPerPoint }),
+  previewCloseDay: (days: number) => post<ActionPreview>("/api/operator/previews/close-day", { days }),
+  previewRules: (rules: RulesJson) => post<ActionPreview>("/api/operator/previews/rules", { rules }),
+  previewWithdrawalDecisions: (body: WithdrawalDecisionsRequest) =>
+    post<ActionPreview>("/api/operator/previews/withdrawals", body),
+  decideWithdrawals: (body: WithdrawalDecisionsRequest, key?: string) =>
+    post<WithdrawalDecisionsOutcome>("/api/operator/withdrawals/decisions", body, key),
   importCoins: (csv: string, key?: string) => post<CoinImport>("/api/operator/coins/import", { csv }, key),
   tipBuy: (body: TipBuyRequest, key?: string) => post<TipBuyOutcome>("/api/operator/tips/buy", body, key),
   tip: (body: TipRequest, key?: string) => post<TipOutcome>("/api/operator/tips", body, key),
@@ -277,7 +292,8 @@ export const api = {
   rejectWithdrawal: (id: number, key?: string) =>
     post<Withdrawal>(`/api/operator/withdrawals/${id}/reject`, undefined, key),
   pause: (paused: boolean, key?: string) => post<PauseState>("/api/operator/pause", { paused }, key),
-  closeDay: (days: number, key?: string) => post<CloseDayOutcome>("/api/operator/close-day", { days }, key),
+  closeDay: (days: number, stateHash: string, key?: string) =>
+    post<CloseDayOutcome>("/api/operator/close-day", { days, stateHash }, key),
   recordCustodyStatement: (body: CustodyStatementRequest, key?: string) =>
     post<CustodyStatement>("/api/operator/custody-statements", body, key),
   reconcile: (balance: string, key?: string) =>

@@ -3,6 +3,7 @@
  * what members' points are worth, the pause switch and the day close.
  */
 import { useMemo, useState } from "react";
+import { PreviewPanel, usePreview } from "../../components/action-preview.js";
 import { Chart } from "../../components/chart.js";
 import { usePriceSeries } from "../../components/price-series.js";
 import { ActionButton, Card, ErrorBox, Loading, Notice, Stat } from "../../components/ui.js";
@@ -36,6 +37,8 @@ export function Dashboard() {
     () => [{ label: t("chart.orders"), values: perDay.counts, color: "#b86e00" }],
     [perDay, t],
   );
+  // Closing the day is previewed first (orders past their refund window settle, and may cause exits).
+  const dayPreview = usePreview(1, api.previewCloseDay);
   if (overview.error) return <ErrorBox error={overview.error} />;
   if (overview.data === undefined) return <Loading />;
   const data = overview.data;
@@ -44,9 +47,14 @@ export function Dashboard() {
     await api.pause(!data.paused, key);
     overview.reload();
   };
+  const previewCloseDay = async () => {
+    setError(null);
+    setMessage(null);
+    await dayPreview.run();
+  };
   const closeDay = async (key: string) => {
     setError(null);
-    const answer = await api.closeDay(1, key);
+    const answer = await dayPreview.confirm((stateHash) => api.closeDay(1, stateHash, key));
     setMessage(`${t("common.day")} ${answer.day} · ${answer.settledOrders} ${t("merchant.orders")}`);
     overview.reload();
     publicView.reload();
@@ -92,10 +100,22 @@ export function Dashboard() {
           >
             {data.paused ? t("operator.pauseOff") : t("operator.pauseOn")}
           </ActionButton>
-          <ActionButton className="btn" action={closeDay} onError={setError} data-testid="close-day">
-            {t("operator.closeDay")}
+          <ActionButton className="btn" action={previewCloseDay} onError={setError} data-testid="close-day">
+            {t("operator.closeDay")} · {dayPreview.preview === null ? t("preview.run") : t("preview.again")}
           </ActionButton>
+          {dayPreview.ready ? (
+            <ActionButton
+              className="btn btn-primary"
+              input={dayPreview.preview?.stateHash}
+              action={closeDay}
+              onError={setError}
+              data-testid="close-day-confirm"
+            >
+              {t("preview.confirmCloseDay")}
+            </ActionButton>
+          ) : null}
         </div>
+        {dayPreview.preview === null ? null : <PreviewPanel preview={dayPreview.preview} />}
         <ErrorBox error={error} />
         {message === null ? null : <Notice tone="ok">{message}</Notice>}
       </Card>

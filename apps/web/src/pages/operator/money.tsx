@@ -4,6 +4,7 @@
  */
 import { useState } from "react";
 import { CommandForm, FormAction } from "../../components/command-form.js";
+import { PreviewButton, PreviewPanel, usePreview } from "../../components/action-preview.js";
 import { AmountField, Field, Notice, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { errorSentence } from "../../i18n/rejections.js";
@@ -21,16 +22,23 @@ export function Financing() {
     ...(toSubsidy.trim() ? { toSubsidy: toSubsidy.trim() } : {}),
     ...(label.trim() ? { label: label.trim() } : {}),
   };
+  // The round is previewed on the live state first; the confirm carries the preview's hash.
+  const preview = usePreview(input, api.previewFinancing);
   const submit = async (key: string) => {
-    await api.financing(input, key);
-    return t("common.done");
+    const outcome = await preview.confirm((stateHash) => api.financing({ ...input, stateHash }, key));
+    return outcome.exits.length === 0
+      ? t("common.done")
+      : `${t("common.done")} · ${t("preview.exitsDone", { count: outcome.exits.length })}`;
   };
   return (
     <CommandForm
       title={t("operator.financing")}
-      input={input}
+      input={{ input, stateHash: preview.preview?.stateHash }}
       submit={submit}
-      submitLabel={t("common.submit")}
+      submitLabel={t("preview.confirmFinancing")}
+      showSubmit={preview.ready}
+      testId="financing-confirm"
+      doneTestId="financing-done"
     >
       <Field
         label={t("operator.financingLabel")}
@@ -50,6 +58,13 @@ export function Financing() {
         value={toSubsidy}
         onChange={(e) => setToSubsidy(e.target.value)}
       />
+      <PreviewButton
+        previewed={preview.preview !== null}
+        run={preview.run}
+        input={input}
+        testId="financing-preview"
+      />
+      {preview.preview === null ? null : <PreviewPanel preview={preview.preview} />}
     </CommandForm>
   );
 }
@@ -224,17 +239,21 @@ export function Listing() {
   const [shares, setShares] = useState("");
   const [confirm, setConfirm] = useState("");
   const word = locale === "zh-CN" ? "上市" : "LIST";
+  const preview = usePreview(shares.trim(), api.previewListing);
   const submit = async (key: string) => {
-    await api.listing(shares.trim(), key);
+    await preview.confirm((stateHash) => api.listing(shares.trim(), stateHash, key));
     return t("common.done");
   };
+  // Irreversible: the preview first, then the typed confirmation as before.
   return (
     <CommandForm
       title={t("operator.listing")}
-      input={shares.trim()}
+      input={{ shares: shares.trim(), stateHash: preview.preview?.stateHash }}
       submit={submit}
       submitLabel={t("operator.listing")}
       submitClassName="btn btn-danger"
+      showSubmit={preview.ready}
+      testId="listing-confirm"
       disabled={confirm.trim() !== word || shares.trim() === ""}
     >
       <Notice tone="warn">{t("operator.listingWarn")}</Notice>
@@ -250,6 +269,13 @@ export function Listing() {
         value={confirm}
         onChange={(e) => setConfirm(e.target.value)}
       />
+      <PreviewButton
+        previewed={preview.preview !== null}
+        run={preview.run}
+        input={shares.trim()}
+        testId="listing-preview"
+      />
+      {preview.preview === null ? null : <PreviewPanel preview={preview.preview} />}
     </CommandForm>
   );
 }

@@ -8,6 +8,7 @@ import { useEffect, useState } from "react";
 import { RulesExplained } from "../../components/rules-explained.js";
 import { DataTable } from "../../components/table.js";
 import { CommandForm } from "../../components/command-form.js";
+import { PreviewButton, PreviewPanel, usePreview } from "../../components/action-preview.js";
 import { Card, ErrorBox, Loading, Notice } from "../../components/ui.js";
 import { isMessageKey, useI18n } from "../../i18n/index.js";
 import { api, ApiError, type RulesJson, type RuleVersion } from "../../lib/api.js";
@@ -35,6 +36,8 @@ export function RulesEditor() {
   const [text, setText] = useState("");
   const [jsonError, setJsonError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState<number | null>(null);
+  // The draft's preview on the live state (forced exits a new exit multiple would cause, say).
+  const preview = usePreview(draft, (rulesDraft) => api.previewRules(rulesDraft ?? {}));
   useEffect(() => {
     if (rules.data === undefined) return;
     setDraft(rules.data.current.rules);
@@ -60,10 +63,15 @@ export function RulesEditor() {
       setDraft(parsed);
     }
   };
+  const runPreview = async () => {
+    setSaved(null);
+    if (jsonError !== null) throw jsonError;
+    await preview.run();
+  };
   const save = async (key: string) => {
     setSaved(null);
     if (jsonError !== null) throw jsonError;
-    const version = await api.saveRules(draft, key);
+    const version = await preview.confirm((stateHash) => api.saveRules(draft, stateHash, key));
     setSaved(version.version);
     rules.reload();
   };
@@ -71,10 +79,11 @@ export function RulesEditor() {
     <>
       <CommandForm
         title={`${t("operator.rulesEditor")} · ${t("rules.version", { v: rules.data.current.version })}`}
-        input={draft}
+        input={{ draft, stateHash: preview.preview?.stateHash }}
         submit={save}
-        submitLabel={t("common.save")}
-        testId="rules-save"
+        submitLabel={t("preview.confirmRules")}
+        showSubmit={preview.ready}
+        testId="rules-confirm"
         inputError={jsonError}
         result={
           saved === null ? null : (
@@ -104,6 +113,13 @@ export function RulesEditor() {
                 aria-label={t("operator.rulesJson")}
               />
             </details>
+            <PreviewButton
+              previewed={preview.preview !== null}
+              run={runPreview}
+              input={draft}
+              testId="rules-save"
+            />
+            {preview.preview === null ? null : <PreviewPanel preview={preview.preview} />}
           </>
         )}
       </CommandForm>
