@@ -29,6 +29,7 @@ const JOIN_DAY = 3;
  * array would cost an order its own cache miss.
  */
 export class Tracker {
+  constructor(private readonly idPrefix = "m") {}
   memberCount = 0;
   ids: string[] = [];
   private rows = new Float64Array(1024 * ROW);
@@ -46,7 +47,7 @@ export class Tracker {
       this.rows = grow(this.rows, (m + 1) * ROW);
       this.behaviour = grow(this.behaviour, m + 1);
     }
-    this.ids.push(`m${m + 1}`);
+    this.ids.push(`${this.idPrefix}${m + 1}`);
     const row = m * ROW;
     this.rows[row + ENGINE_INDEX] = -1;
     this.rows[row + FIRST_POSITION] = 0;

@@ -2,6 +2,7 @@
  * The session at the HTTP edge: the token of a request (Bearer header or the zz_session cookie) and
  * the cookie a login or registration sets.
  */
+import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
 export const SESSION_COOKIE = "zz_session";
