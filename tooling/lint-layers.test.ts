@@ -44,8 +44,7 @@ const refused: Row[] = [
   ["packages/contract/src/errors.ts", "fastify"],
   ["packages/contract/src/errors.ts", "node:fs"],
   ["packages/contract/src/errors.test.ts", "@zengzhi/server"],
-  // The server: engine, store, contract; never sim, cli or web.
-  ["apps/server/src/app.ts", "@zengzhi/sim"],
+  // The server: engine, store, contract, sim; never cli or web.
   ["apps/server/src/app.ts", "@zengzhi/web"],
   ["apps/server/src/app.ts", "zengzhi"],
   ["apps/server/test/start.test.ts", "zengzhi/dist/node-flags.js"],
@@ -103,6 +102,8 @@ const accepted: Row[] = [
   ["apps/server/src/app.ts", "@zengzhi/engine"],
   ["apps/server/src/app.ts", "@zengzhi/store"],
   ["apps/server/src/app.ts", "@zengzhi/contract"],
+  ["apps/server/src/app.ts", "@zengzhi/sim"],
+  ["apps/server/src/domain/rule-preview.ts", "@zengzhi/sim/node"],
   ["apps/server/test/helpers.ts", "@zengzhi/store/testing"],
   ["apps/server/src/routes/sales.ts", "../http/app.js"],
   ["apps/server/src/routes/sales.ts", "../domain/sales.js"],

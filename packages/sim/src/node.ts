@@ -33,14 +33,14 @@ export interface WorkerJob {
    * A run from a live state: the snapshot text (sent only when it differs from the worker's last
    * one; otherwise null, meaning "the same as before") and whether the scenario's rules are installed.
    */
-  start?: { snapshot: string | null; applyRules: boolean };
+  start?: { snapshot: string | null; members: readonly string[] | null; applyRules: boolean };
 }
 
 /** One job of `runJobs`: a scenario's JSON, a seed and, for a run from a live state, where it starts. */
 export interface Job {
   raw: unknown;
   seed: number;
-  start?: { snapshot: string; applyRules: boolean };
+  start?: { snapshot: string; members?: readonly string[]; applyRules: boolean };
 }
 
 export type WorkerReply =
@@ -111,8 +111,10 @@ export async function runJobs(jobs: Job[], options: ParallelOptions = {}): Promi
               const start = jobs[id]!.start;
               if (start !== undefined) {
                 // A snapshot can be tens of megabytes: each worker receives it once.
+                const same = start.snapshot === lastSnapshot;
                 job.start = {
-                  snapshot: start.snapshot === lastSnapshot ? null : start.snapshot,
+                  snapshot: same ? null : start.snapshot,
+                  members: same ? null : (start.members ?? []),
                   applyRules: start.applyRules,
                 };
                 lastSnapshot = start.snapshot;
@@ -197,7 +199,7 @@ export async function compareRuleChangeParallel(
     (["current", "proposed"] as const).map((side) => ({
       raw: raw[side],
       seed,
-      start: { snapshot: input.snapshot, applyRules: side === "proposed" },
+      start: { snapshot: input.snapshot, members: input.members ?? [], applyRules: side === "proposed" },
     })),
   );
   const runs = await runJobs(jobs, options);

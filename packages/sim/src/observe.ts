@@ -71,7 +71,7 @@ export interface RunResult {
   money: MoneyFlows;
   /** Order volume when the price first reached 2× / 3× its end-of-day-0 level, ÷ day-0 volume. */
   volumeMultiple: { twice: number | null; thrice: number | null };
-  /** Members by realised multiple; bucket i counts multiples in [edges[i], edges[i+1]), the last is open. */
+  /** New members by realised multiple; bucket i counts multiples in [edges[i], edges[i+1]), the last is open. */
   histogram: number[];
   counters: Counters & { members: number; positions: number; openPositions: number };
   final: { day: number; price: string; pool: string; supply: string };
@@ -238,7 +238,7 @@ function cohortRun(
 
 function histogramOf(input: CollectInput, wallet: Float64Array): number[] {
   const counts = new Array<number>(MULTIPLE_EDGES.length).fill(0);
-  for (let m = 0; m < input.track.memberCount; m++) {
+  for (let m = input.track.adopted; m < input.track.memberCount; m++) {
     const spend = input.track.spend(m);
     const r = spend > 0 ? wallet[m]! / spend : 0;
     let bucket = MULTIPLE_EDGES.length - 1;
@@ -254,7 +254,8 @@ export function collectResult(input: CollectInput): RunResult {
   const cohortDays = scenario.cohort === "week" ? 7 : 30;
   const outcomes = memberOutcomes(engine, track, input.positionBase);
   const cohorts: CohortRun[] = [];
-  let from = 0;
+  // Live members adopted at the start order again but are no entry cohort of the preview.
+  let from = track.adopted;
   while (from < track.memberCount) {
     const cohort = Math.floor(track.joinDay(from) / cohortDays);
     let to = from;

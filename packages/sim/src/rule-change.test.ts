@@ -61,6 +61,25 @@ describe("rule-change comparison", () => {
     expect(JSON.stringify(compareRuleChange(input))).toBe(JSON.stringify(one));
     const parallel = await compareRuleChangeParallel(input, { threads: 2 });
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(one));
+    const members = ["m1", "m2", "m3"];
+    expect(JSON.stringify(await compareRuleChangeParallel({ ...input, members }, { threads: 2 }))).toBe(
+      JSON.stringify(compareRuleChange({ ...input, members })),
+    );
+  });
+
+  it("lets live members order again without counting them as an entry cohort", () => {
+    const members = Array.from({ length: 300 }, (_, i) => `m${i + 1}`);
+    const without = compareRuleChange(input);
+    const withMembers = compareRuleChange({ ...input, members: [...members, "nobody"] });
+    expect(withMembers.current.totals.orders.p50).toBeGreaterThan(without.current.totals.orders.p50 + 500);
+    // The 300 (not "nobody", who is not a live member) plus the new arrivals, whose dice differ a little.
+    const added = withMembers.current.totals.members.p50 - without.current.totals.members.p50;
+    expect(Math.abs(added - 300)).toBeLessThan(30);
+    expect(withMembers.current.cohorts.map((c) => c.startDay)).toEqual(
+      without.current.cohorts.map((c) => c.startDay),
+    );
+    // The first cohort holds only the members who arrived in the preview's first 30 days.
+    expect(withMembers.current.cohorts[0]!.members).toBeLessThan(300);
   });
 
   it("refuses a draft the engine refuses, naming the field", () => {

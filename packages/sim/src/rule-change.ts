@@ -21,6 +21,8 @@ import { type Scenario, type ScenarioInput, parseScenario } from "./scenario.js"
 export interface RuleChangeInput {
   /** The live engine's `engineSnapshot` text; every run restores its own copy from it. */
   snapshot: string;
+  /** Live members who go on ordering in the runs (e.g. those who ordered in the fitted window). */
+  members?: readonly string[];
   /** The proposed rule set (its JSON form, as the rules page edits it). */
   proposedRules: Record<string, unknown>;
   horizonDays: number;
@@ -57,8 +59,12 @@ export function ruleChangeScenarios(input: RuleChangeInput, live: Engine): Recor
 }
 
 /** How a run of one side starts: a fresh copy of the live engine, the draft installed on the proposed side. */
-export function ruleChangeStart(snapshot: string, side: RuleChangeSide): StartState {
-  return { engine: () => engineFromSnapshot(snapshot), applyRules: side === "proposed" };
+export function ruleChangeStart(input: RuleChangeInput, side: RuleChangeSide): StartState {
+  return {
+    engine: () => engineFromSnapshot(input.snapshot),
+    applyRules: side === "proposed",
+    members: input.members ?? [],
+  };
 }
 
 /** The live state in the comparison's terms (price to the engine's 8 places, money in yuan). */
@@ -100,7 +106,7 @@ export function compareRuleChange(
   let done = 0;
   for (let i = 0; i < input.runs; i++) {
     for (const side of ["current", "proposed"] as const) {
-      const start = ruleChangeStart(input.snapshot, side);
+      const start = ruleChangeStart(input, side);
       runs[side].push(simulate(scenarios[side], input.seed + i, { start }).result);
       onProgress?.(++done, 2 * input.runs);
     }

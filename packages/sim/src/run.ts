@@ -76,6 +76,9 @@ class Simulation {
     const batch = 1 - Math.pow(1 - b.sellShareDaily.rate, b.sellShareDaily.everyDays);
     this.shareRate = BigInt(Math.round(batch * 1e9));
     this.thresholds = [b.holdToExit, b.sellAtMultiple.share, b.panicSell.share, b.sellShareDaily.share];
+    for (const id of start?.members ?? []) {
+      if (this.engine.hasMember(id)) this.track.adoptMember(id, this.pickBehaviour());
+    }
   }
 
   runDay(day: number): void {
@@ -364,6 +367,11 @@ export interface StartState {
   applyRules: boolean;
   /** Prefix of simulated members' ids, so they never meet a live member's (default "sim-m"). */
   memberPrefix?: string;
+  /**
+   * Live members who go on ordering (repeat orders under the demand model's `repeat`), e.g. those
+   * active in the last weeks; they are no entry cohort of the run.
+   */
+  members?: readonly string[];
 }
 
 function startEngine(scenario: Scenario, start: StartState): Engine {

@@ -14,6 +14,7 @@ if (port === null) throw new Error("worker.js must run in a worker thread");
 let cachedText = "";
 let cached: ReturnType<typeof parseScenario> | null = null;
 let snapshot = "";
+let members: readonly string[] = [];
 
 port.on("message", (job: WorkerJob) => {
   try {
@@ -22,6 +23,7 @@ port.on("message", (job: WorkerJob) => {
       cachedText = job.scenarioText;
     }
     if (typeof job.start?.snapshot === "string") snapshot = job.start.snapshot;
+    if (job.start?.members) members = job.start.members;
     const text = snapshot;
     const onProgress = (done: number, total: number) => {
       port.postMessage({ job: job.id, progress: done / total } satisfies WorkerReply);
@@ -29,7 +31,7 @@ port.on("message", (job: WorkerJob) => {
     const start =
       job.start === undefined
         ? {}
-        : { start: { engine: () => engineFromSnapshot(text), applyRules: job.start.applyRules } };
+        : { start: { engine: () => engineFromSnapshot(text), applyRules: job.start.applyRules, members } };
     const { result } = simulate(cached, job.seed, { onProgress, ...start });
     port.postMessage({ job: job.id, result } satisfies WorkerReply);
   } catch (error) {
