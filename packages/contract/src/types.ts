@@ -87,3 +87,7 @@ export type TipRequest = z.input<typeof request.tipRequest>;
 export type PauseRequest = z.input<typeof request.pauseRequest>;
 export type CloseDayRequest = z.input<typeof request.closeDayRequest>;
 export type ReconciliationRequest = z.input<typeof request.reconciliationRequest>;
+export type FittedDemand = z.output<typeof view.fittedDemandSchema>;
+export type PreviewSide = z.output<typeof view.previewSideSchema>;
+export type PreviewCohort = z.output<typeof view.previewCohortSchema>;
+export type RuleChangePreview = z.output<typeof view.ruleChangePreviewSchema>;

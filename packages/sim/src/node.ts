@@ -72,6 +72,11 @@ export interface ParallelOptions {
   threads?: number;
   /** Fraction of all jobs done (0–1), called often; throttle the display yourself. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Run on worker threads even with one thread, so the calling thread stays free (a service whose
+   * event loop carries the ledger's writer). Default false: one thread runs in this thread.
+   */
+  alwaysWorkers?: boolean;
 }
 
 const WORKER_URL = new URL("../dist/worker.js", import.meta.url);
@@ -81,7 +86,7 @@ export async function runJobs(jobs: Job[], options: ParallelOptions = {}): Promi
   const threads = Math.max(1, Math.min(options.threads ?? os.availableParallelism(), jobs.length));
   const progress = new Float64Array(jobs.length);
   const report = () => options.onProgress?.(progress.reduce((a, b) => a + b, 0) / jobs.length);
-  if (threads === 1) {
+  if (threads === 1 && options.alwaysWorkers !== true) {
     return jobs.map((job, i) => {
       const onProgress = (done: number, total: number) => {
         progress[i] = done / total;

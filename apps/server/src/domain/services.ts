@@ -15,6 +15,7 @@ import { LedgerGateway } from "./ledger-gateway.js";
 import { LoginThrottle } from "./login-throttle.js";
 import { Metrics } from "./metrics.js";
 import { SandboxProvider } from "./payments.js";
+import { RulePreviews } from "./rule-preview.js";
 
 export interface ServiceOptions {
   ledger: Ledger;
@@ -41,6 +42,9 @@ export class Services {
   readonly audit: AuditLog;
   readonly payments: SandboxProvider;
   readonly metrics = new Metrics();
+  /** Rule-change previews of this node (in memory, polled by the operator). */
+  readonly rulePreviews = new RulePreviews();
+  readonly logger: FastifyBaseLogger;
   readonly defaultTenant: string;
   readonly now: () => number;
   private readonly paused = new Map<string, boolean>();
@@ -64,6 +68,7 @@ export class Services {
     this.audit = new AuditLog(options.ledger.sql);
     this.payments = new SandboxProvider(options.paymentSecret);
     this.defaultTenant = options.defaultTenant ?? "demo";
+    this.logger = options.logger;
   }
 
   get sql() {

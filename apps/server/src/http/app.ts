@@ -33,6 +33,7 @@ import { orderRoutes } from "../routes/orders.js";
 import { paymentRoutes } from "../routes/payments.js";
 import { productRoutes } from "../routes/products.js";
 import { publicRoutes } from "../routes/public.js";
+import { rulePreviewRoutes } from "../routes/rule-previews.js";
 import { saleRoutes } from "../routes/sales.js";
 import { schemeRoutes } from "../routes/scheme.js";
 import { tenantRoutes } from "../routes/tenants.js";
@@ -235,6 +236,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     publicRoutes,
     authRoutes,
     tenantRoutes,
+    rulePreviewRoutes,
     merchantRoutes,
     productRoutes,
     orderRoutes,
