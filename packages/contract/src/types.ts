@@ -91,3 +91,4 @@ export type FittedDemand = z.output<typeof view.fittedDemandSchema>;
 export type PreviewSide = z.output<typeof view.previewSideSchema>;
 export type PreviewCohort = z.output<typeof view.previewCohortSchema>;
 export type RuleChangePreview = z.output<typeof view.ruleChangePreviewSchema>;
+export type PreviewRuleChangeRequest = z.input<typeof request.previewRuleChangeRequest>;
