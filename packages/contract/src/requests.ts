@@ -77,11 +77,9 @@ export const RULE_PREVIEW_LIMITS = {
 
 export const previewRuleChangeRequest = z
   .strictObject({
-    rules: z
-      .record(z.string(), z.unknown())
-      .meta({
-        description: "the proposed rule set's JSON form (docs/RULES.md); missing fields take defaults",
-      }),
+    rules: z.record(z.string(), z.unknown()).meta({
+      description: "the proposed rule set's JSON form (docs/RULES.md); missing fields take defaults",
+    }),
     horizonDays: z
       .int()
       .min(RULE_PREVIEW_LIMITS.horizonDaysMin)
