@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 // ---------------------------------------------------------------------------------------------------
-// Layers. Imports go one way: engine ← store ← server ← cli; engine ← sim; the web app uses only the
+// Layers. Imports go one way: engine ← store ← server ← cli; engine ← sim ← server; the web app uses only the
 // contract, the simulator and the engine. Each entry below is a forbidden import (a regular
 // expression on the import's text) with the reason shown to whoever writes it. The blocks at the
 // end of this file give each folder its list; tooling/lint-layers.test.ts proves that every rule
@@ -62,9 +62,11 @@ const PAYMENTS = [
     "packages/payments may import only node: modules, zod and alipay-sdk.",
   ),
 ];
+// The server runs the simulator for rule-change previews (domain/ only): the simulator is pure and
+// applies every command through the engine, so it brings no rule of its own into the service.
 const SERVER = workspaceExcept(
-  ["engine", "store", "contract", "payments", "server"],
-  "apps/server may import only @zengzhi/engine, @zengzhi/store, @zengzhi/contract and @zengzhi/payments (never sim, cli or web).",
+  ["engine", "store", "contract", "payments", "sim", "server"],
+  "apps/server may import only @zengzhi/engine, @zengzhi/store, @zengzhi/contract, @zengzhi/payments and @zengzhi/sim (never cli or web).",
 );
 const CLI = [forbid("^@zengzhi/web(/|$)", "apps/cli may import any package but the web app.")];
 const WEB = workspaceExcept(
@@ -88,6 +90,7 @@ const ROUTES = [
   ),
   forbid("^(\\.\\./)+db(/|$)", "A route never runs SQL: call a use case in domain/."),
   forbid("^@zengzhi/store(/|$)", "A route never uses the store: call a use case in domain/."),
+  forbid("^@zengzhi/sim(/|$)", "A route never runs the simulator: call a use case in domain/."),
 ];
 const DOMAIN = [forbid("^(\\.\\./)+(routes|http)(/|$)", "domain/ never imports routes/ or http/.")];
 const DB = [forbid("^(\\.\\./)+(domain|routes|http)(/|$)", "db/ never imports domain/, routes/ or http/.")];

@@ -50,8 +50,7 @@ const refused: Row[] = [
   ["packages/payments/src/wechat/client.ts", "undici"],
   ["packages/payments/src/wechat/provider.test.ts", "@zengzhi/store"],
   ["packages/payments/src/testing/wechat-fake.ts", "@zengzhi/server"],
-  // The server: engine, store, contract, payments; never sim, cli or web.
-  ["apps/server/src/app.ts", "@zengzhi/sim"],
+  // The server: engine, store, contract, payments, sim; never cli or web.
   ["apps/server/src/app.ts", "@zengzhi/web"],
   ["apps/server/src/app.ts", "zengzhi"],
   ["apps/server/test/start.test.ts", "zengzhi/dist/node-flags.js"],
@@ -116,6 +115,8 @@ const accepted: Row[] = [
   ["packages/payments/src/alipay/provider.ts", "alipay-sdk"],
   ["packages/payments/src/wechat/provider.test.ts", "vitest"],
   ["packages/payments/src/wechat/provider.test.ts", "../testing/index.js"],
+  ["apps/server/src/app.ts", "@zengzhi/sim"],
+  ["apps/server/src/domain/rule-preview.ts", "@zengzhi/sim/node"],
   ["apps/server/test/helpers.ts", "@zengzhi/store/testing"],
   ["apps/server/src/routes/sales.ts", "../http/app.js"],
   ["apps/server/src/routes/sales.ts", "../domain/sales.js"],

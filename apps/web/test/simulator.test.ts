@@ -9,8 +9,11 @@ import {
   DEFAULT_DEMAND,
   DEMAND_RANGES,
   RULE_RANGES,
+  DEMAND_SHAPES,
   type DemandKnobs,
   type RuleKnobs,
+  scenarioFromHash,
+  scenarioHash,
 } from "../src/pages/simulator/scenario.js";
 
 function corners<T extends Record<string, number>>(
@@ -65,5 +68,38 @@ describe("simulator page scenarios", () => {
     expect(result.series.price.length).toBe(60);
     expect(result.counters.orders).toBeGreaterThan(0);
     expect(result.invariants).toEqual([]);
+  });
+});
+
+describe("simulator page demand shapes and links", () => {
+  it("every demand shape is a scenario the simulator accepts, and they differ as named", () => {
+    const small = { ...DEFAULT_DEMAND, horizonDays: 150, membersPerDay: 5, sellDaily: 0, repeatDays: 1000 };
+    const members = (shape: (typeof DEMAND_SHAPES)[number]) => {
+      const scenario = parseScenario({
+        ...buildScenario(small, DEFAULT_A, shape),
+        runs: 1,
+      });
+      return runScenario(scenario, 1).series.members;
+    };
+    const last = (series: Float64Array) => series[series.length - 1]!;
+    const steady = members("constant");
+    const grows = members("grows");
+    const stalls = members("stalls");
+    const declines = members("declines");
+    const shock = members("shock");
+    expect(last(grows)).toBeGreaterThan(last(stalls));
+    expect(last(stalls)).toBeGreaterThan(last(steady));
+    expect(last(declines)).toBeLessThan(last(steady));
+    // The shock stops new members on day 50: none join after it.
+    expect(last(shock)).toBe(shock[49]);
+  });
+
+  it("a scenario survives the trip through the URL hash, Chinese text included", () => {
+    const scenario = { ...buildScenario(DEFAULT_DEMAND, DEFAULT_A), name: "增长后停滞 / stall" };
+    const hash = scenarioHash(scenario);
+    expect(hash).toMatch(/^#scenario=[A-Za-z0-9_-]+$/);
+    expect(scenarioFromHash(hash)).toEqual(scenario);
+    expect(scenarioFromHash("#scenario=%%%")).toBeNull();
+    expect(scenarioFromHash("")).toBeNull();
   });
 });

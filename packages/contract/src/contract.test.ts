@@ -59,7 +59,7 @@ describe("operation table", () => {
     }
   });
 
-  test("every state-changing operation requires an Idempotency-Key but log in/out, the preview, the provider's callback and forwarding between nodes", () => {
+  test("every state-changing operation requires an Idempotency-Key but log in/out, the previews, the provider's callback and forwarding between nodes", () => {
     const without = OPERATION_LIST.filter((op) => op.method !== "GET" && !op.idempotent).map(
       (op) => op.operationId,
     );

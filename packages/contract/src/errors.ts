@@ -131,6 +131,14 @@ const SERVICE_ERRORS = {
     status: 404,
     description: "no day has been closed since proofs of liabilities began: no root is published yet",
   },
+  rule_preview_not_found: {
+    status: 404,
+    description: "no rule-change preview with this id on this node (previews are kept for an hour)",
+  },
+  rule_preview_running: {
+    status: 409,
+    description: "a rule-change preview of this tenant is still running: wait for it, then start the next",
+  },
   product_inactive: { status: 409, description: "the product is no longer sold" },
   scheme_paused: { status: 409, description: "the operator has paused orders, sales, sells and payments" },
   request_in_progress: { status: 409, description: "a request with this Idempotency-Key is still running" },

@@ -290,6 +290,34 @@ const tenants = {
     response: view.ruleVersionSchema,
     errors: ["invalid_rules", "preview_stale", ...ONCE],
   }),
+  previewRuleChange: operation({
+    operationId: "previewRuleChange",
+    method: "POST",
+    path: "/api/rules/previews",
+    tags: ["tenants"],
+    summary: "Start a rule-change preview: the simulator from today's live state, current vs proposed rules",
+    description:
+      "Fits demand to the tenant's last windowDays days (orders a day and their trend, amounts, sells), then runs `runs` Monte Carlo runs of each rule set for horizonDays from a copy of the live engine, on worker threads. Answers at once with the job; poll getRuleChangePreview until status is done. Changes nothing in the ledger.",
+    callers: ["operator"],
+    idempotent: false,
+    body: request.previewRuleChangeRequest,
+    status: 201,
+    response: view.ruleChangePreviewSchema,
+    errors: ["invalid_rules", "rule_preview_running"],
+  }),
+  getRuleChangePreview: operation({
+    operationId: "getRuleChangePreview",
+    method: "GET",
+    path: "/api/rules/previews/:id",
+    tags: ["tenants"],
+    summary: "A rule-change preview: its progress, then both sides with their cohorts",
+    callers: ["operator"],
+    idempotent: false,
+    params: request.textIdParams,
+    status: 200,
+    response: view.ruleChangePreviewSchema,
+    errors: ["rule_preview_not_found"],
+  }),
 };
 
 const merchants = {

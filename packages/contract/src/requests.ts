@@ -76,6 +76,47 @@ export const publishRulesRequest = z
   })
   .meta({ id: "PublishRulesRequest" });
 
+/** Bounds of a rule-change preview: long enough to see cohorts wait, short enough to answer in minutes. */
+export const RULE_PREVIEW_LIMITS = {
+  horizonDaysMin: 30,
+  horizonDaysMax: 1095,
+  runsMax: 100,
+  windowDaysMin: 30,
+  windowDaysMax: 90,
+} as const;
+
+export const previewRuleChangeRequest = z
+  .strictObject({
+    rules: z.record(z.string(), z.unknown()).meta({
+      description: "the proposed rule set's JSON form (docs/RULES.md); missing fields take defaults",
+    }),
+    horizonDays: z
+      .int()
+      .min(RULE_PREVIEW_LIMITS.horizonDaysMin)
+      .max(RULE_PREVIEW_LIMITS.horizonDaysMax)
+      .optional()
+      .meta({ description: "days simulated from today (default 365)" }),
+    runs: z
+      .int()
+      .min(1)
+      .max(RULE_PREVIEW_LIMITS.runsMax)
+      .optional()
+      .meta({ description: "Monte Carlo runs per side (default 20)" }),
+    windowDays: z
+      .int()
+      .min(RULE_PREVIEW_LIMITS.windowDaysMin)
+      .max(RULE_PREVIEW_LIMITS.windowDaysMax)
+      .optional()
+      .meta({ description: "the last days whose orders and sells the demand is fitted to (default 60)" }),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional()
+      .meta({ description: "first seed; run i of both sides uses seed + i (default 1)" }),
+  })
+  .meta({ id: "PreviewRuleChangeRequest" });
+
 export const listProductsQuery = pageQuery.extend({ merchant: idField.optional() });
 
 export const createMerchantRequest = z

@@ -620,3 +620,99 @@ export const orderPaymentSchema = z
 export const notificationAnswerSchema = z
   .strictObject({ ok: z.literal(true) })
   .meta({ id: "NotificationAnswer" });
+/** A figure across Monte Carlo runs (null when no run had it). */
+const quantilesOut = z.strictObject({
+  p10: z.number().nullable(),
+  p50: z.number().nullable(),
+  p90: z.number().nullable(),
+});
+/** A daily series across runs: index = day of the preview (0 = today's close plus one day). */
+const bandOut = z.strictObject({
+  p10: z.array(z.number()),
+  p50: z.array(z.number()),
+  p90: z.array(z.number()),
+});
+
+/** Members whose first order fell in one month (30 days) of the preview, across runs. */
+export const previewCohortSchema = z
+  .strictObject({
+    startDay: z.int(),
+    endDay: z.int(),
+    members: z.number(),
+    exitedShare: quantilesOut.meta({ description: "share whose first position reached its forced exit" }),
+    daysToExitMedian: z.number().nullable(),
+    waiting180Share: quantilesOut
+      .nullable()
+      .meta({ description: "share still waiting 180 days after joining" }),
+    waiting365Share: quantilesOut
+      .nullable()
+      .meta({ description: "share still waiting 365 days after joining" }),
+    cashPaid: quantilesOut.meta({ description: "yuan the cohort paid" }),
+    cashReceived: quantilesOut.meta({ description: "yuan the engine paid the cohort" }),
+  })
+  .meta({ id: "PreviewCohort" });
+
+/** One side of a rule-change preview: the same demand under one rule set. */
+export const previewSideSchema = z
+  .strictObject({
+    rules: ruleSetSchema,
+    bands: z.strictObject({
+      price: bandOut,
+      pool: bandOut,
+      members: bandOut,
+      backToMembers: bandOut,
+      exits: bandOut,
+    }),
+    cohorts: z.array(previewCohortSchema),
+    startExited: quantilesOut.meta({ description: "today's open positions force-exited within the horizon" }),
+    lossShare: quantilesOut.meta({ description: "share of new members paid back less cash than they paid" }),
+    orders: quantilesOut,
+    invariantsBroken: z.int().meta({ description: "runs whose end state broke an engine invariant (0)" }),
+  })
+  .meta({ id: "PreviewSide" });
+
+/** The demand a preview runs under, fitted from the tenant's own last days. */
+export const fittedDemandSchema = z
+  .strictObject({
+    windowDays: z.int(),
+    ordersPerDay: z.number(),
+    trendPerDay: z
+      .number()
+      .meta({ description: "relative change of orders per day, per day (least squares on log)" }),
+    newMembersPerDay: z.number(),
+    activeMembers: z.int().meta({ description: "members who ordered in the window; they order again" }),
+    meanDaysBetweenOrders: z.number().nullable(),
+    amountMedian: moneyOut,
+    amountSigma: z.number(),
+    amountMin: moneyOut,
+    amountMax: moneyOut,
+    sellerShare: z.number(),
+    sellRatePerDay: z.number(),
+  })
+  .meta({ id: "FittedDemand" });
+
+export const RULE_PREVIEW_STATUSES = ["running", "done", "failed"] as const;
+
+/** A rule-change preview: a job polled until done; both sides side by side. */
+export const ruleChangePreviewSchema = z
+  .strictObject({
+    id: z.string(),
+    status: z.enum(RULE_PREVIEW_STATUSES),
+    progress: z.number().min(0).max(1),
+    horizonDays: z.int(),
+    runs: z.int(),
+    seed: z.int(),
+    createdAt: timeOut,
+    demand: fittedDemandSchema,
+    start: z.strictObject({
+      day: z.int(),
+      price: priceOut,
+      pool: moneyOut,
+      supply: pointsOut,
+      openPositions: z.int(),
+    }),
+    current: previewSideSchema.nullable(),
+    proposed: previewSideSchema.nullable(),
+    seconds: z.number().nullable().meta({ description: "wall-clock seconds the runs took (when done)" }),
+  })
+  .meta({ id: "RuleChangePreview" });

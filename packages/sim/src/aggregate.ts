@@ -50,6 +50,15 @@ export interface CohortSummary {
   realisedWorst: number;
   /** Across runs: the cohort's median marked multiple ((cash + points at the final price) ÷ spend). */
   markedMedian: Quantiles;
+  /**
+   * Across runs: share of the cohort whose first position was still open 180 (365) days after
+   * joining; null when the horizon ends before the cohort's members are that old.
+   */
+  waiting180Share: Quantiles | null;
+  waiting365Share: Quantiles | null;
+  /** Across runs, in yuan: what the cohort paid for its orders and the cash the engine paid it. */
+  cashPaid: Quantiles;
+  cashReceived: Quantiles;
 }
 
 export const MONEY_NAMES = [
@@ -95,6 +104,8 @@ export interface MonteCarloResult {
    */
   lateJoiners: { fromDay: number; runsShare: number; share2xMax: number } | null;
   invariants: { runsChecked: number; runsBroken: number; firstProblem: string | null };
+  /** A run from a live state: its positions at the start and, across runs, how many were force-exited. */
+  start: { positions: number; open: number; exited: Quantiles };
   summary: string[];
 }
 
@@ -141,6 +152,10 @@ function cohortSummaries(runs: RunResult[], horizonDays: number): CohortSummary[
       const share = (pick: (c: (typeof list)[number]) => number) =>
         quantiles(list.map((c) => pick(c) / c.members));
       const exitDays = list.map((c) => c.daysToExitMedian).filter((d): d is number => d !== null);
+      const waiting = (pick: (c: (typeof list)[number]) => [number, number]) => {
+        const shares = list.map(pick).filter(([, eligible]) => eligible > 0);
+        return shares.length === 0 ? null : quantiles(shares.map(([count, eligible]) => count / eligible));
+      };
       return {
         startDay,
         endDay: Math.min(startDay + cohortDays, horizonDays) - 1,
@@ -153,6 +168,10 @@ function cohortSummaries(runs: RunResult[], horizonDays: number): CohortSummary[
         realisedP10: quantiles(list.map((c) => c.realised.p10)).p50,
         realisedWorst: Math.min(...list.map((c) => c.realised.min)),
         markedMedian: quantiles(list.map((c) => c.marked.p50)),
+        waiting180Share: waiting((c) => [c.waiting180, c.eligible180]),
+        waiting365Share: waiting((c) => [c.waiting365, c.eligible365]),
+        cashPaid: quantiles(list.map((c) => c.cashPaid)),
+        cashReceived: quantiles(list.map((c) => c.cashReceived)),
       };
     });
 }
@@ -239,6 +258,11 @@ export function aggregateRuns(scenario: Scenario, runs: RunResult[]): MonteCarlo
       runsChecked: runs.length,
       runsBroken: broken.length,
       firstProblem: broken[0]?.invariants[0] ?? null,
+    },
+    start: {
+      positions: runs[0]!.start.positions,
+      open: runs[0]!.start.open,
+      exited: total((run) => run.start.exited),
     },
     summary: [],
   };

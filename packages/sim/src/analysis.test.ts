@@ -1,6 +1,6 @@
 // The analysis on hand-made data: volume multiples, late joiners, cohort spreads and the summary's
 // wording, where the right answer can be worked out by hand.
-import { type RunResult, aggregateRuns, parseScenario, volumeMultiple } from "@zengzhi/sim";
+import { type RunResult, aggregateRuns, parseScenario, runScenario, volumeMultiple } from "@zengzhi/sim";
 import { describe, expect, it } from "vitest";
 
 const days = 5;
@@ -15,6 +15,8 @@ const series = (price: number[], volume: number[]) => ({
 });
 
 const spread = (x: number) => ({ min: x, p10: x, p50: x, p90: x, max: x });
+
+const waiting = { waiting180: 0, eligible180: 0, waiting365: 0, eligible365: 0 };
 
 function fakeRun(seed: number, reached2x: [number, number]): RunResult {
   return {
@@ -32,6 +34,9 @@ function fakeRun(seed: number, reached2x: [number, number]): RunResult {
         daysToExitMedian: 3,
         realised: spread(1),
         marked: spread(1.5),
+        ...waiting,
+        cashPaid: 500,
+        cashReceived: 500,
       },
       {
         startDay: 2,
@@ -42,6 +47,9 @@ function fakeRun(seed: number, reached2x: [number, number]): RunResult {
         daysToExitMedian: null,
         realised: spread(0),
         marked: spread(0.4),
+        ...waiting,
+        cashPaid: 500,
+        cashReceived: 0,
       },
     ],
     money: {
@@ -70,6 +78,7 @@ function fakeRun(seed: number, reached2x: [number, number]): RunResult {
     },
     final: { day: 4, price: "3.30000000", pool: "180.00", supply: "54.54545454" },
     invariants: [],
+    start: { positions: 0, open: 0, exited: 0 },
   };
 }
 
@@ -125,5 +134,79 @@ describe("analysis", () => {
     expect(mc.summary[mc.summary.length - 1]).toMatch(
       /^WARNING: the engine's invariants were broken at the end of 1 of 2 runs/,
     );
+  });
+});
+
+describe("demand phases and waiting cohorts", () => {
+  const base = {
+    horizonDays: 400,
+    demand: {
+      spend: { distribution: "fixed", amount: "100" },
+    },
+  };
+  const run = (newMembers: unknown) =>
+    runScenario(parseScenario({ ...base, demand: { ...base.demand, newMembers } }), 3);
+
+  it("grows, stalls and declines by phase", () => {
+    const result = run({
+      curve: "phases",
+      phases: [
+        { fromDay: 0, perDay: 10 },
+        { fromDay: 100, perDay: 10, growthPerDay: 0.01, maxPerDay: 20 },
+        { fromDay: 200, perDay: 20, growthPerDay: -0.05 },
+        { fromDay: 300, perDay: 0 },
+      ],
+    });
+    const members = result.series.members;
+    expect(members[99]).toBe(1000);
+    // Growth at 1% a day for 100 days, capped at 20 a day.
+    const grown = members[199]! - members[99]!;
+    expect(grown).toBeGreaterThan(1500);
+    expect(grown).toBeLessThan(1750);
+    // Decline: 20 × 0.95^k summed over 100 days ≈ 400.
+    const declined = members[299]! - members[199]!;
+    expect(declined).toBeGreaterThan(370);
+    expect(declined).toBeLessThan(430);
+    expect(members[399]).toBe(members[299]);
+  });
+
+  it("counts members still waiting after 180 and 365 days, of those old enough", () => {
+    const result = run({ curve: "constant", perDay: 2 });
+    const first = result.cohorts[0]!;
+    // Joined on days 0–29, all at least 365 days before the horizon's last day (399).
+    expect(first.eligible180).toBe(first.members);
+    expect(first.eligible365).toBe(first.members);
+    expect(first.waiting365).toBeLessThanOrEqual(first.waiting180);
+    expect(first.cashPaid).toBe(first.members * 100);
+    const late = result.cohorts.find((c) => c.startDay === 240)!;
+    expect(late.eligible365).toBe(0);
+    expect(late.eligible180).toBe(0);
+    const mid = result.cohorts.find((c) => c.startDay === 210)!;
+    // Days 210–219 are at least 180 days before day 399; days 220–239 are not.
+    expect(mid.eligible180).toBe(20);
+  });
+
+  it("refuses phases that do not start on day 0 or go back in time", () => {
+    expect(() =>
+      parseScenario({
+        ...base,
+        demand: { ...base.demand, newMembers: { curve: "phases", phases: [{ fromDay: 5, perDay: 1 }] } },
+      }),
+    ).toThrow(/demand\.newMembers\.phases\.0\.fromDay/);
+    expect(() =>
+      parseScenario({
+        ...base,
+        demand: {
+          ...base.demand,
+          newMembers: {
+            curve: "phases",
+            phases: [
+              { fromDay: 0, perDay: 1 },
+              { fromDay: 0, perDay: 2 },
+            ],
+          },
+        },
+      }),
+    ).toThrow(/phases\.1\.fromDay/);
   });
 });

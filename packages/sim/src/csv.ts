@@ -51,6 +51,10 @@ export function cohortsCsv(result: MonteCarloResult): string {
     "realised_multiple_p10",
     "realised_multiple_worst",
     "marked_multiple_median_p50",
+    "waiting_180_share_p50",
+    "waiting_365_share_p50",
+    "cash_paid_p50",
+    "cash_received_p50",
   ];
   const rows = result.cohorts.map((c) => [
     c.startDay,
@@ -68,6 +72,10 @@ export function cohortsCsv(result: MonteCarloResult): string {
     c.realisedP10,
     c.realisedWorst,
     c.markedMedian.p50,
+    c.waiting180Share?.p50 ?? null,
+    c.waiting365Share?.p50 ?? null,
+    c.cashPaid.p50,
+    c.cashReceived.p50,
   ]);
   return table(header, rows);
 }

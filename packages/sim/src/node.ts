@@ -7,11 +7,19 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
+import { engineFromSnapshot, ruleSetToJson } from "@zengzhi/engine";
 import { type MonteCarloResult, aggregateRuns } from "./aggregate.js";
 import { monteCarloSeeds } from "./index.js";
 import type { RunResult } from "./observe.js";
 import { type ReportInput, reportHtml } from "./report-html.js";
-import { type ProgressCallback, runScenario } from "./run.js";
+import { type ProgressCallback, simulate } from "./run.js";
+import {
+  type RuleChangeComparison,
+  type RuleChangeInput,
+  aggregateRuleChange,
+  ruleChangeScenarios,
+  startSummary,
+} from "./rule-change.js";
 import { ScenarioError, type Scenario, parseScenario } from "./scenario.js";
 import { type SweepAxis, type SweepResult, sweepCells, sweepMetrics } from "./sweep.js";
 
@@ -21,6 +29,18 @@ export interface WorkerJob {
   id: number;
   scenarioText: string;
   seed: number;
+  /**
+   * A run from a live state: the snapshot text (sent only when it differs from the worker's last
+   * one; otherwise null, meaning "the same as before") and whether the scenario's rules are installed.
+   */
+  start?: { snapshot: string | null; members: readonly string[] | null; applyRules: boolean };
+}
+
+/** One job of `runJobs`: a scenario's JSON, a seed and, for a run from a live state, where it starts. */
+export interface Job {
+  raw: unknown;
+  seed: number;
+  start?: { snapshot: string; members?: readonly string[]; applyRules: boolean };
 }
 
 export type WorkerReply =
@@ -52,25 +72,31 @@ export interface ParallelOptions {
   threads?: number;
   /** Fraction of all jobs done (0–1), called often; throttle the display yourself. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Run on worker threads even with one thread, so the calling thread stays free (a service whose
+   * event loop carries the ledger's writer). Default false: one thread runs in this thread.
+   */
+  alwaysWorkers?: boolean;
 }
 
 const WORKER_URL = new URL("../dist/worker.js", import.meta.url);
 
 /** Runs (scenario, seed) jobs on a pool of worker threads; results come back in job order. */
-export async function runJobs(
-  jobs: { raw: unknown; seed: number }[],
-  options: ParallelOptions = {},
-): Promise<RunResult[]> {
+export async function runJobs(jobs: Job[], options: ParallelOptions = {}): Promise<RunResult[]> {
   const threads = Math.max(1, Math.min(options.threads ?? os.availableParallelism(), jobs.length));
   const progress = new Float64Array(jobs.length);
   const report = () => options.onProgress?.(progress.reduce((a, b) => a + b, 0) / jobs.length);
-  if (threads === 1) {
+  if (threads === 1 && options.alwaysWorkers !== true) {
     return jobs.map((job, i) => {
-      const result = runScenario(parseScenario(job.raw), job.seed, (done, total) => {
+      const onProgress = (done: number, total: number) => {
         progress[i] = done / total;
         report();
-      });
-      return result;
+      };
+      const start =
+        job.start === undefined
+          ? {}
+          : { start: { ...job.start, engine: () => engineFromSnapshot(job.start!.snapshot) } };
+      return simulate(parseScenario(job.raw), job.seed, { onProgress, ...start }).result;
     });
   }
   const texts = jobs.map((job) => JSON.stringify(job.raw));
@@ -82,10 +108,23 @@ export async function runJobs(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
+            let lastSnapshot: string | null = null;
             const send = () => {
               if (next >= jobs.length) return resolve();
               const id = next++;
-              worker.postMessage({ id, scenarioText: texts[id]!, seed: jobs[id]!.seed } satisfies WorkerJob);
+              const job: WorkerJob = { id, scenarioText: texts[id]!, seed: jobs[id]!.seed };
+              const start = jobs[id]!.start;
+              if (start !== undefined) {
+                // A snapshot can be tens of megabytes: each worker receives it once.
+                const same = start.snapshot === lastSnapshot;
+                job.start = {
+                  snapshot: same ? null : start.snapshot,
+                  members: same ? null : (start.members ?? []),
+                  applyRules: start.applyRules,
+                };
+                lastSnapshot = start.snapshot;
+              }
+              worker.postMessage(job);
             };
             worker.on("message", (reply: WorkerReply) => {
               if ("progress" in reply) {
@@ -143,6 +182,47 @@ export async function sweep(
       const result = aggregateRuns(cell.scenario, runs.slice(i * seeds.length, (i + 1) * seeds.length));
       return { values: cell.values, metrics: sweepMetrics(result), summary: result.summary };
     }),
+  };
+}
+
+/**
+ * A rule-change comparison (see `compareRuleChange`) on worker threads: the runs of both sides share
+ * the pool, each worker receives the live snapshot once. Gives the same result as the one-thread version.
+ */
+export async function compareRuleChangeParallel(
+  input: RuleChangeInput,
+  options: ParallelOptions = {},
+): Promise<RuleChangeComparison> {
+  const live = engineFromSnapshot(input.snapshot);
+  const scenarios = ruleChangeScenarios(input, live);
+  const raw = {
+    current: scenarioJson(input, ruleSetToJson(live.rules)),
+    proposed: scenarioJson(input, input.proposedRules),
+  };
+  const seeds = monteCarloSeeds(input.seed, input.runs);
+  const jobs = seeds.flatMap((seed) =>
+    (["current", "proposed"] as const).map((side) => ({
+      raw: raw[side],
+      seed,
+      start: { snapshot: input.snapshot, members: input.members ?? [], applyRules: side === "proposed" },
+    })),
+  );
+  const runs = await runJobs(jobs, options);
+  return aggregateRuleChange(scenarios, startSummary(live), {
+    current: runs.filter((_, i) => i % 2 === 0),
+    proposed: runs.filter((_, i) => i % 2 === 1),
+  });
+}
+
+function scenarioJson(input: RuleChangeInput, rules: unknown): unknown {
+  return {
+    horizonDays: input.horizonDays,
+    seed: input.seed,
+    runs: input.runs,
+    cohort: input.cohort ?? "month",
+    demand: input.demand,
+    ...(input.behaviour === undefined ? {} : { behaviour: input.behaviour }),
+    rules,
   };
 }
 

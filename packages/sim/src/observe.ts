@@ -30,7 +30,21 @@ export interface CohortRun {
   realised: Spread;
   /** (Cash back + points still held at the final price) ÷ spend. */
   marked: Spread;
+  /**
+   * Members whose first position was still open 180 (365) days after they joined, of those who
+   * joined at least that long before the horizon (`eligible…`; 0 when the horizon is too short).
+   */
+  waiting180: number;
+  eligible180: number;
+  waiting365: number;
+  eligible365: number;
+  /** What the cohort's members paid for their orders and the cash the engine paid them, in yuan. */
+  cashPaid: number;
+  cashReceived: number;
 }
+
+/** Days after joining at which the cohort tables count members still waiting for their exit. */
+export const WAITING_DAYS = [180, 365] as const;
 
 /** Where the money went, in yuan (exact decimal strings from the engine's accounts). */
 export interface MoneyFlows {
@@ -57,12 +71,17 @@ export interface RunResult {
   money: MoneyFlows;
   /** Order volume when the price first reached 2× / 3× its end-of-day-0 level, ÷ day-0 volume. */
   volumeMultiple: { twice: number | null; thrice: number | null };
-  /** Members by realised multiple; bucket i counts multiples in [edges[i], edges[i+1]), the last is open. */
+  /** New members by realised multiple; bucket i counts multiples in [edges[i], edges[i+1]), the last is open. */
   histogram: number[];
   counters: Counters & { members: number; positions: number; openPositions: number };
   final: { day: number; price: string; pool: string; supply: string };
   /** Broken engine invariants at the end of the run (empty when sound). */
   invariants: string[];
+  /**
+   * A run from a live state: positions that existed at the start, how many of them were open, and
+   * how many of those the run's forced exits closed (all 0 for a run from an empty scheme).
+   */
+  start: { positions: number; open: number; exited: number };
 }
 
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
@@ -118,25 +137,53 @@ interface CollectInput {
   series: Series;
   counters: Counters;
   invariants: string[];
+  positionBase: number;
+  startExits: number;
+  /** Open positions of the starting state when the run began. */
+  startOpen: number;
 }
 
 /** Cash back and points held per member, from the engine's wallets and the tracked positions. */
 function memberOutcomes(
   engine: Engine,
   track: Tracker,
+  positionBase: number,
 ): { wallet: Float64Array; held: Float64Array; open: number } {
   const members = track.memberCount;
   const wallet = new Float64Array(members);
   const held = new Float64Array(members);
   for (let m = 0; m < members; m++) wallet[m] = Number(engine.member(track.ids[m]!)?.wallet ?? 0n);
   let open = 0;
-  for (let id = 1; id <= track.positionCount; id++) {
+  for (let id = positionBase + 1; id <= track.positionCount; id++) {
     if (track.positionState[id] !== OPEN) continue;
     open++;
     const member = track.positionMember[id]!;
     held[member] = held[member]! + track.positionPoints[id]!;
   }
   return { wallet, held, open };
+}
+
+/** Whether member m's first position was still open `days` after joining. */
+function waitingAfter(track: Tracker, m: number, days: number): boolean {
+  const first = track.firstPosition(m);
+  if (first === 0) return false;
+  return track.positionState[first] === OPEN || track.positionEndDay[first]! > track.joinDay(m) + days;
+}
+
+function waitingCounts(track: Tracker, range: [number, number], horizonDays: number) {
+  const counts = { waiting180: 0, eligible180: 0, waiting365: 0, eligible365: 0 };
+  for (let m = range[0]; m < range[1]; m++) {
+    const age = horizonDays - 1 - track.joinDay(m);
+    if (age >= 180) {
+      counts.eligible180++;
+      if (waitingAfter(track, m, 180)) counts.waiting180++;
+    }
+    if (age >= 365) {
+      counts.eligible365++;
+      if (waitingAfter(track, m, 365)) counts.waiting365++;
+    }
+  }
+  return counts;
 }
 
 function cohortRun(
@@ -146,6 +193,8 @@ function cohortRun(
 ): CohortRun {
   const { track } = input;
   const [from, to] = range;
+  let paidFen = 0;
+  let receivedFen = 0;
   const priceFen = (input.series.price[input.series.price.length - 1] ?? 0) * 100;
   const realised = new Float64Array(to - from);
   const marked = new Float64Array(to - from);
@@ -156,6 +205,8 @@ function cohortRun(
   for (let m = from; m < to; m++) {
     const spend = track.spend(m);
     const cash = outcomes.wallet[m]!;
+    paidFen += spend;
+    receivedFen += cash;
     const r = spend > 0 ? cash / spend : 0;
     realised[m - from] = r;
     marked[m - from] = spend > 0 ? (cash + (outcomes.held[m]! / 1e8) * priceFen) / spend : 0;
@@ -179,12 +230,15 @@ function cohortRun(
     daysToExitMedian: daysToExit.length === 0 ? null : quantileSorted(daysToExit, 0.5),
     realised: spreadOf(realised),
     marked: spreadOf(marked),
+    ...waitingCounts(track, range, input.scenario.horizonDays),
+    cashPaid: paidFen / 100,
+    cashReceived: receivedFen / 100,
   };
 }
 
 function histogramOf(input: CollectInput, wallet: Float64Array): number[] {
   const counts = new Array<number>(MULTIPLE_EDGES.length).fill(0);
-  for (let m = 0; m < input.track.memberCount; m++) {
+  for (let m = input.track.adopted; m < input.track.memberCount; m++) {
     const spend = input.track.spend(m);
     const r = spend > 0 ? wallet[m]! / spend : 0;
     let bucket = MULTIPLE_EDGES.length - 1;
@@ -198,9 +252,10 @@ function histogramOf(input: CollectInput, wallet: Float64Array): number[] {
 export function collectResult(input: CollectInput): RunResult {
   const { scenario, engine, track, series } = input;
   const cohortDays = scenario.cohort === "week" ? 7 : 30;
-  const outcomes = memberOutcomes(engine, track);
+  const outcomes = memberOutcomes(engine, track, input.positionBase);
   const cohorts: CohortRun[] = [];
-  let from = 0;
+  // Live members adopted at the start order again but are no entry cohort of the preview.
+  let from = track.adopted;
   while (from < track.memberCount) {
     const cohort = Math.floor(track.joinDay(from) / cohortDays);
     let to = from;
@@ -232,5 +287,6 @@ export function collectResult(input: CollectInput): RunResult {
       supply: formatPoints(engine.supply),
     },
     invariants: input.invariants,
+    start: { positions: input.positionBase, open: input.startOpen, exited: input.startExits },
   };
 }

@@ -25,7 +25,7 @@ const LOCKED_RETRY_DAYS = 7;
 class Simulation {
   readonly engine: Engine;
   readonly random: Random;
-  readonly track = new Tracker();
+  readonly track: Tracker;
   readonly counters: Counters = {
     orders: 0,
     ordersRefused: 0,
@@ -46,11 +46,21 @@ class Simulation {
   private readonly thresholds: number[];
   private repeatFrom = 0;
 
+  /** Positions with ids up to this one existed before the run (a run from a live state). */
+  readonly positionBase: number;
+  /** Positions of the starting state that the run's engine closed by a forced exit. */
+  startExits = 0;
+  readonly startOpen: number;
+
   constructor(
     readonly scenario: Scenario,
     seed: number,
+    start?: StartState,
   ) {
-    this.engine = new Engine(scenario.rules);
+    this.engine = start === undefined ? new Engine(scenario.rules) : startEngine(scenario, start);
+    this.positionBase = this.engine.positionCount;
+    this.startOpen = this.engine.openPositionCount();
+    this.track = new Tracker(start === undefined ? "m" : (start.memberPrefix ?? "sim-m"));
     this.random = new Random(seed);
     const days = scenario.horizonDays;
     this.series = {
@@ -66,6 +76,9 @@ class Simulation {
     const batch = 1 - Math.pow(1 - b.sellShareDaily.rate, b.sellShareDaily.everyDays);
     this.shareRate = BigInt(Math.round(batch * 1e9));
     this.thresholds = [b.holdToExit, b.sellAtMultiple.share, b.panicSell.share, b.sellShareDaily.share];
+    for (const id of start?.members ?? []) {
+      if (this.engine.hasMember(id)) this.track.adoptMember(id, this.pickBehaviour());
+    }
   }
 
   runDay(day: number): void {
@@ -100,6 +113,11 @@ class Simulation {
   private markExits(ids: number[], reset: boolean): void {
     const track = this.track;
     for (const id of ids) {
+      if (id <= this.positionBase) {
+        // A position of the starting state: not one of the simulated members', counted apart.
+        if (this.engine.position(id)?.closeReason !== "reset") this.startExits++;
+        continue;
+      }
       let state = EXITED;
       if (reset && this.engine.position(id)?.closeReason === "reset") state = RESET;
       track.positionState[id] = state;
@@ -127,6 +145,15 @@ class Simulation {
         const total = (t: number) =>
           curve.capacity / (1 + Math.exp(-curve.growthPerDay * (t - curve.midpointDay)));
         expected = total(day + 1) - total(day);
+        break;
+      }
+      case "phases": {
+        let phase = curve.phases[0]!;
+        for (const next of curve.phases) if (next.fromDay <= day) phase = next;
+        expected = Math.min(
+          phase.perDay * Math.pow(1 + (phase.growthPerDay ?? 0), day - phase.fromDay),
+          phase.maxPerDay ?? Infinity,
+        );
         break;
       }
     }
@@ -330,8 +357,35 @@ class Simulation {
   }
 }
 
+/**
+ * Where a run starts when not from an empty scheme: a copy of a live engine (restored from its
+ * snapshot, so every run gets its own) that the run may change. When `applyRules` is set, the
+ * scenario's rule set is installed first by a `rules` command, as a published rule change would be.
+ */
+export interface StartState {
+  engine: () => Engine;
+  applyRules: boolean;
+  /** Prefix of simulated members' ids, so they never meet a live member's (default "sim-m"). */
+  memberPrefix?: string;
+  /**
+   * Live members who go on ordering (repeat orders under the demand model's `repeat`), e.g. those
+   * active in the last weeks; they are no entry cohort of the run.
+   */
+  members?: readonly string[];
+}
+
+function startEngine(scenario: Scenario, start: StartState): Engine {
+  const engine = start.engine();
+  if (start.applyRules) {
+    const result = engine.apply({ type: "rules", rules: scenario.rules });
+    if (!result.ok) throw new Error(`the proposed rules were refused: ${result.rejection.code}`);
+  }
+  return engine;
+}
+
 export interface RunOptions {
   onProgress?: ProgressCallback;
+  start?: StartState;
 }
 
 /** Runs one scenario with one seed and returns the engine as well (for tests and tools). */
@@ -340,7 +394,7 @@ export function simulate(
   seed: number,
   options: RunOptions = {},
 ): { result: RunResult; engine: Engine } {
-  const simulation = new Simulation(scenario, seed);
+  const simulation = new Simulation(scenario, seed, options.start);
   const horizon = scenario.horizonDays;
   const step = Math.max(1, Math.floor(horizon / 100));
   for (let day = 0; day < horizon; day++) {
@@ -358,6 +412,9 @@ export function simulate(
     series: simulation.series,
     counters: simulation.counters,
     invariants,
+    positionBase: simulation.positionBase,
+    startExits: simulation.startExits,
+    startOpen: simulation.startOpen,
   });
   return { result, engine: simulation.engine };
 }

@@ -20,6 +20,7 @@ export const SCENARIO_LIMITS = {
   capacityMax: 20_000_000,
   runsMax: 10_000,
   financingEventsMax: 1_000,
+  phasesMax: 100,
 } as const;
 
 const money = z
@@ -44,6 +45,22 @@ const curveSchema = z.discriminatedUnion("curve", [
     capacity: z.number().int().min(1).max(SCENARIO_LIMITS.capacityMax),
     growthPerDay: z.number().gt(0).max(1),
     midpointDay: z.number().min(0).max(SCENARIO_LIMITS.horizonDaysMax),
+  }),
+  // Demand that grows, stalls, declines or jumps: from each phase's first day on, perDay new members
+  // a day, changing by growthPerDay (negative: declining, 0: stalled) a day until the next phase.
+  z.strictObject({
+    curve: z.literal("phases"),
+    phases: z
+      .array(
+        z.strictObject({
+          fromDay: days,
+          perDay: z.number().min(0).max(SCENARIO_LIMITS.membersPerDayMax),
+          growthPerDay: z.number().min(-1).max(1).optional(),
+          maxPerDay: z.number().min(0).max(SCENARIO_LIMITS.membersPerDayMax).optional(),
+        }),
+      )
+      .min(1)
+      .max(SCENARIO_LIMITS.phasesMax),
   }),
 ]);
 
@@ -244,6 +261,20 @@ function parseBehaviour(input: ScenarioInput["behaviour"]): Behaviour {
   return { holdToExit, sellAtMultiple, panicSell, sellShareDaily };
 }
 
+/** Phases must start on day 0 and follow each other in time, so every day has exactly one phase. */
+function checkPhases(curve: GrowthCurve): void {
+  if (curve.curve !== "phases") return;
+  curve.phases.forEach((phase, i) => {
+    if (i === 0 && phase.fromDay !== 0)
+      throw new ScenarioError("demand.newMembers.phases.0.fromDay", "the first phase must start on day 0");
+    if (i > 0 && phase.fromDay <= curve.phases[i - 1]!.fromDay)
+      throw new ScenarioError(
+        `demand.newMembers.phases.${i}.fromDay`,
+        "must be after the previous phase's fromDay",
+      );
+  });
+}
+
 /** Loads the rules through the engine; its refusal is reported under `rules.`. */
 export function loadScenarioRules(rulesInput: Record<string, unknown>): RuleSet {
   try {
@@ -268,6 +299,7 @@ export function parseScenario(raw: unknown): Scenario {
   const rules = loadScenarioRules(rulesInput);
   const shock = input.demand.shock ?? null;
   const repeat = input.demand.repeat ?? null;
+  checkPhases(input.demand.newMembers);
   const financing = (input.financing ?? []).map((event, i) => {
     const toPool = event.toPool === undefined ? 0n : BigInt(fen(`financing.${i}.toPool`, event.toPool));
     const toSubsidy =

@@ -5,6 +5,10 @@
  */
 import type { MonteCarloResult, Quantiles } from "./aggregate.js";
 import type { Scenario } from "./scenario.js";
+import { summarizeZh } from "./summary-zh.js";
+
+/** The languages of the summary: the command line's English and the web page's Chinese. */
+export type SummaryLocale = "en" | "zh-CN";
 
 const percent = (x: number) => {
   if (x > 0 && x < 0.01) return "under 1%";
@@ -109,8 +113,13 @@ function shockSentence(scenario: Scenario, result: MonteCarloResult): string | n
   );
 }
 
-/** The summary sentences, most important first. */
-export function summarize(scenario: Scenario, result: MonteCarloResult): string[] {
+/** The summary sentences, most important first, in English (the reports) or Chinese (the web page). */
+export function summarize(
+  scenario: Scenario,
+  result: MonteCarloResult,
+  locale: SummaryLocale = "en",
+): string[] {
+  if (locale === "zh-CN") return summarizeZh(scenario, result);
   const runs = result.runs === 1 ? "one run" : `${result.runs} runs (different random seeds)`;
   const sentences = [
     `This is a simulation, not a forecast: it shows what happened in ${runs} of the model in "${scenario.name}" ` +

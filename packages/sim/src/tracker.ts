@@ -29,7 +29,10 @@ const JOIN_DAY = 3;
  * array would cost an order its own cache miss.
  */
 export class Tracker {
+  constructor(private readonly idPrefix = "m") {}
   memberCount = 0;
+  /** Members of a live starting state taken over at the start (the first `adopted` rows). */
+  adopted = 0;
   ids: string[] = [];
   private rows = new Float64Array(1024 * ROW);
   behaviour = new Uint8Array(1024);
@@ -40,13 +43,24 @@ export class Tracker {
   /** Points still held, as a float (for marking holdings to the price in reports only). */
   positionPoints = new Float64Array(1024);
 
+  /**
+   * Takes over a live member (they order again under the demand model; their earlier positions are
+   * the starting state's). Only before any new member is added.
+   */
+  adoptMember(id: string, behaviour: number): number {
+    const m = this.addMember(-1, behaviour);
+    this.ids[m] = id;
+    this.adopted++;
+    return m;
+  }
+
   addMember(day: number, behaviour: number): number {
     const m = this.memberCount++;
     if (m >= this.behaviour.length) {
       this.rows = grow(this.rows, (m + 1) * ROW);
       this.behaviour = grow(this.behaviour, m + 1);
     }
-    this.ids.push(`m${m + 1}`);
+    this.ids.push(`${this.idPrefix}${m + 1}`);
     const row = m * ROW;
     this.rows[row + ENGINE_INDEX] = -1;
     this.rows[row + FIRST_POSITION] = 0;

@@ -3,7 +3,8 @@
  * same `runScenario` as the main thread and posts the plain result back.
  */
 import { parentPort } from "node:worker_threads";
-import { runScenario } from "./run.js";
+import { engineFromSnapshot } from "@zengzhi/engine";
+import { simulate } from "./run.js";
 import { parseScenario } from "./scenario.js";
 import type { WorkerJob, WorkerReply } from "./node.js";
 
@@ -12,6 +13,8 @@ if (port === null) throw new Error("worker.js must run in a worker thread");
 
 let cachedText = "";
 let cached: ReturnType<typeof parseScenario> | null = null;
+let snapshot = "";
+let members: readonly string[] = [];
 
 port.on("message", (job: WorkerJob) => {
   try {
@@ -19,9 +22,17 @@ port.on("message", (job: WorkerJob) => {
       cached = parseScenario(JSON.parse(job.scenarioText));
       cachedText = job.scenarioText;
     }
-    const result = runScenario(cached, job.seed, (done, total) => {
+    if (typeof job.start?.snapshot === "string") snapshot = job.start.snapshot;
+    if (job.start?.members) members = job.start.members;
+    const text = snapshot;
+    const onProgress = (done: number, total: number) => {
       port.postMessage({ job: job.id, progress: done / total } satisfies WorkerReply);
-    });
+    };
+    const start =
+      job.start === undefined
+        ? {}
+        : { start: { engine: () => engineFromSnapshot(text), applyRules: job.start.applyRules, members } };
+    const { result } = simulate(cached, job.seed, { onProgress, ...start });
     port.postMessage({ job: job.id, result } satisfies WorkerReply);
   } catch (error) {
     port.postMessage({

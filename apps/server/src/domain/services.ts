@@ -22,6 +22,7 @@ import { Metrics } from "./metrics.js";
 import { LogNotifier, type Notifier } from "./notifier.js";
 import { SandboxProvider } from "./payments.js";
 import { parseKeyRing, type KeyRing, type KeyRingProblem } from "./secrets.js";
+import { RulePreviews } from "./rule-preview.js";
 
 export interface ServiceOptions {
   ledger: Ledger;
@@ -62,9 +63,11 @@ export class Services {
   readonly publicUrl: string;
   readonly paymentEndpoints: Partial<Record<"wechat" | "alipay", string>>;
   readonly metrics = new Metrics();
+  /** Rule-change previews of this node (in memory, polled by the operator). */
+  readonly rulePreviews = new RulePreviews();
+  readonly logger: FastifyBaseLogger;
   readonly defaultTenant: string;
   readonly now: () => number;
-  readonly logger: FastifyBaseLogger;
   readonly webhooks: WebhookSettings;
   readonly notifier: Notifier;
   private readonly paused = new Map<string, boolean>();

@@ -41,6 +41,7 @@ import { paymentRoutes } from "../routes/payments.js";
 import { paymentSettingsRoutes } from "../routes/payment-settings.js";
 import { productRoutes } from "../routes/products.js";
 import { publicRoutes } from "../routes/public.js";
+import { rulePreviewRoutes } from "../routes/rule-previews.js";
 import { saleRoutes } from "../routes/sales.js";
 import { schemeRoutes } from "../routes/scheme.js";
 import { staffRoutes } from "../routes/staff.js";
@@ -261,6 +262,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     publicRoutes,
     authRoutes,
     tenantRoutes,
+    rulePreviewRoutes,
     merchantRoutes,
     productRoutes,
     orderRoutes,

@@ -177,6 +177,14 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     "zh-CN": "您加入后尚未日结，暂时没有您的负债证明。",
     en: "No day has been closed since you joined, so there is no proof for you yet.",
   },
+  rule_preview_not_found: {
+    "zh-CN": "找不到这次规则预演（预演只保留一小时），请重新预演。",
+    en: "This rule-change preview is gone (previews are kept for an hour); run it again.",
+  },
+  rule_preview_running: {
+    "zh-CN": "本平台已有一次规则预演正在运行，请等它完成后再开始。",
+    en: "A rule-change preview of this scheme is still running; wait for it to finish.",
+  },
   product_inactive: { "zh-CN": "该商品已下架。", en: "This product is no longer sold." },
   duplicate_member: {
     "zh-CN": "导入文件中同一会员出现多次。",

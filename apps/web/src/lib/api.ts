@@ -32,8 +32,10 @@ import type {
   Position,
   Product,
   PublicView,
+  PreviewRuleChangeRequest,
   PublishRulesRequest,
   Reconciliation,
+  RuleChangePreview,
   Release,
   RulesHistory,
   RuleVersion,
@@ -104,6 +106,9 @@ export type {
   Release,
   Role,
   RowError,
+  RuleChangePreview,
+  PreviewCohort,
+  PreviewSide,
   RuleVersion,
   SellPreview,
   SessionInfo,
@@ -231,6 +236,8 @@ export const api = {
   rules: () => get<RulesHistory>("/api/rules"),
   saveRules: (rules: RulesJson, stateHash: string, key?: string) =>
     post<RuleVersion>("/api/rules", { rules, stateHash }, key),
+  previewRuleChange: (body: PreviewRuleChangeRequest) => post<RuleChangePreview>("/api/rules/previews", body),
+  ruleChangePreview: (id: string) => get<RuleChangePreview>(`/api/rules/previews/${encodeURIComponent(id)}`),
 
   merchants: (cursor?: string | null) => get<Page<MerchantSummary>>(`/api/merchants${page(cursor)}`),
   createMerchant: (body: CreateMerchantRequest, key?: string) =>

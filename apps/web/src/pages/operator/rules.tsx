@@ -16,6 +16,7 @@ import { formatDateTime, isDecimal } from "../../lib/format.js";
 import { ruleChanges } from "../../lib/rule-diff.js";
 import { useData } from "../../lib/use-data.js";
 import { RulesForm } from "./rules-form.js";
+import { RulePreview } from "./rules-preview.js";
 
 function parseDraft(text: string): RulesJson | ApiError {
   try {
@@ -132,6 +133,7 @@ export function RulesEditor() {
           <RulesExplained rules={draft} />
         </Card>
       )}
+      <RulePreview draft={draft} />
       <Card title={t("operator.rulesHistory")}>
         <DataTable<RuleVersion>
           name="rule-versions"

@@ -18,6 +18,7 @@ import {
   type RuleKnobs,
 } from "./scenario.js";
 import type { SimMessage, SimOutcome } from "./worker.js";
+import { ScenarioLab } from "./scenario-lab.js";
 
 function Slider({
   label,
@@ -168,6 +169,7 @@ export default function SimulatorPage() {
           />
         ) : null}
       </div>
+      <ScenarioLab />
       <p className="muted small">{t("sim.engineNote")}</p>
       <RiskNotice />
     </div>

@@ -2,7 +2,7 @@
  * The simulator's Web Worker: runs scenarios with @zengzhi/sim (the rules engine underneath) off the
  * main thread, reports progress, and posts back the daily series and the final figures.
  */
-import { parseScenario, runScenario, ScenarioError } from "@zengzhi/sim";
+import { parseScenario, type RunResult, runScenario, ScenarioError } from "@zengzhi/sim";
 
 export interface SimRequest {
   id: number;
@@ -34,6 +34,47 @@ export interface SimOutcome {
   invariants: string[];
 }
 
+/** A share of a Monte Carlo: the runs of these seeds, each posted back whole as it finishes. */
+export interface MonteCarloRequest {
+  id: number;
+  kind: "monteCarlo";
+  scenario: unknown;
+  seeds: number[];
+}
+
+export type MonteCarloMessage =
+  | { id: number; kind: "runProgress"; seed: number; done: number; total: number }
+  | { id: number; kind: "run"; seed: number; result: RunResult }
+  | { id: number; kind: "error"; path: string; reason: string };
+
+function monteCarlo({ id, scenario: raw, seeds }: MonteCarloRequest): void {
+  const postRun = (message: MonteCarloMessage) =>
+    (self as unknown as { postMessage: (m: MonteCarloMessage) => void }).postMessage(message);
+  try {
+    const scenario = parseScenario(raw);
+    for (const seed of seeds) {
+      let last = 0;
+      const result = runScenario(scenario, seed, (done, total) => {
+        if (done === total || done - last >= Math.max(1, Math.floor(total / 20))) {
+          last = done;
+          postRun({ id, kind: "runProgress", seed, done, total });
+        }
+      });
+      postRun({ id, kind: "run", seed, result });
+    }
+  } catch (error) {
+    if (error instanceof ScenarioError)
+      postRun({ id, kind: "error", path: error.path, reason: error.reason });
+    else
+      postRun({
+        id,
+        kind: "error",
+        path: "",
+        reason: error instanceof Error ? error.message : String(error),
+      });
+  }
+}
+
 export type SimMessage =
   | { id: number; kind: "progress"; index: number; done: number; total: number }
   | { id: number; kind: "result"; index: number; outcome: SimOutcome }
@@ -45,7 +86,11 @@ const post = (message: SimMessage, transfer: Transferable[] = []) =>
     transfer,
   );
 
-self.onmessage = (event: MessageEvent<SimRequest>) => {
+self.onmessage = (event: MessageEvent<SimRequest | MonteCarloRequest>) => {
+  if ("kind" in event.data) {
+    monteCarlo(event.data);
+    return;
+  }
   const { id, scenarios, first = 0 } = event.data;
   scenarios.forEach((raw, offset) => {
     const index = first + offset;
