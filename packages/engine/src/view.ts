@@ -269,16 +269,9 @@ export class EngineReader implements EngineView {
       health: m.health,
       shares: m.shares,
       orders: m.orders,
-      positions: this.countPositions(m.lastPosition),
+      positions: m.positionCount,
       releaseRate: releaseRate(this.#core, m.id),
     };
-  }
-
-  private countPositions(last: number): number {
-    const previous = this.#core.table.previousOfMember;
-    let count = 0;
-    for (let id = last; id !== 0; id = previous[id - 1]!) count++;
-    return count;
   }
 
   memberPositions(id: string): number[] {

@@ -197,10 +197,17 @@ class Simulation {
     const track = this.track;
     const fen = this.sampleAmount();
     const hint = track.engineIndex(member);
-    const command: Command = { type: "order", member: track.ids[member]!, amount: this.amountBig(fen) };
-    if (hint >= 0) command.memberHint = hint;
+    // Every order command has one shape: before its first order a member's hint is -1, which names
+    // no member, and the engine looks the id up instead.
+    const command: Command = {
+      type: "order",
+      member: track.ids[member]!,
+      amount: this.amountBig(fen),
+      memberHint: hint,
+    };
     const result = this.engine.apply(command);
-    if (hint < 0 && result.ok) track.setEngineIndex(member, this.engine.member(track.ids[member]!)!.index);
+    // Only orders create members in a run, so a member's first order adds it last in creation order.
+    if (hint < 0 && result.ok) track.setEngineIndex(member, this.engine.memberCount - 1);
     if (!result.ok) {
       this.counters.ordersRefused++;
       return;
