@@ -3,7 +3,7 @@
  * readonly data, and no method of it changes the state (lazy release is computed, never written).
  * Readers such as the ledger's `read` receive an `EngineReader`; only `Engine` adds `apply`.
  */
-import { releaseRate, releaseSchedule } from "./release.js";
+import { releaseRate, releaseSchedule, tierRate } from "./release.js";
 import { exitThreshold } from "./sell.js";
 import { DEFAULT_MERCHANT, type EngineCore } from "./core.js";
 import { PAGE_LIMIT_MAX } from "./limits.js";
@@ -270,7 +270,8 @@ export class EngineReader implements EngineView {
       shares: m.shares,
       orders: m.orders,
       positions: m.positionCount,
-      releaseRate: releaseRate(this.#core, m.id),
+      // The member is at hand: its tier's rate, without looking its id up again.
+      releaseRate: this.#core.rules.release === null ? null : tierRate(this.#core, m),
     };
   }
 
