@@ -114,6 +114,7 @@ export function checkInvariants(engine: Engine): string[] {
       broken.push(`position ${i + 1} is ${shouldIndex ? "missing from" : "wrongly in"} the exit index`);
   }
   if (supply !== core.supply) broken.push(`positions hold ${supply} point units, supply says ${core.supply}`);
+  broken.push(...positionCountProblems(engine));
 
   let pending = 0n;
   let withdrawn = 0n;
@@ -130,6 +131,24 @@ export function checkInvariants(engine: Engine): string[] {
     broken.push(`positions ${overdue.join(", ")} qualify for a forced exit but are open`);
   if (core.listed && (core.accounts.pool !== 0n || core.supply !== 0n))
     broken.push("listed, yet pool or supply remain");
+  return broken;
+}
+
+/** Each member's position count equals the positions the table gives it and the length of its list. */
+function positionCountProblems(engine: Engine): string[] {
+  const core = coreOf(engine);
+  const t = core.table;
+  const counts = new Int32Array(core.memberList.length);
+  for (let i = 0; i < t.length; i++) counts[t.member[i]!]!++;
+  const broken: string[] = [];
+  for (const member of core.memberList) {
+    let listed = 0;
+    for (let id = member.lastPosition; id !== 0; id = t.previousOfMember[id - 1]!) listed++;
+    if (member.positionCount !== counts[member.index] || member.positionCount !== listed)
+      broken.push(
+        `member ${member.id} counts ${member.positionCount} positions, holds ${counts[member.index]}`,
+      );
+  }
   return broken;
 }
 

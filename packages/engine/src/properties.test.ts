@@ -230,6 +230,12 @@ describe("engine properties over random event sequences", () => {
           expect(JSON.stringify(engineToJson(resumed))).toBe(final);
           expect(JSON.stringify(engineToJson(compact))).toBe(final);
           expect(engineSnapshot(compact)).toBe(engineSnapshot(engine));
+          // A member's kept position count against the reference: walking its list of positions.
+          for (const restored of [resumed, compact]) {
+            expect(checkInvariants(restored)).toEqual([]);
+            for (const member of restored.members({ limit: 1000 }))
+              expect(member.positions).toBe(restored.memberPositions(member.id).length);
+          }
         },
       ),
       { numRuns: 150 },

@@ -320,8 +320,9 @@ export function engineFromSnapshot(text: string): Engine {
   for (const [i, value] of p.soldGross) t.soldGross[i] = money(value);
   restoreOnlineOrders(core, json.onlineOrders);
   for (let i = 0; i < p.count; i++) {
-    if (t.status[i] === POSITION_OPEN && t.locked[i]! > 0n)
-      core.memberList[t.member[i]!]!.lockedPositions.push(i);
+    const member = core.memberList[t.member[i]!]!;
+    member.positionCount++;
+    if (t.status[i] === POSITION_OPEN && t.locked[i]! > 0n) member.lockedPositions.push(i);
   }
   rebuildExitIndex(core);
   return engine;

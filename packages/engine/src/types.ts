@@ -184,6 +184,8 @@ export interface Member {
   readonly index: number;
   /** Id of the member's latest position (0 for none); earlier ones link back through the table. */
   lastPosition: number;
+  /** Positions the member ever opened (the length of the list above), so a read need not walk it. */
+  positionCount: number;
   /** Indices of positions that may still hold locked points (release rule); pruned lazily. */
   lockedPositions: number[];
   /** Withdrawals requested on `withdrawDay` and not rejected, for the daily limit. */

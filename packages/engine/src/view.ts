@@ -3,7 +3,7 @@
  * readonly data, and no method of it changes the state (lazy release is computed, never written).
  * Readers such as the ledger's `read` receive an `EngineReader`; only `Engine` adds `apply`.
  */
-import { releaseRate, releaseSchedule } from "./release.js";
+import { releaseRate, releaseSchedule, tierRate } from "./release.js";
 import { exitThreshold } from "./sell.js";
 import { DEFAULT_MERCHANT, type EngineCore } from "./core.js";
 import { PAGE_LIMIT_MAX } from "./limits.js";
@@ -279,16 +279,10 @@ export class EngineReader implements EngineView {
       health: m.health,
       shares: m.shares,
       orders: m.orders,
-      positions: this.countPositions(m.lastPosition),
-      releaseRate: releaseRate(this.#core, m.id),
+      positions: m.positionCount,
+      // The member is at hand: its tier's rate, without looking its id up again.
+      releaseRate: this.#core.rules.release === null ? null : tierRate(this.#core, m),
     };
-  }
-
-  private countPositions(last: number): number {
-    const previous = this.#core.table.previousOfMember;
-    let count = 0;
-    for (let id = last; id !== 0; id = previous[id - 1]!) count++;
-    return count;
   }
 
   memberPositions(id: string): number[] {

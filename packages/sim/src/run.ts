@@ -3,7 +3,7 @@
  * model decides who sells when; the engine applies every command and decides everything else
  * (points, prices, fees, forced exits). The run observes the engine once a day.
  */
-import { Engine, type Command, type Result, checkInvariants } from "@zengzhi/engine";
+import { Engine, type Command, type PositionView, type Result, checkInvariants } from "@zengzhi/engine";
 import { MinHeap } from "./heap.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./scenario.js";
@@ -224,10 +224,17 @@ class Simulation {
     const track = this.track;
     const fen = this.sampleAmount();
     const hint = track.engineIndex(member);
-    const command: Command = { type: "order", member: track.ids[member]!, amount: this.amountBig(fen) };
-    if (hint >= 0) command.memberHint = hint;
+    // Every order command has one shape: before its first order a member's hint is -1, which names
+    // no member, and the engine looks the id up instead.
+    const command: Command = {
+      type: "order",
+      member: track.ids[member]!,
+      amount: this.amountBig(fen),
+      memberHint: hint,
+    };
     const result = this.engine.apply(command);
-    if (hint < 0 && result.ok) track.setEngineIndex(member, this.engine.member(track.ids[member]!)!.index);
+    // Only orders create members in a run, so a member's first order adds it last in creation order.
+    if (hint < 0 && result.ok) track.setEngineIndex(member, this.engine.memberCount - 1);
     if (!result.ok) {
       this.counters.ordersRefused++;
       return;
@@ -260,12 +267,13 @@ class Simulation {
 
   /**
    * Sells `points` (all unlocked points when null) of an open position. Returns the points the
-   * position still holds afterwards (0 when it closed or exited).
+   * position still holds afterwards (0 when it closed or exited). A caller that has just read the
+   * position passes its view, which saves reading it again.
    */
-  private sell(id: number, points: bigint | null): bigint {
+  private sell(id: number, points: bigint | null, read?: PositionView): bigint {
     const track = this.track;
     if (track.positionState[id] !== OPEN) return 0n;
-    const view = this.engine.position(id);
+    const view = read ?? this.engine.position(id);
     if (view === undefined || view.status !== "open") return 0n;
     const unlocked = view.points - view.locked;
     const n = points === null || points > unlocked ? unlocked : points;
@@ -337,7 +345,7 @@ class Simulation {
         still.push(id);
         continue;
       }
-      if (this.sell(id, n) > 0n) still.push(id);
+      if (this.sell(id, n, view ?? undefined) > 0n) still.push(id);
     }
     this.sharePositions = still;
   }
