@@ -32,7 +32,7 @@ function Fan({ title, current, proposed }: { title: string; current: Quantile[];
   const { t } = useI18n();
   const x = current.map((_, day) => day);
   const line = (side: "current" | "proposed", values: Quantile[], pick: keyof Quantile, label: string) => ({
-    label: `${t(`preview.${side}`)} ${label}`,
+    label: `${t(`forecast.${side}`)} ${label}`,
     values: values.map((q) => q[pick]),
     color: COLORS[side],
   });
@@ -66,41 +66,46 @@ function CohortTable({ side, name }: { side: PreviewSide; name: string }) {
       rows={side.cohorts}
       rowKey={(row) => row.startDay}
       columns={[
-        { key: "startDay", label: t("preview.cohort"), render: (row) => `${row.startDay}–${row.endDay}` },
+        { key: "startDay", label: t("forecast.cohort"), render: (row) => `${row.startDay}–${row.endDay}` },
         {
           key: "members",
-          label: t("preview.members"),
+          label: t("forecast.members"),
           numeric: true,
           render: (row) => formatNumber(row.members, locale, 0),
         },
         {
           key: "exitedShare",
-          label: t("preview.exited"),
+          label: t("forecast.exited"),
           numeric: true,
           render: (row) => percent(row.exitedShare.p50),
         },
         {
           key: "daysToExitMedian",
-          label: t("preview.daysToExit"),
+          label: t("forecast.daysToExit"),
           numeric: true,
           render: (row) => formatNumber(row.daysToExitMedian, locale, 0),
         },
         {
           key: "waiting180Share",
-          label: t("preview.waiting180"),
+          label: t("forecast.waiting180"),
           numeric: true,
           render: (row) => percent(row.waiting180Share?.p50),
         },
         {
           key: "waiting365Share",
-          label: t("preview.waiting365"),
+          label: t("forecast.waiting365"),
           numeric: true,
           render: (row) => percent(row.waiting365Share?.p50),
         },
-        { key: "cashPaid", label: t("preview.cashPaid"), numeric: true, render: (row) => yuan(row.cashPaid) },
+        {
+          key: "cashPaid",
+          label: t("forecast.cashPaid"),
+          numeric: true,
+          render: (row) => yuan(row.cashPaid),
+        },
         {
           key: "cashReceived",
-          label: t("preview.cashReceived"),
+          label: t("forecast.cashReceived"),
           numeric: true,
           render: (row) => yuan(row.cashReceived),
         },
@@ -116,35 +121,35 @@ function Result({ preview }: { preview: RuleChangePreview }) {
   return (
     <div data-testid="rule-preview-result">
       <p className="small">
-        {t("preview.start", {
+        {t("forecast.start", {
           day: start.day,
           price: formatPrice(start.price, locale),
           pool: formatMoney(start.pool, locale),
           open: formatNumber(start.openPositions, locale, 0),
         })}
       </p>
-      <h3>{t("preview.fitted", { days: demand.windowDays })}</h3>
+      <h3>{t("forecast.fitted", { days: demand.windowDays })}</h3>
       <div className="stats">
         <Stat
-          label={t("preview.ordersPerDay")}
+          label={t("forecast.ordersPerDay")}
           value={formatNumber(demand.ordersPerDay.toFixed(2), locale)}
         />
-        <Stat label={t("preview.trend")} value={percent(demand.trendPerDay)} />
+        <Stat label={t("forecast.trend")} value={percent(demand.trendPerDay)} />
         <Stat
-          label={t("preview.newMembersPerDay")}
+          label={t("forecast.newMembersPerDay")}
           value={formatNumber(demand.newMembersPerDay.toFixed(2), locale)}
         />
-        <Stat label={t("preview.activeMembers")} value={formatNumber(demand.activeMembers, locale, 0)} />
-        <Stat label={t("preview.amountMedian")} value={formatMoney(demand.amountMedian, locale)} />
-        <Stat label={t("preview.sellerShare")} value={percent(demand.sellerShare)} />
+        <Stat label={t("forecast.activeMembers")} value={formatNumber(demand.activeMembers, locale, 0)} />
+        <Stat label={t("forecast.amountMedian")} value={formatMoney(demand.amountMedian, locale)} />
+        <Stat label={t("forecast.sellerShare")} value={percent(demand.sellerShare)} />
       </div>
       <Fan
-        title={t("preview.price")}
+        title={t("forecast.price")}
         current={perDay(current.bands.price)}
         proposed={perDay(proposed.bands.price)}
       />
       <Fan
-        title={t("preview.pool")}
+        title={t("forecast.pool")}
         current={perDay(current.bands.pool)}
         proposed={perDay(proposed.bands.pool)}
       />
@@ -152,7 +157,7 @@ function Result({ preview }: { preview: RuleChangePreview }) {
         {(["current", "proposed"] as const).map((side) => (
           <Stat
             key={side}
-            label={`${t(`preview.${side}`)} · ${t("preview.startExited")}`}
+            label={`${t(`forecast.${side}`)} · ${t("forecast.startExited")}`}
             value={formatNumber(preview[side]!.startExited.p50 ?? 0, locale, 0)}
             testId={`preview-exited-${side}`}
           />
@@ -160,24 +165,24 @@ function Result({ preview }: { preview: RuleChangePreview }) {
         {(["current", "proposed"] as const).map((side) => (
           <Stat
             key={`loss-${side}`}
-            label={`${t(`preview.${side}`)} · ${t("preview.lossShare")}`}
+            label={`${t(`forecast.${side}`)} · ${t("forecast.lossShare")}`}
             value={percent(preview[side]!.lossShare.p50)}
           />
         ))}
       </div>
-      <h3>{t("preview.cohorts")}</h3>
+      <h3>{t("forecast.cohorts")}</h3>
       <div className="preview-sides">
         <div>
-          <h4>{t("preview.current")}</h4>
+          <h4>{t("forecast.current")}</h4>
           <CohortTable side={current} name="preview-cohorts-current" />
         </div>
         <div>
-          <h4>{t("preview.proposed")}</h4>
+          <h4>{t("forecast.proposed")}</h4>
           <CohortTable side={proposed} name="preview-cohorts-proposed" />
         </div>
       </div>
       <p className="muted small">
-        {t("preview.seconds", { runs: preview.runs, seconds: (preview.seconds ?? 0).toFixed(1) })}
+        {t("forecast.seconds", { runs: preview.runs, seconds: (preview.seconds ?? 0).toFixed(1) })}
       </p>
     </div>
   );
@@ -216,8 +221,8 @@ export function RulePreview({ draft }: { draft: RulesJson }) {
   };
   const running = preview?.status === "running";
   return (
-    <Card title={t("preview.title")} id="rule-preview">
-      <p className="muted small">{t("preview.intro")}</p>
+    <Card title={t("forecast.title")} id="rule-preview">
+      <p className="muted small">{t("forecast.intro")}</p>
       <div className="form-row">
         <label>
           {t("field.horizonDays")}
@@ -248,12 +253,12 @@ export function RulePreview({ draft }: { draft: RulesJson }) {
           data-testid="rule-preview-run"
           onClick={() => void start()}
         >
-          {running ? t("preview.running") : t("preview.run")}
+          {running ? t("forecast.running") : t("forecast.run")}
         </button>
       </div>
       {error === null ? null : <ErrorBox error={error} />}
-      {running ? <Progress fraction={preview.progress} label={t("preview.running")} /> : null}
-      {preview?.status === "failed" ? <p className="error">{t("preview.failed")}</p> : null}
+      {running ? <Progress fraction={preview.progress} label={t("forecast.running")} /> : null}
+      {preview?.status === "failed" ? <p className="error">{t("forecast.failed")}</p> : null}
       {preview?.status === "done" ? <Result preview={preview} /> : null}
       <RiskNotice />
     </Card>

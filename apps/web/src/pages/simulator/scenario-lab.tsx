@@ -167,46 +167,46 @@ function CohortTable({ cohorts }: { cohorts: CohortSummary[] }) {
       rows={cohorts}
       rowKey={(row) => row.startDay}
       columns={[
-        { key: "startDay", label: t("preview.cohort"), render: (row) => `${row.startDay}–${row.endDay}` },
+        { key: "startDay", label: t("forecast.cohort"), render: (row) => `${row.startDay}–${row.endDay}` },
         {
           key: "members",
-          label: t("preview.members"),
+          label: t("forecast.members"),
           numeric: true,
           render: (row) => formatNumber(row.members, locale, 0),
         },
         {
           key: "exitedShare",
-          label: t("preview.exited"),
+          label: t("forecast.exited"),
           numeric: true,
           render: (row) => percent(row.exitedShare.p50),
         },
         {
           key: "daysToExitMedian",
-          label: t("preview.daysToExit"),
+          label: t("forecast.daysToExit"),
           numeric: true,
           render: (row) => formatNumber(row.daysToExitMedian, locale, 0),
         },
         {
           key: "waiting180Share",
-          label: t("preview.waiting180"),
+          label: t("forecast.waiting180"),
           numeric: true,
           render: (row) => percent(row.waiting180Share?.p50),
         },
         {
           key: "waiting365Share",
-          label: t("preview.waiting365"),
+          label: t("forecast.waiting365"),
           numeric: true,
           render: (row) => percent(row.waiting365Share?.p50),
         },
         {
           key: "cashPaid",
-          label: t("preview.cashPaid"),
+          label: t("forecast.cashPaid"),
           numeric: true,
           render: (row) => yuan(row.cashPaid.p50),
         },
         {
           key: "cashReceived",
-          label: t("preview.cashReceived"),
+          label: t("forecast.cashReceived"),
           numeric: true,
           render: (row) => yuan(row.cashReceived.p50),
         },
@@ -238,7 +238,7 @@ function LabResult({ result, scenario }: { result: MonteCarloResult; scenario: S
       <FanChart title={`${t("chart.price")} (P10–P90)`} band={result.bands.price} />
       <FanChart title={`${t("chart.pool")} (P10–P90)`} band={result.bands.pool} />
       <FanChart title={`${t("operator.members")} (P10–P90)`} band={result.bands.members} />
-      <h3>{t("preview.cohorts")}</h3>
+      <h3>{t("forecast.cohorts")}</h3>
       <CohortTable cohorts={result.cohorts} />
       <h3>{t("sim.summary")}</h3>
       <ul className="small" data-testid="sim-summary">
