@@ -58,6 +58,20 @@ const REJECTION_ERRORS = {
     status: 400,
     description: "a member appears twice in a coin import (a row code of invalid_rows)",
   },
+  prepaid_insufficient: {
+    status: 409,
+    description: "the merchant's prepaid balance cannot cover what this till sale owes the scheme",
+  },
+  split_out_of_bounds: {
+    status: 422,
+    description:
+      "the split gives the pool more, or the platform less, than the operator allows this merchant",
+  },
+  unknown_sale: { status: 404, description: "this merchant has no till sale with this id" },
+  sale_not_voidable: {
+    status: 409,
+    description: "the sale cannot be voided exactly (another day, points already used, or it moved others)",
+  },
 } as const satisfies Record<RejectionCode, ErrorInfo>;
 
 /**

@@ -11,6 +11,7 @@ export * from "./result-json.js";
 export * from "./snapshot.js";
 export * from "./sha256.js";
 export * from "./merkle-sum.js";
+export { DEFAULT_SPLIT_BOUNDS, type SplitBounds, splitOutsideBounds } from "./prepaid.js";
 export { QUEUE_AGE_DAYS, type QueueMeter, daysAtInflow, poolInflow } from "./queue-meter.js";
 export type {
   Custody,
@@ -19,6 +20,7 @@ export type {
   MemberPage,
   MemberView,
   OnlineOrderView,
+  TillSaleView,
   WithdrawalPage,
   WithdrawalStatus,
   WithdrawalView,
