@@ -17,6 +17,7 @@ import { PositionsPage } from "./pages/member/positions.js";
 import { SecurityPage } from "./pages/member/security.js";
 import { ShopPage } from "./pages/member/shop.js";
 import { WalletPage } from "./pages/member/wallet.js";
+import { PayCodePage } from "./pages/member/pay-code.js";
 
 const PublicPage = lazy(() => import("./pages/public.js"));
 const MerchantConsole = lazy(() => import("./pages/merchant/index.js"));
@@ -64,6 +65,7 @@ function TopBar() {
 const TABS = [
   { to: "/", key: "nav.home", icon: "⌂" },
   { to: "/shop", key: "nav.shop", icon: "▦" },
+  { to: "/pay", key: "nav.pay", icon: "▣" },
   { to: "/positions", key: "nav.positions", icon: "◔" },
   { to: "/wallet", key: "nav.wallet", icon: "¥" },
   { to: "/me", key: "nav.me", icon: "☺" },
@@ -105,6 +107,7 @@ function memberPage(path: string): ReactNode | null {
   if (path === "/shop") return <ShopPage />;
   if (path === "/positions") return <PositionsPage />;
   if (path === "/wallet") return <WalletPage />;
+  if (path === "/pay") return <PayCodePage />;
   if (path === "/me") return <MePage />;
   if (path === "/me/security") return <SecurityPage />;
   const position = matchPath("/positions/:id", path);

@@ -129,6 +129,10 @@ const SERVICE_ERRORS = {
     status: 404,
     description: "no day has been closed since proofs of liabilities began: no root is published yet",
   },
+  payment_code_invalid: {
+    status: 409,
+    description: "the payment code is unknown, used already or expired: ask the member for a new one",
+  },
   product_inactive: { status: 409, description: "the product is no longer sold" },
   scheme_paused: { status: 409, description: "the operator has paused orders, sales, sells and payments" },
   request_in_progress: { status: 409, description: "a request with this Idempotency-Key is still running" },

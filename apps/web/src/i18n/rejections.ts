@@ -166,6 +166,23 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     en: "The same member appears more than once in the file.",
   },
   network: { "zh-CN": "网络错误，请稍后重试。", en: "Network error, please try again." },
+  prepaid_insufficient: {
+    "zh-CN": "商家预存余额不足以支付本笔销售应缴部分，请先充值。",
+    en: "The prepaid balance cannot cover what this sale owes the scheme. Top up first.",
+  },
+  split_out_of_bounds: {
+    "zh-CN": "分配比例超出平台为该商家设定的范围。",
+    en: "The split is outside the bounds the operator set for this merchant.",
+  },
+  unknown_sale: { "zh-CN": "找不到这笔门店销售。", en: "There is no such till sale." },
+  sale_not_voidable: {
+    "zh-CN": "这笔销售无法撤销（非当日、积分已使用或已引发出局）。",
+    en: "This sale cannot be voided (not today, points already used, or it caused exits).",
+  },
+  payment_code_invalid: {
+    "zh-CN": "付款码无效、已使用或已过期，请会员刷新付款码。",
+    en: "The payment code is unknown, used or expired. Ask the member to refresh it.",
+  },
 };
 
 /** The sentence for a code the server sent, if the table has one (an unknown code gets none). */
