@@ -65,7 +65,6 @@ function TopBar() {
 const TABS = [
   { to: "/", key: "nav.home", icon: "⌂" },
   { to: "/shop", key: "nav.shop", icon: "▦" },
-  { to: "/pay", key: "nav.pay", icon: "▣" },
   { to: "/positions", key: "nav.positions", icon: "◔" },
   { to: "/wallet", key: "nav.wallet", icon: "¥" },
   { to: "/me", key: "nav.me", icon: "☺" },

@@ -202,7 +202,8 @@ describe("member H5", () => {
     await shoot(page, "member-wallet");
 
     // The payment code the member shows at the till: QR and 12 digits, valid a few minutes.
-    await page.click("[data-testid=tab-pay]");
+    await page.click("[data-testid=tab-home]");
+    await page.click("[data-testid=home-pay-code]");
     await page.click("[data-testid=pay-code-new]");
     await page.waitForSelector("[data-testid=pay-code] svg");
     expect(await page.textContent("[data-testid=pay-code-digits]")).toMatch(/^\d{4} \d{4} \d{4}$/);

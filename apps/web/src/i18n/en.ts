@@ -13,7 +13,6 @@ export const en: Record<MessageKey, string> = {
   "nav.shop": "Shop",
   "nav.positions": "Positions",
   "nav.wallet": "Wallet",
-  "nav.pay": "Pay",
   "payCode.title": "Payment code",
   "payCode.hint":
     "Show it at the till for the merchant to scan or type. It works once and expires in a few minutes.",

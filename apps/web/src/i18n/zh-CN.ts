@@ -10,7 +10,6 @@ export const zhCN = {
   "nav.shop": "商品",
   "nav.positions": "仓位",
   "nav.wallet": "钱包",
-  "nav.pay": "付款码",
   "payCode.title": "付款码",
   "payCode.hint": "在门店结账时出示给商家扫描或输入。付款码只能用一次，几分钟后失效。",
   "payCode.qr": "付款码二维码",

@@ -211,7 +211,6 @@ function InStoreSale() {
   };
   return (
     <>
-      <PrepaidCard prepaid={prepaid} />
       <CommandForm
         title={t("merchant.inStore")}
         hint={t("merchant.inStoreHint")}
@@ -263,6 +262,7 @@ function InStoreSale() {
           )}
         </Card>
       )}
+      <PrepaidCard prepaid={prepaid} />
     </>
   );
 }
