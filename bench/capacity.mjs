@@ -116,6 +116,18 @@ async function servicePart(url, client) {
     payload: { tenant: "demo", username: "teahouse", password: "merchant-demo" },
   });
   const token = login.json().token;
+  // Till sales are paid from the merchant's prepaid balance (issue 12): enough for the whole run.
+  const operator = await app.inject({
+    method: "POST",
+    url: "/api/auth/login",
+    payload: { tenant: "demo", username: "operator", password: "operator-demo" },
+  });
+  await app.inject({
+    method: "POST",
+    url: "/api/merchants/teahouse/prepaid/credits",
+    headers: { authorization: `Bearer ${operator.json().token}`, "idempotency-key": "capacity-prepaid" },
+    payload: { amount: "1000000000.00", reference: "CAPACITY" },
+  });
   await client.query("CHECKPOINT");
   const before = await sample(client);
   let next = 0;

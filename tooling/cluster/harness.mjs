@@ -175,6 +175,12 @@ export async function setupTenants(cluster, count, { members = 20, prefix = "t" 
       key: `setup-${tenant}-shop`,
       body: { id: "shop", name: "Shop", username: `shop-${tenant}`, password: PASSWORD },
     });
+    // Till sales are paid from the merchant's prepaid balance (issue 12): the operator credits one.
+    await call(base, "POST", "/api/merchants/shop/prepaid/credits", {
+      token: operator,
+      key: `setup-${tenant}-prepaid`,
+      body: { amount: "100000000.00", reference: `BENCH-${tenant}` },
+    });
     const names = [];
     for (let m = 0; m < members; m++) {
       const username = `m${m}-${tenant}`;

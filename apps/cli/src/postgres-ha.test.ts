@@ -102,6 +102,11 @@ async function prepareClients(a: ServiceNode, b: ServiceNode): Promise<SalesClie
     token: operator,
     body: { id: "shop", name: "Shop", username: "shop", password },
   });
+  // Till sales are paid from the merchant's prepaid balance (issue 12): the operator credits one.
+  await api(b, "POST", "/api/merchants/shop/prepaid/credits", {
+    token: operator,
+    body: { amount: "1000000.00", reference: "HA-TEST" },
+  });
   await api(b, "POST", "/api/auth/register", { body: { tenant: "ha2", username: "member1", password } });
   const merchantA = await login(a, "demo", "teahouse", "merchant-demo");
   const merchantB = await login(b, "ha2", "shop", password);

@@ -98,6 +98,16 @@ export async function seedDemo(app: FastifyInstance, services: Services): Promis
     },
   });
 
+  // Till sales are paid from the merchants' prepaid balances: the demo operator records a bank
+  // transfer for each (sandbox money, like every payment of the demo).
+  const operator = await login(app, operatorLogin.username, operatorLogin.password);
+  for (const merchant of ["teahouse", "bakery"]) {
+    await call(app, operator, "POST", `/api/merchants/${merchant}/prepaid/credits`, {
+      amount: "100000.00",
+      reference: `DEMO-SEED-${merchant}`,
+    });
+  }
+
   // The article's worked example: two orders of 1000, the first at price 1, the second at ≈1.43.
   const aliceToken = await login(app, alice.username, alice.password);
   const order = await call(app, aliceToken, "POST", "/api/orders", { productId: oolong!.id });
@@ -113,7 +123,6 @@ export async function seedDemo(app: FastifyInstance, services: Services): Promis
     points: `${quarter.slice(0, -8)}.${quarter.slice(-8)}`,
   });
   await call(app, aliceToken, "POST", "/api/me/withdrawals", { amount: "50.00" });
-  const operator = await login(app, operatorLogin.username, operatorLogin.password);
   await call(app, operator, "POST", "/api/operator/withdrawals/1/approve");
   await call(app, aliceToken, "POST", "/api/me/withdrawals", { amount: "20.00" });
   await call(app, operator, "POST", "/api/operator/close-day", { days: 1 });

@@ -19,6 +19,7 @@ import { PositionsPage } from "./pages/member/positions.js";
 import { SecurityPage } from "./pages/member/security.js";
 import { ShopPage } from "./pages/member/shop.js";
 import { WalletPage } from "./pages/member/wallet.js";
+import { PayCodePage } from "./pages/member/pay-code.js";
 
 const PublicPage = lazy(() => import("./pages/public.js"));
 const MerchantConsole = lazy(() => import("./pages/merchant/index.js"));
@@ -110,6 +111,7 @@ function memberPage(path: string): ReactNode | null {
   if (path === "/shop") return <ShopPage />;
   if (path === "/positions") return <PositionsPage />;
   if (path === "/wallet") return <WalletPage />;
+  if (path === "/pay") return <PayCodePage />;
   if (path === "/me") return <MePage />;
   if (path === "/me/security") return <SecurityPage />;
   if (path === "/inbox") return <InboxPage />;

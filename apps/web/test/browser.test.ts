@@ -19,6 +19,21 @@ const SCREENSHOTS = fileURLToPath(
     import.meta.url,
   ),
 );
+/** A fresh payment code of a demo member, as the member's phone would show it. */
+async function paymentCodeOf(username: string): Promise<string> {
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ tenant: "demo", username, password: "member-demo" }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const answer = await fetch(`${base}/api/me/payment-codes`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "idempotency-key": `code-${Math.random()}` },
+  });
+  return ((await answer.json()) as { code: string }).code;
+}
+
 const MOBILE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 860 };
 const MEMBER = { username: "dora", password: "dora-password-1" };
@@ -185,6 +200,15 @@ describe("member H5", () => {
     await page.click("[data-testid=withdraw-submit]");
     await page.waitForSelector(".notice-ok");
     await shoot(page, "member-wallet");
+
+    // The payment code the member shows at the till: QR and 12 digits, valid a few minutes.
+    await page.click("[data-testid=tab-home]");
+    await page.click("[data-testid=home-pay-code]");
+    await page.click("[data-testid=pay-code-new]");
+    await page.waitForSelector("[data-testid=pay-code] svg");
+    expect(await page.textContent("[data-testid=pay-code-digits]")).toMatch(/^\d{4} \d{4} \d{4}$/);
+    await shoot(page, "member-pay-code");
+    await expectNoSidewaysScroll(page);
 
     await page.click("[data-testid=tab-me]");
     await page.waitForSelector("[data-testid=invite-qr] svg");
@@ -420,14 +444,25 @@ describe("operator console", () => {
     expect(orders).not.toMatch(/\b(settled|created)\b|\d{4}-\d{2}-\d{2}T/);
     await shoot(page, "merchant-orders");
 
-    // An in-store sale paid at the till: the member earns points at once.
+    // An in-store sale paid at the till, confirmed by bob's payment code: the member earns points at
+    // once, the merchant sees a receipt with what its prepaid balance paid, and can void it today.
+    const code = await paymentCodeOf("bob");
     await page.goto(`${base}/merchant/sales`);
-    await page.fill("input[name=sale-member]", "bob");
+    await see(page, "[data-testid=prepaid-balance]");
+    await page.fill("input[name=sale-code]", code);
     await page.fill("input[name=sale-amount]", "50.00");
     await page.click("[data-testid=sale-submit]");
     await see(page, "[data-testid=sale-done]");
     expect(await page.textContent("[data-testid=sale-done]")).toMatch(/\+\d/);
+    expect(await page.textContent("[data-testid=sale-receipt]")).toContain("35.00");
     await shoot(page, "merchant-sale");
+    await page.fill("input[name=sale-code]", await paymentCodeOf("bob"));
+    await page.fill("input[name=sale-amount]", "20.00");
+    await page.click("[data-testid=sale-submit]");
+    await see(page, "[data-testid=sale-receipt]");
+    await page.click("[data-testid=sale-void]");
+    await see(page, "[data-testid=sale-voided]");
+    await shoot(page, "merchant-sale-void");
 
     // The settlement card shows the engine's balance for this merchant, which the sale just raised.
     await page.goto(`${base}/merchant/settlement`);

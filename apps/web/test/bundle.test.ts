@@ -39,7 +39,7 @@ describe("member H5 first load", () => {
       simulator: "sellShareDaily",
       qrcode: "Invalid QR Code version",
       operatorConsole: "listing-confirm",
-      merchantConsole: "sale-member",
+      merchantConsole: "sale-code",
     };
     for (const [what, marker] of Object.entries(lazyOnly)) {
       expect(upFront.includes(marker), `${what} is loaded up front`).toBe(false);

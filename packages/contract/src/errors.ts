@@ -62,6 +62,20 @@ const REJECTION_ERRORS = {
     status: 409,
     description: "the state changed since the preview; preview again before confirming",
   },
+  prepaid_insufficient: {
+    status: 409,
+    description: "the merchant's prepaid balance cannot cover what this till sale owes the scheme",
+  },
+  split_out_of_bounds: {
+    status: 422,
+    description:
+      "the split gives the pool more, or the platform less, than the operator allows this merchant",
+  },
+  unknown_sale: { status: 404, description: "this merchant has no till sale with this id" },
+  sale_not_voidable: {
+    status: 409,
+    description: "the sale cannot be voided exactly (another day, points already used, or it moved others)",
+  },
 } as const satisfies Record<RejectionCode, ErrorInfo>;
 
 /**
@@ -138,6 +152,10 @@ const SERVICE_ERRORS = {
   rule_preview_running: {
     status: 409,
     description: "a rule-change preview of this tenant is still running: wait for it, then start the next",
+  },
+  payment_code_invalid: {
+    status: 409,
+    description: "the payment code is unknown, used already or expired: ask the member for a new one",
   },
   product_inactive: { status: 409, description: "the product is no longer sold" },
   scheme_paused: { status: 409, description: "the operator has paused orders, sales, sells and payments" },

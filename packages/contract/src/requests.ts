@@ -158,9 +158,37 @@ export const paymentCallbackRequest = z
 
 export const listOrdersQuery = pageQuery.extend({ status: z.enum(ORDER_STATUSES).optional() });
 
+/**
+ * A till sale names its member by the payment code the member shows (preferred: the member confirms)
+ * or, for older clients, by member id; one of the two is required.
+ */
 export const saleRequest = z
-  .strictObject({ member: idField, amount: moneyText, productId: idField.optional() })
+  .strictObject({
+    member: idField.optional(),
+    code: z
+      .string()
+      .regex(/^[0-9]{12}$/, "must be the 12 digits of the member's payment code")
+      .optional(),
+    amount: moneyText,
+    productId: idField.optional(),
+  })
   .meta({ id: "SaleRequest" });
+
+/** A till sale's position id, to void it. */
+export const salePositionParams = z.strictObject({ position: integerIdParam });
+
+/** Money the operator received for a merchant's prepaid balance: the bank transfer's reference. */
+export const prepaidCreditRequest = z
+  .strictObject({ amount: moneyText, reference: textField(64).min(1) })
+  .meta({ id: "PrepaidCreditRequest" });
+
+/** A merchant top-up of its prepaid balance, paid through the tenant's payment provider. */
+export const prepaidTopUpRequest = z.strictObject({ amount: moneyText }).meta({ id: "PrepaidTopUpRequest" });
+
+/** The operator's bounds on a merchant's product splits (fractions 0–1). */
+export const splitBoundsRequest = z
+  .strictObject({ maxPoolContribution: z.string().max(20), minPlatformProfit: z.string().max(20) })
+  .meta({ id: "SplitBoundsRequest" });
 
 export const listPositionsQuery = pageQuery.extend({ status: z.enum(POSITION_STATUSES).optional() });
 

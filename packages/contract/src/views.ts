@@ -131,11 +131,42 @@ export const paymentCallbackAnswerSchema = z
 const exits = z.array(z.int()).meta({ description: "ids of positions exited as a consequence" });
 
 export const saleOutcomeSchema = z
-  .strictObject({ ok: z.literal(true), position: z.int().nullable(), points: pointsOut.nullable(), exits })
+  .strictObject({
+    ok: z.literal(true),
+    position: z.int().nullable(),
+    points: pointsOut.nullable(),
+    exits,
+    /** The receipt: who bought, what the merchant's prepaid balance paid, what is left of it. */
+    member: z.string(),
+    amount: moneyOut,
+    prepaidDebited: moneyOut,
+    prepaidBalance: moneyOut,
+  })
   .meta({ id: "SaleOutcome" });
 
+export const saleVoidOutcomeSchema = z
+  .strictObject({ ok: z.literal(true), position: z.int(), prepaidBalance: moneyOut })
+  .meta({ id: "SaleVoidOutcome" });
+
+/** A member's one-use payment code for a till sale, and when it stops working. */
+export const paymentCodeSchema = z
+  .strictObject({ code: z.string(), expiresAt: timeOut })
+  .meta({ id: "PaymentCode" });
+
+/** A merchant's prepaid balance and the operator's bounds on its splits. */
+export const merchantPrepaidSchema = z
+  .strictObject({
+    merchant: z.string(),
+    balance: moneyOut,
+    bounds: z.strictObject({ maxPoolContribution: ratioOut, minPlatformProfit: ratioOut }),
+  })
+  .meta({ id: "MerchantPrepaid" });
+
+/** A top-up started: the sandbox payment the merchant completes. */
+export const prepaidTopUpSchema = z.strictObject({ balance: moneyOut }).meta({ id: "PrepaidTopUp" });
+
 export const POSITION_STATUSES = ["open", "exited", "closed"] as const;
-export const CLOSE_REASONS = ["sold", "exit", "reset", "listing"] as const;
+export const CLOSE_REASONS = ["sold", "exit", "reset", "listing", "void"] as const;
 
 export const positionSchema = z
   .strictObject({
@@ -265,6 +296,9 @@ export const accountsSchema = z
     equity: moneyOut,
     ordersAwaitingSettlement: moneyOut,
     ordersRefunded: moneyOut,
+    /** Absent until a merchant's prepaid balance was first credited. */
+    prepaidIn: moneyOut.optional(),
+    prepaidHeld: moneyOut.optional(),
   })
   .meta({ id: "Accounts" });
 
@@ -487,6 +521,7 @@ export const publicViewSchema = z
         financing: moneyOut,
         merchants: moneyOut,
         debtSettlement: moneyOut,
+        merchantsPrepaid: moneyOut,
       }),
       paidOut: z.strictObject({
         withdrawn: moneyOut,
@@ -502,6 +537,7 @@ export const publicViewSchema = z
         subsidyBudget: moneyOut,
         equity: moneyOut,
         ordersAwaitingSettlement: moneyOut,
+        merchantsPrepaid: moneyOut,
       }),
     }),
     counts: z.strictObject({ members: z.int(), positions: z.int() }),

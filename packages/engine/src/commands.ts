@@ -79,6 +79,21 @@ export const commandJsonSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("withdrawApprove"), withdrawal: positionId, expect }),
   z.strictObject({ type: z.literal("withdrawReject"), withdrawal: positionId, expect }),
   z.strictObject({ type: z.literal("rules"), rules: z.unknown(), expect }),
+  z.strictObject({ type: z.literal("prepaidCredit"), merchant: id, amount: decimal }),
+  z.strictObject({
+    type: z.literal("splitBounds"),
+    merchant: id,
+    maxPoolContribution: decimal,
+    minPlatformProfit: decimal,
+  }),
+  z.strictObject({
+    type: z.literal("tillSale"),
+    member: id,
+    amount: decimal,
+    merchant: id,
+    split: splitSchema.optional(),
+  }),
+  z.strictObject({ type: z.literal("tillSaleVoid"), merchant: id, position: positionId }),
 ]);
 
 export type CommandJson = z.infer<typeof commandJsonSchema>;
@@ -247,6 +262,29 @@ function parseCommandBody(raw: unknown, where: string): Command {
         return { type: "withdrawReject", withdrawal: c.withdrawal };
       case "rules":
         return { type: "rules", rules: loadRuleSet(c.rules) };
+      case "prepaidCredit":
+        return { type: "prepaidCredit", merchant: c.merchant, amount: money("amount", c.amount) };
+      case "splitBounds": {
+        const ratio = (field: string, text: string) => dec(`${prefix}${field}`, text, RATIO_DECIMALS);
+        return {
+          type: "splitBounds",
+          merchant: c.merchant,
+          maxPoolContribution: ratio("maxPoolContribution", c.maxPoolContribution),
+          minPlatformProfit: ratio("minPlatformProfit", c.minPlatformProfit),
+        };
+      }
+      case "tillSale": {
+        const command: Command = {
+          type: "tillSale",
+          member: c.member,
+          amount: money("amount", c.amount),
+          merchant: c.merchant,
+        };
+        if (c.split !== undefined) command.split = parseSplit(c.split, `${prefix}split`);
+        return command;
+      }
+      case "tillSaleVoid":
+        return { type: "tillSaleVoid", merchant: c.merchant, position: c.position };
     }
   } catch (error) {
     if (error instanceof RuleSetError) {
@@ -350,6 +388,26 @@ function commandBodyToJson(command: Command): CommandJson {
       return { type: "withdraw", member: command.member, amount: formatMoney(command.amount) };
     case "rules":
       return { type: "rules", rules: ruleSetToJson(command.rules) };
+    case "prepaidCredit":
+      return { type: "prepaidCredit", merchant: command.merchant, amount: formatMoney(command.amount) };
+    case "splitBounds":
+      return {
+        type: "splitBounds",
+        merchant: command.merchant,
+        maxPoolContribution: formatRatio(command.maxPoolContribution),
+        minPlatformProfit: formatRatio(command.minPlatformProfit),
+      };
+    case "tillSale": {
+      const json: CommandJson = {
+        type: "tillSale",
+        member: command.member,
+        amount: formatMoney(command.amount),
+        merchant: command.merchant,
+      };
+      if (command.split !== undefined) json.split = splitJson(command.split);
+      return json;
+    }
+    case "tillSaleVoid":
     case "join":
     case "orderRefund":
     case "advance":

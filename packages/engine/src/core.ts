@@ -16,6 +16,7 @@ import { coinImport, coinImportLegacy } from "./coins.js";
 import { financing, listing } from "./financing.js";
 import { orderPaid, orderRefund } from "./online-orders.js";
 import { order } from "./order.js";
+import { PrepaidBook, prepaidCredit, setSplitBounds, tillSale, tillSaleVoid } from "./prepaid.js";
 import { payWithPoints } from "./pay-with-points.js";
 import { advance, join } from "./release.js";
 import { changeRules } from "./rule-versions.js";
@@ -75,6 +76,8 @@ export function emptyAccounts(): Accounts {
     equity: 0n,
     ordersAwaitingSettlement: 0n,
     ordersRefunded: 0n,
+    prepaidIn: 0n,
+    prepaidHeld: 0n,
   };
 }
 
@@ -130,6 +133,8 @@ export class EngineCore {
   onlineOrders = new Map<number, OnlineOrder>();
   /** Online orders that were inside their refund window when last looked at (refunded ones are skipped). */
   awaiting: OnlineOrder[] = [];
+  /** Merchants' prepaid balances, split bounds and till sales (prepaid.ts). */
+  readonly prepaid = new PrepaidBook();
   /** Open positions that hold points and can exit, by threshold price. */
   readonly exitIndex: ExitIndex;
 
@@ -188,6 +193,14 @@ export class EngineCore {
         return decideWithdrawal(this, command.withdrawal, false);
       case "rules":
         return changeRules(this, command.rules);
+      case "prepaidCredit":
+        return prepaidCredit(this, command.merchant, command.amount);
+      case "splitBounds":
+        return setSplitBounds(this, command.merchant, command);
+      case "tillSale":
+        return tillSale(this, command);
+      case "tillSaleVoid":
+        return tillSaleVoid(this, command.merchant, command.position);
     }
   }
 

@@ -771,7 +771,10 @@ describe("coinImport: every row or none", () => {
 });
 
 it("every rejection code is exercised by these tables", async () => {
-  const source = await import("node:fs/promises").then((fs) => fs.readFile(new URL(import.meta.url), "utf8"));
+  // Till sales have their own table in prepaid.test.ts.
+  const fs = await import("node:fs/promises");
+  const files = [import.meta.url, new URL("./prepaid.test.ts", import.meta.url)];
+  const source = (await Promise.all(files.map((file) => fs.readFile(new URL(file), "utf8")))).join("\n");
   const missing = REJECTION_CODES.filter((code) => !source.includes(`"${code}"`));
   expect(missing).toEqual([]);
 });

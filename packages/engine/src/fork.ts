@@ -64,6 +64,7 @@ export function forkCore(live: EngineCore): EngineCore {
   core.onlineOrders = orders;
   core.awaiting = live.awaiting.map((order) => orders.get(order.order)!);
   core.exitIndex.copyFrom(live.exitIndex, spare?.exitIndex);
+  core.prepaid.copyFrom(live.prepaid);
   live.forkSpare = { table: core.table, exitIndex: core.exitIndex };
   return core;
 }

@@ -19,6 +19,7 @@ export {
   type PreviewFigures,
 } from "./preview.js";
 export { STATE_DIGEST_PATTERN } from "./state-digest.js";
+export { DEFAULT_SPLIT_BOUNDS, type SplitBounds, splitOutsideBounds } from "./prepaid.js";
 export { QUEUE_AGE_DAYS, type QueueMeter, daysAtInflow, poolInflow } from "./queue-meter.js";
 export type {
   Custody,
@@ -27,6 +28,7 @@ export type {
   MemberPage,
   MemberView,
   OnlineOrderView,
+  TillSaleView,
   WithdrawalPage,
   WithdrawalStatus,
   WithdrawalView,

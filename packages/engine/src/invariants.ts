@@ -7,11 +7,12 @@ import type { Engine } from "./engine.js";
 import { coreOf } from "./internal.js";
 import { FLAG_TIPPED } from "./positions.js";
 import { POSITION_OPEN } from "./types.js";
+import { prepaidProblems } from "./prepaid.js";
 
 /** Cash paid in from outside, in fen. */
 export function cashIn(engine: Engine): bigint {
   const a = coreOf(engine).accounts;
-  return a.paidByMembers + a.financingIn + a.debtSettlement + a.paidByMerchants;
+  return a.paidByMembers + a.financingIn + a.debtSettlement + a.paidByMerchants + a.prepaidIn;
 }
 
 /** Cash held in every account, in fen. */
@@ -28,7 +29,8 @@ export function cashHeld(engine: Engine): bigint {
     a.subsidyBudget +
     a.equity +
     a.ordersAwaitingSettlement +
-    a.ordersRefunded
+    a.ordersRefunded +
+    a.prepaidHeld
   );
 }
 
@@ -125,6 +127,7 @@ export function checkInvariants(engine: Engine): string[] {
   if (pending !== a.withdrawalsPending || withdrawn !== a.withdrawn) broken.push("withdrawals do not add up");
 
   broken.push(...onlineOrderProblems(engine));
+  broken.push(...prepaidProblems(core));
 
   const overdue = qualifyingByScan(engine);
   if (overdue.length > 0)

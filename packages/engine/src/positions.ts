@@ -11,14 +11,14 @@ import type { CloseReason } from "./types.js";
 
 export const FLAG_TIPPED = 1;
 /** Why a position closed, as stored in its closeReason column (0: still open). */
-export const CLOSE_REASON = { sold: 1, exit: 2, reset: 3, listing: 4 } as const satisfies Record<
+export const CLOSE_REASON = { sold: 1, exit: 2, reset: 3, listing: 4, void: 5 } as const satisfies Record<
   CloseReason,
   number
 >;
 export type CloseReasonCode = (typeof CLOSE_REASON)[CloseReason];
 
 /** The names of the codes above, by code (index 0 is an open position's null). */
-export const CLOSE_REASONS: (CloseReason | null)[] = [null, "sold", "exit", "reset", "listing"];
+export const CLOSE_REASONS: (CloseReason | null)[] = [null, "sold", "exit", "reset", "listing", "void"];
 
 export class PositionTable {
   length = 0;

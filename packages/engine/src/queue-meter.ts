@@ -74,6 +74,7 @@ export function poolInflow(command: Command, rules: Readonly<RuleSet>): bigint {
   switch (command.type) {
     case "order":
     case "orderPaid":
+    case "tillSale":
       return splitAmount(command.amount, command.split ?? rules.split).contribution;
     case "financing":
       return command.toPool;

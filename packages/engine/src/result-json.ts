@@ -15,6 +15,7 @@ export type OutcomeJson = {
   exits?: number[];
   reset?: true;
   settled?: { order: number; position: number; points: string }[];
+  prepaid?: string;
 };
 
 export type ResultJson =
@@ -44,5 +45,6 @@ export function resultToJson(result: Result): ResultJson {
       points: formatPoints(s.points),
     }));
   }
+  if (result.prepaid !== undefined) outcome.prepaid = formatMoney(result.prepaid);
   return { ok: true, outcome };
 }

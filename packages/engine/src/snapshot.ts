@@ -5,6 +5,7 @@
  * states give equal snapshots (locked points are brought up to date first, and fields that mean
  * nothing while nothing is locked are written in one fixed form).
  */
+import { type PrepaidJson, prepaidToJson, restorePrepaid } from "./prepaid.js";
 import { rebuildExitIndex } from "./sell.js";
 import { releaseAll } from "./release.js";
 import { formatHealth, formatMoney, formatPoints, parseDecimal } from "./decimal.js";
@@ -24,7 +25,7 @@ import { POSITION_OPEN } from "./types.js";
 export const SNAPSHOT_FORMAT = "zengzhi-snapshot-2";
 
 /** Accounts added to the format later: written only when not zero (restored as zero when absent). */
-const LATER_ACCOUNTS = new Set(["ordersAwaitingSettlement", "ordersRefunded"]);
+const LATER_ACCOUNTS = new Set(["ordersAwaitingSettlement", "ordersRefunded", "prepaidIn", "prepaidHeld"]);
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const DECODE = new Int16Array(128).fill(-1);
@@ -225,6 +226,7 @@ function snapshotHeader(engine: Engine, count: number, sold: [number, string][])
     ...(core.onlineOrders.size === 0
       ? {}
       : { onlineOrders: [...core.onlineOrders.values()].map(onlineOrderToJson) }),
+    ...(core.prepaid.used ? { prepaid: prepaidToJson(core.prepaid) } : {}),
     members: {
       id: members.map((m) => m.id),
       inviter: members.map((m) => m.inviter),
@@ -254,6 +256,8 @@ interface SnapshotJson {
   withdrawals: [number, string, number, "pending" | "approved" | "rejected"][];
   /** Absent in snapshots written before online orders were engine commands. */
   onlineOrders?: OnlineOrderJson[];
+  /** Absent in snapshots of states that never used prepaid balances. */
+  prepaid?: PrepaidJson;
   members: {
     id: string[];
     inviter: (string | null)[];
@@ -319,6 +323,7 @@ export function engineFromSnapshot(text: string): Engine {
   }
   for (const [i, value] of p.soldGross) t.soldGross[i] = money(value);
   restoreOnlineOrders(core, json.onlineOrders);
+  restorePrepaid(core, json.prepaid);
   for (let i = 0; i < p.count; i++) {
     const member = core.memberList[t.member[i]!]!;
     member.positionCount++;

@@ -2,6 +2,7 @@
  * The engine's state as JSON: the output of `zengzhi replay` and the snapshot the ledger stores.
  * `engineFromJson(engineToJson(e))` rebuilds an engine that behaves identically.
  */
+import { type PrepaidJson, prepaidToJson, restorePrepaid } from "./prepaid.js";
 import { lockedNow } from "./release.js";
 import { rebuildExitIndex } from "./sell.js";
 import {
@@ -31,10 +32,10 @@ const m = formatMoney;
 const p = formatPoints;
 
 export function accountsToJson(a: Accounts): Record<keyof Accounts, string> {
-  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, m(v as bigint)])) as Record<
-    keyof Accounts,
-    string
-  >;
+  // The prepaid accounts appear only once they hold something, so older states keep their bytes.
+  const later = new Set(["prepaidIn", "prepaidHeld"]);
+  const entries = Object.entries(a).filter(([k, v]) => v !== 0n || !later.has(k));
+  return Object.fromEntries(entries.map(([k, v]) => [k, m(v as bigint)])) as Record<keyof Accounts, string>;
 }
 
 /**
@@ -92,6 +93,7 @@ export function engineToJson(engine: EngineView) {
     positions: Array.from({ length: t.length }, (_, i) => positionToJson(core, i)),
     withdrawals: core.withdrawals.map(withdrawalToJson),
     onlineOrders: [...core.onlineOrders.values()].map(onlineOrderToJson),
+    ...(core.prepaid.used ? { prepaid: prepaidToJson(core.prepaid) } : {}),
   };
 }
 
@@ -242,6 +244,7 @@ export function engineFromJson(json: EngineJson): Engine {
     });
   }
   restoreOnlineOrders(core, (json as { onlineOrders?: OnlineOrderJson[] }).onlineOrders);
+  restorePrepaid(core, (json as { prepaid?: PrepaidJson }).prepaid);
   rebuildExitIndex(core);
   return engine;
 }

@@ -44,7 +44,15 @@ export type Command =
   | { type: "withdraw"; member: string; amount: bigint }
   | { type: "withdrawApprove"; withdrawal: number; expect?: string }
   | { type: "withdrawReject"; withdrawal: number; expect?: string }
-  | { type: "rules"; rules: RuleSet; expect?: string };
+  | { type: "rules"; rules: RuleSet; expect?: string }
+  /** Money received for a merchant's prepaid balance (prepaid.ts). */
+  | { type: "prepaidCredit"; merchant: string; amount: bigint }
+  /** The operator's bounds on a merchant's splits, fractions in 1e-9. */
+  | { type: "splitBounds"; merchant: string; maxPoolContribution: bigint; minPlatformProfit: bigint }
+  /** A sale paid at the till: the parts the merchant owes the scheme come from its prepaid balance. */
+  | { type: "tillSale"; member: string; amount: bigint; merchant: string; split?: Split }
+  /** Voids a till sale (named by its position) the same day. */
+  | { type: "tillSaleVoid"; merchant: string; position: number };
 
 /**
  * Commands an operator previews first (preview.ts). Each may carry `expect`, the state digest the
@@ -94,6 +102,10 @@ export const REJECTION_CODES = [
   "invalid_rows",
   "duplicate_member",
   "preview_stale",
+  "prepaid_insufficient",
+  "split_out_of_bounds",
+  "unknown_sale",
+  "sale_not_voidable",
 ] as const;
 
 export type RejectionCode = (typeof REJECTION_CODES)[number];
@@ -131,6 +143,8 @@ export interface Outcome {
   reset?: boolean;
   /** Online orders settled by this command (orderPaid with no refund window, advance), in order id order. */
   settled?: SettledOrder[];
+  /** The merchant's prepaid balance after a prepaidCredit, tillSale or tillSaleVoid (fen). */
+  prepaid?: bigint;
 }
 
 /** An online order that became a rule-1 order: the position it opened and the points issued. */
@@ -168,7 +182,7 @@ export const POSITION_CLOSED = 2;
 export type PositionStatus = typeof POSITION_OPEN | typeof POSITION_EXITED | typeof POSITION_CLOSED;
 export const STATUS_NAMES = ["open", "exited", "closed"] as const;
 
-export type CloseReason = "sold" | "exit" | "reset" | "listing";
+export type CloseReason = "sold" | "exit" | "reset" | "listing" | "void";
 
 export interface Member {
   readonly id: string;
@@ -232,6 +246,10 @@ export interface Accounts {
   ordersAwaitingSettlement: bigint;
   /** Cash of online orders paid back to their payers (refunded inside the window, or at listing). */
   ordersRefunded: bigint;
+  /** Cash merchants paid into their prepaid balances (top-ups, recorded bank transfers). */
+  prepaidIn: bigint;
+  /** Prepaid cash not yet debited by till sales. */
+  prepaidHeld: bigint;
 }
 
 export interface CoinAccounts {

@@ -3,6 +3,7 @@
  * readonly data, and no method of it changes the state (lazy release is computed, never written).
  * Readers such as the ledger's `read` receive an `EngineReader`; only `Engine` adds `apply`.
  */
+import type { SplitBounds, TillSale } from "./prepaid.js";
 import { releaseRate, releaseSchedule, tierRate } from "./release.js";
 import { exitThreshold } from "./sell.js";
 import { DEFAULT_MERCHANT, type EngineCore } from "./core.js";
@@ -114,6 +115,9 @@ export interface WithdrawalPage {
 }
 
 /** Every read of the engine's state. No method changes anything. */
+/** A till sale as readers see it: amounts in fen, `owed` the prepaid it debited. */
+export type TillSaleView = Omit<TillSale, "health" | "movedOthers"> & { owed: bigint };
+
 export interface EngineView {
   readonly rules: Readonly<RuleSet>;
   /** Days since the tenant started. */
@@ -155,6 +159,10 @@ export interface EngineView {
   withdrawalCount(status?: WithdrawalStatus): number;
   /** A merchant's balances, or undefined for a merchant no event has named. */
   merchantBalance(id: string): MerchantBalance | undefined;
+  /** A merchant's prepaid balance (fen) and split bounds (the defaults when the operator set none). */
+  merchantPrepaid(id: string): { balance: bigint; bounds: SplitBounds };
+  /** A till sale by the position it opened, or undefined. */
+  tillSale(position: number): TillSaleView | undefined;
   /** What selling would pay now: the checks and arithmetic of a sell, without the forced exits. */
   previewSell(member: string, position: number, points: bigint): Result;
   /**
@@ -344,6 +352,16 @@ export class EngineReader implements EngineView {
     return stateDigest(this.#core);
   }
 
+  merchantPrepaid(id: string): { balance: bigint; bounds: SplitBounds } {
+    const book = this.#core.prepaid;
+    return { balance: book.balance(id), bounds: { ...book.boundsOf(id) } };
+  }
+  tillSale(position: number): TillSaleView | undefined {
+    const sale = this.#core.prepaid.sales.get(position);
+    if (sale === undefined) return undefined;
+    const { health: _health, movedOthers: _moved, ...view } = sale;
+    return { ...view, owed: sale.contribution + sale.platformProfit + sale.distributionCost };
+  }
   previewSell(member: string, position: number, points: bigint): Result {
     return previewSell(this.#core, member, position, points);
   }

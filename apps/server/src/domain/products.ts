@@ -16,6 +16,7 @@ import type { Session } from "./auth.js";
 import { ApiError, forbidden, notFound } from "./errors.js";
 import { once, type RequestKey } from "./idempotency.js";
 import { decodeCursor, toPage } from "./paging.js";
+import { requireSplitInBounds } from "./prepaid.js";
 import type { Services } from "./services.js";
 
 export type { ProductRow };
@@ -88,6 +89,8 @@ export async function createProduct(
 ) {
   const { session } = request;
   const split = input.split === undefined || input.split === null ? null : validateSplit(input.split);
+  if (split !== null)
+    await requireSplitInBounds(services, { tenant: session.tenant, merchant: session.merchantId!, split });
   return once(services.sql, { tenant: session.tenant, key: request.key }, async () => {
     const row = await insertProduct(services.sql, {
       tenant: session.tenant,
@@ -117,6 +120,8 @@ export async function changeProduct(
   const product = await findOwnProduct(services, session, request.id);
   const split =
     input.split === undefined ? product.split : input.split === null ? null : validateSplit(input.split);
+  if (split !== null && input.split !== undefined)
+    await requireSplitInBounds(services, { tenant: session.tenant, merchant: product.merchant_id, split });
   return once(services.sql, { tenant: session.tenant, key: request.key }, async () => {
     const row = await updateProduct(services.sql, {
       tenant: session.tenant,

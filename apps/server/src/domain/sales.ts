@@ -1,20 +1,29 @@
 /**
- * In-store sales: a merchant records a sale paid at the till, straight to the engine as an order for
- * this merchant (the product's split when one is named). The busiest use case: a known member and a
- * known pause state cost no query.
+ * In-store sales: a merchant records a sale paid at the till. The member confirms it with a payment
+ * code (or, for older clients, is named by id); the engine's `tillSale` debits what the merchant owes
+ * the scheme from its prepaid balance and refuses a sale the balance cannot cover or a split outside
+ * the merchant's bounds. A sale of today can be voided exactly.
  */
 import { formatMoney } from "@zengzhi/engine";
 import type { Session } from "./auth.js";
 import { ApiError, forbidden } from "./errors.js";
 import type { RequestKey } from "./idempotency.js";
+import { withPaymentCode } from "./payment-codes.js";
 import { findProduct } from "./products.js";
 import type { Services } from "./services.js";
 import { noteBy } from "./audit-log.js";
 
+interface SaleInput {
+  member?: string | undefined;
+  code?: string | undefined;
+  amount: bigint;
+  productId?: string | undefined;
+}
+
 export async function recordSale(
   services: Services,
   request: { session: Session; key: RequestKey },
-  input: { member: string; amount: bigint; productId?: string | undefined },
+  input: SaleInput,
 ) {
   const { session } = request;
   const tenant = session.tenant;
@@ -26,29 +35,69 @@ export async function recordSale(
       throw forbidden("this product belongs to another merchant");
     split = product.split;
   }
+  if (input.code !== undefined) {
+    const claim = { tenant, code: input.code, key: request.key.ledger };
+    return withPaymentCode(services, claim, (member) =>
+      submitSale(services, request, { member, split, amount: input.amount }),
+    );
+  }
+  if (input.member === undefined)
+    throw new ApiError(400, "invalid_field", "give the member's payment code (or member id)", "code");
   if (!(await services.memberExists(tenant, input.member)))
     throw new ApiError(404, "unknown_member", `member ${input.member} does not exist`, "member");
-  const amount = formatMoney(input.amount);
+  return submitSale(services, request, { member: input.member, split, amount: input.amount });
+}
+
+async function submitSale(
+  services: Services,
+  request: { session: Session; key: RequestKey },
+  sale: { member: string; split: Record<string, string> | null; amount: bigint },
+) {
+  const { session } = request;
+  const amount = formatMoney(sale.amount);
+  const merchant = session.merchantId!;
   const outcome = await services.gateway.submit(
-    tenant,
+    session.tenant,
     request.key.ledger,
     {
-      type: "order",
-      member: input.member,
+      type: "tillSale",
+      member: sale.member,
       amount,
-      merchant: session.merchantId!,
-      ...(split === null ? {} : { split: split as never }),
+      merchant,
+      ...(sale.split === null ? {} : { split: sale.split as never }),
     },
-    noteBy(session, {
-      action: "sale",
-      target: input.member,
-      detail: { amount, merchant: session.merchantId },
-    }),
+    noteBy(session, { action: "sale", target: sale.member, detail: { amount, merchant } }),
+  );
+  const position = typeof outcome.position === "number" ? outcome.position : null;
+  const debited = await services.gateway.read(session.tenant, (engine) =>
+    position === null ? 0n : (engine.tillSale(position)?.owed ?? 0n),
   );
   return {
     ok: true,
-    position: outcome.position ?? null,
+    position,
     points: outcome.points ?? null,
     exits: outcome.exits ?? [],
+    member: sale.member,
+    amount,
+    prepaidDebited: formatMoney(debited),
+    prepaidBalance: String(outcome.prepaid ?? "0.00"),
   };
+}
+
+/** Voids one of the merchant's own till sales of today; the engine checks it can be undone exactly. */
+export async function voidSale(
+  services: Services,
+  request: { session: Session; key: RequestKey },
+  position: number,
+) {
+  const { session } = request;
+  const merchant = session.merchantId;
+  if (merchant === null) throw forbidden("this login belongs to no merchant");
+  const outcome = await services.gateway.submit(
+    session.tenant,
+    request.key.ledger,
+    { type: "tillSaleVoid", merchant, position },
+    noteBy(session, { action: "sale.void", target: String(position), detail: { merchant } }),
+  );
+  return { ok: true, position, prepaidBalance: String(outcome.prepaid ?? "0.00") };
 }

@@ -52,7 +52,10 @@ export function withdrawalView(engine: EngineView, id: number) {
 
 export function accountsView(engine: EngineView): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(engine.accounts).map(([name, value]) => [name, formatMoney(value)]),
+    Object.entries(engine.accounts)
+      // The prepaid accounts show once used, as in the engine's own state (older answers unchanged).
+      .filter(([name, value]) => value !== 0n || !name.startsWith("prepaid"))
+      .map(([name, value]) => [name, formatMoney(value)]),
   );
 }
 
@@ -123,6 +126,7 @@ export function totalsView(engine: EngineView) {
       financing: formatMoney(a.financingIn),
       merchants: formatMoney(a.paidByMerchants),
       debtSettlement: formatMoney(a.debtSettlement),
+      merchantsPrepaid: formatMoney(a.prepaidIn),
     },
     paidOut: {
       withdrawn: formatMoney(a.withdrawn),
@@ -138,6 +142,7 @@ export function totalsView(engine: EngineView) {
       subsidyBudget: formatMoney(a.subsidyBudget),
       equity: formatMoney(a.equity),
       ordersAwaitingSettlement: formatMoney(a.ordersAwaitingSettlement),
+      merchantsPrepaid: formatMoney(a.prepaidHeld),
     },
   };
 }

@@ -126,6 +126,9 @@ for (const store of STORES) {
         password: "rel-password",
       });
       const shop = await login(t.app, "rel-shop", "rel-password", "release-demo");
+      // Till sales are paid from the merchant's prepaid balance: the operator records a transfer.
+      const credit = { amount: "70.00", reference: "REL-1" };
+      expect((await post("/api/merchants/shop/prepaid/credits", relOperator, credit)).status).toBe(200);
       const member = await login(t.app, "rel-member", "rel-password", "release-demo");
       expect((await post("/api/sales", shop, { member: "rel-member", amount: "100.00" })).status).toBe(201);
       const release = await get("/api/me/release", member);

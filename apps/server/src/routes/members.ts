@@ -13,6 +13,7 @@ import {
   sell,
 } from "../domain/members.js";
 import { readLiabilityProof } from "../domain/liabilities.js";
+import { createPaymentCode } from "../domain/payment-codes.js";
 import type { Services } from "../domain/services.js";
 import { money, points } from "../http/fields.js";
 import { requestKey } from "../http/request-key.js";
@@ -28,6 +29,12 @@ export function memberRoutes(app: FastifyInstance, services: Services): void {
   route(app, OPERATIONS.getOwnPosition, ({ session, params }) =>
     readOwnPosition(services, session, intParam(params.id, "position")),
   );
+
+  route(app, OPERATIONS.createPaymentCode, async ({ session, request, reply }) => {
+    const key = requestKey(request, session, "payment-codes");
+    const answer = await createPaymentCode(services, { session, key });
+    return reply.code(answer.status).send(answer.body);
+  });
 
   route(app, OPERATIONS.sellPoints, ({ session, body, params, request }) => {
     const position = intParam(params.id, "position");

@@ -2,7 +2,9 @@
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance } from "fastify";
 import { addMerchant, listMerchants, readSettlement } from "../domain/merchants.js";
+import { creditPrepaid, readPrepaid, setBounds, topUpPrepaid } from "../domain/prepaid.js";
 import type { Services } from "../domain/services.js";
+import { money } from "../http/fields.js";
 import { requestKey } from "../http/request-key.js";
 import { route } from "../http/route.js";
 
@@ -15,6 +17,32 @@ export function merchantRoutes(app: FastifyInstance, services: Services): void {
 
   route(app, OPERATIONS.getMerchantSettlement, ({ session, params }) =>
     readSettlement(services, session, params.id ?? ""),
+  );
+
+  route(app, OPERATIONS.getMerchantPrepaid, ({ session, params }) =>
+    readPrepaid(services, session, params.id ?? ""),
+  );
+
+  route(app, OPERATIONS.recordPrepaidCredit, ({ session, params, body, request }) =>
+    creditPrepaid(
+      services,
+      { session, key: requestKey(request, session, "prepaid.credit"), merchant: params.id ?? "" },
+      { amount: money(body.amount, "amount"), reference: body.reference },
+    ),
+  );
+
+  route(app, OPERATIONS.recordPrepaidTopUp, async ({ session, body, request, reply }) => {
+    const key = requestKey(request, session, "prepaid.topUp");
+    const answer = await topUpPrepaid(services, { session, key }, { amount: money(body.amount, "amount") });
+    return reply.code(201).send(answer);
+  });
+
+  route(app, OPERATIONS.setSplitBounds, ({ session, params, body, request }) =>
+    setBounds(
+      services,
+      { session, key: requestKey(request, session, "prepaid.bounds"), merchant: params.id ?? "" },
+      body,
+    ),
   );
 
   route(app, OPERATIONS.createMerchant, async ({ body, session, request, reply }) => {

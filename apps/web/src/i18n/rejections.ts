@@ -203,6 +203,14 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
   webhook_url_refused: {
     "zh-CN": "该地址不可用：只接受 http(s)，不能含账号密码，也不能指向内网、本机或链路本地地址。",
     en: "This URL is refused: http(s) only, no credentials, and no private, loopback or link-local address.",
+  prepaid_insufficient: {
+  },
+  split_out_of_bounds: {
+  },
+  unknown_sale: { "zh-CN": "找不到这笔门店销售。", en: "There is no such till sale." },
+  sale_not_voidable: {
+  },
+  payment_code_invalid: {
   },
 };
 

@@ -41,6 +41,12 @@ import type {
   RuleVersion,
   SaleOutcome,
   SaleRequest,
+  SaleVoidOutcome,
+  PaymentCode,
+  MerchantPrepaid,
+  PrepaidTopUp,
+  PrepaidCreditRequest,
+  SplitBoundsRequest,
   SellOutcome,
   SellPreview,
   Session,
@@ -90,6 +96,9 @@ export type {
 export type {
   ActionPreview,
   CustodyStatement,
+  MerchantPrepaid,
+  PaymentCode,
+  SaleOutcome,
   ErrorCode,
   LiabilityProof,
   LiabilityRoot,
@@ -256,6 +265,17 @@ export const api = {
     get<Page<Order>>(`/api/orders${page(cursor, 100, { status })}`),
   merchantSettlement: () => get<MerchantSettlement>("/api/merchant/settlement"),
   sale: (body: SaleRequest, key?: string) => post<SaleOutcome>("/api/sales", body, key),
+  voidSale: (position: number, key?: string) =>
+    post<SaleVoidOutcome>(`/api/sales/${position}/void`, undefined, key),
+  merchantPrepaid: (merchant: string) =>
+    get<MerchantPrepaid>(`/api/merchants/${encodeURIComponent(merchant)}/prepaid`),
+  topUpPrepaid: (amount: string, key?: string) =>
+    post<PrepaidTopUp>("/api/merchant/prepaid/top-ups", { amount }, key),
+  creditPrepaid: (merchant: string, body: PrepaidCreditRequest, key?: string) =>
+    post<MerchantPrepaid>(`/api/merchants/${encodeURIComponent(merchant)}/prepaid/credits`, body, key),
+  setSplitBounds: (merchant: string, body: SplitBoundsRequest, key?: string) =>
+    put<MerchantPrepaid>(`/api/merchants/${encodeURIComponent(merchant)}/split-bounds`, body, key),
+  paymentCode: (key?: string) => post<PaymentCode>("/api/me/payment-codes", undefined, key),
 
   me: () => get<MemberSummary>("/api/me"),
   liabilityProof: () => get<LiabilityProof>("/api/me/liability-proof"),

@@ -31,6 +31,9 @@ export function MemberHome() {
         <h1>{t("member.hello", { name: user?.username ?? me.member })}</h1>
         <UnreadBadge />
       </div>
+      <Link to="/pay" className="btn btn-primary" data-testid="home-pay-code">
+        {t("payCode.show")}
+      </Link>
       <Card title={t("member.summary")}>
         <div className="stats">
           <Stat

@@ -13,11 +13,18 @@ import { SplitEditor } from "../../components/split-editor.js";
 import { DataTable, moneyColumn } from "../../components/table.js";
 import { ActionButton, AmountField, Card, ErrorBox, Field, Loading, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
-import { api, type Order, type Product, type Split } from "../../lib/api.js";
+import {
+  api,
+  type MerchantPrepaid,
+  type Order,
+  type Product,
+  type SaleOutcome,
+  type Split,
+} from "../../lib/api.js";
 import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
-import { loadAll, useData } from "../../lib/use-data.js";
+import { type Loaded, loadAll, useData } from "../../lib/use-data.js";
 
 export default function MerchantConsole() {
   const { t } = useI18n();
@@ -194,36 +201,131 @@ function Orders() {
   );
 }
 
+/** The till: the member's payment code (scanned by a code scanner, which types it, or typed) and the amount. */
 function InStoreSale() {
   const { t, locale } = useI18n();
-  const [member, setMember] = useState("");
+  const { user } = useSession();
+  const merchant = user?.merchantId ?? "";
+  const prepaid = useData(() => api.merchantPrepaid(merchant));
+  const [code, setCode] = useState("");
   const [amount, setAmount] = useState("");
-  const sale = { member: member.trim(), amount: amount.trim() };
+  const [receipt, setReceipt] = useState<SaleOutcome | null>(null);
+  const [voided, setVoided] = useState(false);
+  const [voidError, setVoidError] = useState<unknown>(null);
+  const sale = { code: code.replace(/\s/g, ""), amount: amount.trim() };
   const record = async (key: string) => {
     const outcome = await api.sale(sale, key);
+    setCode("");
     setAmount("");
+    setReceipt(outcome);
+    setVoided(false);
+    prepaid.reload();
     return `#${outcome.position}: +${formatPoints(outcome.points, locale, 2)} ${t("common.points")}`;
   };
+  const cancel = async (key: string) => {
+    if (receipt === null || receipt.position === null) return;
+    setVoidError(null);
+    await api.voidSale(receipt.position, key);
+    setVoided(true);
+    prepaid.reload();
+  };
+  return (
+    <>
+      <CommandForm
+        title={t("merchant.inStore")}
+        hint={t("merchant.inStoreHint")}
+        input={sale}
+        submit={record}
+        submitLabel={t("common.submit")}
+        disabled={sale.code === "" || sale.amount === ""}
+        testId="sale-submit"
+        doneTestId="sale-done"
+      >
+        <Field
+          label={t("merchant.payCode")}
+          name="sale-code"
+          inputMode="numeric"
+          autoComplete="off"
+          value={code}
+          onChange={(event) => setCode(event.target.value)}
+        />
+        <AmountField
+          label={t("common.amount")}
+          name="sale-amount"
+          value={amount}
+          onChange={(event) => setAmount(event.target.value)}
+        />
+      </CommandForm>
+      {receipt === null ? null : (
+        <Card title={t("merchant.receipt")}>
+          <div className="stats" data-testid="sale-receipt">
+            <Stat label={t("merchant.memberId")} value={receipt.member} />
+            <Stat label={t("common.amount")} value={formatMoney(receipt.amount, locale)} />
+            <Stat label={t("common.points")} value={formatPoints(receipt.points ?? "0", locale, 2)} />
+            <Stat label={t("merchant.prepaidDebited")} value={formatMoney(receipt.prepaidDebited, locale)} />
+          </div>
+          <ErrorBox error={voidError} />
+          {voided ? (
+            <p className="muted" data-testid="sale-voided">
+              {t("merchant.saleVoided")}
+            </p>
+          ) : (
+            <ActionButton
+              className="btn btn-ghost"
+              input={{ void: receipt.position }}
+              action={cancel}
+              onError={setVoidError}
+              data-testid="sale-void"
+            >
+              {t("merchant.voidSale")}
+            </ActionButton>
+          )}
+        </Card>
+      )}
+      <PrepaidCard prepaid={prepaid} />
+    </>
+  );
+}
+
+/** The merchant's prepaid balance, what till sales are paid from, and a top-up through the provider. */
+function PrepaidCard({ prepaid }: { prepaid: Loaded<MerchantPrepaid> }) {
+  const { t, locale } = useI18n();
+  const [amount, setAmount] = useState("");
+  const topUp = async (key: string) => {
+    const answer = await api.topUpPrepaid(amount.trim(), key);
+    setAmount("");
+    prepaid.reload();
+    return formatMoney(answer.balance, locale);
+  };
+  const data = prepaid.data;
   return (
     <CommandForm
-      title={t("merchant.inStore")}
-      hint={t("merchant.inStoreHint")}
-      input={sale}
-      submit={record}
-      submitLabel={t("common.submit")}
-      disabled={sale.member === "" || sale.amount === ""}
-      testId="sale-submit"
-      doneTestId="sale-done"
+      title={t("merchant.prepaid")}
+      hint={t("merchant.prepaidHint")}
+      input={{ amount: amount.trim() }}
+      submit={topUp}
+      submitLabel={t("merchant.topUp")}
+      disabled={amount.trim() === ""}
+      testId="prepaid-top-up"
     >
-      <Field
-        label={t("merchant.memberId")}
-        name="sale-member"
-        value={member}
-        onChange={(event) => setMember(event.target.value)}
-      />
+      <ErrorBox error={prepaid.error} />
+      {data === undefined ? null : (
+        <div className="stats">
+          <Stat
+            label={t("merchant.prepaidBalance")}
+            value={formatMoney(data.balance, locale)}
+            testId="prepaid-balance"
+          />
+          <Stat label={t("merchant.maxPool")} value={formatRatio(data.bounds.maxPoolContribution, locale)} />
+          <Stat
+            label={t("merchant.minPlatform")}
+            value={formatRatio(data.bounds.minPlatformProfit, locale)}
+          />
+        </div>
+      )}
       <AmountField
-        label={t("common.amount")}
-        name="sale-amount"
+        label={t("merchant.topUpAmount")}
+        name="prepaid-amount"
         value={amount}
         onChange={(event) => setAmount(event.target.value)}
       />
