@@ -19,6 +19,8 @@ export const FIELD_LIMITS = {
   closeDaysMax: 366,
   csvBodyBytesMax: 1024 * 1024,
   labelLengthMax: 64,
+  /** The longest date range a report covers, in days (ten years of daily rows at most). */
+  reportDaysMax: 3700,
 } as const;
 
 /**
@@ -68,6 +70,8 @@ export const healthOut = z
   .regex(/^-?\d+\.\d{2}$/)
   .meta({ description: "a health value, 2 decimals" });
 export const timeOut = z.iso.datetime().meta({ description: "an ISO 8601 time in UTC" });
+/** A calendar date (ISO 8601, YYYY-MM-DD), a local day of the tenant's time zone. */
+export const dateField = z.iso.date().meta({ description: "a date, YYYY-MM-DD, in the tenant's time zone" });
 
 /** Text without control characters (C0, DEL, C1): names and free text must be printable. */
 export const PRINTABLE_PATTERN = /^\P{Cc}*$/u;

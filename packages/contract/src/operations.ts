@@ -839,6 +839,22 @@ const operators = {
     response: view.reconciliationSchema,
     errors: [...DECIMAL],
   }),
+  getReport: operation({
+    operationId: "getReport",
+    method: "GET",
+    path: "/api/operator/reports",
+    tags: ["operators"],
+    summary:
+      "Orders, revenue split, pool in and out, points issued and burned, exits, withdrawals and new members per local day, week or month",
+    description:
+      "Computed in SQL over the journal and its per-commit projection, for any range of local dates of the tenant's time zone (at most FIELD_LIMITS.reportDaysMax days). Every bucket of the range has a row, empty ones included.",
+    callers: ["operator"],
+    idempotent: false,
+    query: request.reportQuery,
+    status: 200,
+    response: view.reportSchema,
+    errors: ["out_of_range"],
+  }),
   listAudit: operation({
     operationId: "listAudit",
     method: "GET",

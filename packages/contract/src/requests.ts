@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   FIELD_LIMITS,
   balanceText,
+  dateField,
   idField,
   integerIdParam,
   moneyText,
@@ -151,6 +152,15 @@ export const tipBuyRequest = z
 export const tipRequest = z
   .strictObject({ merchant: idField, member: idField, points: pointsText })
   .meta({ id: "TipRequest" });
+
+/** Report buckets: local days, ISO weeks (Monday first) or calendar months of the tenant's time zone. */
+export const REPORT_UNITS = ["day", "week", "month"] as const;
+
+export const reportQuery = z.strictObject({
+  from: dateField,
+  to: dateField,
+  unit: z.enum(REPORT_UNITS).default("day"),
+});
 
 export const listWithdrawalsQuery = pageQuery.extend({ status: z.enum(WITHDRAWAL_STATUSES).optional() });
 

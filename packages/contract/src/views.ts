@@ -524,6 +524,43 @@ export const orderPageSchema = pageOf(orderSchema, "OrderPage");
 export const positionPageSchema = pageOf(positionSchema, "PositionPage");
 export const withdrawalPageSchema = pageOf(withdrawalSchema, "WithdrawalPage");
 export const operatorMemberPageSchema = pageOf(operatorMemberSchema, "OperatorMemberPage");
+/** One bucket of a report: what happened in the tenant between its first and last local day. */
+export const reportRowSchema = z
+  .strictObject({
+    period: z.iso
+      .date()
+      .meta({ description: "the bucket's first local day (a Monday for weeks, the 1st for months)" }),
+    orders: z.int().meta({ description: "orders accepted (till sales, online orders paid)" }),
+    orderAmount: moneyOut,
+    refunds: z.int(),
+    revenuePool: moneyOut.meta({ description: "the part of the orders' cash that went to the pool" }),
+    revenueMerchants: moneyOut,
+    revenueDistribution: moneyOut,
+    revenuePlatform: moneyOut,
+    poolIn: moneyOut.meta({ description: "pool growth summed over the bucket's commits that raised it" }),
+    poolOut: moneyOut.meta({ description: "pool fall summed over the bucket's commits that lowered it" }),
+    poolEnd: moneyOut.nullable(),
+    priceEnd: priceOut.nullable(),
+    pointsIssued: pointsOut,
+    pointsBurned: pointsOut,
+    exits: z.int(),
+    withdrawals: z.int(),
+    withdrawalAmount: moneyOut,
+    withdrawalsApproved: z.int(),
+    newMembers: z.int(),
+  })
+  .meta({ id: "ReportRow" });
+
+export const reportSchema = z
+  .strictObject({
+    timeZone: z.string(),
+    unit: z.enum(["day", "week", "month"]),
+    from: z.iso.date(),
+    to: z.iso.date(),
+    rows: z.array(reportRowSchema),
+  })
+  .meta({ id: "Report" });
+
 export const auditPageSchema = pageOf(auditEntrySchema, "AuditPage");
 
 export const metricsSchema = z.string().meta({ id: "Metrics", description: "Prometheus text format" });

@@ -34,6 +34,8 @@ import type {
   PublishRulesRequest,
   Reconciliation,
   Release,
+  Report,
+  ReportUnit,
   RulesHistory,
   RuleVersion,
   SaleOutcome,
@@ -72,6 +74,9 @@ export type {
   Product,
   PublicView,
   Release,
+  Report,
+  ReportRow,
+  ReportUnit,
   Role,
   RowError,
   RuleVersion,
@@ -256,5 +261,7 @@ export const api = {
     post<CustodyStatement>("/api/operator/custody-statements", body, key),
   reconcile: (balance: string, key?: string) =>
     post<Reconciliation>("/api/operator/reconciliation", { balance }, key),
+  report: (from: string, to: string, unit: ReportUnit) =>
+    get<Report>(`/api/operator/reports?${new URLSearchParams({ from, to, unit }).toString()}`),
   audit: (cursor?: string | null) => get<Page<AuditEntry>>(`/api/operator/audit${page(cursor, 100)}`),
 };
