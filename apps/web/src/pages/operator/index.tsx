@@ -9,6 +9,7 @@ import { AuditLog, MembersTable, MerchantsSection } from "./tables.js";
 import { CoinImport, Financing, Listing, Reconciliation, TipsSection } from "./money.js";
 import { CustodyStatementForm } from "./custody.js";
 import { Dashboard } from "./dashboard.js";
+import { Reports } from "./reports.js";
 import { RulesEditor } from "./rules.js";
 import { WithdrawalQueue } from "./withdrawals.js";
 
@@ -17,6 +18,7 @@ export default function OperatorConsole() {
   const { path } = useLocation();
   const sections = [
     { to: "/operator", label: t("operator.dashboard"), page: <Dashboard /> },
+    { to: "/operator/reports", label: t("operator.reports"), page: <Reports /> },
     { to: "/operator/rules", label: t("operator.rules"), page: <RulesEditor /> },
     { to: "/operator/withdrawals", label: t("operator.withdrawals"), page: <WithdrawalQueue /> },
     { to: "/operator/members", label: t("operator.members"), page: <MembersTable /> },
