@@ -297,6 +297,26 @@ describe("operator console", () => {
     expect(await page.textContent("[data-testid=coin-errors]")).toMatch(/3/);
     await shoot(page, "operator-coins");
 
+    // Reports (issue #13 item 4): today's local day counts the orders the server committed today,
+    // by SQL over the journal; the month view and the CSV carry the server's exact figures.
+    await page.goto(`${base}/operator/reports`);
+    await see(page, "[data-testid=table-report-day] tbody tr");
+    const todayRow = page.locator("[data-testid=table-report-day] tbody tr").last();
+    expect(Number(await todayRow.locator("td").nth(1).textContent())).toBeGreaterThan(0);
+    await page.waitForSelector(".chart canvas");
+    await shoot(page, "operator-reports");
+    await page.click("[role=tab]:has-text('按月')");
+    await see(page, "[data-testid=table-report-month] tbody tr");
+    const [reportCsv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("[data-testid=csv-report-month]"),
+    ]);
+    const reportLines = readFileSync((await reportCsv.path())!, "utf8")
+      .replace(/^\ufeff/, "")
+      .split("\r\n");
+    expect(reportLines[0]).toMatch(/^period,orders,orderAmount,refunds,revenuePool,/);
+    expect(reportLines.filter((line) => line !== "").at(-1)).toMatch(/^\d{4}-\d{2}-01,[1-9]\d*,\d+\.\d{2},/);
+
     for (const section of ["members", "merchants", "financing", "reconciliation", "audit"]) {
       await page.goto(`${base}/operator/${section}`);
       await page.waitForSelector(".console-body .card");
@@ -351,6 +371,14 @@ describe("operator console", () => {
     await page.fill("input[name='split.productCost']", "0.35");
     await page.click("[data-testid=product-add]");
     await page.waitForSelector("td:has-text('Jasmine tea')");
+    // Taking it off sale asks first: the first tap only asks, cancel keeps it, the confirmation deactivates.
+    const jasmine = page.locator("tr", { hasText: "Jasmine tea" });
+    await jasmine.locator("[data-testid^=deactivate-]").click();
+    await jasmine.getByText("下架后会员无法购买，确定吗？").waitFor();
+    await jasmine.getByRole("button", { name: "取消" }).click();
+    await jasmine.locator("[data-testid^=deactivate-]").click();
+    await jasmine.locator("[data-testid^=deactivate-confirm-]").click();
+    await jasmine.locator("[data-testid^=activate-]").waitFor();
 
     await page.goto(`${base}/public`);
     await page.waitForSelector("[data-testid=public-price]");

@@ -56,6 +56,8 @@ function Products() {
   const [split, setSplit] = useState<Split>(EMPTY_SPLIT);
   const [ownSplit, setOwnSplit] = useState(false);
   const [toggleError, setToggleError] = useState<unknown>(null);
+  /** The product whose deactivation waits for a second, confirming tap. */
+  const [confirming, setConfirming] = useState<string | null>(null);
   const draft = { name: name.trim(), price: price.trim(), split: ownSplit ? split : null };
   const add = async (key: string) => {
     await api.createProduct(draft, key);
@@ -66,6 +68,7 @@ function Products() {
   const toggle = async (product: Product, key: string) => {
     setToggleError(null);
     await api.updateProduct(product.id, { active: !product.active }, key);
+    setConfirming(null);
     products.reload();
   };
   const ratio = (product: Product, part: keyof Split) =>
@@ -113,16 +116,40 @@ function Products() {
             {
               key: "active",
               label: t("common.status"),
-              render: (row) => (
-                <ActionButton
-                  className="btn btn-small btn-ghost"
-                  input={{ id: row.id, active: !row.active }}
-                  action={(key) => toggle(row, key)}
-                  onError={setToggleError}
-                >
-                  {row.active ? t("common.yes") : t("common.no")}
-                </ActionButton>
-              ),
+              render: (row) =>
+                row.active && confirming !== row.id ? (
+                  // Taking a product off sale asks once more (issue 13): one tap only opens the question.
+                  <button
+                    type="button"
+                    className="btn btn-small btn-ghost"
+                    data-testid={`deactivate-${row.id}`}
+                    onClick={() => setConfirming(row.id)}
+                  >
+                    {t("common.yes")}
+                  </button>
+                ) : (
+                  <span className="row">
+                    {row.active ? <span>{t("merchant.deactivateConfirm")}</span> : null}
+                    <ActionButton
+                      className={row.active ? "btn btn-small btn-danger" : "btn btn-small btn-ghost"}
+                      input={{ id: row.id, active: !row.active }}
+                      action={(key) => toggle(row, key)}
+                      onError={setToggleError}
+                      data-testid={row.active ? `deactivate-confirm-${row.id}` : `activate-${row.id}`}
+                    >
+                      {row.active ? t("merchant.deactivate") : t("common.no")}
+                    </ActionButton>
+                    {row.active ? (
+                      <button
+                        type="button"
+                        className="btn btn-small btn-ghost"
+                        onClick={() => setConfirming(null)}
+                      >
+                        {t("common.cancel")}
+                      </button>
+                    ) : null}
+                  </span>
+                ),
               csv: (row) => row.active,
             },
           ]}

@@ -4,7 +4,8 @@ import { CommandForm } from "../../components/command-form.js";
 import { OrderTable } from "../../components/order-table.js";
 import { DataTable, moneyColumn } from "../../components/table.js";
 import { Card, ErrorBox, Field, Loading } from "../../components/ui.js";
-import { useI18n } from "../../i18n/index.js";
+import { fieldLabel, isMessageKey, useI18n } from "../../i18n/index.js";
+import { auditDetailFields } from "../../lib/audit-detail.js";
 import { api } from "../../lib/api.js";
 import { formatDateTime, formatNumber } from "../../lib/format.js";
 import { loadAll, useData } from "../../lib/use-data.js";
@@ -127,18 +128,29 @@ export function AuditLog() {
           { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale) },
           { key: "actor", label: t("operator.actor") },
           { key: "role", label: t("auth.role") },
-          { key: "action", label: t("operator.action") },
+          {
+            key: "action",
+            label: t("operator.action"),
+            // Every action the server writes has a sentence (apps/web/test/i18n.test.ts checks).
+            render: (row) => {
+              const key = `audit.${row.action}`;
+              return isMessageKey(key) ? t(key) : row.action;
+            },
+          },
           { key: "target", label: t("common.id") },
           {
             key: "detail",
             label: t("operator.detail"),
             render: (row) => (
-              <code className="small">
-                {row.detail === null || row.detail === undefined
-                  ? ""
-                  : JSON.stringify(row.detail).slice(0, 80)}
-              </code>
+              <ul className="plain small" data-testid="audit-detail">
+                {auditDetailFields(row.detail).map((field) => (
+                  <li key={field.path}>
+                    {t("common.labelled", { label: fieldLabel(locale, field.path), value: field.value })}
+                  </li>
+                ))}
+              </ul>
             ),
+            csv: (row) => (row.detail === null || row.detail === undefined ? "" : JSON.stringify(row.detail)),
           },
         ]}
       />
