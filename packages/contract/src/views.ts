@@ -533,12 +533,20 @@ export const reportRowSchema = z
     orders: z.int().meta({ description: "orders accepted (till sales, online orders paid)" }),
     orderAmount: moneyOut,
     refunds: z.int(),
-    revenuePool: moneyOut.meta({ description: "the part of the orders' cash that went to the pool" }),
+    revenuePool: moneyOut.meta({
+      description:
+        "the orders' cash split to the pool (till orders when accepted, online orders when they settle); the three other parts likewise",
+    }),
     revenueMerchants: moneyOut,
     revenueDistribution: moneyOut,
     revenuePlatform: moneyOut,
-    poolIn: moneyOut.meta({ description: "pool growth summed over the bucket's commits that raised it" }),
-    poolOut: moneyOut.meta({ description: "pool fall summed over the bucket's commits that lowered it" }),
+    poolIn: moneyOut.meta({
+      description: "cash into the pool: orders' pool parts, financing toPool, merchants' tip purchases",
+    }),
+    poolOut: moneyOut.meta({
+      description:
+        "cash out of the pool (sells, exits, period resets, listing): pool in less the pool's change",
+    }),
     poolEnd: moneyOut.nullable(),
     priceEnd: priceOut.nullable(),
     pointsIssued: pointsOut,

@@ -34,9 +34,14 @@ export interface ReportRowSql {
  * $1 tenant, $2 first local date, $3 last local date, $4 time zone, $5 unit.
  * commits: the batches committed in [first 00:00, last + 1 00:00) local time (batches_committed_at),
  * each with the pool and supply after it and after the batch before it (0 before the first).
- * facts: their accepted journal rows (by primary key range), parsed once. An order's split is its own
- * (a product's) or that of the rule version in force at its seq (app_rule_versions), computed as the
- * engine does: three parts floored to the fen, the pool takes the rest.
+ * facts: their accepted journal rows (by primary key range), parsed once.
+ * splits: the cash the engine split, when it split it: a till order at once, an online order when it
+ * settled (outcome.settled, amount and own split from app_orders). The split is the order's own or
+ * that of the rule version in force at the seq (app_rule_versions), computed as the engine does:
+ * three parts floored to the fen, the pool takes the rest; an order paid with legacy coins credits
+ * only the pool.
+ * Pool in is every inflow the engine has (order contributions, financing toPool, merchants' tip
+ * purchases); pool out is pool in less the pool's change, so it is exact whatever a batch holds.
  */
 const REPORT_SQL = `
 WITH bounds AS (
@@ -50,36 +55,48 @@ WITH bounds AS (
     JOIN price_history p ON p.tenant_id = b.tenant_id AND p.batch = b.batch
     LEFT JOIN price_history q ON q.tenant_id = b.tenant_id AND q.batch = b.batch - 1
    WHERE b.tenant_id = $1 AND b.committed_at >= bounds.t0 AND b.committed_at < bounds.t1
-), rows AS (
-  SELECT c.period, j.seq, j.command::jsonb AS command, j.result::jsonb -> 'outcome' AS outcome
+), facts AS (
+  SELECT c.period, j.seq, j.command::jsonb ->> 'type' AS type, j.command::jsonb AS command,
+         j.result::jsonb -> 'outcome' AS outcome
     FROM commits c
     JOIN journal j ON j.tenant_id = $1 AND j.seq BETWEEN c.first_seq AND c.last_seq
    WHERE j.result LIKE '{"ok":true%'
-), facts AS (
-  SELECT r.period, r.command ->> 'type' AS type, r.command, r.outcome,
-         CASE WHEN r.command ->> 'type' IN ('order', 'orderPaid')
-              THEN (r.command ->> 'amount')::numeric * 100 END AS amount_fen,
-         CASE WHEN r.command ->> 'type' IN ('order', 'orderPaid')
-              THEN coalesce(r.command -> 'split',
-                     (SELECT v.rules -> 'split' FROM app_rule_versions v
-                       WHERE v.tenant_id = $1 AND coalesce(v.seq, 0) < r.seq
-                       ORDER BY v.version DESC LIMIT 1)) END AS split
-    FROM rows r
-), parts AS (
-  SELECT f.*,
-         floor(f.amount_fen * (f.split ->> 'productCost')::numeric) AS merchants_fen,
-         floor(f.amount_fen * (f.split ->> 'distributionCost')::numeric) AS distribution_fen,
-         floor(f.amount_fen * (f.split ->> 'platformProfit')::numeric) AS platform_fen
+), split_input AS (
+  SELECT f.period, f.seq, (f.command ->> 'amount')::numeric * 100 AS amount_fen, f.command -> 'split' AS own,
+         coalesce(f.command ->> 'payWith', 'cash') = 'coins' AS coins
+    FROM facts f WHERE f.type = 'order'
+  UNION ALL
+  SELECT f.period, f.seq, o.amount_fen::numeric, nullif(o.split, 'null'::jsonb), false
     FROM facts f
+    CROSS JOIN LATERAL jsonb_array_elements(coalesce(f.outcome -> 'settled', '[]'::jsonb)) s
+    JOIN app_orders o ON o.tenant_id = $1 AND o.order_id = (s ->> 'order')::bigint
+), splits AS (
+  SELECT i.period, i.amount_fen, i.coins,
+         coalesce(i.own, (SELECT v.rules -> 'split' FROM app_rule_versions v
+                           WHERE v.tenant_id = $1 AND coalesce(v.seq, 0) < i.seq
+                           ORDER BY v.version DESC LIMIT 1)) AS split
+    FROM split_input i
+), parts AS (
+  SELECT period, amount_fen, coins,
+         floor(amount_fen * (split ->> 'productCost')::numeric) AS merchants_fen,
+         floor(amount_fen * (split ->> 'distributionCost')::numeric) AS distribution_fen,
+         floor(amount_fen * (split ->> 'platformProfit')::numeric) AS platform_fen
+    FROM splits
+), revenue AS (
+  SELECT period,
+         sum(CASE WHEN coins THEN 0 ELSE merchants_fen END) AS merchants_fen,
+         sum(CASE WHEN coins THEN 0 ELSE distribution_fen END) AS distribution_fen,
+         sum(CASE WHEN coins THEN 0 ELSE platform_fen END) AS platform_fen,
+         sum(amount_fen - merchants_fen - distribution_fen - platform_fen) AS pool_fen
+    FROM parts GROUP BY period
 ), sums AS (
   SELECT period,
          count(*) FILTER (WHERE type IN ('order', 'orderPaid'))::int AS orders,
-         coalesce(sum(amount_fen), 0) AS order_fen,
+         coalesce(sum((command ->> 'amount')::numeric) FILTER (WHERE type IN ('order', 'orderPaid')), 0)
+           AS order_amount,
          count(*) FILTER (WHERE type = 'orderRefund')::int AS refunds,
-         coalesce(sum(merchants_fen), 0) AS merchants_fen,
-         coalesce(sum(distribution_fen), 0) AS distribution_fen,
-         coalesce(sum(platform_fen), 0) AS platform_fen,
-         coalesce(sum(amount_fen - merchants_fen - distribution_fen - platform_fen), 0) AS pool_fen,
+         coalesce(sum((command ->> 'toPool')::numeric) FILTER (WHERE type = 'financing'), 0)
+           + coalesce(sum((command ->> 'amount')::numeric) FILTER (WHERE type = 'tipBuy'), 0) AS other_in,
          coalesce(sum(CASE WHEN type IN ('order', 'tipBuy') THEN (outcome ->> 'points')::numeric END), 0)
            + coalesce(sum((SELECT sum((s ->> 'points')::numeric)
                              FROM jsonb_array_elements(coalesce(outcome -> 'settled', '[]'::jsonb)) s)), 0)
@@ -89,11 +106,10 @@ WITH bounds AS (
          coalesce(sum((command ->> 'amount')::numeric) FILTER (WHERE type = 'withdraw'), 0) AS withdrawal_amount,
          count(*) FILTER (WHERE type = 'withdrawApprove')::int AS withdrawals_approved,
          count(*) FILTER (WHERE type = 'join')::int AS new_members
-    FROM parts GROUP BY period
+    FROM facts GROUP BY period
 ), moves AS (
   SELECT period,
-         sum(greatest(pool - pool_before, 0)) AS pool_in,
-         sum(greatest(pool_before - pool, 0)) AS pool_out,
+         sum(pool - pool_before) AS pool_change,
          sum(supply - supply_before) AS supply_change,
          (array_agg(pool ORDER BY batch DESC))[1] AS pool_end,
          (array_agg(price ORDER BY batch DESC))[1] AS price_end
@@ -103,13 +119,14 @@ WITH bounds AS (
     FROM generate_series(date_trunc($5, $2::date::timestamp), $3::date::timestamp, ('1 ' || $5)::interval) g
 )
 SELECT to_char(p.period, 'YYYY-MM-DD') AS period,
-       coalesce(s.orders, 0) AS orders, (coalesce(s.order_fen, 0) / 100)::text AS order_amount,
+       coalesce(s.orders, 0) AS orders, coalesce(s.order_amount, 0)::text AS order_amount,
        coalesce(s.refunds, 0) AS refunds,
-       (coalesce(s.merchants_fen, 0) / 100)::text AS revenue_merchants,
-       (coalesce(s.distribution_fen, 0) / 100)::text AS revenue_distribution,
-       (coalesce(s.platform_fen, 0) / 100)::text AS revenue_platform,
-       (coalesce(s.pool_fen, 0) / 100)::text AS revenue_pool,
-       coalesce(m.pool_in, 0)::text AS pool_in, coalesce(m.pool_out, 0)::text AS pool_out,
+       (coalesce(r.merchants_fen, 0) / 100)::text AS revenue_merchants,
+       (coalesce(r.distribution_fen, 0) / 100)::text AS revenue_distribution,
+       (coalesce(r.platform_fen, 0) / 100)::text AS revenue_platform,
+       (coalesce(r.pool_fen, 0) / 100)::text AS revenue_pool,
+       (coalesce(r.pool_fen, 0) / 100 + coalesce(s.other_in, 0))::text AS pool_in,
+       (coalesce(r.pool_fen, 0) / 100 + coalesce(s.other_in, 0) - coalesce(m.pool_change, 0))::text AS pool_out,
        m.pool_end::text AS pool_end, m.price_end::text AS price_end,
        coalesce(s.points_issued, 0)::text AS points_issued,
        coalesce(m.supply_change, 0)::text AS supply_change,
@@ -119,6 +136,7 @@ SELECT to_char(p.period, 'YYYY-MM-DD') AS period,
        coalesce(s.new_members, 0) AS new_members
   FROM periods p
   LEFT JOIN sums s ON s.period = p.period
+  LEFT JOIN revenue r ON r.period = p.period
   LEFT JOIN moves m ON m.period = p.period
  ORDER BY p.period`;
 

@@ -87,6 +87,61 @@ for (const store of STORES) {
       expect(months[1]!.orders).toBe(1);
     });
 
+    it("splits online orders when they settle, and counts pool in and out exactly", async () => {
+      const day = today();
+      const row = async () => (await report(day, day)).rows[0] as Json;
+      const accounts = async () => engine((e) => ({ ...e.accounts }));
+      const split = {
+        productCost: "0.4",
+        distributionCost: "0.2",
+        platformProfit: "0.15",
+        poolContribution: "0.25",
+      };
+      const rules = { withdrawalMaxPerRequest: "500.00", refundWindowDays: 1, split };
+      expect((await post("/api/rules", t.operator, { rules })).status).toBe(201);
+      const product = (await post("/api/products", t.teahouse, { name: "Report tea", price: "80.00" })).body;
+      const order = (await post("/api/orders", t.bob, { productId: product.id })).body;
+      let before = await row();
+      let engineBefore = await accounts();
+      expect((await post(`/api/orders/${order.id}/pay`, t.bob)).body.status).toBe("paid");
+      let after = await row();
+      // Paid, not settled: an order of the day, no split yet.
+      expect(after.orders - before.orders).toBe(1);
+      expect(fen(after.orderAmount) - fen(before.orderAmount)).toBe(8000n);
+      expect(after.revenueMerchants).toBe(before.revenueMerchants);
+      before = after;
+      expect((await post("/api/operator/close-day", t.operator, { days: 1 })).body.settledOrders).toBe(1);
+      after = await row();
+      let engineAfter = await accounts();
+      const delta = (key: string) => fen(after[key]) - fen(before[key]);
+      expect(delta("revenueMerchants")).toBe(3200n);
+      expect(delta("revenueMerchants")).toBe(
+        engineAfter.merchantSettlements - engineBefore.merchantSettlements,
+      );
+      expect(delta("revenuePlatform")).toBe(1200n);
+      expect(delta("revenueDistribution")).toBe(1600n);
+      expect(delta("revenuePool")).toBe(2000n);
+      expect(delta("poolIn") - delta("poolOut")).toBe(engineAfter.pool - engineBefore.pool);
+
+      // Financing is pool in; a sell's net is pool out.
+      before = await row();
+      engineBefore = await accounts();
+      expect((await post("/api/operator/financing", t.operator, { toPool: "10.00" })).status).toBe(200);
+      const position = (await get("/api/me/positions?status=open", t.alice)).body.items[0] as Json;
+      const sold = await post(`/api/me/positions/${position.id}/sell`, t.alice, { points: "1" });
+      expect(sold.status).toBe(200);
+      after = await row();
+      engineAfter = await accounts();
+      expect(delta("poolIn")).toBe(1000n);
+      // The sell's net leaves the pool (and any forced exit it triggered pays out of it too).
+      if (sold.body.exits.length === 0) expect(delta("poolOut")).toBe(fen(sold.body.net));
+      else expect(delta("poolOut")).toBeGreaterThan(fen(sold.body.net));
+      expect(delta("poolIn") - delta("poolOut")).toBe(engineAfter.pool - engineBefore.pool);
+      const burned =
+        BigInt(after.pointsBurned.replace(".", "")) - BigInt(before.pointsBurned.replace(".", ""));
+      expect(burned).toBe(100_000_000n);
+    });
+
     it("refuses a range backwards or too long, and callers other than operators", async () => {
       const backwards = await get("/api/operator/reports?from=2026-03-02&to=2026-03-01", t.operator);
       expect(backwards.status).toBe(400);
