@@ -87,6 +87,10 @@ export const tenantField = z
   .regex(/^[a-z0-9][a-z0-9-]{1,31}$/, "must be 2–32 of a-z, 0-9 and -, starting with a letter or digit");
 export const usernameField = z.string().regex(/^[a-z0-9_-]{3,32}$/, "must be 3–32 of a-z, 0-9, _ and -");
 export const passwordField = z.string().min(8).max(128);
+/** A member's phone number: digits, an optional leading "+" (5 to 20 digits). */
+export const phoneField = z.string().regex(/^\+?[0-9]{5,20}$/, "must be 5–20 digits, optionally after +");
+/** Words to look members up by: part of a username or of a phone number. */
+export const memberSearchField = z.string().trim().min(1).max(64).regex(PRINTABLE_PATTERN, printable);
 export const nameField = z
   .string()
   .trim()

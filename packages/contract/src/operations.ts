@@ -426,7 +426,7 @@ const orders = {
     body: request.createOrderRequest,
     status: 201,
     response: view.orderSchema,
-    errors: ["not_found", "product_inactive", "out_of_range", ...ONCE],
+    errors: ["member_frozen", "not_found", "product_inactive", "out_of_range", ...ONCE],
   }),
   payOrder: operation({
     operationId: "payOrder",
@@ -512,7 +512,7 @@ const orders = {
     body: request.saleRequest,
     status: 201,
     response: view.saleOutcomeSchema,
-    errors: ["not_found", ...DECIMAL, ...REJECTS.order],
+    errors: ["member_frozen", "not_found", ...DECIMAL, ...REJECTS.order],
   }),
 };
 
@@ -581,7 +581,7 @@ const members = {
     body: request.sellRequest,
     status: 200,
     response: view.sellOutcomeSchema,
-    errors: ["not_found", ...DECIMAL, ...REJECTS.sell],
+    errors: ["member_frozen", "not_found", ...DECIMAL, ...REJECTS.sell],
   }),
   previewSell: operation({
     operationId: "previewSell",
@@ -611,7 +611,7 @@ const members = {
     body: request.payWithPointsRequest,
     status: 200,
     response: view.payWithPointsOutcomeSchema,
-    errors: ["not_found", ...DECIMAL, ...REJECTS.payWithPoints],
+    errors: ["member_frozen", "not_found", ...DECIMAL, ...REJECTS.payWithPoints],
   }),
   getOwnRelease: operation({
     operationId: "getOwnRelease",
@@ -650,7 +650,7 @@ const members = {
     body: request.withdrawalRequest,
     status: 201,
     response: view.withdrawalSchema,
-    errors: [...DECIMAL, ...REJECTS.withdraw],
+    errors: ["member_frozen", ...DECIMAL, ...REJECTS.withdraw],
   }),
 };
 
@@ -691,13 +691,43 @@ const operators = {
     method: "GET",
     path: "/api/operator/members",
     tags: ["operators"],
-    summary: "Members with wallet, coins, health value and counts",
+    summary:
+      "Members with wallet, coins, health value and counts; with q, those whose username or phone contains it",
     callers: ["operator"],
     idempotent: false,
-    query: pageQuery,
+    query: request.listMembersQuery,
     status: 200,
     response: view.operatorMemberPageSchema,
     errors: [],
+  }),
+  getMember: operation({
+    operationId: "getMember",
+    method: "GET",
+    path: "/api/operator/members/:id",
+    tags: ["operators"],
+    summary:
+      "One member: balances, statement summary, positions, referrals, health, phone and whether frozen",
+    callers: ["operator"],
+    idempotent: false,
+    params: request.textIdParams,
+    status: 200,
+    response: view.memberDetailSchema,
+    errors: ["not_found"],
+  }),
+  updateMember: operation({
+    operationId: "updateMember",
+    method: "PUT",
+    path: "/api/operator/members/:id",
+    tags: ["operators"],
+    summary:
+      "Set a member's phone, or freeze and unfreeze it (a frozen member cannot order, sell, pay or withdraw)",
+    callers: ["operator"],
+    idempotent: true,
+    params: request.textIdParams,
+    body: request.updateMemberRequest,
+    status: 200,
+    response: view.operatorMemberSchema,
+    errors: ["not_found", "conflict", ...ONCE],
   }),
   recordFinancing: operation({
     operationId: "recordFinancing",

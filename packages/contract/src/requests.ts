@@ -13,6 +13,8 @@ import {
   nameField,
   pageQuery,
   passwordField,
+  phoneField,
+  memberSearchField,
   pointsText,
   ratioText,
   splitInput,
@@ -161,6 +163,16 @@ export const reportQuery = z.strictObject({
   to: dateField,
   unit: z.enum(REPORT_UNITS).default("day"),
 });
+
+/** The operator's member list: all members in joining order, or those matching `q` by name or phone. */
+export const listMembersQuery = pageQuery.extend({ q: memberSearchField.optional() });
+
+export const updateMemberRequest = z
+  .strictObject({
+    phone: phoneField.nullable().optional(),
+    frozen: z.boolean().optional(),
+  })
+  .meta({ id: "UpdateMemberRequest" });
 
 export const listWithdrawalsQuery = pageQuery.extend({ status: z.enum(WITHDRAWAL_STATUSES).optional() });
 

@@ -292,8 +292,45 @@ export const operatorMemberSchema = z
     health: healthOut,
     orders: z.int(),
     positions: z.int(),
+    phone: z.string().nullable(),
+    frozen: z.boolean(),
   })
   .meta({ id: "OperatorMember" });
+
+/** One member as the operator's member page shows it: balances, positions, referrals, health, flags. */
+export const memberDetailSchema = z
+  .strictObject({
+    member: operatorMemberSchema,
+    statement: z.strictObject({
+      spent: moneyOut.meta({ description: "cash spent on the member's positions (open and closed)" }),
+      soldGross: moneyOut.meta({ description: "cash its sells and exits took from the pool, fees included" }),
+      withdrawn: moneyOut.meta({ description: "withdrawals approved" }),
+      withdrawalsPending: moneyOut,
+      pointsHeld: pointsOut,
+      valueHeld: moneyOut.meta({ description: "points held × price, floored to the fen" }),
+    }),
+    release: z.strictObject({
+      health: healthOut,
+      releaseRate: ratioOut
+        .nullable()
+        .meta({ description: "the daily release rate of its tier (null: no release rule)" }),
+    }),
+    positions: z
+      .array(
+        z.strictObject({
+          id: z.int(),
+          status: z.string(),
+          spend: moneyOut,
+          points: pointsOut,
+          value: moneyOut,
+        }),
+      )
+      .meta({ description: "the member's positions, newest first (at most 100)" }),
+    positionCount: z.int(),
+    referrals: z.array(z.string()).meta({ description: "members this member invited (first 100)" }),
+    referralCount: z.int(),
+  })
+  .meta({ id: "MemberDetail" });
 
 export const financingOutcomeSchema = z
   .strictObject({ ok: z.literal(true), exits })

@@ -549,6 +549,12 @@ export const en: Record<MessageKey, string> = {
   "field.rows": "Rows",
   "field.total": "Total",
   "field.sessionsRevoked": "Devices signed out",
+  "field.q": "Search",
+  "field.phone": "Phone",
+  "field.frozen": "Frozen",
+  "audit.member.update": "Member updated",
+  "audit.member.freeze": "Member frozen",
+  "audit.member.unfreeze": "Member unfrozen",
   "error.network": "Network error, please try again",
   "error.unknown": "Unknown error ({code})",
 };

@@ -133,6 +133,10 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
   },
   current_password_wrong: { "zh-CN": "当前密码不正确。", en: "The current password is wrong." },
   scheme_paused: { "zh-CN": "平台已暂停新订单和卖出。", en: "The scheme is paused: no new orders or sales." },
+  member_frozen: {
+    "zh-CN": "该会员已被冻结，暂不能下单、卖出、支付或提现。",
+    en: "This member is frozen: no orders, sells, payments or withdrawals.",
+  },
   conflict: {
     "zh-CN": "当前状态下无法执行（例如用户名已被占用）。",
     en: "Not possible in the current state (e.g. username taken).",

@@ -532,6 +532,12 @@ export const zhCN = {
   "field.rows": "行数",
   "field.total": "合计",
   "field.sessionsRevoked": "注销的设备数",
+  "field.q": "搜索",
+  "field.phone": "手机号",
+  "field.frozen": "冻结",
+  "audit.member.update": "修改会员资料",
+  "audit.member.freeze": "冻结会员",
+  "audit.member.unfreeze": "解冻会员",
   "error.network": "网络错误，请稍后重试",
   "error.unknown": "未知错误（{code}）",
 } as const;
