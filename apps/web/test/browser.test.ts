@@ -317,12 +317,31 @@ describe("operator console", () => {
     expect(reportLines[0]).toMatch(/^period,orders,orderAmount,refunds,revenuePool,/);
     expect(reportLines.filter((line) => line !== "").at(-1)).toMatch(/^\d{4}-\d{2}-01,[1-9]\d*,\d+\.\d{2},/);
 
+    // Member administration: find the member by part of its name, open its page, freeze and unfreeze.
+    await page.goto(`${base}/operator/members`);
+    await page.fill("input[name=member-search]", MEMBER.username.slice(1, 4));
+    await page.click("[data-testid=member-search]");
+    await page.click(`[data-testid=member-${MEMBER.username}]`);
+    await see(page, "[data-testid=member-state]");
+    expect(await page.textContent("[data-testid=member-state]")).toBe("正常");
+    await page.click("[data-testid=member-freeze]");
+    await expect.poll(() => page.textContent("[data-testid=member-state]")).toBe("已冻结");
+    await shoot(page, "operator-member");
+    await page.click("[data-testid=member-freeze]");
+    await expect.poll(() => page.textContent("[data-testid=member-state]")).toBe("正常");
+
     for (const section of ["members", "merchants", "financing", "reconciliation", "audit"]) {
       await page.goto(`${base}/operator/${section}`);
       await page.waitForSelector(".console-body .card");
       await page.waitForLoadState("networkidle");
       await shoot(page, `operator-${section}`);
     }
+
+    // The audit log names every action in Chinese and shows details as named fields, never raw JSON.
+    const auditText = await page.textContent("[data-testid=table-audit]");
+    expect(auditText).toContain("冻结会员");
+    expect(auditText).toContain("登录");
+    expect(auditText).not.toMatch(/member\.freeze|order\.create|\{"/);
 
     // Log out; the console is then closed and sends the visitor to the log-in page.
     await page.click("[data-testid=topbar-logout]");

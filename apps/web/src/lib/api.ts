@@ -16,6 +16,7 @@ import type {
   FinancingOutcome,
   LiabilityProof,
   FinancingRequest,
+  MemberDetail,
   MemberSummary,
   MerchantSettlement,
   MerchantSummary,
@@ -51,6 +52,7 @@ import type {
   TipBuyRequest,
   TipOutcome,
   TipRequest,
+  UpdateMemberRequest,
   UpdateProductRequest,
   WhoAmI,
   Withdrawal,
@@ -64,7 +66,9 @@ export type {
   LiabilityProof,
   LiabilityRoot,
   QueueMeterView,
+  MemberDetail,
   MemberSummary,
+  OperatorMember,
   MerchantSettlement,
   Order,
   OrderStatus,
@@ -241,7 +245,11 @@ export const api = {
     post<Withdrawal>("/api/me/withdrawals", { amount }, key),
 
   overview: () => get<Overview>("/api/operator/overview"),
-  members: (cursor?: string | null) => get<Page<OperatorMember>>(`/api/operator/members${page(cursor, 100)}`),
+  members: (cursor?: string | null, q?: string) =>
+    get<Page<OperatorMember>>(`/api/operator/members${page(cursor, 100, { q: q === "" ? undefined : q })}`),
+  member: (id: string) => get<MemberDetail>(`/api/operator/members/${encodeURIComponent(id)}`),
+  updateMember: (id: string, body: UpdateMemberRequest, key?: string) =>
+    put<OperatorMember>(`/api/operator/members/${encodeURIComponent(id)}`, body, key),
   financing: (body: FinancingRequest, key?: string) =>
     post<FinancingOutcome>("/api/operator/financing", body, key),
   listing: (sharesPerPoint: string, key?: string) =>

@@ -5,7 +5,8 @@ import { AccountSecurity } from "../../components/account-security.js";
 import { ConsoleLayout } from "../../components/console.js";
 import { useI18n } from "../../i18n/index.js";
 import { useLocation } from "../../lib/router.js";
-import { AuditLog, MembersTable, MerchantsSection } from "./tables.js";
+import { AuditLog, MerchantsSection } from "./tables.js";
+import { MembersSection } from "./members.js";
 import { CoinImport, Financing, Listing, Reconciliation, TipsSection } from "./money.js";
 import { CustodyStatementForm } from "./custody.js";
 import { Dashboard } from "./dashboard.js";
@@ -21,7 +22,7 @@ export default function OperatorConsole() {
     { to: "/operator/reports", label: t("operator.reports"), page: <Reports /> },
     { to: "/operator/rules", label: t("operator.rules"), page: <RulesEditor /> },
     { to: "/operator/withdrawals", label: t("operator.withdrawals"), page: <WithdrawalQueue /> },
-    { to: "/operator/members", label: t("operator.members"), page: <MembersTable /> },
+    { to: "/operator/members", label: t("operator.members"), page: <MembersSection /> },
     { to: "/operator/merchants", label: t("operator.merchants"), page: <MerchantsSection /> },
     { to: "/operator/financing", label: t("operator.financing"), page: <Financing /> },
     { to: "/operator/tips", label: t("merchant.tips"), page: <TipsSection /> },

@@ -1,52 +1,13 @@
-/** Operator tables: members, merchants (with a form to add one) and the audit log, each exportable as CSV. */
+/** Operator tables: merchants (with a form to add one) and the audit log, each exportable as CSV. */
 import { useState } from "react";
 import { CommandForm } from "../../components/command-form.js";
-import { OrderTable } from "../../components/order-table.js";
-import { DataTable, moneyColumn } from "../../components/table.js";
+import { DataTable } from "../../components/table.js";
 import { Card, ErrorBox, Field, Loading } from "../../components/ui.js";
 import { fieldLabel, isMessageKey, useI18n } from "../../i18n/index.js";
 import { auditDetailFields } from "../../lib/audit-detail.js";
 import { api } from "../../lib/api.js";
-import { formatDateTime, formatNumber } from "../../lib/format.js";
+import { formatDateTime } from "../../lib/format.js";
 import { loadAll, useData } from "../../lib/use-data.js";
-
-export function MembersTable() {
-  const { t, locale } = useI18n();
-  const members = useData(() => api.members());
-  const orders = useData(() => api.orders());
-  if (members.error) return <ErrorBox error={members.error} />;
-  if (members.data === undefined) return <Loading />;
-  type Row = (typeof members.data.items)[number];
-  return (
-    <>
-      <Card title={t("operator.members")}>
-        <DataTable<Row>
-          name="members"
-          rows={members.data.items}
-          rowKey={(row) => row.id}
-          exportAll={() => loadAll((cursor) => api.members(cursor))}
-          columns={[
-            { key: "id", label: t("common.id") },
-            { key: "inviter", label: t("common.inviter") },
-            moneyColumn("wallet", t("member.wallet"), locale),
-            moneyColumn("coins", t("member.coins"), locale),
-            {
-              key: "health",
-              label: t("member.health"),
-              numeric: true,
-              render: (row) => formatNumber(row.health, locale),
-            },
-            { key: "orders", label: t("merchant.orders"), numeric: true },
-            { key: "positions", label: t("nav.positions"), numeric: true },
-          ]}
-        />
-      </Card>
-      <Card title={t("merchant.orders")}>
-        {orders.data === undefined ? <Loading /> : <OrderTable orders={orders.data.items} />}
-      </Card>
-    </>
-  );
-}
 
 export function MerchantsSection() {
   const { t } = useI18n();
