@@ -27,8 +27,8 @@ const firstIssue = (schema: z.ZodType, value: unknown) => {
 };
 
 describe("operation table", () => {
-  test("has the 60 operations of the service, each operationId a unique camelCase verb phrase", () => {
-    expect(OPERATION_LIST).toHaveLength(60);
+  test("has the 62 operations of the service, each operationId a unique camelCase verb phrase", () => {
+    expect(OPERATION_LIST).toHaveLength(62);
     const ids = OPERATION_LIST.map((op) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     for (const [key, op] of Object.entries(OPERATIONS)) {
@@ -59,12 +59,14 @@ describe("operation table", () => {
     }
   });
 
-  test("every state-changing operation requires an Idempotency-Key but log in/out, the preview, the provider's callback and forwarding between nodes", () => {
+  test("every state-changing operation requires an Idempotency-Key but log in/out, the reset code, the preview, the provider's callback and forwarding between nodes", () => {
     const without = OPERATION_LIST.filter((op) => op.method !== "GET" && !op.idempotent).map(
       (op) => op.operationId,
     );
-    // A forwarded command carries the original request's key in its body.
+    // A forwarded command carries the original request's key in its body. A reset code works once,
+    // as a password does: its request needs no key (a retry after success is refused like a login).
     expect(without.sort()).toEqual([
+      "changePasswordWithCode",
       "forwardCommand",
       "logIn",
       "logOut",

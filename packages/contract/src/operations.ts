@@ -156,6 +156,19 @@ const accounts = {
     response: null,
     errors: [],
   }),
+  changePasswordWithCode: operation({
+    operationId: "changePasswordWithCode",
+    method: "POST",
+    path: "/api/auth/password-reset",
+    tags: ["accounts"],
+    summary: "Set a new password with the one-time code an operator issued; every session of the user ends",
+    callers: "public",
+    idempotent: false,
+    body: request.passwordResetRequest,
+    status: 200,
+    response: view.passwordChangedSchema,
+    errors: ["invalid_credentials", "password_too_weak", "too_many_attempts", "too_many_requests"],
+  }),
   changePassword: operation({
     operationId: "changePassword",
     method: "POST",
@@ -728,6 +741,22 @@ const operators = {
     status: 200,
     response: view.operatorMemberSchema,
     errors: ["not_found", "conflict", ...ONCE],
+  }),
+  createPasswordReset: operation({
+    operationId: "createPasswordReset",
+    method: "POST",
+    path: "/api/operator/users/:id/password-reset",
+    tags: ["operators"],
+    summary:
+      "Issue a one-time password reset code for a user (by username) of the tenant; its sessions end at once",
+    description:
+      "Each call issues a new code (the earlier one stops working) valid for 24 hours; the code is never stored in clear, so a retry with the same Idempotency-Key issues another code rather than replaying the first.",
+    callers: ["operator"],
+    idempotent: true,
+    params: request.textIdParams,
+    status: 201,
+    response: view.passwordResetIssuedSchema,
+    errors: ["not_found"],
   }),
   recordFinancing: operation({
     operationId: "recordFinancing",

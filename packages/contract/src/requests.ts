@@ -38,6 +38,15 @@ export const changePasswordRequest = z
   .strictObject({ currentPassword: z.string().max(256), newPassword: passwordField })
   .meta({ id: "ChangePasswordRequest" });
 
+export const passwordResetRequest = z
+  .strictObject({
+    tenant: tenantField,
+    username: textField(64),
+    code: textField(64),
+    newPassword: passwordField,
+  })
+  .meta({ id: "PasswordResetRequest" });
+
 /** A session's public id (from the list of sessions); any other text answers 404. */
 export const sessionIdParams = z.strictObject({ id: textIdParam });
 

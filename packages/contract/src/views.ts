@@ -42,6 +42,14 @@ export const sessionListSchema = z
 export const passwordChangedSchema = z
   .strictObject({ sessionsRevoked: z.int().min(0) })
   .meta({ id: "PasswordChanged" });
+export const passwordResetIssuedSchema = z
+  .strictObject({
+    username: z.string(),
+    code: z.string().meta({ description: "the one-time code: shown once, stored only as its SHA-256" }),
+    expiresAt: timeOut,
+    sessionsRevoked: z.int().min(0),
+  })
+  .meta({ id: "PasswordResetIssued" });
 export const sessionsRevokedSchema = z
   .strictObject({ revoked: z.int().min(0) })
   .meta({ id: "SessionsRevoked" });

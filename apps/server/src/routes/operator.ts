@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { listAudit } from "../domain/audit-log.js";
 import { listMembers, readMember, updateMember } from "../domain/member-admin.js";
 import { readOverview } from "../domain/overview.js";
+import { issuePasswordReset } from "../domain/password-reset.js";
 import { readReport } from "../domain/reports.js";
 import type { Services } from "../domain/services.js";
 import { requestKey } from "../http/request-key.js";
@@ -22,6 +23,10 @@ export function operatorRoutes(app: FastifyInstance, services: Services): void {
     const answer = await updateMember(services, { session, key }, { id, ...body });
     return reply.code(answer.status).send(answer.body);
   });
+
+  route(app, OPERATIONS.createPasswordReset, async ({ session, params, reply }) =>
+    reply.code(201).send(await issuePasswordReset(services, session, params.id ?? "")),
+  );
 
   route(app, OPERATIONS.getReport, ({ session, query }) => readReport(services, session, query));
 

@@ -570,6 +570,10 @@ export const en: Record<MessageKey, string> = {
   "members.unfreeze": "Unfreeze",
   "members.frozenHint": "While frozen the member cannot order, sell, pay with points or withdraw.",
   "members.referrals": "Referrals",
+  "field.code": "Reset code",
+  "audit.password.reset-issued": "Password reset code issued",
+  "audit.password.reset": "Password reset with a code",
+  "audit.moreFields": "{count} more",
   "error.network": "Network error, please try again",
   "error.unknown": "Unknown error ({code})",
 };

@@ -553,6 +553,10 @@ export const zhCN = {
   "members.unfreeze": "解冻会员",
   "members.frozenHint": "冻结期间该会员不能下单、卖出、积分支付或提现。",
   "members.referrals": "邀请的会员",
+  "field.code": "重置码",
+  "audit.password.reset-issued": "签发密码重置码",
+  "audit.password.reset": "用重置码设置密码",
+  "audit.moreFields": "另外 {count} 项",
   "error.network": "网络错误，请稍后重试",
   "error.unknown": "未知错误（{code}）",
 } as const;

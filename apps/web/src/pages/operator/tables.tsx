@@ -88,7 +88,14 @@ export function AuditLog() {
           { key: "seq", label: "#", numeric: true },
           { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale) },
           { key: "actor", label: t("operator.actor") },
-          { key: "role", label: t("auth.role") },
+          {
+            key: "role",
+            label: t("auth.role"),
+            render: (row) => {
+              const key = `role.${row.role}`;
+              return isMessageKey(key) ? t(key) : row.role;
+            },
+          },
           {
             key: "action",
             label: t("operator.action"),
@@ -102,19 +109,40 @@ export function AuditLog() {
           {
             key: "detail",
             label: t("operator.detail"),
-            render: (row) => (
-              <ul className="plain small" data-testid="audit-detail">
-                {auditDetailFields(row.detail).map((field) => (
-                  <li key={field.path}>
-                    {t("common.labelled", { label: fieldLabel(locale, field.path), value: field.value })}
-                  </li>
-                ))}
-              </ul>
-            ),
+            render: (row) => <AuditDetail detail={row.detail} />,
             csv: (row) => (row.detail === null || row.detail === undefined ? "" : JSON.stringify(row.detail)),
           },
         ]}
       />
     </Card>
+  );
+}
+
+/** Fields shown before the rest of a long detail (a published rule set) folds away. */
+const DETAIL_FIELDS_SHOWN = 3;
+
+/** An audit entry's detail as named fields; a long one shows its first fields and folds the rest. */
+function AuditDetail({ detail }: { detail: unknown }) {
+  const { t, locale } = useI18n();
+  const fields = auditDetailFields(detail).map((field) => (
+    <li key={field.path}>
+      {t("common.labelled", { label: fieldLabel(locale, field.path), value: field.value })}
+    </li>
+  ));
+  if (fields.length <= DETAIL_FIELDS_SHOWN + 1) {
+    return (
+      <ul className="plain small" data-testid="audit-detail">
+        {fields}
+      </ul>
+    );
+  }
+  return (
+    <div className="small" data-testid="audit-detail">
+      <ul className="plain">{fields.slice(0, DETAIL_FIELDS_SHOWN)}</ul>
+      <details>
+        <summary>{t("audit.moreFields", { count: fields.length - DETAIL_FIELDS_SHOWN })}</summary>
+        <ul className="plain">{fields.slice(DETAIL_FIELDS_SHOWN)}</ul>
+      </details>
+    </div>
   );
 }
