@@ -9,7 +9,7 @@ import { useI18n } from "./i18n/index.js";
 import { ApiError, type Role } from "./lib/api.js";
 import { Link, matchPath, navigate, Redirect, useLocation } from "./lib/router.js";
 import { useSession } from "./lib/session.js";
-import { homeFor, LoginPage, SignupPage } from "./pages/auth.js";
+import { homeFor, LoginPage, PasswordResetPage, SignupPage } from "./pages/auth.js";
 import { MemberHome } from "./pages/member/home.js";
 import { MePage } from "./pages/member/me.js";
 import { PositionPage } from "./pages/member/position.js";
@@ -116,6 +116,7 @@ function Routes() {
   const { path } = useLocation();
   if (path === "/login") return <LoginPage />;
   if (path === "/signup") return <SignupPage />;
+  if (path === "/reset") return <PasswordResetPage />;
   if (path === "/public") return <PublicPage />;
   if (path === "/simulator") return <SimulatorPage />;
   if (path === "/merchant" || path.startsWith("/merchant/"))

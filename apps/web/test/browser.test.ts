@@ -330,6 +330,26 @@ describe("operator console", () => {
     await page.click("[data-testid=member-freeze]");
     await expect.poll(() => page.textContent("[data-testid=member-state]")).toBe("正常");
 
+    // A password reset: the operator issues a one-time code for carol; carol's link sets a new password.
+    await page.goto(`${base}/operator/members?id=carol`);
+    await page.click("[data-testid=member-reset]");
+    await see(page, "[data-testid=member-reset-code]");
+    const resetLink = /http\S+\/reset\?\S+/.exec(
+      (await page.textContent("[data-testid=member-reset-code]"))!,
+    )![0];
+    const visitor = await browser.newContext({ viewport: MOBILE, locale: "zh-CN" });
+    const carol = await visitor.newPage();
+    await carol.goto(resetLink);
+    await carol.fill("input[name=new-password]", "carol-new-pass-42");
+    await carol.click("[data-testid=reset-submit]");
+    await carol.waitForSelector("[data-testid=reset-done]");
+    await carol.screenshot({ path: `${SCREENSHOTS}password-reset-mobile.png` });
+    const carolLogin = await carol.request.post(`${base}/api/auth/login`, {
+      data: { tenant: "demo", username: "carol", password: "carol-new-pass-42" },
+    });
+    expect(carolLogin.status()).toBe(200);
+    await visitor.close();
+
     for (const section of ["members", "merchants", "financing", "reconciliation", "audit"]) {
       await page.goto(`${base}/operator/${section}`);
       await page.waitForSelector(".console-body .card");

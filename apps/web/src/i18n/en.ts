@@ -574,6 +574,13 @@ export const en: Record<MessageKey, string> = {
   "audit.password.reset-issued": "Password reset code issued",
   "audit.password.reset": "Password reset with a code",
   "audit.moreFields": "{count} more",
+  "auth.reset": "Reset password",
+  "auth.resetDone": "Password reset: log in with the new one.",
+  "members.passwordReset": "Password reset",
+  "members.passwordResetHint":
+    "Issue a one-time code: every device of the account is signed out at once; the user sets a new password with the code within 24 hours.",
+  "members.passwordResetIssue": "Issue a reset code",
+  "members.passwordResetUntil": "Valid until",
   "error.network": "Network error, please try again",
   "error.unknown": "Unknown error ({code})",
 };

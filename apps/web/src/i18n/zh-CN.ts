@@ -557,6 +557,13 @@ export const zhCN = {
   "audit.password.reset-issued": "签发密码重置码",
   "audit.password.reset": "用重置码设置密码",
   "audit.moreFields": "另外 {count} 项",
+  "auth.reset": "重设密码",
+  "auth.resetDone": "密码已重设，请用新密码登录。",
+  "members.passwordReset": "重置密码",
+  "members.passwordResetHint":
+    "签发一次性重置码：该账号所有设备立即退出，用户凭重置码在 24 小时内设置新密码。",
+  "members.passwordResetIssue": "签发重置码",
+  "members.passwordResetUntil": "有效期至",
   "error.network": "网络错误，请稍后重试",
   "error.unknown": "未知错误（{code}）",
 } as const;

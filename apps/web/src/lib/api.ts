@@ -24,6 +24,7 @@ import type {
   OperatorMember,
   Order,
   PasswordChanged,
+  PasswordResetIssued,
   Overview,
   Page,
   PauseState,
@@ -73,6 +74,7 @@ export type {
   Order,
   OrderStatus,
   Page,
+  PasswordResetIssued,
   Position,
   PricePoint,
   Product,
@@ -247,6 +249,14 @@ export const api = {
   overview: () => get<Overview>("/api/operator/overview"),
   members: (cursor?: string | null, q?: string) =>
     get<Page<OperatorMember>>(`/api/operator/members${page(cursor, 100, { q: q === "" ? undefined : q })}`),
+  resetPassword: (body: { tenant: string; username: string; code: string; newPassword: string }) =>
+    post<PasswordChanged>("/api/auth/password-reset", body),
+  issuePasswordReset: (username: string, key?: string) =>
+    post<PasswordResetIssued>(
+      `/api/operator/users/${encodeURIComponent(username)}/password-reset`,
+      undefined,
+      key,
+    ),
   member: (id: string) => get<MemberDetail>(`/api/operator/members/${encodeURIComponent(id)}`),
   updateMember: (id: string, body: UpdateMemberRequest, key?: string) =>
     put<OperatorMember>(`/api/operator/members/${encodeURIComponent(id)}`, body, key),

@@ -9,8 +9,8 @@ import { OrderTable } from "../../components/order-table.js";
 import { DataTable, moneyColumn, pointsColumn } from "../../components/table.js";
 import { ActionButton, Card, ErrorBox, Field, Loading, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
-import { api, type OperatorMember } from "../../lib/api.js";
-import { formatMoney, formatNumber, formatPoints, formatRatio } from "../../lib/format.js";
+import { api, type OperatorMember, type PasswordResetIssued } from "../../lib/api.js";
+import { formatDateTime, formatMoney, formatNumber, formatPoints, formatRatio } from "../../lib/format.js";
 import { Link, useLocation } from "../../lib/router.js";
 import { loadAll, useData } from "../../lib/use-data.js";
 
@@ -174,6 +174,7 @@ function MemberPage({ id }: { id: string }) {
           onChange={(event) => setPhone(event.target.value)}
         />
       </CommandForm>
+      <PasswordResetCard username={member.id} />
       <Card title={`${t("nav.positions")} (${data.positionCount})`}>
         <DataTable
           name="member-positions"
@@ -207,5 +208,48 @@ function MemberPage({ id }: { id: string }) {
         )}
       </Card>
     </>
+  );
+}
+
+/** Issues a one-time password reset code for the member and shows it once, with its link. */
+function PasswordResetCard({ username }: { username: string }) {
+  const { t, locale } = useI18n();
+  const [issued, setIssued] = useState<PasswordResetIssued | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const link =
+    issued === null
+      ? ""
+      : `${window.location.origin}/reset?${new URLSearchParams({ username, code: issued.code }).toString()}`;
+  return (
+    <Card title={t("members.passwordReset")}>
+      <p className="muted small">{t("members.passwordResetHint")}</p>
+      <ActionButton
+        className="btn"
+        input={{ username }}
+        action={async (key) => {
+          setError(null);
+          setIssued(await api.issuePasswordReset(username, key));
+        }}
+        onError={setError}
+        data-testid="member-reset"
+      >
+        {t("members.passwordResetIssue")}
+      </ActionButton>
+      <ErrorBox error={error} />
+      {issued === null ? null : (
+        <div data-testid="member-reset-code">
+          <p>{t("common.labelled", { label: t("field.code"), value: issued.code })}</p>
+          <p className="small">
+            {t("common.labelled", {
+              label: t("members.passwordResetUntil"),
+              value: formatDateTime(issued.expiresAt, locale),
+            })}
+          </p>
+          <p className="small" style={{ wordBreak: "break-all" }}>
+            {link}
+          </p>
+        </div>
+      )}
+    </Card>
   );
 }
