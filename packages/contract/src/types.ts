@@ -58,6 +58,7 @@ export type AuditEntry = z.output<typeof view.auditEntrySchema>;
 export type MemberDetail = z.output<typeof view.memberDetailSchema>;
 export type UpdateMemberRequest = z.input<typeof request.updateMemberRequest>;
 export type PasswordResetIssued = z.output<typeof view.passwordResetIssuedSchema>;
+export type Sale = z.output<typeof view.saleSchema>;
 export type Report = z.output<typeof view.reportSchema>;
 export type ReportRow = z.output<typeof view.reportRowSchema>;
 export type ReportUnit = z.output<typeof view.reportSchema>["unit"];

@@ -614,6 +614,20 @@ export const reportSchema = z
   })
   .meta({ id: "Report" });
 
+export const saleSchema = z
+  .strictObject({
+    id: z.int().meta({ description: "the sale's audit number (newest first)" }),
+    at: timeOut,
+    member: z.string().nullable(),
+    amount: moneyOut.nullable(),
+    productId: z.string().nullable(),
+    productName: z.string().nullable(),
+    points: pointsOut.nullable().meta({ description: "points the order issued" }),
+    cashier: z.string().meta({ description: "the account that recorded the sale" }),
+  })
+  .meta({ id: "Sale" });
+export const salePageSchema = pageOf(saleSchema, "SalePage");
+
 export const auditPageSchema = pageOf(auditEntrySchema, "AuditPage");
 
 export const metricsSchema = z.string().meta({ id: "Metrics", description: "Prometheus text format" });

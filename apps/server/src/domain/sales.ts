@@ -10,6 +10,8 @@ import type { RequestKey } from "./idempotency.js";
 import { findProduct } from "./products.js";
 import type { Services } from "./services.js";
 import { noteBy } from "./audit-log.js";
+import { selectSales } from "../db/sales.js";
+import { decodeCursor, toPage } from "./paging.js";
 
 export async function recordSale(
   services: Services,
@@ -42,7 +44,12 @@ export async function recordSale(
     noteBy(session, {
       action: "sale",
       target: input.member,
-      detail: { amount, merchant: session.merchantId },
+      // productId names the product in the merchant's list of till sales (listSales).
+      detail: {
+        amount,
+        merchant: session.merchantId,
+        ...(input.productId === undefined ? {} : { productId: input.productId }),
+      },
     }),
   );
   return {
@@ -51,4 +58,38 @@ export async function recordSale(
     points: outcome.points ?? null,
     exits: outcome.exits ?? [],
   };
+}
+
+/**
+ * The logged-in merchant's till sales, newest first, a page before the cursor (an audit number):
+ * time, member, amount, product name and the points issued. Read from the sales' audit entries.
+ */
+export async function listSales(
+  services: Services,
+  session: Session,
+  query: { cursor?: string | undefined; limit: number },
+) {
+  const cursor = decodeCursor(query.cursor);
+  const before = cursor !== undefined && /^[0-9]{1,18}$/.test(cursor) ? cursor : null;
+  const rows = await selectSales(services.sql, {
+    tenant: session.tenant,
+    merchant: session.merchantId!,
+    before,
+    limit: query.limit + 1,
+  });
+  return toPage(
+    rows,
+    query.limit,
+    (row) => row.seq,
+    (row) => ({
+      id: Number(row.seq),
+      at: new Date(row.at).toISOString(),
+      member: row.member,
+      amount: row.amount,
+      productId: row.product_id,
+      productName: row.product_name,
+      points: row.points,
+      cashier: row.cashier,
+    }),
+  );
 }
