@@ -392,7 +392,18 @@ describe("operator console", () => {
     await page.click("[data-testid=sale-submit]");
     await see(page, "[data-testid=sale-done]");
     expect(await page.textContent("[data-testid=sale-done]")).toMatch(/\+\d/);
+    // The till sale is listed at once, newest first, with its member and amount.
+    await see(page, "[data-testid=table-sales] tbody tr");
+    const newestSale = page.locator("[data-testid=table-sales] tbody tr").first();
+    await expect.poll(() => newestSale.textContent()).toContain("¥50.00");
+    expect(await newestSale.textContent()).toContain("bob");
     await shoot(page, "merchant-sale");
+
+    // Tips show the merchant's tip points balance and how to buy more.
+    await page.goto(`${base}/merchant/tips`);
+    await see(page, "[data-testid=merchant-tip-points]");
+    await expect.poll(() => page.textContent("[data-testid=merchant-tip-points]")).toMatch(/^\d/);
+    await shoot(page, "merchant-tips");
 
     // The settlement card shows the engine's balance for this merchant, which the sale just raised.
     await page.goto(`${base}/merchant/settlement`);

@@ -581,6 +581,12 @@ export const en: Record<MessageKey, string> = {
     "Issue a one-time code: every device of the account is signed out at once; the user sets a new password with the code within 24 hours.",
   "members.passwordResetIssue": "Issue a reset code",
   "members.passwordResetUntil": "Valid until",
+  "merchant.sales": "Till sales",
+  "merchant.product": "Product",
+  "merchant.cashier": "Cashier",
+  "merchant.tipBalance": "Tip points balance",
+  "merchant.tipBuyHint":
+    "To buy tip points, pay the operator: it credits them to your shop under Tips (at the current price; the cash goes into the pool).",
   "error.network": "Network error, please try again",
   "error.unknown": "Unknown error ({code})",
 };

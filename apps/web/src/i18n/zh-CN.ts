@@ -564,6 +564,12 @@ export const zhCN = {
     "签发一次性重置码：该账号所有设备立即退出，用户凭重置码在 24 小时内设置新密码。",
   "members.passwordResetIssue": "签发重置码",
   "members.passwordResetUntil": "有效期至",
+  "merchant.sales": "门店销售记录",
+  "merchant.product": "商品",
+  "merchant.cashier": "收银账号",
+  "merchant.tipBalance": "打赏积分余额",
+  "merchant.tipBuyHint":
+    "购买打赏积分需向运营方付款，由运营方在“积分打赏”中为本店入账（按当时单价，资金进入盈利池）。",
   "error.network": "网络错误，请稍后重试",
   "error.unknown": "未知错误（{code}）",
 } as const;

@@ -40,6 +40,7 @@ import type {
   ReportUnit,
   RulesHistory,
   RuleVersion,
+  Sale,
   SaleOutcome,
   SaleRequest,
   SellOutcome,
@@ -82,6 +83,7 @@ export type {
   Release,
   Report,
   ReportRow,
+  Sale,
   ReportUnit,
   Role,
   RowError,
@@ -257,6 +259,7 @@ export const api = {
       undefined,
       key,
     ),
+  sales: (cursor?: string | null) => get<Page<Sale>>(`/api/merchant/sales${page(cursor, 100)}`),
   member: (id: string) => get<MemberDetail>(`/api/operator/members/${encodeURIComponent(id)}`),
   updateMember: (id: string, body: UpdateMemberRequest, key?: string) =>
     put<OperatorMember>(`/api/operator/members/${encodeURIComponent(id)}`, body, key),

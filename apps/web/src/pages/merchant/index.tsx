@@ -8,11 +8,11 @@ import { CommandForm } from "../../components/command-form.js";
 import { ConsoleLayout } from "../../components/console.js";
 import { OrderTable } from "../../components/order-table.js";
 import { SplitEditor } from "../../components/split-editor.js";
-import { DataTable, moneyColumn } from "../../components/table.js";
+import { DataTable, moneyColumn, pointsColumn } from "../../components/table.js";
 import { ActionButton, AmountField, Card, ErrorBox, Field, Loading, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
-import { api, type Order, type Product, type Split } from "../../lib/api.js";
-import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
+import { api, type Order, type Product, type Sale, type Split } from "../../lib/api.js";
+import { formatDateTime, formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
 import { loadAll, useData } from "../../lib/use-data.js";
@@ -205,12 +205,61 @@ function InStoreSale() {
   const { t, locale } = useI18n();
   const [member, setMember] = useState("");
   const [amount, setAmount] = useState("");
+  const sales = useData(() => api.sales());
   const sale = { member: member.trim(), amount: amount.trim() };
   const record = async (key: string) => {
     const outcome = await api.sale(sale, key);
     setAmount("");
+    sales.reload();
     return `#${outcome.position}: +${formatPoints(outcome.points, locale, 2)} ${t("common.points")}`;
   };
+  return (
+    <>
+      <SaleForm
+        sale={sale}
+        record={record}
+        member={member}
+        amount={amount}
+        setMember={setMember}
+        setAmount={setAmount}
+      />
+      <Card title={t("merchant.sales")}>
+        <ErrorBox error={sales.error} />
+        {sales.data === undefined ? (
+          sales.error ? null : (
+            <Loading />
+          )
+        ) : (
+          <DataTable<Sale>
+            name="sales"
+            rows={sales.data.items}
+            rowKey={(row) => row.id}
+            exportAll={() => loadAll((cursor) => api.sales(cursor))}
+            columns={[
+              { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale) },
+              { key: "member", label: t("field.member") },
+              moneyColumn("amount", t("common.amount"), locale),
+              { key: "productName", label: t("merchant.product"), render: (row) => row.productName ?? "—" },
+              pointsColumn("points", t("common.points"), locale),
+              { key: "cashier", label: t("merchant.cashier") },
+            ]}
+          />
+        )}
+      </Card>
+    </>
+  );
+}
+
+function SaleForm(props: {
+  sale: { member: string; amount: string };
+  record: (key: string) => Promise<string>;
+  member: string;
+  amount: string;
+  setMember: (value: string) => void;
+  setAmount: (value: string) => void;
+}) {
+  const { t } = useI18n();
+  const { sale, record, member, amount, setMember, setAmount } = props;
   return (
     <CommandForm
       title={t("merchant.inStore")}
@@ -310,26 +359,44 @@ function Settlement() {
 }
 
 function Tips() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { user } = useSession();
   const [member, setMember] = useState("");
   const [points, setPoints] = useState("");
+  const settlement = useData(() => api.merchantSettlement());
   const gift = { merchant: user?.merchantId ?? "", member: member.trim(), points: points.trim() };
-  const send = async (key: string) => `#${(await api.tip(gift, key)).position}`;
+  const send = async (key: string) => {
+    const position = (await api.tip(gift, key)).position;
+    settlement.reload();
+    return `#${position}`;
+  };
   return (
-    <CommandForm title={t("merchant.tipSend")} input={gift} submit={send} submitLabel={t("common.submit")}>
-      <Field
-        label={t("merchant.memberId")}
-        name="tip-member"
-        value={member}
-        onChange={(event) => setMember(event.target.value)}
-      />
-      <AmountField
-        label={t("common.points")}
-        name="tip-points"
-        value={points}
-        onChange={(event) => setPoints(event.target.value)}
-      />
-    </CommandForm>
+    <>
+      <Card title={t("merchant.tipBalance")}>
+        <ErrorBox error={settlement.error} />
+        <div className="stats">
+          <Stat
+            label={t("merchant.tipPoints")}
+            value={settlement.data === undefined ? "…" : formatPoints(settlement.data.points, locale, 2)}
+            testId="merchant-tip-points"
+          />
+        </div>
+        <p className="muted small">{t("merchant.tipBuyHint")}</p>
+      </Card>
+      <CommandForm title={t("merchant.tipSend")} input={gift} submit={send} submitLabel={t("common.submit")}>
+        <Field
+          label={t("merchant.memberId")}
+          name="tip-member"
+          value={member}
+          onChange={(event) => setMember(event.target.value)}
+        />
+        <AmountField
+          label={t("common.points")}
+          name="tip-points"
+          value={points}
+          onChange={(event) => setPoints(event.target.value)}
+        />
+      </CommandForm>
+    </>
   );
 }
