@@ -14,6 +14,7 @@ import {
   pageQuery,
   passwordField,
   phoneField,
+  memberIdField,
   memberSearchField,
   pointsText,
   ratioText,
@@ -120,7 +121,7 @@ export const paymentCallbackRequest = z
 export const listOrdersQuery = pageQuery.extend({ status: z.enum(ORDER_STATUSES).optional() });
 
 export const saleRequest = z
-  .strictObject({ member: idField, amount: moneyText, productId: idField.optional() })
+  .strictObject({ member: memberIdField, amount: moneyText, productId: idField.optional() })
   .meta({ id: "SaleRequest" });
 
 export const listPositionsQuery = pageQuery.extend({ status: z.enum(POSITION_STATUSES).optional() });
@@ -161,7 +162,7 @@ export const tipBuyRequest = z
   .meta({ id: "TipBuyRequest" });
 
 export const tipRequest = z
-  .strictObject({ merchant: idField, member: idField, points: pointsText })
+  .strictObject({ merchant: idField, member: memberIdField, points: pointsText })
   .meta({ id: "TipRequest" });
 
 /** Report buckets: local days, ISO weeks (Monday first) or calendar months of the tenant's time zone. */

@@ -25,7 +25,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const answer = await api.login(tenant, username.trim(), password);
+      const answer = await api.login(tenant, username.trim().normalize("NFC"), password);
       setUser(answer.user);
       navigate(params.get("next") ?? homeFor(answer.user), true);
     } catch (reason) {
@@ -98,7 +98,7 @@ export function SignupPage() {
     try {
       // Registration opens the session (its cookie) as login does: no second request.
       const inviteCode = invite.trim() || undefined;
-      const input = { tenant, username: username.trim(), password, inviteCode };
+      const input = { tenant, username: username.trim().normalize("NFC"), password, inviteCode };
       const answer = await registration.run(input, (key) =>
         api.register(tenant, input.username, password, inviteCode, key),
       );
@@ -118,7 +118,7 @@ export function SignupPage() {
           label={t("auth.username")}
           name="username"
           autoComplete="username"
-          minLength={3}
+          minLength={2}
           maxLength={32}
           value={username}
           onChange={(e) => setUsername(e.target.value)}
@@ -178,7 +178,7 @@ export function PasswordResetPage() {
     try {
       await api.resetPassword({
         tenant,
-        username: username.trim(),
+        username: username.trim().normalize("NFC"),
         code: code.trim(),
         newPassword: password,
       });
