@@ -12,6 +12,7 @@ import { useI18n } from "../../i18n/index.js";
 import { api, type OperatorMember, type PasswordResetIssued } from "../../lib/api.js";
 import { formatDateTime, formatMoney, formatNumber, formatPoints, formatRatio } from "../../lib/format.js";
 import { Link, useLocation } from "../../lib/router.js";
+import { useSession } from "../../lib/session.js";
 import { loadAll, useData } from "../../lib/use-data.js";
 
 export function MembersSection() {
@@ -214,12 +215,13 @@ function MemberPage({ id }: { id: string }) {
 /** Issues a one-time password reset code for the member and shows it once, with its link. */
 function PasswordResetCard({ username }: { username: string }) {
   const { t, locale } = useI18n();
+  const { user } = useSession();
   const [issued, setIssued] = useState<PasswordResetIssued | null>(null);
   const [error, setError] = useState<unknown>(null);
   const link =
     issued === null
       ? ""
-      : `${window.location.origin}/reset?${new URLSearchParams({ username, code: issued.code }).toString()}`;
+      : `${window.location.origin}/reset?${new URLSearchParams({ tenant: user?.tenant ?? "", username, code: issued.code }).toString()}`;
   return (
     <Card title={t("members.passwordReset")}>
       <p className="muted small">{t("members.passwordResetHint")}</p>
