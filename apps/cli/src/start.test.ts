@@ -41,6 +41,9 @@ describe("zengzhi start", () => {
       expect(stdout).toContain("operator");
       expect(stdout).toContain("operator-demo");
       expect(stdout).toContain("seeded just now");
+      // The banner's public link opens the public page (HTML), not the JSON of /api/public (issue 13).
+      const publicLink = /public page (\S+)/.exec(stdout)?.[1];
+      expect(publicLink).toBe(`${url}/public`);
       const health = (await (await fetch(`${url}/healthz`)).json()) as { ok: boolean; store: string };
       expect(health).toMatchObject({ ok: true, store: "pglite", node: { role: "writer", ready: true } });
       const view = (await (await fetch(`${url}/api/public`)).json()) as { tenant: string; pool: string };

@@ -100,9 +100,7 @@ export async function startCommand(args: string[]): Promise<number> {
       ? `PGlite in ${options.dataDir ?? process.env.ZENGZHI_DATA_DIR ?? "./data"}`
       : "PostgreSQL (DATABASE_URL)";
   console.log(`zengzhi is running at ${server.url}  (store: ${store})`);
-  console.log(
-    `  web app ${server.url}/   public view ${server.url}/api/public   API docs ${server.url}/docs`,
-  );
+  console.log(`  web app ${server.url}/   public page ${server.url}/public   API docs ${server.url}/docs`);
   console.log(
     `demo tenant "demo"${server.seeded ? " (seeded just now)" : ""}; logins (username / password):`,
   );

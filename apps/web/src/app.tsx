@@ -10,7 +10,7 @@ import { ApiError } from "./lib/api.js";
 import { roleSide, type RoleSide } from "./lib/roles.js";
 import { Link, matchPath, navigate, Redirect, useLocation } from "./lib/router.js";
 import { useSession } from "./lib/session.js";
-import { homeFor, LoginPage, SignupPage, StaffSignupPage } from "./pages/auth.js";
+import { homeFor, LoginPage, PasswordResetPage, SignupPage, StaffSignupPage } from "./pages/auth.js";
 import { InboxPage } from "./pages/member/inbox.js";
 import { MemberHome } from "./pages/member/home.js";
 import { MePage } from "./pages/member/me.js";
@@ -125,6 +125,7 @@ function Routes() {
   if (path === "/login") return <LoginPage />;
   if (path === "/signup") return <SignupPage />;
   if (path === "/staff-signup") return <StaffSignupPage />;
+  if (path === "/reset") return <PasswordResetPage />;
   if (path === "/public") return <PublicPage />;
   if (path === "/simulator") return <SimulatorPage />;
   if (path === "/merchant" || path.startsWith("/merchant/"))

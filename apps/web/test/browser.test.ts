@@ -324,12 +324,71 @@ describe("operator console", () => {
     expect(await page.textContent("[data-testid=coin-errors]")).toMatch(/3/);
     await shoot(page, "operator-coins");
 
+    // Reports (issue #13 item 4): today's local day counts the orders the server committed today,
+    // by SQL over the journal; the month view and the CSV carry the server's exact figures.
+    await page.goto(`${base}/operator/reports`);
+    await see(page, "[data-testid=table-report-day] tbody tr");
+    const todayRow = page.locator("[data-testid=table-report-day] tbody tr").last();
+    expect(Number(await todayRow.locator("td").nth(1).textContent())).toBeGreaterThan(0);
+    await page.waitForSelector(".chart canvas");
+    await shoot(page, "operator-reports");
+    await page.click("[role=tab]:has-text('按月')");
+    await see(page, "[data-testid=table-report-month] tbody tr");
+    const [reportCsv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("[data-testid=csv-report-month]"),
+    ]);
+    const reportLines = readFileSync((await reportCsv.path())!, "utf8")
+      .replace(/^\ufeff/, "")
+      .split("\r\n");
+    expect(reportLines[0]).toMatch(/^period,orders,orderAmount,refunds,revenuePool,/);
+    expect(reportLines.filter((line) => line !== "").at(-1)).toMatch(/^\d{4}-\d{2}-01,[1-9]\d*,\d+\.\d{2},/);
+
+    // Member administration: find the member by part of its name, open its page, freeze and unfreeze.
+    await page.goto(`${base}/operator/members`);
+    await page.fill("input[name=member-search]", MEMBER.username.slice(1, 4));
+    await page.click("[data-testid=member-search]");
+    await page.click(`[data-testid=member-${MEMBER.username}]`);
+    await see(page, "[data-testid=member-state]");
+    expect(await page.textContent("[data-testid=member-state]")).toBe("正常");
+    await page.click("[data-testid=member-freeze]");
+    await expect.poll(() => page.textContent("[data-testid=member-state]")).toBe("已冻结");
+    await shoot(page, "operator-member");
+    await page.click("[data-testid=member-freeze]");
+    await expect.poll(() => page.textContent("[data-testid=member-state]")).toBe("正常");
+
+    // A password reset: the operator issues a one-time code for carol; carol's link sets a new password.
+    await page.goto(`${base}/operator/members?id=carol`);
+    await page.click("[data-testid=member-reset]");
+    await see(page, "[data-testid=member-reset-code]");
+    const resetLink = /http\S+\/reset\?\S+/.exec(
+      (await page.textContent("[data-testid=member-reset-code]"))!,
+    )![0];
+    const visitor = await browser.newContext({ viewport: MOBILE, locale: "zh-CN" });
+    const carol = await visitor.newPage();
+    await carol.goto(resetLink);
+    await carol.fill("input[name=new-password]", "carol-new-pass-42");
+    await carol.click("[data-testid=reset-submit]");
+    await carol.waitForSelector("[data-testid=reset-done]");
+    await carol.screenshot({ path: `${SCREENSHOTS}password-reset-mobile.png` });
+    const carolLogin = await carol.request.post(`${base}/api/auth/login`, {
+      data: { tenant: "demo", username: "carol", password: "carol-new-pass-42" },
+    });
+    expect(carolLogin.status()).toBe(200);
+    await visitor.close();
+
     for (const section of ["members", "merchants", "financing", "reconciliation", "audit"]) {
       await page.goto(`${base}/operator/${section}`);
       await page.waitForSelector(".console-body .card");
       await page.waitForLoadState("networkidle");
       await shoot(page, `operator-${section}`);
     }
+
+    // The audit log names every action in Chinese and shows details as named fields, never raw JSON.
+    const auditText = await page.textContent("[data-testid=table-audit]");
+    expect(auditText).toContain("冻结会员");
+    expect(auditText).toContain("登录");
+    expect(auditText).not.toMatch(/member\.freeze|order\.create|\{"/);
 
     // Log out; the console is then closed and sends the visitor to the log-in page.
     await page.click("[data-testid=topbar-logout]");
@@ -455,6 +514,11 @@ describe("operator console", () => {
     await see(page, "[data-testid=sale-done]");
     expect(await page.textContent("[data-testid=sale-done]")).toMatch(/\+\d/);
     expect(await page.textContent("[data-testid=sale-receipt]")).toContain("35.00");
+    // The till sale is listed at once, newest first, with its member and amount.
+    await see(page, "[data-testid=table-sales] tbody tr");
+    const newestSale = page.locator("[data-testid=table-sales] tbody tr").first();
+    await expect.poll(() => newestSale.textContent()).toContain("¥50.00");
+    expect(await newestSale.textContent()).toContain("bob");
     await shoot(page, "merchant-sale");
     await page.fill("input[name=sale-code]", await paymentCodeOf("bob"));
     await page.fill("input[name=sale-amount]", "20.00");
@@ -463,6 +527,12 @@ describe("operator console", () => {
     await page.click("[data-testid=sale-void]");
     await see(page, "[data-testid=sale-voided]");
     await shoot(page, "merchant-sale-void");
+
+    // Tips show the merchant's tip points balance and how to buy more.
+    await page.goto(`${base}/merchant/tips`);
+    await see(page, "[data-testid=merchant-tip-points]");
+    await expect.poll(() => page.textContent("[data-testid=merchant-tip-points]")).toMatch(/^\d/);
+    await shoot(page, "merchant-tips");
 
     // The settlement card shows the engine's balance for this merchant, which the sale just raised.
     await page.goto(`${base}/merchant/settlement`);
@@ -480,6 +550,14 @@ describe("operator console", () => {
     await page.fill("input[name='split.productCost']", "0.35");
     await page.click("[data-testid=product-add]");
     await page.waitForSelector("td:has-text('Jasmine tea')");
+    // Taking it off sale asks first: the first tap only asks, cancel keeps it, the confirmation deactivates.
+    const jasmine = page.locator("tr", { hasText: "Jasmine tea" });
+    await jasmine.locator("[data-testid^=deactivate-]").click();
+    await jasmine.getByText("下架后会员无法购买，确定吗？").waitFor();
+    await jasmine.getByRole("button", { name: "取消" }).click();
+    await jasmine.locator("[data-testid^=deactivate-]").click();
+    await jasmine.locator("[data-testid^=deactivate-confirm-]").click();
+    await jasmine.locator("[data-testid^=activate-]").waitFor();
 
     await page.goto(`${base}/public`);
     await page.waitForSelector("[data-testid=public-price]");

@@ -1,9 +1,8 @@
-// The web app's small pure helpers: exact display totals, orders per day, route matching, rule-set
+// The web app's small pure helpers: exact display totals, report dates, route matching, rule-set
 // draft edits (release tiers included) and which form fields a refusal marks.
 import { describe, expect, it } from "vitest";
-import type { Order } from "../src/lib/api.js";
 import { sumMoney, sumPoints } from "../src/lib/format.js";
-import { ordersPerDay } from "../src/lib/orders-per-day.js";
+import { localToday, periodSeconds, shiftDate } from "../src/lib/report-range.js";
 import { matchPath } from "../src/lib/paths.js";
 import {
   marks,
@@ -24,15 +23,20 @@ describe("display totals", () => {
   });
 });
 
-describe("ordersPerDay", () => {
-  const order = (id: number, paidDay: number | null) => ({ id, paidDay }) as Order;
+describe("report dates", () => {
+  it("shifts dates across months and years, counts today in the tenant's zone", () => {
+    expect(shiftDate("2026-03-01", -1)).toBe("2026-02-28");
+    expect(shiftDate("2024-03-01", -1)).toBe("2024-02-29");
+    expect(shiftDate("2026-12-31", 1)).toBe("2027-01-01");
+    expect(shiftDate("2026-12-03", -29)).toBe("2026-11-04");
+    // 16:30 UTC is already the next day in Shanghai, still the same day in UTC.
+    const at = new Date("2026-03-01T16:30:00Z");
+    expect(localToday("Asia/Shanghai", at)).toBe("2026-03-02");
+    expect(localToday("UTC", at)).toBe("2026-03-01");
+  });
 
-  it("counts paid orders by scheme day, days ascending, unpaid ones left out", () => {
-    expect(ordersPerDay([order(1, 3), order(2, 0), order(3, 3), order(4, null)])).toEqual({
-      x: [0, 3],
-      counts: [1, 2],
-    });
-    expect(ordersPerDay([])).toEqual({ x: [], counts: [] });
+  it("places a bucket at noon UTC of its first date", () => {
+    expect(periodSeconds("1970-01-02")).toBe(86_400 + 43_200);
   });
 });
 

@@ -6,6 +6,7 @@ import { en } from "../src/i18n/en.js";
 import { errorMessage, fieldLabel } from "../src/i18n/index.js";
 import { errorSentence } from "../src/i18n/rejections.js";
 import { ApiError } from "../src/lib/api.js";
+import { auditDetailFields } from "../src/lib/audit-detail.js";
 import { zhCN } from "../src/i18n/zh-CN.js";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -119,6 +120,57 @@ describe("server text never reaches the reader untranslated", () => {
       expect(fieldLabel("zh-CN", field), field).toMatch(/[\u4e00-\u9fff]/);
     }
     expect(fieldLabel("zh-CN", "rules.exitMultiple")).toBe(zhCN["rule.exitMultiple"]);
+  });
+
+  it("names every audit action the server writes, in Chinese and English", async () => {
+    const { readdir, readFile } = await import("node:fs/promises");
+    const root = new URL("../../server/src/", import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter(
+      (f) => f.endsWith(".ts") && !f.endsWith(".test.ts"),
+    );
+    const actions = new Set<string>();
+    for (const file of files) {
+      const source = await readFile(new URL(file, root), "utf8");
+      for (const match of source.matchAll(/action: "([\w.-]+)"/g)) actions.add(match[1]!);
+      // Actions built from a value: the withdrawal decisions and the pause switch.
+      if (source.includes("action: `withdrawal.${decision}`")) {
+        actions.add("withdrawal.approve").add("withdrawal.reject");
+      }
+      for (const match of source.matchAll(/action: \w+ \? "([\w.-]+)" : "([\w.-]+)"/g)) {
+        actions.add(match[1]!).add(match[2]!);
+      }
+    }
+    expect(actions.size).toBeGreaterThan(25);
+    for (const action of actions) {
+      const key = `audit.${action}` as keyof typeof zhCN;
+      expect(zhCN[key], action).toMatch(/[\u4e00-\u9fff]/);
+      expect(en[key as keyof typeof en], action).toMatch(/[a-z]/i);
+    }
+  });
+
+  it("reads an audit detail as named fields, nested rules by their rule name", () => {
+    const fields = auditDetailFields({ amount: "12.50", rules: { sellFee: "0.15" }, exits: [3, 4] });
+    expect(fields).toEqual([
+      { path: "amount", value: "12.50" },
+      { path: "rules.sellFee", value: "0.15" },
+      { path: "exits", value: "3, 4" },
+    ]);
+    expect(fieldLabel("zh-CN", "amount")).toBe("金额");
+    expect(fieldLabel("zh-CN", "rules.sellFee")).toBe(zhCN["rule.sellFee"]);
+    expect(auditDetailFields(null)).toEqual([]);
+    // The fields of every detail the server writes (its `detail: {…}` notes) have a Chinese name.
+    const detailFields = ["amount", "merchant", "date", "reference", "balance", "difference", "days"];
+    detailFields.push("inviter", "points", "revoked", "rows", "total", "rules", "sessionsRevoked");
+    detailFields.push(
+      "sharesPerPoint",
+      "toPool",
+      "toSubsidy",
+      "name",
+      "price",
+      "active",
+      "split.poolContribution",
+    );
+    for (const field of detailFields) expect(fieldLabel("zh-CN", field), field).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it.each(ERROR_CODES)("shows %s without the server's English reason", (code) => {

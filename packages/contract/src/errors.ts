@@ -159,6 +159,11 @@ const SERVICE_ERRORS = {
   },
   product_inactive: { status: 409, description: "the product is no longer sold" },
   scheme_paused: { status: 409, description: "the operator has paused orders, sales, sells and payments" },
+  member_frozen: {
+    status: 403,
+    description:
+      "the operator has frozen this member: no orders, sales to it, sells, payments or withdrawals",
+  },
   request_in_progress: { status: 409, description: "a request with this Idempotency-Key is still running" },
   request_timeout: { status: 408, description: "the request took too long to arrive" },
   body_too_large: { status: 413, description: "the body is larger than this operation accepts" },

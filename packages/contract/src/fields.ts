@@ -21,6 +21,8 @@ export const FIELD_LIMITS = {
   withdrawalBatchMax: 100,
   csvBodyBytesMax: 1024 * 1024,
   labelLengthMax: 64,
+  /** The longest date range a report covers, in days (ten years of daily rows at most). */
+  reportDaysMax: 3700,
 } as const;
 
 /**
@@ -70,6 +72,8 @@ export const healthOut = z
   .regex(/^-?\d+\.\d{2}$/)
   .meta({ description: "a health value, 2 decimals" });
 export const timeOut = z.iso.datetime().meta({ description: "an ISO 8601 time in UTC" });
+/** A calendar date (ISO 8601, YYYY-MM-DD), a local day of the tenant's time zone. */
+export const dateField = z.iso.date().meta({ description: "a date, YYYY-MM-DD, in the tenant's time zone" });
 
 /** Text without control characters (C0, DEL, C1): names and free text must be printable. */
 export const PRINTABLE_PATTERN = /^\P{Cc}*$/u;
@@ -83,8 +87,32 @@ export const idField = z
 export const tenantField = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,31}$/, "must be 2–32 of a-z, 0-9 and -, starting with a letter or digit");
-export const usernameField = z.string().regex(/^[a-z0-9_-]{3,32}$/, "must be 3–32 of a-z, 0-9, _ and -");
+/**
+ * A username (also a member's id and invite code): lower-case letters of any script (Chinese names
+ * included), digits, marks, _ and -, 2 to 32 code points, in Unicode NFC (the web app normalizes
+ * before sending). Capitals, spaces, control and format characters (zero-width joiners, direction
+ * marks) are refused, so two names that look the same are the same bytes.
+ */
+export const USERNAME_PATTERN = /^[\p{Ll}\p{Lo}\p{Lm}\p{Mn}\p{Mc}\p{Nd}_-]+$/u;
+const codePoints = (text: string) => [...text].length;
+export const usernameField = z
+  .string()
+  .max(128)
+  .regex(USERNAME_PATTERN, "must use only lower-case letters, digits, _ and -")
+  .refine((text) => codePoints(text) >= 2 && codePoints(text) <= 32, "must be 2–32 characters long")
+  .refine((text) => text === text.normalize("NFC"), "must be in Unicode NFC form");
+/** A member named in a request (its username; older ids may also hold capitals, "." and ":"). */
+export const memberIdField = z
+  .string()
+  .min(1)
+  .max(FIELD_LIMITS.idLengthMax)
+  .regex(/^[\p{L}\p{M}\p{Nd}_.:-]+$/u, "must use only letters, digits and _ . : -")
+  .refine((text) => text === text.normalize("NFC"), "must be in Unicode NFC form");
 export const passwordField = z.string().min(8).max(128);
+/** A member's phone number: digits, an optional leading "+" (5 to 20 digits). */
+export const phoneField = z.string().regex(/^\+?[0-9]{5,20}$/, "must be 5–20 digits, optionally after +");
+/** Words to look members up by: part of a username or of a phone number. */
+export const memberSearchField = z.string().trim().min(1).max(64).regex(PRINTABLE_PATTERN, printable);
 export const nameField = z
   .string()
   .trim()

@@ -6,12 +6,16 @@ import { z } from "zod";
 import {
   FIELD_LIMITS,
   balanceText,
+  dateField,
   idField,
   integerIdParam,
   moneyText,
   nameField,
   pageQuery,
   passwordField,
+  phoneField,
+  memberIdField,
+  memberSearchField,
   pointsText,
   ratioText,
   splitInput,
@@ -34,6 +38,15 @@ export const loginRequest = z
 export const changePasswordRequest = z
   .strictObject({ currentPassword: z.string().max(256), newPassword: passwordField })
   .meta({ id: "ChangePasswordRequest" });
+
+export const passwordResetRequest = z
+  .strictObject({
+    tenant: tenantField,
+    username: textField(64),
+    code: textField(64),
+    newPassword: passwordField,
+  })
+  .meta({ id: "PasswordResetRequest" });
 
 /** A session's public id (from the list of sessions); any other text answers 404. */
 export const sessionIdParams = z.strictObject({ id: textIdParam });
@@ -164,7 +177,7 @@ export const listOrdersQuery = pageQuery.extend({ status: z.enum(ORDER_STATUSES)
  */
 export const saleRequest = z
   .strictObject({
-    member: idField.optional(),
+    member: memberIdField.optional(),
     code: z
       .string()
       .regex(/^[0-9]{12}$/, "must be the 12 digits of the member's payment code")
@@ -231,8 +244,27 @@ export const tipBuyRequest = z
   .meta({ id: "TipBuyRequest" });
 
 export const tipRequest = z
-  .strictObject({ merchant: idField, member: idField, points: pointsText })
+  .strictObject({ merchant: idField, member: memberIdField, points: pointsText })
   .meta({ id: "TipRequest" });
+
+/** Report buckets: local days, ISO weeks (Monday first) or calendar months of the tenant's time zone. */
+export const REPORT_UNITS = ["day", "week", "month"] as const;
+
+export const reportQuery = z.strictObject({
+  from: dateField,
+  to: dateField,
+  unit: z.enum(REPORT_UNITS).default("day"),
+});
+
+/** The operator's member list: all members in joining order, or those matching `q` by name or phone. */
+export const listMembersQuery = pageQuery.extend({ q: memberSearchField.optional() });
+
+export const updateMemberRequest = z
+  .strictObject({
+    phone: phoneField.nullable().optional(),
+    frozen: z.boolean().optional(),
+  })
+  .meta({ id: "UpdateMemberRequest" });
 
 export const listWithdrawalsQuery = pageQuery.extend({ status: z.enum(WITHDRAWAL_STATUSES).optional() });
 

@@ -42,6 +42,14 @@ export const sessionListSchema = z
 export const passwordChangedSchema = z
   .strictObject({ sessionsRevoked: z.int().min(0) })
   .meta({ id: "PasswordChanged" });
+export const passwordResetIssuedSchema = z
+  .strictObject({
+    username: z.string(),
+    code: z.string().meta({ description: "the one-time code: shown once, stored only as its SHA-256" }),
+    expiresAt: timeOut,
+    sessionsRevoked: z.int().min(0),
+  })
+  .meta({ id: "PasswordResetIssued" });
 export const sessionsRevokedSchema = z
   .strictObject({ revoked: z.int().min(0) })
   .meta({ id: "SessionsRevoked" });
@@ -326,8 +334,45 @@ export const operatorMemberSchema = z
     health: healthOut,
     orders: z.int(),
     positions: z.int(),
+    phone: z.string().nullable(),
+    frozen: z.boolean(),
   })
   .meta({ id: "OperatorMember" });
+
+/** One member as the operator's member page shows it: balances, positions, referrals, health, flags. */
+export const memberDetailSchema = z
+  .strictObject({
+    member: operatorMemberSchema,
+    statement: z.strictObject({
+      spent: moneyOut.meta({ description: "cash spent on the member's positions (open and closed)" }),
+      soldGross: moneyOut.meta({ description: "cash its sells and exits took from the pool, fees included" }),
+      withdrawn: moneyOut.meta({ description: "withdrawals approved" }),
+      withdrawalsPending: moneyOut,
+      pointsHeld: pointsOut,
+      valueHeld: moneyOut.meta({ description: "points held × price, floored to the fen" }),
+    }),
+    release: z.strictObject({
+      health: healthOut,
+      releaseRate: ratioOut
+        .nullable()
+        .meta({ description: "the daily release rate of its tier (null: no release rule)" }),
+    }),
+    positions: z
+      .array(
+        z.strictObject({
+          id: z.int(),
+          status: z.string(),
+          spend: moneyOut,
+          points: pointsOut,
+          value: moneyOut,
+        }),
+      )
+      .meta({ description: "the member's positions, newest first (at most 100)" }),
+    positionCount: z.int(),
+    referrals: z.array(z.string()).meta({ description: "members this member invited (first 100)" }),
+    referralCount: z.int(),
+  })
+  .meta({ id: "MemberDetail" });
 
 export const financingOutcomeSchema = z
   .strictObject({ ok: z.literal(true), exits })
@@ -622,6 +667,65 @@ export const orderPageSchema = pageOf(orderSchema, "OrderPage");
 export const positionPageSchema = pageOf(positionSchema, "PositionPage");
 export const withdrawalPageSchema = pageOf(withdrawalSchema, "WithdrawalPage");
 export const operatorMemberPageSchema = pageOf(operatorMemberSchema, "OperatorMemberPage");
+/** One bucket of a report: what happened in the tenant between its first and last local day. */
+export const reportRowSchema = z
+  .strictObject({
+    period: z.iso
+      .date()
+      .meta({ description: "the bucket's first local day (a Monday for weeks, the 1st for months)" }),
+    orders: z.int().meta({ description: "orders accepted (till sales, online orders paid)" }),
+    orderAmount: moneyOut,
+    refunds: z.int(),
+    revenuePool: moneyOut.meta({
+      description:
+        "the orders' cash split to the pool (till orders when accepted, online orders when they settle); the three other parts likewise",
+    }),
+    revenueMerchants: moneyOut,
+    revenueDistribution: moneyOut,
+    revenuePlatform: moneyOut,
+    poolIn: moneyOut.meta({
+      description: "cash into the pool: orders' pool parts, financing toPool, merchants' tip purchases",
+    }),
+    poolOut: moneyOut.meta({
+      description:
+        "cash out of the pool (sells, exits, period resets, listing): pool in less the pool's change",
+    }),
+    poolEnd: moneyOut.nullable(),
+    priceEnd: priceOut.nullable(),
+    pointsIssued: pointsOut,
+    pointsBurned: pointsOut,
+    exits: z.int(),
+    withdrawals: z.int(),
+    withdrawalAmount: moneyOut,
+    withdrawalsApproved: z.int(),
+    newMembers: z.int(),
+  })
+  .meta({ id: "ReportRow" });
+
+export const reportSchema = z
+  .strictObject({
+    timeZone: z.string(),
+    unit: z.enum(["day", "week", "month"]),
+    from: z.iso.date(),
+    to: z.iso.date(),
+    rows: z.array(reportRowSchema),
+  })
+  .meta({ id: "Report" });
+
+export const saleSchema = z
+  .strictObject({
+    id: z.int().meta({ description: "the sale's audit number (newest first)" }),
+    at: timeOut,
+    member: z.string().nullable(),
+    amount: moneyOut.nullable(),
+    productId: z.string().nullable(),
+    productName: z.string().nullable(),
+    points: pointsOut.nullable().meta({ description: "points the order issued" }),
+    cashier: z.string().meta({ description: "the account that recorded the sale" }),
+  })
+  .meta({ id: "Sale" });
+export const salePageSchema = pageOf(saleSchema, "SalePage");
+
 export const auditPageSchema = pageOf(auditEntrySchema, "AuditPage");
 
 export const metricsSchema = z.string().meta({ id: "Metrics", description: "Prometheus text format" });

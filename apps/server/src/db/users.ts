@@ -192,3 +192,31 @@ export async function deleteOtherSessions(
   );
   return rows.map((row) => row.token_hash);
 }
+
+/** Stores a user's one live reset code (its hash), replacing an earlier one. */
+export async function upsertPasswordReset(
+  sql: Sql,
+  reset: { tenant: string; userId: string; codeHash: string; expiresAt: number; createdBy: string },
+): Promise<void> {
+  await sql.query(
+    `INSERT INTO app_password_resets (tenant_id, user_id, code_hash, expires_at, created_by)
+     VALUES ($1, $2, $3, to_timestamp($4::double precision / 1000), $5)
+     ON CONFLICT (tenant_id, user_id)
+     DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, created_by = excluded.created_by`,
+    [reset.tenant, reset.userId, reset.codeHash, reset.expiresAt, reset.createdBy],
+  );
+}
+
+/** Takes a user's reset code if its hash matches and it has not expired: true once, then gone. */
+export async function takePasswordReset(
+  sql: Sql,
+  reset: { tenant: string; userId: string; codeHash: string; now: number },
+): Promise<boolean> {
+  const { rows } = await sql.query(
+    `DELETE FROM app_password_resets
+      WHERE tenant_id = $1 AND user_id = $2 AND code_hash = $3 AND expires_at > to_timestamp($4::double precision / 1000)
+      RETURNING 1`,
+    [reset.tenant, reset.userId, reset.codeHash, reset.now],
+  );
+  return rows.length > 0;
+}

@@ -30,12 +30,33 @@ function publicMessage(code: ErrorCode, message: string | undefined): string {
   return message;
 }
 
+/**
+ * The member acting (or sold to) in a command, for the commands a frozen member may not make (issue
+ * 13). An online order's payment (orderPaid) is not one: its cash was taken already, and a refund
+ * stays possible.
+ */
+function actingMember(command: CommandJson): string | undefined {
+  switch (command.type) {
+    case "order":
+    case "sell":
+    case "payWithPoints":
+    case "withdraw":
+      return command.member;
+    default:
+      return undefined;
+  }
+}
+
+/** Refuses (throws) when `member` may not act now; resolves otherwise. */
+export type MemberGuard = (tenant: string, member: string) => Promise<void>;
+
 export class LedgerGateway {
   private submitsThisTurn: PendingSubmit[] = [];
 
   constructor(
     private readonly ledger: Ledger,
     private readonly countCommand: (type: string, result: string) => void,
+    private readonly memberGuard: MemberGuard = () => Promise.resolve(),
   ) {}
 
   /**
@@ -69,6 +90,9 @@ export class LedgerGateway {
    * (only when the engine accepts the command); a rejection becomes an ApiError with the engine's code.
    */
   async submit(tenant: string, key: string, command: CommandJson, audit: AuditNote): Promise<Outcome> {
+    // The one place a frozen member is refused: every command by which it acts passes here.
+    const member = actingMember(command);
+    if (member !== undefined) await this.memberGuard(tenant, member);
     let result: SubmitResult;
     try {
       result = await this.deferredSubmit(tenant, key, { command, audit });

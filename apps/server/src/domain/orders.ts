@@ -97,6 +97,8 @@ export async function createOrder(
   const { session } = request;
   const tenant = session.tenant;
   await services.refuseWhenPaused(tenant);
+  // A frozen member's orders are refused before a row exists (its ledger commands at the gateway).
+  await services.refuseWhenFrozen(tenant, session.memberId!);
   const product = await findProduct(services, tenant, input.productId);
   if (!product.active)
     throw new ApiError(409, "product_inactive", "this product is no longer sold", "productId");

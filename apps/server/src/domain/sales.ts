@@ -12,6 +12,8 @@ import { withPaymentCode } from "./payment-codes.js";
 import { findProduct } from "./products.js";
 import type { Services } from "./services.js";
 import { noteBy } from "./audit-log.js";
+import { selectSales } from "../db/sales.js";
+import { decodeCursor, toPage } from "./paging.js";
 
 interface SaleInput {
   member?: string | undefined;
@@ -38,20 +40,30 @@ export async function recordSale(
   if (input.code !== undefined) {
     const claim = { tenant, code: input.code, key: request.key.ledger };
     return withPaymentCode(services, claim, (member) =>
-      submitSale(services, request, { member, split, amount: input.amount }),
+      submitSale(services, request, { member, split, amount: input.amount, productId: input.productId }),
     );
   }
   if (input.member === undefined)
     throw new ApiError(400, "invalid_field", "give the member's payment code (or member id)", "code");
   if (!(await services.memberExists(tenant, input.member)))
     throw new ApiError(404, "unknown_member", `member ${input.member} does not exist`, "member");
-  return submitSale(services, request, { member: input.member, split, amount: input.amount });
+  return submitSale(services, request, {
+    member: input.member,
+    split,
+    amount: input.amount,
+    productId: input.productId,
+  });
 }
 
 async function submitSale(
   services: Services,
   request: { session: Session; key: RequestKey },
-  sale: { member: string; split: Record<string, string> | null; amount: bigint },
+  sale: {
+    member: string;
+    split: Record<string, string> | null;
+    amount: bigint;
+    productId?: string | undefined;
+  },
 ) {
   const { session } = request;
   const amount = formatMoney(sale.amount);
@@ -66,7 +78,16 @@ async function submitSale(
       merchant,
       ...(sale.split === null ? {} : { split: sale.split as never }),
     },
-    noteBy(session, { action: "sale", target: sale.member, detail: { amount, merchant } }),
+    noteBy(session, {
+      action: "sale",
+      target: sale.member,
+      detail: {
+        amount,
+        merchant,
+        // productId names the product in the merchant's list of till sales (listSales).
+        ...(sale.productId === undefined ? {} : { productId: sale.productId }),
+      },
+    }),
   );
   const position = typeof outcome.position === "number" ? outcome.position : null;
   const debited = await services.gateway.read(session.tenant, (engine) =>
@@ -100,4 +121,38 @@ export async function voidSale(
     noteBy(session, { action: "sale.void", target: String(position), detail: { merchant } }),
   );
   return { ok: true, position, prepaidBalance: String(outcome.prepaid ?? "0.00") };
+}
+
+/**
+ * The logged-in merchant's till sales, newest first, a page before the cursor (an audit number):
+ * time, member, amount, product name and the points issued. Read from the sales' audit entries.
+ */
+export async function listSales(
+  services: Services,
+  session: Session,
+  query: { cursor?: string | undefined; limit: number },
+) {
+  const cursor = decodeCursor(query.cursor);
+  const before = cursor !== undefined && /^[0-9]{1,18}$/.test(cursor) ? cursor : null;
+  const rows = await selectSales(services.sql, {
+    tenant: session.tenant,
+    merchant: session.merchantId!,
+    before,
+    limit: query.limit + 1,
+  });
+  return toPage(
+    rows,
+    query.limit,
+    (row) => row.seq,
+    (row) => ({
+      id: Number(row.seq),
+      at: new Date(row.at).toISOString(),
+      member: row.member,
+      amount: row.amount,
+      productId: row.product_id,
+      productName: row.product_name,
+      points: row.points,
+      cashier: row.cashier,
+    }),
+  );
 }

@@ -5,6 +5,7 @@
  */
 import type { Ledger } from "@zengzhi/store";
 import type { FastifyBaseLogger } from "fastify";
+import { selectFrozenMembers, setMemberFrozen } from "../db/members.js";
 import { selectPaused, upsertPaused } from "../db/settings.js";
 import { LIMITS } from "../limits.js";
 import {
@@ -71,14 +72,18 @@ export class Services {
   readonly webhooks: WebhookSettings;
   readonly notifier: Notifier;
   private readonly paused = new Map<string, boolean>();
+  /** Frozen members per tenant, loaded once per tenant and kept in step by setFrozen. */
+  private readonly frozen = new Map<string, Set<string>>();
   /** Members seen to exist, per tenant: members are never removed, so a hit needs no engine read. */
   private readonly knownMembers = new Map<string, Set<string>>();
   private tenants: Set<string> | null = null;
 
   constructor(options: ServiceOptions) {
     this.ledger = options.ledger;
-    this.gateway = new LedgerGateway(options.ledger, (type, result) =>
-      this.metrics.countCommand(type, result),
+    this.gateway = new LedgerGateway(
+      options.ledger,
+      (type, result) => this.metrics.countCommand(type, result),
+      (tenant, member) => this.refuseWhenFrozen(tenant, member),
     );
     this.now = options.now ?? Date.now;
     const security = options.security ?? DEFAULT_SECURITY;
@@ -146,6 +151,39 @@ export class Services {
   async setPaused(tenant: string, paused: boolean): Promise<void> {
     await upsertPaused(this.sql, tenant, paused);
     this.paused.set(tenant, paused);
+  }
+
+  private async frozenMembers(tenant: string): Promise<Set<string>> {
+    let members = this.frozen.get(tenant);
+    if (members === undefined) {
+      members = new Set(await selectFrozenMembers(this.sql, tenant));
+      this.frozen.set(tenant, members);
+    }
+    return members;
+  }
+
+  async isFrozen(tenant: string, member: string): Promise<boolean> {
+    return (await this.frozenMembers(tenant)).has(member);
+  }
+
+  async setFrozen(change: { tenant: string; member: string; frozen: boolean; by: string }): Promise<void> {
+    await setMemberFrozen(this.sql, change);
+    const members = await this.frozenMembers(change.tenant);
+    if (change.frozen) members.add(change.member);
+    else members.delete(change.member);
+  }
+
+  /** Throws 403 member_frozen for a frozen member (known tenant, member not frozen: no query). */
+  refuseWhenFrozen(tenant: string, member: string): Promise<void> {
+    const members = this.frozen.get(tenant);
+    if (members !== undefined && !members.has(member)) return SETTLED_VOID;
+    return this.readFrozenAndRefuse(tenant, member);
+  }
+
+  private async readFrozenAndRefuse(tenant: string, member: string): Promise<void> {
+    if (await this.isFrozen(tenant, member)) {
+      throw new ApiError(403, "member_frozen", "the operator has frozen this member's account");
+    }
   }
 
   /** Throws 409 scheme_paused while the operator's pause switch is on (known: no query, no allocation). */

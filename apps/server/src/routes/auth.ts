@@ -13,6 +13,7 @@ import {
   revokeOtherSessions,
   revokeSession,
 } from "../domain/sessions.js";
+import { resetPasswordWithCode } from "../domain/password-reset.js";
 import type { Services } from "../domain/services.js";
 import { requestKey } from "../http/request-key.js";
 import { route } from "../http/route.js";
@@ -71,6 +72,10 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
       { session, key: requestKey(request, session, "password"), address: request.ip },
       body,
     ),
+  );
+
+  route(app, OPERATIONS.changePasswordWithCode, ({ body, request }) =>
+    resetPasswordWithCode(services, { ...body, address: request.ip }),
   );
 
   route(app, OPERATIONS.listSessions, ({ session }) => listSessions(services, session));

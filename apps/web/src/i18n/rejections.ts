@@ -137,6 +137,10 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
   },
   current_password_wrong: { "zh-CN": "当前密码不正确。", en: "The current password is wrong." },
   scheme_paused: { "zh-CN": "平台已暂停新订单和卖出。", en: "The scheme is paused: no new orders or sales." },
+  member_frozen: {
+    "zh-CN": "该会员已被冻结，暂不能下单、卖出、支付或提现。",
+    en: "This member is frozen: no orders, sells, payments or withdrawals.",
+  },
   conflict: {
     "zh-CN": "当前状态下无法执行（例如用户名已被占用）。",
     en: "Not possible in the current state (e.g. username taken).",
@@ -203,14 +207,23 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
   webhook_url_refused: {
     "zh-CN": "该地址不可用：只接受 http(s)，不能含账号密码，也不能指向内网、本机或链路本地地址。",
     en: "This URL is refused: http(s) only, no credentials, and no private, loopback or link-local address.",
+  },
   prepaid_insufficient: {
+    "zh-CN": "商家预存余额不足以支付本笔销售应缴部分，请先充值。",
+    en: "The prepaid balance cannot cover what this sale owes the scheme. Top up first.",
   },
   split_out_of_bounds: {
+    "zh-CN": "分配比例超出平台为该商家设定的范围。",
+    en: "The split is outside the bounds the operator set for this merchant.",
   },
   unknown_sale: { "zh-CN": "找不到这笔门店销售。", en: "There is no such till sale." },
   sale_not_voidable: {
+    "zh-CN": "这笔销售无法撤销（非当日、积分已使用或已引发出局）。",
+    en: "This sale cannot be voided (not today, points already used, or it caused exits).",
   },
   payment_code_invalid: {
+    "zh-CN": "付款码无效、已使用或已过期，请会员刷新付款码。",
+    en: "The payment code is unknown, used or expired. Ask the member to refresh it.",
   },
 };
 

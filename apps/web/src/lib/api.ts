@@ -17,6 +17,7 @@ import type {
   FinancingOutcome,
   LiabilityProof,
   FinancingRequest,
+  MemberDetail,
   MemberSummary,
   MerchantSettlement,
   MerchantSummary,
@@ -24,6 +25,7 @@ import type {
   OperatorMember,
   Order,
   PasswordChanged,
+  PasswordResetIssued,
   Overview,
   Page,
   PauseState,
@@ -37,8 +39,11 @@ import type {
   Reconciliation,
   RuleChangePreview,
   Release,
+  Report,
+  ReportUnit,
   RulesHistory,
   RuleVersion,
+  Sale,
   SaleOutcome,
   SaleRequest,
   SaleVoidOutcome,
@@ -58,6 +63,7 @@ import type {
   TipBuyRequest,
   TipOutcome,
   TipRequest,
+  UpdateMemberRequest,
   UpdateProductRequest,
   WhoAmI,
   Withdrawal,
@@ -103,16 +109,23 @@ export type {
   LiabilityProof,
   LiabilityRoot,
   QueueMeterView,
+  MemberDetail,
   MemberSummary,
+  OperatorMember,
   MerchantSettlement,
   Order,
   OrderStatus,
   Page,
+  PasswordResetIssued,
   Position,
   PricePoint,
   Product,
   PublicView,
   Release,
+  Report,
+  ReportRow,
+  Sale,
+  ReportUnit,
   Role,
   RowError,
   RuleChangePreview,
@@ -294,7 +307,20 @@ export const api = {
     post<Withdrawal>("/api/me/withdrawals", { amount }, key),
 
   overview: () => get<Overview>("/api/operator/overview"),
-  members: (cursor?: string | null) => get<Page<OperatorMember>>(`/api/operator/members${page(cursor, 100)}`),
+  members: (cursor?: string | null, q?: string) =>
+    get<Page<OperatorMember>>(`/api/operator/members${page(cursor, 100, { q: q === "" ? undefined : q })}`),
+  resetPassword: (body: { tenant: string; username: string; code: string; newPassword: string }) =>
+    post<PasswordChanged>("/api/auth/password-reset", body),
+  issuePasswordReset: (username: string, key?: string) =>
+    post<PasswordResetIssued>(
+      `/api/operator/users/${encodeURIComponent(username)}/password-reset`,
+      undefined,
+      key,
+    ),
+  sales: (cursor?: string | null) => get<Page<Sale>>(`/api/merchant/sales${page(cursor, 100)}`),
+  member: (id: string) => get<MemberDetail>(`/api/operator/members/${encodeURIComponent(id)}`),
+  updateMember: (id: string, body: UpdateMemberRequest, key?: string) =>
+    put<OperatorMember>(`/api/operator/members/${encodeURIComponent(id)}`, body, key),
   financing: (body: FinancingRequest, key?: string) =>
     post<FinancingOutcome>("/api/operator/financing", body, key),
   listing: (sharesPerPoint: string, stateHash: string, key?: string) =>
@@ -325,6 +351,8 @@ export const api = {
     post<CustodyStatement>("/api/operator/custody-statements", body, key),
   reconcile: (balance: string, key?: string) =>
     post<Reconciliation>("/api/operator/reconciliation", { balance }, key),
+  report: (from: string, to: string, unit: ReportUnit) =>
+    get<Report>(`/api/operator/reports?${new URLSearchParams({ from, to, unit }).toString()}`),
   audit: (cursor?: string | null) => get<Page<AuditEntry>>(`/api/operator/audit${page(cursor, 100)}`),
 
   // Staff, webhooks and members' messages (issue 13).

@@ -227,3 +227,79 @@ export function StaffSignupPage() {
     </div>
   );
 }
+
+/**
+ * Sets a new password with the one-time code an operator issued (the link it gives carries the
+ * tenant, username and code); every session of the account ends, then the user logs in.
+ */
+export function PasswordResetPage() {
+  const { t } = useI18n();
+  const { params } = useLocation();
+  const [tenant] = useState(params.get("tenant") ?? defaultTenant());
+  const [username, setUsername] = useState(params.get("username") ?? "");
+  const [code, setCode] = useState(params.get("code") ?? "");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await api.resetPassword({
+        tenant,
+        username: username.trim().normalize("NFC"),
+        code: code.trim(),
+        newPassword: password,
+      });
+      setDone(true);
+    } catch (reason) {
+      setError(reason);
+    }
+  };
+  return (
+    <div className="auth">
+      <h1>{t("auth.reset")}</h1>
+      <form className="card form" onSubmit={(event) => void submit(event)}>
+        <Field
+          label={t("auth.username")}
+          name="username"
+          autoComplete="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          required
+        />
+        <Field
+          label={t("auth.resetCode")}
+          name="code"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          required
+        />
+        <Field
+          label={t("field.newPassword")}
+          name="new-password"
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          maxLength={128}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+        <ErrorBox error={error} />
+        {done ? (
+          <p className="notice notice-ok" data-testid="reset-done">
+            {t("auth.resetDone")}
+          </p>
+        ) : (
+          <button className="btn btn-primary btn-block" type="submit" data-testid="reset-submit">
+            {t("auth.reset")}
+          </button>
+        )}
+        <Link to="/login" className="center-link">
+          {t("nav.login")}
+        </Link>
+      </form>
+    </div>
+  );
+}

@@ -10,7 +10,7 @@ import { CommandForm } from "../../components/command-form.js";
 import { ConsoleLayout } from "../../components/console.js";
 import { OrderTable } from "../../components/order-table.js";
 import { SplitEditor } from "../../components/split-editor.js";
-import { DataTable, moneyColumn } from "../../components/table.js";
+import { DataTable, moneyColumn, pointsColumn } from "../../components/table.js";
 import { ActionButton, AmountField, Card, ErrorBox, Field, Loading, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import {
@@ -18,10 +18,11 @@ import {
   type MerchantPrepaid,
   type Order,
   type Product,
+  type Sale,
   type SaleOutcome,
   type Split,
 } from "../../lib/api.js";
-import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
+import { formatDateTime, formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
 import { type Loaded, loadAll, useData } from "../../lib/use-data.js";
@@ -83,6 +84,8 @@ function Products() {
   const [split, setSplit] = useState<Split>(EMPTY_SPLIT);
   const [ownSplit, setOwnSplit] = useState(false);
   const [toggleError, setToggleError] = useState<unknown>(null);
+  /** The product whose deactivation waits for a second, confirming tap. */
+  const [confirming, setConfirming] = useState<string | null>(null);
   const draft = { name: name.trim(), price: price.trim(), split: ownSplit ? split : null };
   const add = async (key: string) => {
     await api.createProduct(draft, key);
@@ -93,6 +96,7 @@ function Products() {
   const toggle = async (product: Product, key: string) => {
     setToggleError(null);
     await api.updateProduct(product.id, { active: !product.active }, key);
+    setConfirming(null);
     products.reload();
   };
   const ratio = (product: Product, part: keyof Split) =>
@@ -140,16 +144,40 @@ function Products() {
             {
               key: "active",
               label: t("common.status"),
-              render: (row) => (
-                <ActionButton
-                  className="btn btn-small btn-ghost"
-                  input={{ id: row.id, active: !row.active }}
-                  action={(key) => toggle(row, key)}
-                  onError={setToggleError}
-                >
-                  {row.active ? t("common.yes") : t("common.no")}
-                </ActionButton>
-              ),
+              render: (row) =>
+                row.active && confirming !== row.id ? (
+                  // Taking a product off sale asks once more (issue 13): one tap only opens the question.
+                  <button
+                    type="button"
+                    className="btn btn-small btn-ghost"
+                    data-testid={`deactivate-${row.id}`}
+                    onClick={() => setConfirming(row.id)}
+                  >
+                    {t("common.yes")}
+                  </button>
+                ) : (
+                  <span className="row">
+                    {row.active ? <span>{t("merchant.deactivateConfirm")}</span> : null}
+                    <ActionButton
+                      className={row.active ? "btn btn-small btn-danger" : "btn btn-small btn-ghost"}
+                      input={{ id: row.id, active: !row.active }}
+                      action={(key) => toggle(row, key)}
+                      onError={setToggleError}
+                      data-testid={row.active ? `deactivate-confirm-${row.id}` : `activate-${row.id}`}
+                    >
+                      {row.active ? t("merchant.deactivate") : t("common.no")}
+                    </ActionButton>
+                    {row.active ? (
+                      <button
+                        type="button"
+                        className="btn btn-small btn-ghost"
+                        onClick={() => setConfirming(null)}
+                      >
+                        {t("common.cancel")}
+                      </button>
+                    ) : null}
+                  </span>
+                ),
               csv: (row) => row.active,
             },
           ]}
@@ -213,6 +241,7 @@ function InStoreSale() {
   const [voided, setVoided] = useState(false);
   const [voidError, setVoidError] = useState<unknown>(null);
   const sale = { code: code.replace(/\s/g, ""), amount: amount.trim() };
+  const sales = useData(() => api.sales());
   const record = async (key: string) => {
     const outcome = await api.sale(sale, key);
     setCode("");
@@ -220,6 +249,7 @@ function InStoreSale() {
     setReceipt(outcome);
     setVoided(false);
     prepaid.reload();
+    sales.reload();
     return `#${outcome.position}: +${formatPoints(outcome.points, locale, 2)} ${t("common.points")}`;
   };
   const cancel = async (key: string) => {
@@ -283,6 +313,29 @@ function InStoreSale() {
         </Card>
       )}
       <PrepaidCard prepaid={prepaid} />
+      <Card title={t("merchant.sales")}>
+        <ErrorBox error={sales.error} />
+        {sales.data === undefined ? (
+          sales.error ? null : (
+            <Loading />
+          )
+        ) : (
+          <DataTable<Sale>
+            name="sales"
+            rows={sales.data.items}
+            rowKey={(row) => row.id}
+            exportAll={() => loadAll((cursor) => api.sales(cursor))}
+            columns={[
+              { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale) },
+              { key: "member", label: t("field.member") },
+              moneyColumn("amount", t("common.amount"), locale),
+              { key: "productName", label: t("merchant.product"), render: (row) => row.productName ?? "—" },
+              pointsColumn("points", t("common.points"), locale),
+              { key: "cashier", label: t("merchant.cashier") },
+            ]}
+          />
+        )}
+      </Card>
     </>
   );
 }
@@ -405,26 +458,44 @@ function Settlement() {
 }
 
 function Tips() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { user } = useSession();
   const [member, setMember] = useState("");
   const [points, setPoints] = useState("");
+  const settlement = useData(() => api.merchantSettlement());
   const gift = { merchant: user?.merchantId ?? "", member: member.trim(), points: points.trim() };
-  const send = async (key: string) => `#${(await api.tip(gift, key)).position}`;
+  const send = async (key: string) => {
+    const position = (await api.tip(gift, key)).position;
+    settlement.reload();
+    return `#${position}`;
+  };
   return (
-    <CommandForm title={t("merchant.tipSend")} input={gift} submit={send} submitLabel={t("common.submit")}>
-      <Field
-        label={t("merchant.memberId")}
-        name="tip-member"
-        value={member}
-        onChange={(event) => setMember(event.target.value)}
-      />
-      <AmountField
-        label={t("common.points")}
-        name="tip-points"
-        value={points}
-        onChange={(event) => setPoints(event.target.value)}
-      />
-    </CommandForm>
+    <>
+      <Card title={t("merchant.tipBalance")}>
+        <ErrorBox error={settlement.error} />
+        <div className="stats">
+          <Stat
+            label={t("merchant.tipPoints")}
+            value={settlement.data === undefined ? "…" : formatPoints(settlement.data.points, locale, 2)}
+            testId="merchant-tip-points"
+          />
+        </div>
+        <p className="muted small">{t("merchant.tipBuyHint")}</p>
+      </Card>
+      <CommandForm title={t("merchant.tipSend")} input={gift} submit={send} submitLabel={t("common.submit")}>
+        <Field
+          label={t("merchant.memberId")}
+          name="tip-member"
+          value={member}
+          onChange={(event) => setMember(event.target.value)}
+        />
+        <AmountField
+          label={t("common.points")}
+          name="tip-points"
+          value={points}
+          onChange={(event) => setPoints(event.target.value)}
+        />
+      </CommandForm>
+    </>
   );
 }

@@ -9,10 +9,10 @@ import { usePriceSeries } from "../../components/price-series.js";
 import { ActionButton, Card, ErrorBox, Loading, Notice, Stat } from "../../components/ui.js";
 import { accountLabel, useI18n } from "../../i18n/index.js";
 import { api } from "../../lib/api.js";
-import { ordersPerDay } from "../../lib/orders-per-day.js";
 import { formatMoney, formatPoints, formatPrice } from "../../lib/format.js";
 import { downloadCsv, toCsv } from "../../lib/csv.js";
-import { loadAll, useData } from "../../lib/use-data.js";
+import { DEFAULT_TIME_ZONE, localToday, periodSeconds, shiftDate } from "../../lib/report-range.js";
+import { useData } from "../../lib/use-data.js";
 
 const CASH_IN = ["paidByMembers", "financingIn", "paidByMerchants", "debtSettlement"];
 const CASH_OUT = [
@@ -28,11 +28,18 @@ export function Dashboard() {
   const { t, locale } = useI18n();
   const overview = useData(() => api.overview());
   const publicView = useData(() => api.publicView());
-  const orders = useData(() => loadAll((cursor) => api.orders(cursor), 20));
+  // Orders per local day over the last 30 days, counted by the server in SQL (GET /api/operator/reports).
+  const recent = useData(() => {
+    const today = localToday(DEFAULT_TIME_ZONE);
+    return api.report(shiftDate(today, -29), today, "day");
+  });
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const price = usePriceSeries(publicView.data?.priceHistory, overview.data, t);
-  const perDay = useMemo(() => ordersPerDay(orders.data ?? []), [orders.data]);
+  const perDay = useMemo(() => {
+    const rows = recent.data?.rows ?? [];
+    return { x: rows.map((row) => periodSeconds(row.period)), counts: rows.map((row) => row.orders) };
+  }, [recent.data]);
   const orderSeries = useMemo(
     () => [{ label: t("chart.orders"), values: perDay.counts, color: "#b86e00" }],
     [perDay, t],
@@ -133,9 +140,10 @@ export function Dashboard() {
           x={perDay.x}
           series={orderSeries}
           bars
+          time
           title={t("operator.ordersPerDay")}
           height={180}
-          xLabel={t("common.day")}
+          xLabel={t("common.date")}
         />
       </Card>
       <Card

@@ -10,10 +10,12 @@ import { useI18n } from "../../i18n/index.js";
 import { useLocation } from "../../lib/router.js";
 import { mayDo, type Duty } from "../../lib/roles.js";
 import { useSession } from "../../lib/session.js";
-import { AuditLog, MembersTable, MerchantsSection } from "./tables.js";
+import { AuditLog, MerchantsSection } from "./tables.js";
+import { MembersSection } from "./members.js";
 import { CoinImport, Financing, Listing, Reconciliation, TipsSection } from "./money.js";
 import { CustodyStatementForm } from "./custody.js";
 import { Dashboard } from "./dashboard.js";
+import { Reports } from "./reports.js";
 import { RulesEditor } from "./rules.js";
 import { WebhooksSection } from "./webhooks.js";
 import { WithdrawalQueue } from "./withdrawals.js";
@@ -27,13 +29,19 @@ export default function OperatorConsole() {
   const all: { to: string; label: string; page: ReactNode; duty: Duty }[] = [
     { to: "/operator", label: t("operator.dashboard"), page: <Dashboard />, duty: "operatorReads" },
     { to: "/operator/rules", label: t("operator.rules"), page: <RulesEditor />, duty: "configReads" },
+    { to: "/operator/reports", label: t("operator.reports"), page: <Reports />, duty: "financeReads" },
     {
       to: "/operator/withdrawals",
       label: t("operator.withdrawals"),
       page: <WithdrawalQueue />,
       duty: "operatorReads",
     },
-    { to: "/operator/members", label: t("operator.members"), page: <MembersTable />, duty: "operatorReads" },
+    {
+      to: "/operator/members",
+      label: t("operator.members"),
+      page: <MembersSection />,
+      duty: "operatorReads",
+    },
     {
       to: "/operator/merchants",
       label: t("operator.merchants"),

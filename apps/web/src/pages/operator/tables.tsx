@@ -1,51 +1,13 @@
-/** Operator tables: members, merchants (with a form to add one) and the audit log, each exportable as CSV. */
+/** Operator tables: merchants (with a form to add one) and the audit log, each exportable as CSV. */
 import { useState } from "react";
 import { CommandForm } from "../../components/command-form.js";
-import { OrderTable } from "../../components/order-table.js";
-import { DataTable, moneyColumn } from "../../components/table.js";
+import { DataTable } from "../../components/table.js";
 import { Card, ErrorBox, Field, Loading } from "../../components/ui.js";
-import { useI18n } from "../../i18n/index.js";
+import { fieldLabel, isMessageKey, useI18n } from "../../i18n/index.js";
+import { auditDetailFields } from "../../lib/audit-detail.js";
 import { api } from "../../lib/api.js";
-import { formatDateTime, formatNumber } from "../../lib/format.js";
+import { formatDateTime } from "../../lib/format.js";
 import { loadAll, useData } from "../../lib/use-data.js";
-
-export function MembersTable() {
-  const { t, locale } = useI18n();
-  const members = useData(() => api.members());
-  const orders = useData(() => api.orders());
-  if (members.error) return <ErrorBox error={members.error} />;
-  if (members.data === undefined) return <Loading />;
-  type Row = (typeof members.data.items)[number];
-  return (
-    <>
-      <Card title={t("operator.members")}>
-        <DataTable<Row>
-          name="members"
-          rows={members.data.items}
-          rowKey={(row) => row.id}
-          exportAll={() => loadAll((cursor) => api.members(cursor))}
-          columns={[
-            { key: "id", label: t("common.id") },
-            { key: "inviter", label: t("common.inviter") },
-            moneyColumn("wallet", t("member.wallet"), locale),
-            moneyColumn("coins", t("member.coins"), locale),
-            {
-              key: "health",
-              label: t("member.health"),
-              numeric: true,
-              render: (row) => formatNumber(row.health, locale),
-            },
-            { key: "orders", label: t("merchant.orders"), numeric: true },
-            { key: "positions", label: t("nav.positions"), numeric: true },
-          ]}
-        />
-      </Card>
-      <Card title={t("merchant.orders")}>
-        {orders.data === undefined ? <Loading /> : <OrderTable orders={orders.data.items} />}
-      </Card>
-    </>
-  );
-}
 
 export function MerchantsSection() {
   const { t } = useI18n();
@@ -126,22 +88,61 @@ export function AuditLog() {
           { key: "seq", label: "#", numeric: true },
           { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale) },
           { key: "actor", label: t("operator.actor") },
-          { key: "role", label: t("auth.role") },
-          { key: "action", label: t("operator.action") },
+          {
+            key: "role",
+            label: t("auth.role"),
+            render: (row) => {
+              const key = `role.${row.role}`;
+              return isMessageKey(key) ? t(key) : row.role;
+            },
+          },
+          {
+            key: "action",
+            label: t("operator.action"),
+            // Every action the server writes has a sentence (apps/web/test/i18n.test.ts checks).
+            render: (row) => {
+              const key = `audit.${row.action}`;
+              return isMessageKey(key) ? t(key) : row.action;
+            },
+          },
           { key: "target", label: t("common.id") },
           {
             key: "detail",
             label: t("operator.detail"),
-            render: (row) => (
-              <code className="small">
-                {row.detail === null || row.detail === undefined
-                  ? ""
-                  : JSON.stringify(row.detail).slice(0, 80)}
-              </code>
-            ),
+            render: (row) => <AuditDetail detail={row.detail} />,
+            csv: (row) => (row.detail === null || row.detail === undefined ? "" : JSON.stringify(row.detail)),
           },
         ]}
       />
     </Card>
+  );
+}
+
+/** Fields shown before the rest of a long detail (a published rule set) folds away. */
+const DETAIL_FIELDS_SHOWN = 3;
+
+/** An audit entry's detail as named fields; a long one shows its first fields and folds the rest. */
+function AuditDetail({ detail }: { detail: unknown }) {
+  const { t, locale } = useI18n();
+  const fields = auditDetailFields(detail).map((field) => (
+    <li key={field.path}>
+      {t("common.labelled", { label: fieldLabel(locale, field.path), value: field.value })}
+    </li>
+  ));
+  if (fields.length <= DETAIL_FIELDS_SHOWN + 1) {
+    return (
+      <ul className="plain small" data-testid="audit-detail">
+        {fields}
+      </ul>
+    );
+  }
+  return (
+    <div className="small" data-testid="audit-detail">
+      <ul className="plain">{fields.slice(0, DETAIL_FIELDS_SHOWN)}</ul>
+      <details>
+        <summary>{t("audit.moreFields", { count: fields.length - DETAIL_FIELDS_SHOWN })}</summary>
+        <ul className="plain">{fields.slice(DETAIL_FIELDS_SHOWN)}</ul>
+      </details>
+    </div>
   );
 }

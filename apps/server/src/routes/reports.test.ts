@@ -1,0 +1,156 @@
+/**
+ * The operator's reports (GET /api/operator/reports) on both stores: figures agree with the engine's
+ * accounts, buckets are local days of the tenant's time zone, weeks and months add up their days, and
+ * bad ranges are refused with out_of_range.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DemoSuite, newMember, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Today's date in Asia/Shanghai (the default zone). */
+const localDate = (at: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(at);
+const fen = (money: string) => BigInt(money.replace(".", ""));
+
+for (const store of STORES) {
+  describe.runIf(store.available)(`reports on ${store.kind}`, () => {
+    let t: DemoSuite;
+    const { get, post, engine } = requests(
+      () => t.app,
+      () => t.ledger,
+    );
+    beforeAll(async () => {
+      t = await openDemoSuite(store.kind);
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+    const report = async (from: string, to: string, unit = "day") =>
+      (await get(`/api/operator/reports?from=${from}&to=${to}&unit=${unit}`, t.operator)).body;
+    const today = () => localDate(new Date());
+
+    it("counts today's orders, split, pool, points and members as the engine does", async () => {
+      const day = today();
+      const before = (await report(day, day)).rows[0] as Json;
+      const accounts = await engine((e) => ({ ...e.accounts }));
+      const supply = await engine((e) => e.supply);
+      await newMember(t.app, "report-dave");
+      expect((await post("/api/sales", t.teahouse, { member: "report-dave", amount: "100.00" })).status).toBe(
+        201,
+      );
+      expect((await post("/api/sales", t.teahouse, { member: "alice", amount: "33.33" })).status).toBe(201);
+      const body = await report(day, day);
+      expect(body).toMatchObject({ timeZone: "Asia/Shanghai", unit: "day", from: day, to: day });
+      const row = body.rows[0] as Json;
+      const after = await engine((e) => e.accounts);
+      expect(row.orders - before.orders).toBe(2);
+      expect(fen(row.orderAmount) - fen(before.orderAmount)).toBe(13333n);
+      expect(row.newMembers - before.newMembers).toBe(1);
+      expect(fen(row.revenueMerchants) - fen(before.revenueMerchants)).toBe(
+        after.merchantSettlements - accounts.merchantSettlements,
+      );
+      expect(fen(row.revenuePlatform) - fen(before.revenuePlatform)).toBe(
+        after.platformRevenue - accounts.platformRevenue,
+      );
+      const parts = ["revenuePool", "revenueMerchants", "revenueDistribution", "revenuePlatform"];
+      expect(parts.reduce((sum, part) => sum + fen(row[part]) - fen(before[part]), 0n)).toBe(13333n);
+      expect(fen(row.poolIn) - fen(before.poolIn)).toBe(after.pool - accounts.pool);
+      expect(row.poolEnd).toBe((await get("/api/operator/overview", t.operator)).body.pool);
+      const issued = BigInt(row.pointsIssued.replace(".", "")) - BigInt(before.pointsIssued.replace(".", ""));
+      expect(issued).toBe((await engine((e) => e.supply)) - supply);
+      expect(row.pointsBurned).toBe(before.pointsBurned);
+    });
+
+    it("puts a commit in the local day of Asia/Shanghai, not the UTC one", async () => {
+      // 2026-03-01T16:30Z is 00:30 on 2 March in Shanghai.
+      await t.ledger.sql.query(
+        `UPDATE batches SET committed_at = '2026-03-01T16:30:00Z'
+          WHERE tenant_id = 'demo' AND batch = (SELECT max(batch) FROM batches WHERE tenant_id = 'demo')`,
+      );
+      const rows = (await report("2026-03-01", "2026-03-03")).rows as Json[];
+      expect(rows.map((r) => r.period)).toEqual(["2026-03-01", "2026-03-02", "2026-03-03"]);
+      expect(rows.map((r) => r.orders)).toEqual([0, 1, 0]);
+      expect(rows[1]!.orderAmount).toBe("33.33");
+      expect(rows[0]!.poolEnd).toBeNull();
+    });
+
+    it("sums days into ISO weeks and calendar months", async () => {
+      const days = (await report("2026-02-23", "2026-03-08")).rows as Json[];
+      const weeks = (await report("2026-02-23", "2026-03-08", "week")).rows as Json[];
+      const months = (await report("2026-02-23", "2026-03-08", "month")).rows as Json[];
+      expect(weeks.map((r) => r.period)).toEqual(["2026-02-23", "2026-03-02"]);
+      expect(months.map((r) => r.period)).toEqual(["2026-02-01", "2026-03-01"]);
+      const total = (rows: Json[]) => rows.reduce((sum, r) => sum + fen(r.orderAmount), 0n);
+      expect(total(weeks)).toBe(total(days));
+      expect(total(months)).toBe(total(days));
+      expect(weeks[1]!.orders).toBe(1);
+      expect(months[1]!.orders).toBe(1);
+    });
+
+    it("splits online orders when they settle, and counts pool in and out exactly", async () => {
+      const day = today();
+      const row = async () => (await report(day, day)).rows[0] as Json;
+      const accounts = async () => engine((e) => ({ ...e.accounts }));
+      const split = {
+        productCost: "0.4",
+        distributionCost: "0.2",
+        platformProfit: "0.15",
+        poolContribution: "0.25",
+      };
+      const rules = { withdrawalMaxPerRequest: "500.00", refundWindowDays: 1, split };
+      expect((await post("/api/rules", t.operator, { rules })).status).toBe(201);
+      const product = (await post("/api/products", t.teahouse, { name: "Report tea", price: "80.00" })).body;
+      const order = (await post("/api/orders", t.bob, { productId: product.id })).body;
+      let before = await row();
+      let engineBefore = await accounts();
+      expect((await post(`/api/orders/${order.id}/pay`, t.bob)).body.status).toBe("paid");
+      let after = await row();
+      // Paid, not settled: an order of the day, no split yet.
+      expect(after.orders - before.orders).toBe(1);
+      expect(fen(after.orderAmount) - fen(before.orderAmount)).toBe(8000n);
+      expect(after.revenueMerchants).toBe(before.revenueMerchants);
+      before = after;
+      expect((await post("/api/operator/close-day", t.operator, { days: 1 })).body.settledOrders).toBe(1);
+      after = await row();
+      let engineAfter = await accounts();
+      const delta = (key: string) => fen(after[key]) - fen(before[key]);
+      expect(delta("revenueMerchants")).toBe(3200n);
+      expect(delta("revenueMerchants")).toBe(
+        engineAfter.merchantSettlements - engineBefore.merchantSettlements,
+      );
+      expect(delta("revenuePlatform")).toBe(1200n);
+      expect(delta("revenueDistribution")).toBe(1600n);
+      expect(delta("revenuePool")).toBe(2000n);
+      expect(delta("poolIn") - delta("poolOut")).toBe(engineAfter.pool - engineBefore.pool);
+
+      // Financing is pool in; a sell's net is pool out.
+      before = await row();
+      engineBefore = await accounts();
+      expect((await post("/api/operator/financing", t.operator, { toPool: "10.00" })).status).toBe(200);
+      const position = (await get("/api/me/positions?status=open", t.alice)).body.items[0] as Json;
+      const sold = await post(`/api/me/positions/${position.id}/sell`, t.alice, { points: "1" });
+      expect(sold.status).toBe(200);
+      after = await row();
+      engineAfter = await accounts();
+      expect(delta("poolIn")).toBe(1000n);
+      // The sell's net leaves the pool (and any forced exit it triggered pays out of it too).
+      if (sold.body.exits.length === 0) expect(delta("poolOut")).toBe(fen(sold.body.net));
+      else expect(delta("poolOut")).toBeGreaterThan(fen(sold.body.net));
+      expect(delta("poolIn") - delta("poolOut")).toBe(engineAfter.pool - engineBefore.pool);
+      const burned =
+        BigInt(after.pointsBurned.replace(".", "")) - BigInt(before.pointsBurned.replace(".", ""));
+      expect(burned).toBe(100_000_000n);
+    });
+
+    it("refuses a range backwards or too long, and callers other than operators", async () => {
+      const backwards = await get("/api/operator/reports?from=2026-03-02&to=2026-03-01", t.operator);
+      expect(backwards.status).toBe(400);
+      expect(backwards.body.error).toMatchObject({ code: "out_of_range", field: "to" });
+      const long = await get("/api/operator/reports?from=2000-01-01&to=2026-03-01", t.operator);
+      expect(long.body.error.code).toBe("out_of_range");
+      const notDate = await get("/api/operator/reports?from=2026-02-30&to=2026-03-01", t.operator);
+      expect(notDate.status).toBe(400);
+      expect((await get("/api/operator/reports?from=2026-03-01&to=2026-03-01", t.teahouse)).status).toBe(403);
+    });
+  });
+}
