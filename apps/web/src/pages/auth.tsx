@@ -26,7 +26,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const answer = await api.login(tenant, username.trim(), password);
+      const answer = await api.login(tenant, username.trim().normalize("NFC"), password);
       setUser(answer.user);
       navigate(params.get("next") ?? homeFor(answer.user), true);
     } catch (reason) {
@@ -99,7 +99,7 @@ export function SignupPage() {
     try {
       // Registration opens the session (its cookie) as login does: no second request.
       const inviteCode = invite.trim() || undefined;
-      const input = { tenant, username: username.trim(), password, inviteCode };
+      const input = { tenant, username: username.trim().normalize("NFC"), password, inviteCode };
       const answer = await registration.run(input, (key) =>
         api.register(tenant, input.username, password, inviteCode, key),
       );
@@ -119,7 +119,7 @@ export function SignupPage() {
           label={t("auth.username")}
           name="username"
           autoComplete="username"
-          minLength={3}
+          minLength={2}
           maxLength={32}
           value={username}
           onChange={(e) => setUsername(e.target.value)}
@@ -177,7 +177,7 @@ export function StaffSignupPage() {
     setBusy(true);
     setError(null);
     try {
-      const input = { tenant, inviteCode: code.trim(), username: username.trim(), password };
+      const input = { tenant, inviteCode: code.trim(), username: username.trim().normalize("NFC"), password };
       const answer = await registration.run(input, (key) => api.registerStaff(input, key));
       setUser(answer.user);
       navigate(homeFor(answer.user), true);
@@ -202,7 +202,7 @@ export function StaffSignupPage() {
           label={t("auth.username")}
           name="username"
           autoComplete="username"
-          minLength={3}
+          minLength={2}
           maxLength={32}
           value={username}
           onChange={(e) => setUsername(e.target.value)}
