@@ -23,3 +23,4 @@ export type {
   WithdrawalStatus,
   WithdrawalView,
 } from "./view.js";
+export * from "./statement.js";

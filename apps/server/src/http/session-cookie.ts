@@ -2,6 +2,8 @@
  * The session at the HTTP edge: the token of a request (Bearer header or the zz_session cookie) and
  * the cookie a login or registration sets.
  */
+// The cookie plugin's type augmentation of FastifyReply (setCookie, clearCookie), named where it is used.
+import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
 export const SESSION_COOKIE = "zz_session";
