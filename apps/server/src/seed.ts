@@ -8,6 +8,8 @@ import { DEFAULT_RULES_INPUT } from "@zengzhi/engine";
 import type { FastifyInstance } from "fastify";
 import { createTenant } from "./domain/accounts.js";
 import { createMerchant } from "./domain/merchants.js";
+import { DEFAULT_TIME_ZONE, addDays, localDate } from "./domain/calendar.js";
+import { calendarOf, closeDueDates } from "./domain/day-close.js";
 import type { Services } from "./domain/services.js";
 
 export const DEMO_TENANT = "demo";
@@ -116,6 +118,9 @@ export async function seedDemo(app: FastifyInstance, services: Services): Promis
   const operator = await login(app, operatorLogin.username, operatorLogin.password);
   await call(app, operator, "POST", "/api/operator/withdrawals/1/approve");
   await call(app, aliceToken, "POST", "/api/me/withdrawals", { amount: "20.00" });
-  await call(app, operator, "POST", "/api/operator/close-day", { days: 1 });
+  // The demo's history is yesterday's: its calendar starts then, and the close of that date (what
+  // settles Alice's paid order) is already due, so it runs now as any missed date would.
+  await calendarOf(services, DEMO_TENANT, addDays(localDate(services.now(), DEFAULT_TIME_ZONE), -1));
+  await closeDueDates(services, DEMO_TENANT);
   return true;
 }

@@ -117,6 +117,11 @@ const SERVICE_ERRORS = {
   },
   product_inactive: { status: 409, description: "the product is no longer sold" },
   scheme_paused: { status: 409, description: "the operator has paused orders, sales, sells and payments" },
+  manual_close_disabled: {
+    status: 409,
+    description: "days close by themselves at local midnight; the manual close is off on this deployment",
+  },
+  invalid_time_zone: { status: 400, description: "not an IANA time zone name (e.g. Asia/Shanghai)" },
   request_in_progress: { status: 409, description: "a request with this Idempotency-Key is still running" },
   request_timeout: { status: 408, description: "the request took too long to arrive" },
   body_too_large: { status: 413, description: "the body is larger than this operation accepts" },

@@ -9,6 +9,8 @@ import { selectPaused, upsertPaused } from "../db/settings.js";
 import { LIMITS } from "../limits.js";
 import { DEFAULT_SECURITY, type SecuritySettings } from "../settings.js";
 import { AuditLog } from "./audit-log.js";
+import { Calendars } from "./calendar.js";
+import { Statements } from "./statements.js";
 import { SessionStore } from "./auth.js";
 import { ApiError, notFound } from "./errors.js";
 import { LedgerGateway } from "./ledger-gateway.js";
@@ -27,6 +29,8 @@ export interface ServiceOptions {
   now?: () => number;
   /** Session timeouts and the registration ceiling (defaults: DEFAULT_SECURITY). */
   security?: SecuritySettings;
+  /** Whether the operator may close days by hand (tests and demos; ZENGZHI_MANUAL_CLOSE). Default true. */
+  manualClose?: boolean;
 }
 
 /** Settled answers shared by every cache hit (an `await` of them allocates nothing). */
@@ -43,6 +47,9 @@ export class Services {
   readonly metrics = new Metrics();
   readonly defaultTenant: string;
   readonly now: () => number;
+  readonly calendars: Calendars;
+  readonly statements: Statements;
+  readonly manualClose: boolean;
   private readonly paused = new Map<string, boolean>();
   /** Members seen to exist, per tenant: members are never removed, so a hit needs no engine read. */
   private readonly knownMembers = new Map<string, Set<string>>();
@@ -64,6 +71,9 @@ export class Services {
     this.audit = new AuditLog(options.ledger.sql);
     this.payments = new SandboxProvider(options.paymentSecret);
     this.defaultTenant = options.defaultTenant ?? "demo";
+    this.calendars = new Calendars(options.ledger.sql);
+    this.manualClose = options.manualClose ?? true;
+    this.statements = new Statements(this);
   }
 
   get sql() {

@@ -57,6 +57,8 @@ export interface AppOptions {
   security?: Partial<SecuritySettings>;
   /** CORS origins and the /metrics token (default: no cross-origin calls, /metrics not served). */
   hardening?: HardeningOptions;
+  /** Whether the operator may close days by hand (default true here; `zengzhi start` reads ZENGZHI_MANUAL_CLOSE, off by default). */
+  manualClose?: boolean;
 }
 
 export interface App {
@@ -166,6 +168,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     security,
     ...(options.defaultTenant === undefined ? {} : { defaultTenant: options.defaultTenant }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.manualClose === undefined ? {} : { manualClose: options.manualClose }),
   });
 
   // JSON bodies are parsed from the raw string so the payment callback can verify its signature over

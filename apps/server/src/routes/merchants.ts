@@ -2,6 +2,7 @@
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance } from "fastify";
 import { addMerchant, listMerchants, readSettlement } from "../domain/merchants.js";
+import { listMerchantStatement } from "../domain/statements.js";
 import type { Services } from "../domain/services.js";
 import { requestKey } from "../http/request-key.js";
 import { route } from "../http/route.js";
@@ -12,6 +13,10 @@ export function merchantRoutes(app: FastifyInstance, services: Services): void {
   );
 
   route(app, OPERATIONS.getOwnSettlement, ({ session }) => readSettlement(services, session, null));
+
+  route(app, OPERATIONS.listMerchantStatement, ({ session, query }) =>
+    listMerchantStatement(services, session, query),
+  );
 
   route(app, OPERATIONS.getMerchantSettlement, ({ session, params }) =>
     readSettlement(services, session, params.id ?? ""),

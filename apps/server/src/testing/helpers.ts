@@ -30,7 +30,12 @@ export interface TestApp {
 
 export async function openTestApp(
   kind: "pglite" | "postgres",
-  options: { now?: () => number; security?: Partial<SecuritySettings>; hardening?: HardeningOptions } = {},
+  options: {
+    now?: () => number;
+    security?: Partial<SecuritySettings>;
+    hardening?: HardeningOptions;
+    manualClose?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const ledger =
     kind === "pglite"
