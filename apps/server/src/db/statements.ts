@@ -60,33 +60,27 @@ export interface StatementRow {
   at: number;
 }
 
+/** Lines per INSERT: 10 parameters each, far below PostgreSQL's 65,535. */
+const ROWS_PER_INSERT = 500;
+
 /** Stores derived lines; a line already stored (another node derived it first) is left as it is. */
 export async function insertStatementRows(sql: Sql, tenant: string, rows: StatementRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const column = <K extends keyof StatementRow>(key: K) => rows.map((row) => row[key]);
-  await sql.query(
-    `INSERT INTO app_statement_entries
-       (tenant_id, subject, account, seq, line, kind, amount, balance, detail, day, at)
-     SELECT $1, s.subject, s.account, s.seq, s.line, s.kind, s.amount, s.balance, s.detail, s.day,
-            to_timestamp(s.at_ms / 1000.0)
-       FROM unnest($2::text[], $3::text[], $4::bigint[], $5::smallint[], $6::text[], $7::numeric[],
-                   $8::numeric[], $9::numeric[], $10::integer[], $11::bigint[])
-         AS s(subject, account, seq, line, kind, amount, balance, detail, day, at_ms)
-     ON CONFLICT (tenant_id, subject, account, seq, line) DO NOTHING`,
-    [
-      tenant,
-      column("subject"),
-      column("account"),
-      column("seq"),
-      column("line"),
-      column("kind"),
-      column("amount"),
-      column("balance"),
-      column("detail"),
-      column("day"),
-      column("at"),
-    ],
-  );
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+    const params: unknown[] = [tenant];
+    const tuples = chunk.map((row) => {
+      const first = params.length + 1;
+      params.push(row.subject, row.account, row.seq, row.line, row.kind, row.amount, row.balance);
+      params.push(row.detail, row.day, row.at);
+      const p = (i: number) => `$${first + i}`;
+      return `($1, ${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::numeric, ${p(6)}::numeric, ${p(7)}::numeric, ${p(8)}, to_timestamp(${p(9)}::bigint / 1000.0))`;
+    });
+    await sql.query(
+      `INSERT INTO app_statement_entries (tenant_id, subject, account, seq, line, kind, amount, balance, detail, day, at) VALUES ${tuples.join(", ")}
+       ON CONFLICT (tenant_id, subject, account, seq, line) DO NOTHING`,
+      params,
+    );
+  }
 }
 
 /** One page of a subject's lines, newest first, before the cursor (seq, line). */

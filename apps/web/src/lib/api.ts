@@ -6,6 +6,9 @@
  */
 import type {
   AuditEntry,
+  Calendar,
+  StatementAccountName,
+  StatementEntry,
   CloseDayOutcome,
   CoinImport,
   CreatedMerchant,
@@ -57,6 +60,9 @@ import type {
 // The contract's types, which pages and components name through this module. Type-only: the contract
 // package's schemas never reach the bundle.
 export type {
+  Calendar,
+  StatementAccountName,
+  StatementEntry,
   CustodyStatement,
   ErrorCode,
   LiabilityProof,
@@ -231,6 +237,13 @@ export const api = {
   payWithPoints: (id: number, body: PayWithPointsRequest, key?: string) =>
     post<PayWithPointsOutcome>(`/api/me/positions/${id}/pay`, body, key),
   release: () => get<Release>("/api/me/release"),
+  myStatement: (account: StatementAccountName, cursor?: string | null) =>
+    get<Page<StatementEntry>>(`/api/me/statement${page(cursor, 50, { account })}`),
+  merchantStatement: (account: StatementAccountName, cursor?: string | null) =>
+    get<Page<StatementEntry>>(`/api/merchant/statement${page(cursor, 50, { account })}`),
+  calendar: () => get<Calendar>("/api/operator/calendar"),
+  setTimeZone: (timeZone: string, key?: string) =>
+    post<Calendar>("/api/operator/calendar/time-zone", { timeZone }, key),
   myWithdrawals: (cursor?: string | null) => get<Page<Withdrawal>>(`/api/me/withdrawals${page(cursor)}`),
   requestWithdrawal: (amount: string, key?: string) =>
     post<Withdrawal>("/api/me/withdrawals", { amount }, key),

@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { CommandForm } from "../../components/command-form.js";
 import { AmountField, Card, ErrorBox, Loading, Stat } from "../../components/ui.js";
+import { StatementTable } from "../../components/statement-table.js";
 import { WithdrawalTable } from "../../components/withdrawal-table.js";
 import { useI18n } from "../../i18n/index.js";
 import { api } from "../../lib/api.js";
@@ -60,6 +61,9 @@ export function WalletPage() {
           }
         />
       </CommandForm>
+      <Card title={t("statement.cash")}>
+        <StatementTable account="cash" load={api.myStatement} name="cash-statement" />
+      </Card>
       <Card title={t("wallet.withdrawals")}>
         <WithdrawalTable rows={withdrawals.data?.items ?? []} />
       </Card>

@@ -9,9 +9,19 @@ import { ConsoleLayout } from "../../components/console.js";
 import { OrderTable } from "../../components/order-table.js";
 import { SplitEditor } from "../../components/split-editor.js";
 import { DataTable, moneyColumn } from "../../components/table.js";
-import { ActionButton, AmountField, Card, ErrorBox, Field, Loading, Stat } from "../../components/ui.js";
+import { StatementTable } from "../../components/statement-table.js";
+import {
+  ActionButton,
+  AmountField,
+  Card,
+  ErrorBox,
+  Field,
+  Loading,
+  Stat,
+  Tabs,
+} from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
-import { api, type Order, type Product, type Split } from "../../lib/api.js";
+import { api, type Order, type Product, type Split, type StatementAccountName } from "../../lib/api.js";
 import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
@@ -268,6 +278,7 @@ function Settlement() {
   return (
     <>
       <SettlementCard />
+      <MerchantStatement />
       <Card>
         <ErrorBox error={orders.error} />
         {orders.data === undefined ? (
@@ -279,6 +290,26 @@ function Settlement() {
         )}
       </Card>
     </>
+  );
+}
+
+/** The merchant's statement: settlement cash (sales, till sales, settled orders) or tip points. */
+function MerchantStatement() {
+  const { t } = useI18n();
+  const [account, setAccount] = useState<StatementAccountName>("cash");
+  // Extension point: a merchant's prepaid balance (issue #13) becomes a third account here.
+  return (
+    <Card title={t("statement.merchant")}>
+      <Tabs<StatementAccountName>
+        value={account}
+        onChange={setAccount}
+        options={[
+          { value: "cash", label: t("statement.merchantCash") },
+          { value: "points", label: t("statement.merchantPoints") },
+        ]}
+      />
+      <StatementTable account={account} load={api.merchantStatement} name="merchant-statement" />
+    </Card>
   );
 }
 

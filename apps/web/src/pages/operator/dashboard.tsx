@@ -5,11 +5,12 @@
 import { useMemo, useState } from "react";
 import { Chart } from "../../components/chart.js";
 import { usePriceSeries } from "../../components/price-series.js";
-import { ActionButton, Card, ErrorBox, Loading, Notice, Stat } from "../../components/ui.js";
+import { CommandForm } from "../../components/command-form.js";
+import { ActionButton, Card, ErrorBox, Field, Loading, Notice, Stat } from "../../components/ui.js";
 import { accountLabel, useI18n } from "../../i18n/index.js";
-import { api } from "../../lib/api.js";
+import { api, type Calendar } from "../../lib/api.js";
 import { ordersPerDay } from "../../lib/orders-per-day.js";
-import { formatMoney, formatPoints, formatPrice } from "../../lib/format.js";
+import { formatDate, formatDateTime, formatMoney, formatPoints, formatPrice } from "../../lib/format.js";
 import { downloadCsv, toCsv } from "../../lib/csv.js";
 import { loadAll, useData } from "../../lib/use-data.js";
 
@@ -28,6 +29,7 @@ export function Dashboard() {
   const overview = useData(() => api.overview());
   const publicView = useData(() => api.publicView());
   const orders = useData(() => loadAll((cursor) => api.orders(cursor), 20));
+  const calendar = useData(() => api.calendar());
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const price = usePriceSeries(publicView.data?.priceHistory, overview.data, t);
@@ -47,9 +49,10 @@ export function Dashboard() {
   const closeDay = async (key: string) => {
     setError(null);
     const answer = await api.closeDay(1, key);
-    setMessage(`${t("common.day")} ${answer.day} · ${answer.settledOrders} ${t("merchant.orders")}`);
+    setMessage(`${formatDate(answer.date, locale)} · ${answer.settledOrders} ${t("merchant.orders")}`);
     overview.reload();
     publicView.reload();
+    calendar.reload();
   };
   return (
     <>
@@ -79,7 +82,11 @@ export function Dashboard() {
             value={formatMoney(data.supplyValue, locale)}
             hint={`= ${t("operator.supply")} × ${t("operator.price")}`}
           />
-          <Stat label={t("common.day")} value={String(data.day)} />
+          <Stat
+            label={t("calendar.date")}
+            value={calendar.data === undefined ? "—" : formatDate(calendar.data.date, locale)}
+            testId="op-date"
+          />
           <Stat label={t("operator.members")} value={String(data.counts.members ?? "—")} />
         </div>
         <div className="row wrap" style={{ marginTop: "0.75rem" }}>
@@ -92,13 +99,18 @@ export function Dashboard() {
           >
             {data.paused ? t("operator.pauseOff") : t("operator.pauseOn")}
           </ActionButton>
-          <ActionButton className="btn" action={closeDay} onError={setError} data-testid="close-day">
-            {t("operator.closeDay")}
-          </ActionButton>
+          {calendar.data?.manualClose === true ? (
+            <ActionButton className="btn" action={closeDay} onError={setError} data-testid="close-day">
+              {t("operator.closeDay")}
+            </ActionButton>
+          ) : null}
         </div>
         <ErrorBox error={error} />
         {message === null ? null : <Notice tone="ok">{message}</Notice>}
       </Card>
+      {calendar.data === undefined ? null : (
+        <CalendarCard calendar={calendar.data} onChange={calendar.reload} />
+      )}
       <Card title={t("operator.priceHistory")}>
         <Chart
           x={price.x}
@@ -183,5 +195,44 @@ function AccountList({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The calendar: the zone, the date being run and when it closes by itself; the zone can be changed. */
+function CalendarCard({ calendar, onChange }: { calendar: Calendar; onChange: () => void }) {
+  const { t, locale } = useI18n();
+  const [timeZone, setTimeZone] = useState(calendar.timeZone);
+  const save = async (key: string) => {
+    await api.setTimeZone(timeZone.trim(), key);
+    onChange();
+    return t("calendar.saved");
+  };
+  return (
+    <Card title={t("calendar.title")}>
+      <div className="stats">
+        <Stat label={t("calendar.timeZone")} value={calendar.timeZone} testId="calendar-zone" />
+        <Stat label={t("calendar.today")} value={formatDate(calendar.today, locale)} />
+        <Stat
+          label={t("calendar.nextClose")}
+          value={formatDateTime(calendar.nextCloseAt, locale, calendar.timeZone)}
+          testId="calendar-next-close"
+        />
+      </div>
+      <p className="muted small">{t("calendar.auto")}</p>
+      <CommandForm
+        title={t("calendar.setTimeZone")}
+        input={timeZone.trim()}
+        submit={save}
+        submitLabel={t("common.save")}
+        testId="time-zone-submit"
+      >
+        <Field
+          label={t("field.timeZone")}
+          name="time-zone"
+          value={timeZone}
+          onChange={(event) => setTimeZone(event.target.value)}
+        />
+      </CommandForm>
+    </Card>
   );
 }

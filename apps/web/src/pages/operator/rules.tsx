@@ -9,6 +9,7 @@ import { RulesExplained } from "../../components/rules-explained.js";
 import { DataTable } from "../../components/table.js";
 import { CommandForm } from "../../components/command-form.js";
 import { Card, ErrorBox, Loading, Notice } from "../../components/ui.js";
+import { useSession } from "../../lib/session.js";
 import { isMessageKey, useI18n } from "../../i18n/index.js";
 import { api, ApiError, type RulesJson, type RuleVersion } from "../../lib/api.js";
 import { formatDateTime, isDecimal } from "../../lib/format.js";
@@ -30,6 +31,7 @@ function parseDraft(text: string): RulesJson | ApiError {
 
 export function RulesEditor() {
   const { t, locale, errorText } = useI18n();
+  const { timeZone } = useSession();
   const rules = useData(() => api.rules());
   const [draft, setDraft] = useState<RulesJson | null>(null);
   const [text, setText] = useState("");
@@ -126,7 +128,7 @@ export function RulesEditor() {
             {
               key: "createdAt",
               label: t("common.date"),
-              render: (row) => formatDateTime(row.createdAt, locale),
+              render: (row) => formatDateTime(row.createdAt, locale, timeZone),
             },
             { key: "createdBy", label: t("operator.actor") },
             {

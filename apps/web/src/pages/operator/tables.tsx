@@ -4,6 +4,7 @@ import { CommandForm } from "../../components/command-form.js";
 import { OrderTable } from "../../components/order-table.js";
 import { DataTable, moneyColumn } from "../../components/table.js";
 import { Card, ErrorBox, Field, Loading } from "../../components/ui.js";
+import { useSession } from "../../lib/session.js";
 import { useI18n } from "../../i18n/index.js";
 import { api } from "../../lib/api.js";
 import { formatDateTime, formatNumber } from "../../lib/format.js";
@@ -111,6 +112,7 @@ export function MerchantsSection() {
 
 export function AuditLog() {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const audit = useData(() => api.audit());
   if (audit.error) return <ErrorBox error={audit.error} />;
   if (audit.data === undefined) return <Loading />;
@@ -124,7 +126,7 @@ export function AuditLog() {
         exportAll={() => loadAll((cursor) => api.audit(cursor))}
         columns={[
           { key: "seq", label: "#", numeric: true },
-          { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale) },
+          { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale, timeZone) },
           { key: "actor", label: t("operator.actor") },
           { key: "role", label: t("auth.role") },
           { key: "action", label: t("operator.action") },
