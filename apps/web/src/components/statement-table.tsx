@@ -6,7 +6,7 @@
 import { useEffect, useState } from "react";
 import { useI18n } from "../i18n/index.js";
 import type { Page, StatementAccountName, StatementEntry } from "../lib/api.js";
-import { formatDate, formatDateTime, formatMoney, formatPoints } from "../lib/format.js";
+import { formatDate, formatDateTime, formatMoney, formatPoints, formatTime } from "../lib/format.js";
 import { useSession } from "../lib/session.js";
 import { loadAll } from "../lib/use-data.js";
 import { ErrorBox } from "./ui.js";
@@ -54,7 +54,12 @@ export function StatementTable({
           {
             key: "at",
             label: t("statement.time"),
-            render: (row) => formatDateTime(row.at, locale, timeZone),
+            // The time of day; the full instant (ISO 8601 with offset) is its tooltip and the CSV's.
+            render: (row) => (
+              <span title={formatDateTime(row.at, locale, timeZone)}>
+                {formatTime(row.at, locale, timeZone)}
+              </span>
+            ),
           },
           {
             key: "kind",

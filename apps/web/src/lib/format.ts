@@ -164,3 +164,16 @@ export function formatDate(date: string | null | undefined, locale: Locale): str
   if (date === null || date === undefined || !/^\d{4}-\d\d-\d\d$/.test(date)) return "—";
   return dateTimeFormat(locale, "UTC", false).format(Date.parse(`${date}T00:00:00Z`));
 }
+
+/** The time of day of an instant the API sent, in the tenant's zone: "00:05". */
+export function formatTime(iso: string | null | undefined, locale: Locale, timeZone: string): string {
+  if (iso === null || iso === undefined) return "—";
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return "—";
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(ms);
+}
