@@ -350,13 +350,10 @@ export const statementEntrySchema = z
     kind: z.enum(STATEMENT_KINDS),
     amount: z.string().meta({ description: "change of the balance: yuan for cash, points for points" }),
     balance: z.string().meta({ description: "the balance after this line" }),
-    detail: z
-      .string()
-      .nullable()
-      .meta({
-        description:
-          "the figure a line that moves no balance concerns (order price, withdrawal, released points)",
-      }),
+    detail: z.string().nullable().meta({
+      description:
+        "the figure a line that moves no balance concerns (order price, withdrawal, released points)",
+    }),
   })
   .meta({ id: "StatementEntry" });
 export const reconciliationSchema = z
