@@ -215,6 +215,7 @@ export const withdrawalSchema = z
     member: z.string(),
     amount: moneyOut,
     day: z.int(),
+    date: z.iso.date().meta({ description: "the tenant's local date of the day it was requested" }),
     status: z.enum(WITHDRAWAL_STATUSES),
   })
   .meta({ id: "Withdrawal" });
