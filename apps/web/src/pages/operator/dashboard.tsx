@@ -116,6 +116,7 @@ export function Dashboard() {
           x={price.x}
           series={price.series}
           time
+          timeZone={calendar.data?.timeZone}
           title={t("operator.priceHistory")}
           xLabel={t("common.date")}
         />
