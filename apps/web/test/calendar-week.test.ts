@@ -78,7 +78,8 @@ async function passMidnight(operator: string, closing: string): Promise<void> {
   const expected = next < WEEK.length ? WEEK[next] : "2026-12-08";
   await expect
     .poll(async () => (await api("GET", "/api/operator/calendar", operator)).date as string, {
-      timeout: 15_000,
+      // Generous: on a loaded machine (CI, several suites at once) a close can take seconds.
+      timeout: 60_000,
       interval: 100,
     })
     .toBe(expected);
@@ -114,7 +115,7 @@ afterAll(async () => {
 async function phonePage(username: string, password: string, landing: string): Promise<Page> {
   const context = await browser.newContext({ viewport: MOBILE, locale: "zh-CN", timezoneId: "UTC" });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   // The browser's own zone is UTC on purpose: what the page shows must follow the tenant's zone.
   await page.goto(`${base}/login`);
   await page.fill("input[name=tenant]", "demo");

@@ -15,6 +15,8 @@ export function WalletPage() {
   const rules = useData(() => api.rules());
   const withdrawals = useData(() => api.myWithdrawals());
   const [amount, setAmount] = useState("");
+  // Bumped after a withdrawal, so the statement is read again and shows its line.
+  const [changes, setChanges] = useState(0);
   if (me.error) return <ErrorBox error={me.error} />;
   if (me.data === undefined) return <Loading />;
   const current = rules.data?.current.rules;
@@ -25,6 +27,7 @@ export function WalletPage() {
     setAmount("");
     me.reload();
     withdrawals.reload();
+    setChanges((n) => n + 1);
     return t("wallet.requested");
   };
   return (
@@ -62,7 +65,7 @@ export function WalletPage() {
         />
       </CommandForm>
       <Card title={t("statement.cash")}>
-        <StatementTable account="cash" load={api.myStatement} name="cash-statement" />
+        <StatementTable key={changes} account="cash" load={api.myStatement} name="cash-statement" />
       </Card>
       <Card title={t("wallet.withdrawals")}>
         <WithdrawalTable rows={withdrawals.data?.items ?? []} />
