@@ -65,6 +65,9 @@ export async function seedDemo(app: FastifyInstance, services: Services): Promis
     operator: operatorLogin,
     createdBy: "seed",
   });
+  // The demo's history is yesterday's: its calendar starts then (before anything reads it), and the
+  // close of that date (what settles Alice's paid order) is due at once, as any missed date would be.
+  await calendarOf(services, DEMO_TENANT, addDays(localDate(services.now(), DEFAULT_TIME_ZONE), -1));
   await createMerchant(services, { tenant: DEMO_TENANT, id: "teahouse", name: "Teahouse 茶馆", ...teahouse });
   await createMerchant(services, { tenant: DEMO_TENANT, id: "bakery", name: "Bakery 面包房", ...bakery });
 
@@ -118,9 +121,6 @@ export async function seedDemo(app: FastifyInstance, services: Services): Promis
   const operator = await login(app, operatorLogin.username, operatorLogin.password);
   await call(app, operator, "POST", "/api/operator/withdrawals/1/approve");
   await call(app, aliceToken, "POST", "/api/me/withdrawals", { amount: "20.00" });
-  // The demo's history is yesterday's: its calendar starts then, and the close of that date (what
-  // settles Alice's paid order) is already due, so it runs now as any missed date would.
-  await calendarOf(services, DEMO_TENANT, addDays(localDate(services.now(), DEFAULT_TIME_ZONE), -1));
   await closeDueDates(services, DEMO_TENANT);
   return true;
 }
