@@ -8,6 +8,8 @@ import { DEFAULT_RULES_INPUT } from "@zengzhi/engine";
 import type { FastifyInstance } from "fastify";
 import { createTenant } from "./domain/accounts.js";
 import { createMerchant } from "./domain/merchants.js";
+import { DEFAULT_TIME_ZONE, addDays, localDate } from "./domain/calendar.js";
+import { calendarOf, closeDueDates } from "./domain/day-close.js";
 import type { Services } from "./domain/services.js";
 
 export const DEMO_TENANT = "demo";
@@ -63,6 +65,9 @@ export async function seedDemo(app: FastifyInstance, services: Services): Promis
     operator: operatorLogin,
     createdBy: "seed",
   });
+  // The demo's history is yesterday's: its calendar starts then (before anything reads it), and the
+  // close of that date (what settles Alice's paid order) is due at once, as any missed date would be.
+  await calendarOf(services, DEMO_TENANT, addDays(localDate(services.now(), DEFAULT_TIME_ZONE), -1));
   await createMerchant(services, { tenant: DEMO_TENANT, id: "teahouse", name: "Teahouse 茶馆", ...teahouse });
   await createMerchant(services, { tenant: DEMO_TENANT, id: "bakery", name: "Bakery 面包房", ...bakery });
 
@@ -125,6 +130,6 @@ export async function seedDemo(app: FastifyInstance, services: Services): Promis
   await call(app, aliceToken, "POST", "/api/me/withdrawals", { amount: "50.00" });
   await call(app, operator, "POST", "/api/operator/withdrawals/1/approve");
   await call(app, aliceToken, "POST", "/api/me/withdrawals", { amount: "20.00" });
-  await call(app, operator, "POST", "/api/operator/close-day", { days: 1 });
+  await closeDueDates(services, DEMO_TENANT);
   return true;
 }

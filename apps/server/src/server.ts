@@ -12,9 +12,10 @@ import { DEMO_LOGINS, DEMO_TENANT, seedDemo } from "./seed.js";
 import type { Services } from "./domain/services.js";
 import { startNotifications } from "./domain/notifications.js";
 import { startRetention } from "./domain/retention.js";
+import { startCalendar } from "./domain/day-close.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
-import type { SecuritySettings } from "./settings.js";
+import { type SecuritySettings, calendarCheckMsFromEnv, manualCloseFromEnv } from "./settings.js";
 import { type HardeningOptions, hardeningFromEnv } from "./http/hardening.js";
 
 export interface StartOptions {
@@ -41,6 +42,12 @@ export interface StartOptions {
   snapshotsKept?: number;
   /** CORS origins and the /metrics token (default: from ZENGZHI_CORS_ORIGINS and ZENGZHI_METRICS_TOKEN). */
   hardening?: HardeningOptions;
+  /** The operator's manual close, for tests and demos (default: ZENGZHI_MANUAL_CLOSE=on, else off). */
+  manualClose?: boolean;
+  /** The service's clock in ms (tests move it; default Date.now): days close at its local midnight. */
+  now?: () => number;
+  /** How often the calendar checks for dates to close (default 30 s; ZENGZHI_CALENDAR_CHECK_SECONDS). */
+  calendarCheckMs?: number;
 }
 
 export interface RunningServer {
@@ -104,6 +111,8 @@ async function serve(
     hardening: options.hardening ?? hardeningFromEnv(process.env),
     ...(options.paymentSecret === undefined ? {} : { paymentSecret: options.paymentSecret }),
     ...(options.security === undefined ? {} : { security: options.security }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    manualClose: options.manualClose ?? manualCloseFromEnv(process.env),
   });
   wire(
     (event) => {
@@ -134,6 +143,11 @@ async function serve(
   const notifications = startNotifications(services, {
     onError: (error) => app.log.error({ err: error }, "notifications failed"),
   });
+  const calendar = startCalendar(services, {
+    checkMs: options.calendarCheckMs ?? calendarCheckMsFromEnv(process.env),
+    onError: (error) => app.log.error({ err: error }, "closing the calendar's due dates failed"),
+  });
+  await calendar.runNow();
 
   const address = await app.listen({ port: options.port ?? 3000, host: options.host ?? "127.0.0.1" });
   await ledger.advertise(options.advertiseUrl ?? address);
@@ -142,6 +156,7 @@ async function serve(
     seeded,
     async close() {
       clearInterval(sampler);
+      await calendar.stop();
       await retention.stop();
       await notifications.stop();
       await app.close();

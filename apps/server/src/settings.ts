@@ -110,3 +110,24 @@ export function webhookSettingsFromEnv(env: Record<string, string | undefined>):
     throw new SettingError(`${WEBHOOK_ENV.allowPrivateTargets} must be 0 or 1, got "${allow}"`);
   return { ...DEFAULT_WEBHOOKS, allowPrivateTargets: allow === "1" };
 }
+
+/** The calendar's switches (docs/OPERATIONS.md). */
+export const CALENDAR_ENV = {
+  manualClose: "ZENGZHI_MANUAL_CLOSE",
+  checkSeconds: "ZENGZHI_CALENDAR_CHECK_SECONDS",
+} as const;
+
+/** The operator's manual close: off unless ZENGZHI_MANUAL_CLOSE is `on` (tests and demos). */
+export function manualCloseFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const value = (env[CALENDAR_ENV.manualClose] ?? "").trim();
+  if (value === "" || value === "off") return false;
+  if (value === "on") return true;
+  throw new SettingError(`${CALENDAR_ENV.manualClose} must be on or off, got "${value}"`);
+}
+
+/** How often the calendar looks for dates to close: ZENGZHI_CALENDAR_CHECK_SECONDS, default 30. */
+export function calendarCheckMsFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = env[CALENDAR_ENV.checkSeconds];
+  if (value === undefined || value === "") return 30_000;
+  return positiveInteger(CALENDAR_ENV.checkSeconds, value, 3600) * 1000;
+}

@@ -276,7 +276,7 @@ describe("operator console", () => {
       page.click("[data-testid=csv-withdrawals]"),
     ]);
     const csv = readFileSync((await download.path())!, "utf8");
-    expect(csv.replace(/^\ufeff/, "").split("\r\n")[0]).toBe("id,member,amount,day,status,actions");
+    expect(csv.replace(/^\ufeff/, "").split("\r\n")[0]).toBe("id,member,amount,date,status,actions"); // the local date, not a day number (issue #13)
     expect(csv).toContain(`,${MEMBER.username},1.00,`);
     await approve.click();
     await expect.poll(() => page.locator(`[data-testid=approve-${id}]`).count()).toBe(0);

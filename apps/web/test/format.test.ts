@@ -3,10 +3,13 @@ import { describe, expect, it } from "vitest";
 import { csvCell, toCsv } from "../src/lib/csv.js";
 import {
   compareDecimal,
+  formatDate,
+  formatDateTime,
   formatMoney,
   formatPoints,
   formatPrice,
   formatRatio,
+  formatTime,
   shiftDecimal,
 } from "../src/lib/format.js";
 
@@ -79,5 +82,23 @@ describe("CSV", () => {
       { id: 2, amount: "0.01" },
     ];
     expect(toCsv([{ key: "id" }, { key: "amount" }], rows)).toBe("id,amount\r\n1,12.50\r\n2,0.01\r\n");
+  });
+});
+
+describe("dates and times in the tenant's zone", () => {
+  it("shows an instant in the tenant's zone, whatever zone the browser runs in", () => {
+    // 16:00:05 UTC is five past midnight of the next day in Shanghai and 11:00 in New York.
+    const at = "2026-12-03T16:05:00Z";
+    expect(formatDateTime(at, "zh-CN", "Asia/Shanghai")).toBe("2026/12/04 00:05");
+    expect(formatDateTime("2026-12-04T00:05:00+08:00", "zh-CN", "Asia/Shanghai")).toBe("2026/12/04 00:05");
+    expect(formatDateTime(at, "zh-CN", "America/New_York")).toBe("2026/12/03 11:05");
+    expect(formatTime(at, "zh-CN", "Asia/Shanghai")).toBe("00:05");
+    expect(formatDateTime("not a time", "zh-CN", "Asia/Shanghai")).toBe("—");
+  });
+
+  it("shows a calendar date as the date it is, never shifted by a zone", () => {
+    expect(formatDate("2026-12-04", "zh-CN")).toBe("2026/12/04");
+    expect(formatDate("2026-12-04", "en")).toBe("12/04/2026");
+    expect(formatDate("4 Dec", "zh-CN")).toBe("—");
   });
 });

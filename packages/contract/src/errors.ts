@@ -164,6 +164,11 @@ const SERVICE_ERRORS = {
     description:
       "the operator has frozen this member: no orders, sales to it, sells, payments or withdrawals",
   },
+  manual_close_disabled: {
+    status: 409,
+    description: "days close by themselves at local midnight; the manual close is off on this deployment",
+  },
+  invalid_time_zone: { status: 400, description: "not an IANA time zone name (e.g. Asia/Shanghai)" },
   request_in_progress: { status: 409, description: "a request with this Idempotency-Key is still running" },
   request_timeout: { status: 408, description: "the request took too long to arrive" },
   body_too_large: { status: 413, description: "the body is larger than this operation accepts" },

@@ -270,6 +270,15 @@ export const listWithdrawalsQuery = pageQuery.extend({ status: z.enum(WITHDRAWAL
 
 export const pauseRequest = z.strictObject({ paused: z.boolean() }).meta({ id: "PauseRequest" });
 
+export const STATEMENT_ACCOUNTS = ["cash", "points"] as const;
+export const statementQuery = pageQuery.extend({ account: z.enum(STATEMENT_ACCOUNTS).default("cash") });
+
+export const timeZoneRequest = z
+  .strictObject({
+    timeZone: z.string().min(1).max(64).meta({ description: "IANA time zone, e.g. Asia/Shanghai" }),
+  })
+  .meta({ id: "TimeZoneRequest" });
+
 export const closeDayRequest = z
   .strictObject({
     days: z.int().min(1).max(FIELD_LIMITS.closeDaysMax).optional(),

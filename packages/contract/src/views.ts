@@ -3,7 +3,7 @@
  * Objects are strict, so a field the server adds or drops fails the response check in tests until the
  * contract says so. Every schema that clients name has an id (its OpenAPI component name).
  */
-import type { RuleSetJson } from "@zengzhi/engine";
+import { type RuleSetJson, STATEMENT_KINDS } from "@zengzhi/engine";
 import { z } from "zod";
 import { ROLES } from "./roles.js";
 import { healthOut, moneyOut, pointsOut, priceOut, ratioOut, timeOut } from "./fields.js";
@@ -22,7 +22,15 @@ export const userSchema = z
   .meta({ id: "User" });
 
 export const sessionSchema = z.strictObject({ token: z.string(), user: userSchema }).meta({ id: "Session" });
-export const whoAmISchema = z.strictObject({ user: userSchema }).meta({ id: "WhoAmI" });
+export const whoAmISchema = z
+  .strictObject({
+    user: userSchema,
+    timeZone: z
+      .string()
+      .optional()
+      .meta({ description: "the tenant's IANA time zone: dates and times are shown in it" }),
+  })
+  .meta({ id: "WhoAmI" });
 
 /** One of the caller's live sessions: where and when it was opened, last used, when it ends. */
 export const sessionInfoSchema = z
@@ -246,6 +254,7 @@ export const withdrawalSchema = z
     member: z.string(),
     amount: moneyOut,
     day: z.int(),
+    date: z.iso.date().meta({ description: "the tenant's local date of the day it was requested" }),
     status: z.enum(WITHDRAWAL_STATUSES),
   })
   .meta({ id: "Withdrawal" });
@@ -451,8 +460,44 @@ export const withdrawalDecisionsOutcomeSchema = z
   .meta({ id: "WithdrawalDecisionsOutcome" });
 
 export const closeDayOutcomeSchema = z
-  .strictObject({ day: z.int(), settledOrders: z.int() })
+  .strictObject({
+    day: z.int(),
+    date: z.iso.date().meta({ description: "the local date the scheme's current day stands for" }),
+    settledOrders: z.int(),
+  })
   .meta({ id: "CloseDayOutcome" });
+
+/** A time in the tenant's zone, ISO 8601 with its offset ("2026-12-04T00:00:05+08:00"). */
+const zonedTime = z.iso.datetime({ offset: true });
+
+export const calendarSchema = z
+  .strictObject({
+    timeZone: z.string(),
+    today: z.iso.date().meta({ description: "today's date in the tenant's zone" }),
+    day: z.int().meta({ description: "the engine's day counter" }),
+    date: z.iso.date().meta({ description: "the local date the current day stands for (not closed yet)" }),
+    nextCloseAt: zonedTime.meta({ description: "when that date ends and closes by itself" }),
+    manualClose: z
+      .boolean()
+      .meta({ description: "whether the operator may close days by hand (tests, demos)" }),
+  })
+  .meta({ id: "Calendar" });
+
+export const statementEntrySchema = z
+  .strictObject({
+    seq: z.int().meta({ description: "the journal command the line comes from" }),
+    line: z.int(),
+    at: zonedTime.meta({ description: "when the command was committed, in the tenant's zone" }),
+    date: z.iso.date().meta({ description: "the scheme's date the command belongs to" }),
+    kind: z.enum(STATEMENT_KINDS),
+    amount: z.string().meta({ description: "change of the balance: yuan for cash, points for points" }),
+    balance: z.string().meta({ description: "the balance after this line" }),
+    detail: z.string().nullable().meta({
+      description:
+        "the figure a line that moves no balance concerns (order price, withdrawal, released points)",
+    }),
+  })
+  .meta({ id: "StatementEntry" });
 export const reconciliationSchema = z
   .strictObject({
     balance: moneyOut,
@@ -727,6 +772,7 @@ export const saleSchema = z
 export const salePageSchema = pageOf(saleSchema, "SalePage");
 
 export const auditPageSchema = pageOf(auditEntrySchema, "AuditPage");
+export const statementPageSchema = pageOf(statementEntrySchema, "StatementPage");
 
 export const metricsSchema = z.string().meta({ id: "Metrics", description: "Prometheus text format" });
 

@@ -33,3 +33,4 @@ export type {
   WithdrawalStatus,
   WithdrawalView,
 } from "./view.js";
+export * from "./statement.js";

@@ -11,6 +11,7 @@ import type { RequestKey } from "./idempotency.js";
 import { findMerchant } from "./merchants.js";
 import { decodeCursor, encodeCursor, toPage } from "./paging.js";
 import type { Services } from "./services.js";
+import { calendarOf } from "./day-close.js";
 import { memberView, positionView, releaseView, withdrawalJson, withdrawalView } from "./views.js";
 import { noteBy } from "./audit-log.js";
 
@@ -195,15 +196,16 @@ export function readRelease(services: Services, session: Session) {
   });
 }
 
-export function listOwnWithdrawals(
+export async function listOwnWithdrawals(
   services: Services,
   session: Session,
   query: { cursor?: string | undefined; limit: number },
 ) {
   const after = idCursor(query.cursor);
+  const calendar = await calendarOf(services, session.tenant);
   return services.gateway.read(session.tenant, (engine) => {
     const page = { after, limit: query.limit + 1, member: memberOf(session), newestFirst: true };
-    return toPage(engine.withdrawals(page), query.limit, (w) => w.id, withdrawalJson);
+    return toPage(engine.withdrawals(page), query.limit, (w) => w.id, withdrawalJson(calendar));
   });
 }
 
@@ -223,5 +225,6 @@ export async function requestWithdrawal(
     noteBy(session, { action: "withdraw", target: `member ${memberOf(session)}`, detail: { amount } }),
   );
   const id = Number(outcome.withdrawal);
-  return services.gateway.read(session.tenant, (engine) => withdrawalView(engine, id));
+  const calendar = await calendarOf(services, session.tenant);
+  return services.gateway.read(session.tenant, (engine) => withdrawalView(engine, id, calendar));
 }

@@ -9,13 +9,12 @@ import { LIMITS } from "../limits.js";
 import type { Session } from "./auth.js";
 import { ApiError } from "./errors.js";
 import type { RequestKey } from "./idempotency.js";
-import { projectSettled } from "./orders.js";
+import { closeDaysManually } from "./day-close.js";
+import { once } from "./idempotency.js";
 import type { Services } from "./services.js";
-import { recordLiabilities } from "./liabilities.js";
-import { samplePrice } from "./transparency.js";
 import { noteBy } from "./audit-log.js";
 import { emitEvent } from "./notifications.js";
-import { expecting } from "./previews.js";
+import { refuseStaleState } from "./previews.js";
 
 export async function setPause(services: Services, session: Session, paused: boolean) {
   await services.setPaused(session.tenant, paused);
@@ -30,24 +29,25 @@ export async function setPause(services: Services, session: Session, paused: boo
   return { paused };
 }
 
+/**
+ * The operator's manual close (tests and demos): refused with manual_close_disabled unless the
+ * deployment allows it. It closes dates ahead of the clock, so a retried request must not close
+ * another one: the answer is recorded once per request key.
+ */
 export async function closeDay(
   services: Services,
   request: { session: Session; key: RequestKey },
   input: { days?: number | undefined; stateHash?: string | undefined },
 ) {
   const { session } = request;
-  const tenant = session.tenant;
-  const days = input.days ?? 1;
-  const outcome = await services.gateway.submit(
-    tenant,
-    request.key.ledger,
-    { type: "advance", days, ...expecting(input.stateHash) },
-    noteBy(session, { action: "close-day", target: null, detail: { days } }),
-  );
-  const settledOrders = await projectSettled(services, tenant, outcome);
-  await samplePrice(services, tenant, true);
-  await recordLiabilities(services, tenant, { seq: Number(outcome.seq), days });
-  return { day: await services.gateway.read(tenant, (engine) => engine.day), settledOrders };
+  if (!services.manualClose) return closeDaysManually(services, session, 0);
+  // The close is keyed by its date (day-close.ts), so a stale preview is refused before it is submitted.
+  await refuseStaleState(services, session.tenant, input.stateHash);
+  const answer = await once(services.sql, { tenant: session.tenant, key: request.key }, async () => ({
+    status: 200,
+    body: await closeDaysManually(services, session, input.days ?? 1),
+  }));
+  return answer.body as Awaited<ReturnType<typeof closeDaysManually>>;
 }
 
 /** Compares the bank or escrow balance with the engine's custody balance, part by part. */

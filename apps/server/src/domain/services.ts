@@ -15,6 +15,8 @@ import {
   type WebhookSettings,
 } from "../settings.js";
 import { AuditLog } from "./audit-log.js";
+import { Calendars } from "./calendar.js";
+import { Statements } from "./statements.js";
 import { SessionStore } from "./auth.js";
 import { ApiError, notFound } from "./errors.js";
 import { LedgerGateway } from "./ledger-gateway.js";
@@ -46,6 +48,8 @@ export interface ServiceOptions {
   publicUrl?: string | undefined;
   /** Provider endpoints other than production (tests: the local fakes). */
   paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
+  /** Whether the operator may close days by hand (tests and demos; ZENGZHI_MANUAL_CLOSE). Default true. */
+  manualClose?: boolean;
 }
 
 /** Settled answers shared by every cache hit (an `await` of them allocates nothing). */
@@ -71,6 +75,9 @@ export class Services {
   readonly now: () => number;
   readonly webhooks: WebhookSettings;
   readonly notifier: Notifier;
+  readonly calendars: Calendars;
+  readonly statements: Statements;
+  readonly manualClose: boolean;
   private readonly paused = new Map<string, boolean>();
   /** Frozen members per tenant, loaded once per tenant and kept in step by setFrozen. */
   private readonly frozen = new Map<string, Set<string>>();
@@ -102,6 +109,9 @@ export class Services {
     this.logger = options.logger;
     this.webhooks = options.webhooks ?? DEFAULT_WEBHOOKS;
     this.notifier = options.notifier ?? new LogNotifier(options.logger);
+    this.calendars = new Calendars(options.ledger.sql);
+    this.manualClose = options.manualClose ?? true;
+    this.statements = new Statements(this);
   }
 
   get sql() {

@@ -13,6 +13,7 @@ import {
   type EngineView,
   type WithdrawalView,
 } from "@zengzhi/engine";
+import type { TenantCalendar } from "./calendar.js";
 
 export const formatPrice = (units: bigint): string => formatDecimal(units, PRICE_DECIMALS);
 
@@ -37,17 +38,19 @@ export function positionView(engine: EngineView, id: number) {
   };
 }
 
-export const withdrawalJson = (w: WithdrawalView) => ({
+/** A withdrawal as the API shows it: its scheme day and the tenant's local date of that day. */
+export const withdrawalJson = (calendar: TenantCalendar) => (w: WithdrawalView) => ({
   id: w.id,
   member: w.member,
   amount: formatMoney(w.amount),
   day: w.day,
+  date: calendar.dateOfDay(w.day),
   status: w.status,
 });
 
-export function withdrawalView(engine: EngineView, id: number) {
+export function withdrawalView(engine: EngineView, id: number, calendar: TenantCalendar) {
   const w = engine.withdrawal(id);
-  return w === undefined ? undefined : withdrawalJson(w);
+  return w === undefined ? undefined : withdrawalJson(calendar)(w);
 }
 
 export function accountsView(engine: EngineView): Record<string, string> {

@@ -6,24 +6,31 @@ import type { Services } from "./services.js";
 import { withdrawalJson, withdrawalView } from "./views.js";
 import { noteBy } from "./audit-log.js";
 import { expecting, withdrawalDecisionCommands } from "./previews.js";
+import { calendarOf } from "./day-close.js";
 
 export type WithdrawalStatus = "pending" | "approved" | "rejected";
 
 /** The queue, newest first, optionally one status. */
-export function listWithdrawals(
+export async function listWithdrawals(
   services: Services,
   session: Session,
   query: { cursor?: string | undefined; limit: number; status?: WithdrawalStatus | undefined },
 ) {
   const cursor = Number(decodeCursor(query.cursor) ?? Number.MAX_SAFE_INTEGER);
   const status = query.status === undefined ? {} : { status: query.status };
+  const calendar = await calendarOf(services, session.tenant);
   return services.gateway.read(session.tenant, (engine) => {
     const page = {
       after: Number.isSafeInteger(cursor) ? cursor : 0,
       limit: query.limit + 1,
       newestFirst: true,
     };
-    return toPage(engine.withdrawals({ ...page, ...status }), query.limit, (w) => w.id, withdrawalJson);
+    return toPage(
+      engine.withdrawals({ ...page, ...status }),
+      query.limit,
+      (w) => w.id,
+      withdrawalJson(calendar),
+    );
   });
 }
 
@@ -39,7 +46,8 @@ export async function decideWithdrawal(
     { type: decision === "approve" ? "withdrawApprove" : "withdrawReject", withdrawal },
     noteBy(session, { action: `withdrawal.${decision}`, target: `withdrawal ${withdrawal}` }),
   );
-  return services.gateway.read(session.tenant, (engine) => withdrawalView(engine, withdrawal));
+  const calendar = await calendarOf(services, session.tenant);
+  return services.gateway.read(session.tenant, (engine) => withdrawalView(engine, withdrawal, calendar));
 }
 
 /**

@@ -79,6 +79,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Provider endpoints other than production (tests: the local fakes). */
   paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
+  /** Whether the operator may close days by hand (default true here; `zengzhi start` reads ZENGZHI_MANUAL_CLOSE, off by default). */
+  manualClose?: boolean;
 }
 
 export interface App {
@@ -193,6 +195,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.now === undefined ? {} : { now: options.now }),
     webhooks: { ...webhookSettingsFromEnv(process.env), ...options.webhooks },
     ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
+    ...(options.manualClose === undefined ? {} : { manualClose: options.manualClose }),
   });
 
   // JSON bodies are parsed from the raw string so the payment callback can verify its signature over

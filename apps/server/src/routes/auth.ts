@@ -14,6 +14,7 @@ import {
   revokeSession,
 } from "../domain/sessions.js";
 import { resetPasswordWithCode } from "../domain/password-reset.js";
+import { timeZoneOf } from "../domain/day-close.js";
 import type { Services } from "../domain/services.js";
 import { requestKey } from "../http/request-key.js";
 import { route } from "../http/route.js";
@@ -56,7 +57,10 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     return reply.code(204).send();
   });
 
-  route(app, OPERATIONS.getCurrentUser, ({ session }) => ({ user: publicUser(session) }));
+  route(app, OPERATIONS.getCurrentUser, async ({ session }) => ({
+    user: publicUser(session),
+    timeZone: await timeZoneOf(services, session.tenant),
+  }));
 
   route(app, OPERATIONS.registerMember, async ({ body, request, reply }) => {
     const key = requestKey(request, null, `register:${body.tenant}:${body.username}`);

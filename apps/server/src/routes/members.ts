@@ -14,6 +14,7 @@ import {
 } from "../domain/members.js";
 import { readLiabilityProof } from "../domain/liabilities.js";
 import { createPaymentCode } from "../domain/payment-codes.js";
+import { listOwnStatement } from "../domain/statements.js";
 import type { Services } from "../domain/services.js";
 import { money, points } from "../http/fields.js";
 import { requestKey } from "../http/request-key.js";
@@ -60,6 +61,8 @@ export function memberRoutes(app: FastifyInstance, services: Services): void {
   });
 
   route(app, OPERATIONS.getOwnRelease, ({ session }) => readRelease(services, session));
+
+  route(app, OPERATIONS.listOwnStatement, ({ session, query }) => listOwnStatement(services, session, query));
 
   route(app, OPERATIONS.listOwnWithdrawals, ({ session, query }) =>
     listOwnWithdrawals(services, session, query),

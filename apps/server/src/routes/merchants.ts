@@ -3,6 +3,7 @@ import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance } from "fastify";
 import { addMerchant, listMerchants, readSettlement } from "../domain/merchants.js";
 import { creditPrepaid, readPrepaid, setBounds, topUpPrepaid } from "../domain/prepaid.js";
+import { listMerchantStatement } from "../domain/statements.js";
 import type { Services } from "../domain/services.js";
 import { money } from "../http/fields.js";
 import { requestKey } from "../http/request-key.js";
@@ -14,6 +15,10 @@ export function merchantRoutes(app: FastifyInstance, services: Services): void {
   );
 
   route(app, OPERATIONS.getOwnSettlement, ({ session }) => readSettlement(services, session, null));
+
+  route(app, OPERATIONS.listMerchantStatement, ({ session, query }) =>
+    listMerchantStatement(services, session, query),
+  );
 
   route(app, OPERATIONS.getMerchantSettlement, ({ session, params }) =>
     readSettlement(services, session, params.id ?? ""),

@@ -38,6 +38,7 @@ export async function openTestApp(
     secretsKey?: string;
     publicUrl?: string;
     paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
+    manualClose?: boolean;
   } = {},
 ): Promise<TestApp> {
   const ledger =

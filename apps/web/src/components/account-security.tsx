@@ -4,6 +4,7 @@
  * sessions, each revocable, with one button for all the others.
  */
 import { useState } from "react";
+import { useSession } from "../lib/session.js";
 import { useI18n } from "../i18n/index.js";
 import { api, type SessionInfo } from "../lib/api.js";
 import { formatDateTime } from "../lib/format.js";
@@ -124,6 +125,7 @@ function SessionItem({
   onError: (error: unknown) => void;
 }) {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const revoke = async (key: string) => {
     onError(null);
     await api.revokeSession(session.id, key);
@@ -137,7 +139,7 @@ function SessionItem({
       <div className="muted small">
         {t("account.sessionSeen", {
           address: session.address === "" ? "—" : session.address,
-          time: formatDateTime(session.lastSeenAt, locale),
+          time: formatDateTime(session.lastSeenAt, locale, timeZone),
         })}
       </div>
       <div className="row wrap">

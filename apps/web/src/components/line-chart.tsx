@@ -25,6 +25,8 @@ export interface LineChartProps {
   title?: string;
   /** Legend label of the x values. */
   xLabel?: string;
+  /** The zone a time axis is shown in (the tenant's); the browser's own zone when absent. */
+  timeZone?: string | undefined;
 }
 
 // Axis ticks in compact form ("8K", "1.2M"), so large pools fit beside the plot.
@@ -61,6 +63,7 @@ export default function LineChart({
   bars = false,
   title,
   xLabel,
+  timeZone,
 }: LineChartProps) {
   const holder = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -73,6 +76,10 @@ export default function LineChart({
       scales: { x: { time } },
       legend: { show: true },
       fmtDate: dateFormatter,
+      // uPlot shifts each instant so that the browser's zone shows the tenant's wall-clock time.
+      ...(timeZone === undefined
+        ? {}
+        : { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), timeZone) }),
       cursor: { drag: { x: true, y: false } },
       // Without a cursor over the plot (always, on a phone) the legend shows the latest values
       // instead of uPlot's "--".
@@ -124,6 +131,6 @@ export default function LineChart({
       observer.disconnect();
       plot.destroy();
     };
-  }, [x, series, time, height, bars, xLabel]);
+  }, [x, series, time, height, bars, xLabel, timeZone]);
   return <div className="chart" ref={holder} aria-label={title} role="img" />;
 }

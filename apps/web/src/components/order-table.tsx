@@ -1,4 +1,5 @@
 /** Orders as a table, exportable as CSV with every page loaded: the merchant's and the operator's view. */
+import { useSession } from "../lib/session.js";
 import { useI18n } from "../i18n/index.js";
 import { api, type Order } from "../lib/api.js";
 import { formatDateTime } from "../lib/format.js";
@@ -7,6 +8,7 @@ import { DataTable, moneyColumn, pointsColumn } from "./table.js";
 
 export function OrderTable({ orders, name = "orders" }: { orders: Order[]; name?: string }) {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   return (
     <DataTable<Order>
       name={name}
@@ -27,7 +29,11 @@ export function OrderTable({ orders, name = "orders" }: { orders: Order[]; name?
         pointsColumn("points", t("common.points"), locale),
         { key: "status", label: t("common.status"), render: (row) => t(`orders.status.${row.status}`) },
         { key: "paidDay", label: t("common.day"), numeric: true },
-        { key: "createdAt", label: t("common.date"), render: (row) => formatDateTime(row.createdAt, locale) },
+        {
+          key: "createdAt",
+          label: t("common.date"),
+          render: (row) => formatDateTime(row.createdAt, locale, timeZone),
+        },
       ]}
     />
   );

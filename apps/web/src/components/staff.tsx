@@ -23,6 +23,7 @@ function inviteLink(invite: StaffInvite, tenant: string): string {
 /** The staff of the caller's side; `roles` are the ones it may invite, `manage` false for a read-only login. */
 export function StaffSection({ roles, manage }: { roles: readonly StaffRole[]; manage: boolean }) {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const { user } = useSession();
   const staff = useData(() => api.staff());
   const [role, setRole] = useState<StaffRole>(roles[0]!);
@@ -50,7 +51,7 @@ export function StaffSection({ roles, manage }: { roles: readonly StaffRole[]; m
               {
                 key: "createdAt",
                 label: t("common.date"),
-                render: (row) => formatDateTime(row.createdAt, locale),
+                render: (row) => formatDateTime(row.createdAt, locale, timeZone),
               },
               {
                 key: "actions",
@@ -92,7 +93,7 @@ export function StaffSection({ roles, manage }: { roles: readonly StaffRole[]; m
                   <br />
                   <code className="hash">{inviteLink(invite, user?.tenant ?? "")}</code>
                   <br />
-                  {t("staff.inviteExpires", { time: formatDateTime(invite.expiresAt, locale) })}
+                  {t("staff.inviteExpires", { time: formatDateTime(invite.expiresAt, locale, timeZone) })}
                 </div>
               </Notice>
             )

@@ -4,6 +4,7 @@
  * wording that states facts and promises nothing.
  */
 import type { ReactNode } from "react";
+import { useSession } from "../lib/session.js";
 import { useI18n } from "../i18n/index.js";
 import type { PublicView } from "../lib/api.js";
 import { formatDateTime, formatMoney, formatNumber, formatPoints } from "../lib/format.js";
@@ -116,6 +117,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 
 export function LiabilitiesCard({ liabilities }: { liabilities: PublicView["liabilities"] }) {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const [latest, ...earlier] = liabilities.roots;
   const custody = liabilities.custody;
   return (
@@ -127,7 +129,7 @@ export function LiabilitiesCard({ liabilities }: { liabilities: PublicView["liab
         <>
           <h3>
             {t("public.liabilities.day", { day: latest.day })}
-            <span className="muted small"> · {formatDateTime(latest.closedAt, locale)}</span>
+            <span className="muted small"> · {formatDateTime(latest.closedAt, locale, timeZone)}</span>
           </h3>
           <p className="hash" data-testid="liability-root">
             {latest.root}

@@ -2,6 +2,7 @@
 import type { ReactNode } from "react";
 import { useI18n } from "../i18n/index.js";
 import type { Withdrawal } from "../lib/api.js";
+import { formatDate } from "../lib/format.js";
 import { DataTable, moneyColumn } from "./table.js";
 
 export function WithdrawalTable({
@@ -23,7 +24,7 @@ export function WithdrawalTable({
         { key: "id", label: t("common.id") },
         ...(actions === undefined ? [] : [{ key: "member", label: t("common.member") }]),
         moneyColumn("amount", t("common.amount"), locale),
-        { key: "day", label: t("common.day"), numeric: true },
+        { key: "date", label: t("statement.date"), render: (row) => formatDate(row.date, locale) },
         { key: "status", label: t("common.status"), render: (row) => t(`withdrawal.${row.status}`) },
         ...(actions === undefined
           ? []

@@ -141,6 +141,14 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     "zh-CN": "该会员已被冻结，暂不能下单、卖出、支付或提现。",
     en: "This member is frozen: no orders, sells, payments or withdrawals.",
   },
+  manual_close_disabled: {
+    "zh-CN": "日结在当地午夜自动进行，本部署已关闭手动日结。",
+    en: "Days close by themselves at local midnight; the manual close is off on this deployment.",
+  },
+  invalid_time_zone: {
+    "zh-CN": "不是有效的时区名称（例如 Asia/Shanghai）。",
+    en: "Not a time zone name (e.g. Asia/Shanghai).",
+  },
   conflict: {
     "zh-CN": "当前状态下无法执行（例如用户名已被占用）。",
     en: "Not possible in the current state (e.g. username taken).",

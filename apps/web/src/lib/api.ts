@@ -7,6 +7,9 @@
 import type {
   ActionPreview,
   AuditEntry,
+  Calendar,
+  StatementAccountName,
+  StatementEntry,
   CloseDayOutcome,
   CoinImport,
   CreatedMerchant,
@@ -101,6 +104,9 @@ export type {
 // package's schemas never reach the bundle.
 export type {
   ActionPreview,
+  Calendar,
+  StatementAccountName,
+  StatementEntry,
   CustodyStatement,
   MerchantPrepaid,
   PaymentCode,
@@ -302,6 +308,13 @@ export const api = {
   payWithPoints: (id: number, body: PayWithPointsRequest, key?: string) =>
     post<PayWithPointsOutcome>(`/api/me/positions/${id}/pay`, body, key),
   release: () => get<Release>("/api/me/release"),
+  myStatement: (account: StatementAccountName, cursor?: string | null) =>
+    get<Page<StatementEntry>>(`/api/me/statement${page(cursor, 50, { account })}`),
+  merchantStatement: (account: StatementAccountName, cursor?: string | null) =>
+    get<Page<StatementEntry>>(`/api/merchant/statement${page(cursor, 50, { account })}`),
+  calendar: () => get<Calendar>("/api/operator/calendar"),
+  setTimeZone: (timeZone: string, key?: string) =>
+    post<Calendar>("/api/operator/calendar/time-zone", { timeZone }, key),
   myWithdrawals: (cursor?: string | null) => get<Page<Withdrawal>>(`/api/me/withdrawals${page(cursor)}`),
   requestWithdrawal: (amount: string, key?: string) =>
     post<Withdrawal>("/api/me/withdrawals", { amount }, key),

@@ -113,12 +113,6 @@ export function progressFraction(a: string, b: string): number {
   return Math.max(0, Math.min(1, Number(a) / denominator));
 }
 
-export function formatDateTime(iso: string, locale: Locale): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(locale === "zh-CN" ? "zh-CN" : "en-GB", { hour12: false });
-}
-
 /**
  * Totals of decimal strings for display, added exactly as scaled bigints (a sum, not a rule: the
  * values themselves come from the server).
@@ -135,3 +129,51 @@ export function sumDecimals(values: string[], decimals: number): string {
 
 export const sumPoints = (values: string[]) => sumDecimals(values, 8);
 export const sumMoney = (values: string[]) => sumDecimals(values, 2);
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeFormat(locale: Locale, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${String(withTime)}`;
+  let found = dateTimeFormats.get(key);
+  if (found === undefined) {
+    found = new Intl.DateTimeFormat(locale, {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      ...(withTime ? { hour: "2-digit", minute: "2-digit", hourCycle: "h23" } : {}),
+    });
+    dateTimeFormats.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * An instant the API sent (ISO 8601) as a date and time in the tenant's zone, whatever zone the
+ * browser is in: "2026/12/04 00:05".
+ */
+export function formatDateTime(iso: string | null | undefined, locale: Locale, timeZone: string): string {
+  if (iso === null || iso === undefined) return "—";
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return "—";
+  return dateTimeFormat(locale, timeZone, true).format(ms);
+}
+
+/** A calendar date the API sent ("2026-12-04", already the tenant's local date), for the locale. */
+export function formatDate(date: string | null | undefined, locale: Locale): string {
+  if (date === null || date === undefined || !/^\d{4}-\d\d-\d\d$/.test(date)) return "—";
+  return dateTimeFormat(locale, "UTC", false).format(Date.parse(`${date}T00:00:00Z`));
+}
+
+/** The time of day of an instant the API sent, in the tenant's zone: "00:05". */
+export function formatTime(iso: string | null | undefined, locale: Locale, timeZone: string): string {
+  if (iso === null || iso === undefined) return "—";
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return "—";
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(ms);
+}

@@ -11,11 +11,13 @@ import { useI18n } from "../i18n/index.js";
 import { api } from "../lib/api.js";
 import { formatMoney, formatPoints, formatPrice } from "../lib/format.js";
 import { useLocation } from "../lib/router.js";
+import { useSession } from "../lib/session.js";
 import { useData } from "../lib/use-data.js";
 import { accountLabel } from "../i18n/index.js";
 
 export default function PublicPage() {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const { params } = useLocation();
   const view = useData(() => api.publicView(params.get("tenant") ?? undefined), [params.get("tenant")]);
   const chart = usePriceSeries(view.data?.priceHistory, view.data, t);
@@ -53,6 +55,7 @@ export default function PublicPage() {
           x={chart.x}
           series={chart.series}
           time
+          timeZone={timeZone}
           title={t("operator.priceHistory")}
           xLabel={t("common.date")}
         />

@@ -4,6 +4,7 @@
  */
 import { useEffect } from "react";
 import { Card, ErrorBox, Loading } from "../../components/ui.js";
+import { useSession } from "../../lib/session.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, type MemberMessage } from "../../lib/api.js";
 import { formatDateTime, formatMoney } from "../../lib/format.js";
@@ -25,6 +26,7 @@ function MessageText({ message }: { message: MemberMessage }) {
 
 export function InboxPage() {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const inbox = useData(() => api.messages());
   const newest = inbox.data?.items[0];
   const unread = inbox.data?.unread ?? 0;
@@ -48,7 +50,7 @@ export function InboxPage() {
               <div>
                 <MessageText message={message} />
               </div>
-              <div className="small muted">{formatDateTime(message.createdAt, locale)}</div>
+              <div className="small muted">{formatDateTime(message.createdAt, locale, timeZone)}</div>
             </li>
           ))}
         </ul>

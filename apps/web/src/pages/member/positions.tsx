@@ -3,6 +3,7 @@
  * its forced exit (the server gives the exit price), and the release schedule when release is on.
  */
 import { useState } from "react";
+import { StatementTable } from "../../components/statement-table.js";
 import { Card, ErrorBox, Loading, Progress, RiskNotice, Tabs } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, type Position } from "../../lib/api.js";
@@ -56,6 +57,9 @@ export function PositionsPage() {
         </p>
       )}
       <ReleaseSchedule />
+      <Card title={t("statement.points")}>
+        <StatementTable account="points" load={api.myStatement} name="points-statement" />
+      </Card>
       <RiskNotice />
     </div>
   );

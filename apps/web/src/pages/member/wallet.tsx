@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { CommandForm } from "../../components/command-form.js";
 import { AmountField, Card, ErrorBox, Loading, Stat } from "../../components/ui.js";
+import { StatementTable } from "../../components/statement-table.js";
 import { WithdrawalTable } from "../../components/withdrawal-table.js";
 import { useI18n } from "../../i18n/index.js";
 import { api } from "../../lib/api.js";
@@ -14,6 +15,8 @@ export function WalletPage() {
   const rules = useData(() => api.rules());
   const withdrawals = useData(() => api.myWithdrawals());
   const [amount, setAmount] = useState("");
+  // Bumped after a withdrawal, so the statement is read again and shows its line.
+  const [changes, setChanges] = useState(0);
   if (me.error) return <ErrorBox error={me.error} />;
   if (me.data === undefined) return <Loading />;
   const current = rules.data?.current.rules;
@@ -24,6 +27,7 @@ export function WalletPage() {
     setAmount("");
     me.reload();
     withdrawals.reload();
+    setChanges((n) => n + 1);
     return t("wallet.requested");
   };
   return (
@@ -60,6 +64,9 @@ export function WalletPage() {
           }
         />
       </CommandForm>
+      <Card title={t("statement.cash")}>
+        <StatementTable key={changes} account="cash" load={api.myStatement} name="cash-statement" />
+      </Card>
       <Card title={t("wallet.withdrawals")}>
         <WithdrawalTable rows={withdrawals.data?.items ?? []} />
       </Card>

@@ -11,7 +11,17 @@ import { ConsoleLayout } from "../../components/console.js";
 import { OrderTable } from "../../components/order-table.js";
 import { SplitEditor } from "../../components/split-editor.js";
 import { DataTable, moneyColumn, pointsColumn } from "../../components/table.js";
-import { ActionButton, AmountField, Card, ErrorBox, Field, Loading, Stat } from "../../components/ui.js";
+import { StatementTable } from "../../components/statement-table.js";
+import {
+  ActionButton,
+  AmountField,
+  Card,
+  ErrorBox,
+  Field,
+  Loading,
+  Stat,
+  Tabs,
+} from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import {
   api,
@@ -21,6 +31,7 @@ import {
   type Sale,
   type SaleOutcome,
   type Split,
+  type StatementAccountName,
 } from "../../lib/api.js";
 import { formatDateTime, formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
@@ -232,6 +243,7 @@ function Orders() {
 /** The till: the member's payment code (scanned by a code scanner, which types it, or typed) and the amount. */
 function InStoreSale() {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const { user } = useSession();
   const merchant = user?.merchantId ?? "";
   const prepaid = useData(() => api.merchantPrepaid(merchant));
@@ -326,7 +338,7 @@ function InStoreSale() {
             rowKey={(row) => row.id}
             exportAll={() => loadAll((cursor) => api.sales(cursor))}
             columns={[
-              { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale) },
+              { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale, timeZone) },
               { key: "member", label: t("field.member") },
               moneyColumn("amount", t("common.amount"), locale),
               { key: "productName", label: t("merchant.product"), render: (row) => row.productName ?? "—" },
@@ -443,6 +455,7 @@ function Settlement() {
   return (
     <>
       <SettlementCard />
+      <MerchantStatement />
       <Card>
         <ErrorBox error={orders.error} />
         {orders.data === undefined ? (
@@ -454,6 +467,26 @@ function Settlement() {
         )}
       </Card>
     </>
+  );
+}
+
+/** The merchant's statement: settlement cash (sales, till sales, settled orders) or tip points. */
+function MerchantStatement() {
+  const { t } = useI18n();
+  const [account, setAccount] = useState<StatementAccountName>("cash");
+  // Extension point: a merchant's prepaid balance (issue #13) becomes a third account here.
+  return (
+    <Card title={t("statement.merchant")}>
+      <Tabs<StatementAccountName>
+        value={account}
+        onChange={setAccount}
+        options={[
+          { value: "cash", label: t("statement.merchantCash") },
+          { value: "points", label: t("statement.merchantPoints") },
+        ]}
+      />
+      <StatementTable account={account} load={api.merchantStatement} name="merchant-statement" />
+    </Card>
   );
 }
 

@@ -6,10 +6,11 @@ import { useMemo, useState } from "react";
 import { PreviewPanel, usePreview } from "../../components/action-preview.js";
 import { Chart } from "../../components/chart.js";
 import { usePriceSeries } from "../../components/price-series.js";
-import { ActionButton, Card, ErrorBox, Loading, Notice, Stat } from "../../components/ui.js";
+import { CommandForm } from "../../components/command-form.js";
+import { ActionButton, Card, ErrorBox, Field, Loading, Notice, Stat } from "../../components/ui.js";
 import { accountLabel, useI18n } from "../../i18n/index.js";
-import { api } from "../../lib/api.js";
-import { formatMoney, formatPoints, formatPrice } from "../../lib/format.js";
+import { api, type Calendar } from "../../lib/api.js";
+import { formatDate, formatDateTime, formatMoney, formatPoints, formatPrice } from "../../lib/format.js";
 import { downloadCsv, toCsv } from "../../lib/csv.js";
 import { DEFAULT_TIME_ZONE, localToday, periodSeconds, shiftDate } from "../../lib/report-range.js";
 import { useData } from "../../lib/use-data.js";
@@ -29,10 +30,12 @@ export function Dashboard() {
   const overview = useData(() => api.overview());
   const publicView = useData(() => api.publicView());
   // Orders per local day over the last 30 days, counted by the server in SQL (GET /api/operator/reports).
+  const calendar = useData(() => api.calendar());
+  const zone = calendar.data?.timeZone;
   const recent = useData(() => {
-    const today = localToday(DEFAULT_TIME_ZONE);
+    const today = localToday(zone ?? DEFAULT_TIME_ZONE);
     return api.report(shiftDate(today, -29), today, "day");
-  });
+  }, [zone]);
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const price = usePriceSeries(publicView.data?.priceHistory, overview.data, t);
@@ -62,9 +65,10 @@ export function Dashboard() {
   const closeDay = async (key: string) => {
     setError(null);
     const answer = await dayPreview.confirm((stateHash) => api.closeDay(1, stateHash, key));
-    setMessage(`${t("common.day")} ${answer.day} · ${answer.settledOrders} ${t("merchant.orders")}`);
+    setMessage(`${formatDate(answer.date, locale)} · ${answer.settledOrders} ${t("merchant.orders")}`);
     overview.reload();
     publicView.reload();
+    calendar.reload();
   };
   return (
     <>
@@ -94,7 +98,11 @@ export function Dashboard() {
             value={formatMoney(data.supplyValue, locale)}
             hint={`= ${t("operator.supply")} × ${t("operator.price")}`}
           />
-          <Stat label={t("common.day")} value={String(data.day)} />
+          <Stat
+            label={t("calendar.date")}
+            value={calendar.data === undefined ? "—" : formatDate(calendar.data.date, locale)}
+            testId="op-date"
+          />
           <Stat label={t("operator.members")} value={String(data.counts.members ?? "—")} />
         </div>
         <div className="row wrap" style={{ marginTop: "0.75rem" }}>
@@ -107,10 +115,12 @@ export function Dashboard() {
           >
             {data.paused ? t("operator.pauseOff") : t("operator.pauseOn")}
           </ActionButton>
-          <ActionButton className="btn" action={previewCloseDay} onError={setError} data-testid="close-day">
-            {t("operator.closeDay")} · {dayPreview.preview === null ? t("preview.run") : t("preview.again")}
-          </ActionButton>
-          {dayPreview.ready ? (
+          {calendar.data?.manualClose === true ? (
+            <ActionButton className="btn" action={previewCloseDay} onError={setError} data-testid="close-day">
+              {t("operator.closeDay")} · {dayPreview.preview === null ? t("preview.run") : t("preview.again")}
+            </ActionButton>
+          ) : null}
+          {calendar.data?.manualClose === true && dayPreview.ready ? (
             <ActionButton
               className="btn btn-primary"
               input={dayPreview.preview?.stateHash}
@@ -126,11 +136,15 @@ export function Dashboard() {
         <ErrorBox error={error} />
         {message === null ? null : <Notice tone="ok">{message}</Notice>}
       </Card>
+      {calendar.data === undefined ? null : (
+        <CalendarCard calendar={calendar.data} onChange={calendar.reload} />
+      )}
       <Card title={t("operator.priceHistory")}>
         <Chart
           x={price.x}
           series={price.series}
           time
+          timeZone={calendar.data?.timeZone}
           title={t("operator.priceHistory")}
           xLabel={t("common.date")}
         />
@@ -211,5 +225,44 @@ function AccountList({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The calendar: the zone, the date being run and when it closes by itself; the zone can be changed. */
+function CalendarCard({ calendar, onChange }: { calendar: Calendar; onChange: () => void }) {
+  const { t, locale } = useI18n();
+  const [timeZone, setTimeZone] = useState(calendar.timeZone);
+  const save = async (key: string) => {
+    await api.setTimeZone(timeZone.trim(), key);
+    onChange();
+    return t("calendar.saved");
+  };
+  return (
+    <Card title={t("calendar.title")}>
+      <div className="stats">
+        <Stat label={t("calendar.timeZone")} value={calendar.timeZone} testId="calendar-zone" />
+        <Stat label={t("calendar.today")} value={formatDate(calendar.today, locale)} />
+        <Stat
+          label={t("calendar.nextClose")}
+          value={formatDateTime(calendar.nextCloseAt, locale, calendar.timeZone)}
+          testId="calendar-next-close"
+        />
+      </div>
+      <p className="muted small">{t("calendar.auto")}</p>
+      <CommandForm
+        title={t("calendar.setTimeZone")}
+        input={timeZone.trim()}
+        submit={save}
+        submitLabel={t("common.save")}
+        testId="time-zone-submit"
+      >
+        <Field
+          label={t("field.timeZone")}
+          name="time-zone"
+          value={timeZone}
+          onChange={(event) => setTimeZone(event.target.value)}
+        />
+      </CommandForm>
+    </Card>
   );
 }

@@ -215,6 +215,7 @@ function MemberPage({ id }: { id: string }) {
 /** Issues a one-time password reset code for the member and shows it once, with its link. */
 function PasswordResetCard({ username }: { username: string }) {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const { user } = useSession();
   const [issued, setIssued] = useState<PasswordResetIssued | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -244,7 +245,7 @@ function PasswordResetCard({ username }: { username: string }) {
           <p className="small">
             {t("common.labelled", {
               label: t("members.passwordResetUntil"),
-              value: formatDateTime(issued.expiresAt, locale),
+              value: formatDateTime(issued.expiresAt, locale, timeZone),
             })}
           </p>
           <p className="small" style={{ wordBreak: "break-all" }}>

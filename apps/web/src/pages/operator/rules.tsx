@@ -10,6 +10,7 @@ import { DataTable } from "../../components/table.js";
 import { CommandForm } from "../../components/command-form.js";
 import { PreviewButton, PreviewPanel, usePreview } from "../../components/action-preview.js";
 import { Card, ErrorBox, Loading, Notice } from "../../components/ui.js";
+import { useSession } from "../../lib/session.js";
 import { isMessageKey, useI18n } from "../../i18n/index.js";
 import { api, ApiError, type RulesJson, type RuleVersion } from "../../lib/api.js";
 import { formatDateTime, isDecimal } from "../../lib/format.js";
@@ -32,6 +33,7 @@ function parseDraft(text: string): RulesJson | ApiError {
 
 export function RulesEditor() {
   const { t, locale, errorText } = useI18n();
+  const { timeZone } = useSession();
   const rules = useData(() => api.rules());
   const [draft, setDraft] = useState<RulesJson | null>(null);
   const [text, setText] = useState("");
@@ -144,7 +146,7 @@ export function RulesEditor() {
             {
               key: "createdAt",
               label: t("common.date"),
-              render: (row) => formatDateTime(row.createdAt, locale),
+              render: (row) => formatDateTime(row.createdAt, locale, timeZone),
             },
             { key: "createdBy", label: t("operator.actor") },
             {

@@ -5,6 +5,7 @@ import { DataTable } from "../../components/table.js";
 import { Card, ErrorBox, Field, Loading } from "../../components/ui.js";
 import { fieldLabel, isMessageKey, useI18n } from "../../i18n/index.js";
 import { auditDetailFields } from "../../lib/audit-detail.js";
+import { useSession } from "../../lib/session.js";
 import { api } from "../../lib/api.js";
 import { formatDateTime } from "../../lib/format.js";
 import { loadAll, useData } from "../../lib/use-data.js";
@@ -73,6 +74,7 @@ export function MerchantsSection() {
 
 export function AuditLog() {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const audit = useData(() => api.audit());
   if (audit.error) return <ErrorBox error={audit.error} />;
   if (audit.data === undefined) return <Loading />;
@@ -86,7 +88,7 @@ export function AuditLog() {
         exportAll={() => loadAll((cursor) => api.audit(cursor))}
         columns={[
           { key: "seq", label: "#", numeric: true },
-          { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale) },
+          { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale, timeZone) },
           { key: "actor", label: t("operator.actor") },
           {
             key: "role",

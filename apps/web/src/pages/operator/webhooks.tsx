@@ -15,6 +15,7 @@ import {
   type WebhookList,
 } from "../../lib/api.js";
 import { formatDateTime } from "../../lib/format.js";
+import { useSession } from "../../lib/session.js";
 import { useData } from "../../lib/use-data.js";
 
 const EVENTS: readonly WebhookEvent[] = [
@@ -33,6 +34,7 @@ type Endpoint = WebhookList["items"][number];
 
 function Endpoints({ manage, onChange }: { manage: boolean; onChange: () => void }) {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const list = useData(() => api.webhooks());
   const [url, setUrl] = useState("https://");
   const [events, setEvents] = useState<WebhookEvent[]>([...EVENTS]);
@@ -72,7 +74,7 @@ function Endpoints({ manage, onChange }: { manage: boolean; onChange: () => void
               {
                 key: "createdAt",
                 label: t("common.date"),
-                render: (row) => formatDateTime(row.createdAt, locale),
+                render: (row) => formatDateTime(row.createdAt, locale, timeZone),
               },
               {
                 key: "actions",
@@ -138,9 +140,10 @@ function Endpoints({ manage, onChange }: { manage: boolean; onChange: () => void
 
 function DeliveryLog({ manage, version }: { manage: boolean; version: number }) {
   const { t, locale } = useI18n();
+  const { timeZone } = useSession();
   const log = useData(() => api.webhookDeliveries(), [version]);
   const [error, setError] = useState<unknown>(null);
-  const when = (iso: string | null) => (iso === null ? "—" : formatDateTime(iso, locale));
+  const when = (iso: string | null) => (iso === null ? "—" : formatDateTime(iso, locale, timeZone));
   return (
     <Card title={t("webhooks.log")}>
       <ErrorBox error={error ?? log.error} />

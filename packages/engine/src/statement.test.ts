@@ -1,0 +1,138 @@
+// Statements over random command sequences (fast-check): after every command, each subject's lines
+// add up to the balance the engine holds, and each line's balance is the running sum.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  type Command,
+  Engine,
+  type StatementEntry,
+  StatementProjector,
+  loadRuleSet,
+  memberBalances,
+} from "@zengzhi/engine";
+
+const MEMBERS = ["m0", "m1", "m2", "m3"];
+const MERCHANTS = ["shop", "cafe"];
+
+const rulesArb = fc.record({
+  exitMultiple: fc.constantFrom("1.5", "2", "3"),
+  refundWindowDays: fc.constantFrom(0, 1, 3),
+  priceCeiling: fc.constantFrom(null, "3"),
+  subsidyRate: fc.constantFrom("0", "0.1"),
+  release: fc.constantFrom(null, {
+    mode: "percentOfRemaining" as const,
+    tiers: [{ minHealth: "0", rate: "0.3" }],
+  }),
+});
+
+type Step = { kind: number; who: number; amount: number; pick: number };
+const stepArb = fc.record({
+  kind: fc.integer({ min: 0, max: 99 }),
+  who: fc.integer({ min: 0, max: MEMBERS.length - 1 }),
+  amount: fc.integer({ min: 1, max: 100_000 }),
+  pick: fc.nat(),
+});
+
+function commandOf(engine: Engine, step: Step): Command {
+  const member = MEMBERS[step.who]!;
+  const merchant = MERCHANTS[step.pick % MERCHANTS.length]!;
+  const amount = BigInt(step.amount);
+  const positions = engine.memberPositions(member);
+  const position = positions[step.pick % Math.max(1, positions.length)] ?? 1;
+  const view = engine.position(position);
+  const free = view === undefined ? 1n : view.points - view.locked;
+  const k = step.kind;
+  if (k < 30) return { type: "order", member, amount, merchant };
+  if (k < 40) return { type: "orderPaid", order: 1 + (step.pick % 10), member, amount, merchant };
+  if (k < 45) return { type: "orderRefund", order: 1 + (step.pick % 10) };
+  if (k < 55) return { type: "sell", member, position, points: free > 1n ? free / 2n : 1n };
+  if (k < 62) return { type: "advance", days: 1 + (step.pick % 2) };
+  if (k < 66) return { type: "payWithPoints", member, position, amount: amount / 100n + 1n, merchant };
+  if (k < 70) return { type: "tipBuy", merchant, amount };
+  if (k < 74) return { type: "tip", merchant, member, points: amount * 10_000n };
+  if (k < 80) {
+    const wallet = engine.member(member)?.wallet ?? 0n;
+    return { type: "withdraw", member, amount: wallet > 1n ? wallet / 2n : amount };
+  }
+  if (k < 88) {
+    const withdrawal = 1 + (step.pick % (engine.withdrawalCount() + 1));
+    return step.pick % 2 === 0
+      ? { type: "withdrawApprove", withdrawal }
+      : { type: "withdrawReject", withdrawal };
+  }
+  if (k < 95) return { type: "financing", toPool: amount * 5n, toSubsidy: amount };
+  if (k < 99) return { type: "order", member, amount: amount * 50n };
+  return { type: "listing", sharesPerPoint: 10_000_000n };
+}
+
+function balanceOf(engine: Engine, subject: string, account: "cash" | "points"): bigint {
+  if (subject.startsWith("member:")) return memberBalances(engine.view, subject.slice(7))[account];
+  const merchant = engine.merchantBalance(subject.slice(9));
+  if (merchant === undefined) return 0n;
+  return account === "cash" ? merchant.settlement : merchant.points;
+}
+
+describe("statements derived from the journal", () => {
+  it("add up to every balance after every command, line by line", () => {
+    fc.assert(
+      fc.property(rulesArb, fc.array(stepArb, { minLength: 1, maxLength: 60 }), (rules, steps) => {
+        const engine = new Engine(loadRuleSet(rules));
+        const projector = new StatementProjector(new Engine(loadRuleSet(rules)));
+        const lines: StatementEntry[] = [];
+        for (const step of steps) {
+          const command = commandOf(engine, step);
+          const expected = engine.apply(command);
+          const { result, entries } = projector.apply(command, { tillSale: false });
+          expect(result.ok).toBe(expected.ok);
+          lines.push(...entries);
+          const subjects = [
+            ...MEMBERS.map((m) => `member:${m}`),
+            ...[...MERCHANTS, "store"].map((m) => `merchant:${m}`),
+          ];
+          for (const subject of subjects) {
+            for (const account of ["cash", "points"] as const) {
+              const mine = lines.filter((l) => l.subject === subject && l.account === account);
+              const sum = mine.reduce((total, l) => total + l.amount, 0n);
+              expect(sum, `${subject} ${account} after ${command.type}`).toBe(
+                balanceOf(engine, subject, account),
+              );
+              let running = 0n;
+              for (const line of mine) {
+                running += line.amount;
+                expect(line.balance).toBe(running);
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("names each movement: order, release, sell, withdrawal and its outcome", () => {
+    const rules = loadRuleSet({
+      refundWindowDays: 0,
+      release: { mode: "percentOfRemaining", tiers: [{ minHealth: "0", rate: "0.5" }] },
+    });
+    const projector = new StatementProjector(new Engine(rules));
+    const kinds = (command: Command, tillSale = false) =>
+      projector
+        .apply(command, { tillSale })
+        .entries.map((e) => `${e.subject} ${e.account} ${e.kind} ${e.amount} ${String(e.detail)}`);
+    expect(kinds({ type: "order", member: "a", amount: 10_000n, merchant: "shop" }, true)).toEqual([
+      "member:a points points_issued 2100000000 null",
+      "merchant:shop cash till_sale 3000 null",
+    ]);
+    expect(kinds({ type: "advance", days: 1 })).toEqual(["member:a points release 0 1050000000"]);
+    expect(kinds({ type: "sell", member: "a", position: 1, points: 1_000_000_000n })).toEqual([
+      "member:a cash sell 1142 null",
+      "member:a points sell -1000000000 null",
+    ]);
+    expect(kinds({ type: "withdraw", member: "a", amount: 1000n })).toEqual([
+      "member:a cash withdrawal_requested -1000 null",
+    ]);
+    expect(kinds({ type: "withdrawApprove", withdrawal: 1 })).toEqual([
+      "member:a cash withdrawal_paid 0 1000",
+    ]);
+  });
+});
