@@ -10,7 +10,7 @@ import { FIELD_LIMITS, pageQuery } from "./fields.js";
 import type { ErrorCode } from "./errors.js";
 import { operation, type Operation } from "./operation.js";
 import * as request from "./requests.js";
-import { CALLER_GROUPS } from "./roles.js";
+import { CALLER_GROUPS, type RoleName } from "./roles.js";
 import { staffOperations } from "./staff-operations.js";
 import * as view from "./views.js";
 
@@ -311,7 +311,7 @@ const tenants = {
     summary: "Start a rule-change preview: the simulator from today's live state, current vs proposed rules",
     description:
       "Fits demand to the tenant's last windowDays days (orders a day and their trend, amounts, sells), then runs `runs` Monte Carlo runs of each rule set for horizonDays from a copy of the live engine, on worker threads. Answers at once with the job; poll getRuleChangePreview until status is done. Changes nothing in the ledger.",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: false,
     body: request.previewRuleChangeRequest,
     status: 201,
@@ -324,7 +324,7 @@ const tenants = {
     path: "/api/rules/previews/:id",
     tags: ["tenants"],
     summary: "A rule-change preview: its progress, then both sides with their cohorts",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: false,
     params: request.textIdParams,
     status: 200,
@@ -365,7 +365,7 @@ const merchants = {
     path: "/api/merchants/:id/prepaid",
     tags: ["merchants"],
     summary: "A merchant's prepaid balance and split bounds (operators: any merchant; a merchant: its own)",
-    callers: ["operator", "merchant"],
+    callers: [...CALLER_GROUPS.financeReads, "merchant"],
     idempotent: false,
     params: request.textIdParams,
     status: 200,
@@ -392,7 +392,7 @@ const merchants = {
     path: "/api/merchants/:id/prepaid/credits",
     tags: ["merchants"],
     summary: "Credit a merchant's prepaid balance from a bank transfer the operator received (audited)",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.finance,
     idempotent: true,
     ledger: true,
     params: request.textIdParams,
@@ -407,7 +407,7 @@ const merchants = {
     path: "/api/merchants/:id/split-bounds",
     tags: ["merchants"],
     summary: "Set the bounds of a merchant's product splits (largest pool share, smallest platform share)",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     ledger: true,
     params: request.textIdParams,
@@ -422,7 +422,7 @@ const merchants = {
     path: "/api/merchant/sales",
     tags: ["merchants"],
     summary: "The logged-in merchant's till sales, newest first: time, member, amount, product name, points",
-    callers: ["merchant"],
+    callers: CALLER_GROUPS.till,
     idempotent: false,
     query: pageQuery,
     status: 200,
@@ -690,7 +690,7 @@ const orders = {
     path: "/api/sales/:position/void",
     tags: ["orders"],
     summary: "Void a till sale of today exactly: its points and pool part go, the prepaid balance comes back",
-    callers: ["merchant"],
+    callers: CALLER_GROUPS.till,
     idempotent: true,
     ledger: true,
     params: request.salePositionParams,
@@ -891,6 +891,8 @@ const preview = <Body extends z.ZodType>(options: {
   summary: string;
   body: Body;
   errors: readonly ErrorCode[];
+  /** Who may preview: those who may take the action (default: those who run the scheme). */
+  callers?: readonly RoleName[];
 }) =>
   operation({
     operationId: options.operationId,
@@ -898,7 +900,7 @@ const preview = <Body extends z.ZodType>(options: {
     path: `/api/operator/previews/${options.path}`,
     tags: ["operators"],
     summary: options.summary,
-    callers: ["operator"],
+    callers: options.callers ?? CALLER_GROUPS.run,
     idempotent: false,
     body: options.body,
     status: 200,
@@ -942,6 +944,7 @@ const previews = {
     summary: "What approving and rejecting these withdrawals would do now (cash back to wallets)",
     body: request.withdrawalDecisionsRequest,
     errors: ["out_of_range"],
+    callers: CALLER_GROUPS.finance,
   }),
 };
 
@@ -979,7 +982,7 @@ const operators = {
     tags: ["operators"],
     summary:
       "One member: balances, statement summary, positions, referrals, health, phone and whether frozen",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.operatorReads,
     idempotent: false,
     params: request.textIdParams,
     status: 200,
@@ -993,7 +996,7 @@ const operators = {
     tags: ["operators"],
     summary:
       "Set a member's phone, or freeze and unfreeze it (a frozen member cannot order, sell, pay or withdraw)",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     params: request.textIdParams,
     body: request.updateMemberRequest,
@@ -1010,7 +1013,7 @@ const operators = {
       "Issue a one-time password reset code for a user (by username) of the tenant; its sessions end at once",
     description:
       "Each call issues a new code (the earlier one stops working) valid for 24 hours; the code is never stored in clear, so a retry with the same Idempotency-Key issues another code rather than replaying the first.",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     params: request.textIdParams,
     status: 201,
@@ -1108,7 +1111,7 @@ const operators = {
     path: "/api/operator/withdrawals/decisions",
     tags: ["operators"],
     summary: "Approve and reject several pending withdrawals at once (after their preview)",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.finance,
     idempotent: true,
     ledger: true,
     body: request.withdrawalDecisionsRequest,
@@ -1137,7 +1140,7 @@ const operators = {
     path: "/api/operator/payment-settings",
     tags: ["operators"],
     summary: "Which payment providers have credentials: a hint and a date, never a secret",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.configReads,
     idempotent: false,
     status: 200,
     response: view.paymentSettingsSchema,
@@ -1149,7 +1152,7 @@ const operators = {
     path: "/api/operator/payment-settings/wechat",
     tags: ["operators"],
     summary: "Store the tenant's WeChat Pay API v3 credentials, sealed with the server's secrets key",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     body: request.setWechatPaySettingsRequest,
     multiline: ["merchantPrivateKey", "platformPublicKey"],
@@ -1163,7 +1166,7 @@ const operators = {
     path: "/api/operator/payment-settings/alipay",
     tags: ["operators"],
     summary: "Store the tenant's Alipay (RSA2) credentials, sealed with the server's secrets key",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     body: request.setAlipaySettingsRequest,
     multiline: ["appPrivateKey", "alipayPublicKey"],
@@ -1198,7 +1201,7 @@ const operators = {
     path: "/api/operator/calendar",
     tags: ["operators"],
     summary: "The tenant's time zone, today's date, the date being run and when it closes by itself",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.operatorReads,
     idempotent: false,
     status: 200,
     response: view.calendarSchema,
@@ -1210,7 +1213,7 @@ const operators = {
     path: "/api/operator/calendar/time-zone",
     tags: ["operators"],
     summary: "Set the tenant's time zone (IANA name): days close at its midnight, dates are shown in it",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.run,
     idempotent: true,
     body: request.timeZoneRequest,
     status: 200,
@@ -1252,7 +1255,7 @@ const operators = {
       "Orders, revenue split, pool in and out, points issued and burned, exits, withdrawals and new members per local day, week or month",
     description:
       "Computed in SQL over the journal and its per-commit projection, for any range of local dates of the tenant's time zone (at most FIELD_LIMITS.reportDaysMax days). Every bucket of the range has a row, empty ones included.",
-    callers: ["operator"],
+    callers: CALLER_GROUPS.financeReads,
     idempotent: false,
     query: request.reportQuery,
     status: 200,

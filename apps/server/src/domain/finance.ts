@@ -2,6 +2,7 @@
  * The operator's money commands: financing rounds, listing (terminal), tips (a merchant's cash buys
  * points; points tipped to members) and legacy-coin import from CSV. Each is an engine command.
  */
+import { roleSide } from "@zengzhi/contract";
 import {
   DecimalError,
   MONEY_DECIMALS,
@@ -95,7 +96,7 @@ export async function tip(
   input: { merchant: string; member: string; points: bigint },
 ) {
   const { session } = request;
-  if (session.role === "merchant" && session.merchantId !== input.merchant)
+  if (roleSide(session.role) === "merchant" && session.merchantId !== input.merchant)
     throw forbidden("a merchant tips only its own points");
   await findMerchant(services, session.tenant, input.merchant);
   const points = formatPoints(input.points);

@@ -2,6 +2,7 @@
  * Merchants: operators add them (with a login); a merchant's settlement is its engine balances (read,
  * never recomputed) next to the count and total of its online orders in each status.
  */
+import { roleSide } from "@zengzhi/contract";
 import { formatMoney } from "@zengzhi/engine";
 import { insertMerchant, selectMerchant, selectMerchants, type MerchantRow } from "../db/merchants.js";
 import { ORDER_STATUSES, sumOrdersByStatus, type OrderStatus } from "../db/orders.js";
@@ -65,7 +66,7 @@ async function settlementView(services: Services, tenant: string, merchant: Merc
 export async function readSettlement(services: Services, session: Session, merchantId: string | null) {
   const id = merchantId ?? session.merchantId;
   if (id === null) throw forbidden("this login belongs to no merchant");
-  if (session.role === "merchant" && session.merchantId !== id)
+  if (roleSide(session.role) === "merchant" && session.merchantId !== id)
     throw forbidden("a merchant reads only its own settlement");
   return settlementView(services, session.tenant, await findMerchant(services, session.tenant, id));
 }

@@ -80,7 +80,7 @@ export async function listOrders(
   const rows = await selectOrders(services.sql, {
     tenant: session.tenant,
     member: session.role === "member" ? session.memberId : null,
-    merchant: session.role === "merchant" ? session.merchantId : null,
+    merchant: roleSide(session.role) === "merchant" ? session.merchantId : null,
     status: query.status ?? null,
     before: cursor === undefined || !/^\d+$/.test(cursor) ? null : cursor,
     limit: query.limit + 1,

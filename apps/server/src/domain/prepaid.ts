@@ -3,6 +3,7 @@
  * and sets bounds, a merchant tops up through the payment provider. Each is one engine command; the
  * engine keeps the balances and decides every till sale against them (packages/engine prepaid.ts).
  */
+import { roleSide } from "@zengzhi/contract";
 import { randomUUID } from "node:crypto";
 import {
   type EngineView,
@@ -41,7 +42,7 @@ export function prepaidView(engine: EngineView, merchant: string) {
 
 /** Operators read any merchant's prepaid balance, a merchant only its own. */
 export async function readPrepaid(services: Services, session: Session, merchantId: string) {
-  if (session.role === "merchant" && session.merchantId !== merchantId)
+  if (roleSide(session.role) === "merchant" && session.merchantId !== merchantId)
     throw forbidden("a merchant reads only its own prepaid balance");
   await findMerchant(services, session.tenant, merchantId);
   return services.gateway.read(session.tenant, (engine) => prepaidView(engine, merchantId));

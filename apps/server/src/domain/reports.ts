@@ -9,7 +9,7 @@ import { type ReportRowSql, type ReportUnit, selectReport } from "../db/reports.
 import type { Session } from "./auth.js";
 import { badField } from "./errors.js";
 import type { Services } from "./services.js";
-import { tenantTimeZone } from "./time-zone.js";
+import { timeZoneOf } from "./day-close.js";
 
 const DAY_MS = 86_400_000;
 const PRICE_DECIMALS = 8;
@@ -29,7 +29,7 @@ export async function readReport(
   if (days > FIELD_LIMITS.reportDaysMax) {
     throw badField("to", `a report covers at most ${FIELD_LIMITS.reportDaysMax} days`, "out_of_range");
   }
-  const timeZone = await tenantTimeZone(services, session.tenant);
+  const timeZone = await timeZoneOf(services, session.tenant);
   const rows = await selectReport(services.sql, { tenant: session.tenant, timeZone, ...query });
   return { timeZone, unit: query.unit, from: query.from, to: query.to, rows: rows.map(reportRow) };
 }

@@ -12,7 +12,6 @@ import type { RequestKey } from "./idempotency.js";
 import { closeDaysManually } from "./day-close.js";
 import { once } from "./idempotency.js";
 import type { Services } from "./services.js";
-import { noteBy } from "./audit-log.js";
 import { emitEvent } from "./notifications.js";
 import { refuseStaleState } from "./previews.js";
 

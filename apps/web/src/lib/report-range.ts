@@ -17,9 +17,3 @@ export function localToday(timeZone: string, now = new Date()): string {
  * axis shows the same date in any browser time zone within ±12 hours of UTC.
  */
 export const periodSeconds = (period: string): number => Date.parse(`${period}T12:00:00Z`) / 1000;
-
-/**
- * The zone the page's default range is counted in before the server has named the tenant's zone
- * (the server's default; every figure itself is bucketed by the server in the tenant's zone).
- */
-export const DEFAULT_TIME_ZONE = "Asia/Shanghai";

@@ -338,7 +338,11 @@ function InStoreSale() {
             rowKey={(row) => row.id}
             exportAll={() => loadAll((cursor) => api.sales(cursor))}
             columns={[
-              { key: "at", label: t("common.date"), render: (row) => formatDateTime(row.at, locale, timeZone) },
+              {
+                key: "at",
+                label: t("common.date"),
+                render: (row) => formatDateTime(row.at, locale, timeZone),
+              },
               { key: "member", label: t("field.member") },
               moneyColumn("amount", t("common.amount"), locale),
               { key: "productName", label: t("merchant.product"), render: (row) => row.productName ?? "—" },

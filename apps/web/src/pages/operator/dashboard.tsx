@@ -12,7 +12,8 @@ import { accountLabel, useI18n } from "../../i18n/index.js";
 import { api, type Calendar } from "../../lib/api.js";
 import { formatDate, formatDateTime, formatMoney, formatPoints, formatPrice } from "../../lib/format.js";
 import { downloadCsv, toCsv } from "../../lib/csv.js";
-import { DEFAULT_TIME_ZONE, localToday, periodSeconds, shiftDate } from "../../lib/report-range.js";
+import { localToday, periodSeconds, shiftDate } from "../../lib/report-range.js";
+import { DEFAULT_TIME_ZONE } from "../../lib/session.js";
 import { useData } from "../../lib/use-data.js";
 
 const CASH_IN = ["paidByMembers", "financingIn", "paidByMerchants", "debtSettlement"];

@@ -10,7 +10,8 @@ import { Card, ErrorBox, Field, Loading, Tabs } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { api, type ReportRow, type ReportUnit } from "../../lib/api.js";
 import { formatPrice, type Locale } from "../../lib/format.js";
-import { DEFAULT_TIME_ZONE, localToday, periodSeconds, shiftDate } from "../../lib/report-range.js";
+import { localToday, periodSeconds, shiftDate } from "../../lib/report-range.js";
+import { useSession } from "../../lib/session.js";
 import { useData } from "../../lib/use-data.js";
 import type { Translate } from "../../i18n/index.js";
 
@@ -52,7 +53,8 @@ function reportColumns(t: Translate, locale: Locale): Column<ReportRow>[] {
 
 export function Reports() {
   const { t, locale } = useI18n();
-  const today = localToday(DEFAULT_TIME_ZONE);
+  const { timeZone } = useSession();
+  const today = localToday(timeZone);
   const [range, setRange] = useState({ from: shiftDate(today, -29), to: today });
   const [draft, setDraft] = useState(range);
   const [unit, setUnit] = useState<ReportUnit>("day");
