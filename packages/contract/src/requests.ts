@@ -270,7 +270,7 @@ export const listWithdrawalsQuery = pageQuery.extend({ status: z.enum(WITHDRAWAL
 
 export const pauseRequest = z.strictObject({ paused: z.boolean() }).meta({ id: "PauseRequest" });
 
-export const STATEMENT_ACCOUNTS = ["cash", "points"] as const;
+export const STATEMENT_ACCOUNTS = ["cash", "points", "prepaid"] as const;
 export const statementQuery = pageQuery.extend({ account: z.enum(STATEMENT_ACCOUNTS).default("cash") });
 
 export const timeZoneRequest = z

@@ -61,12 +61,17 @@ function commandOf(engine: Engine, step: Step): Command {
       : { type: "withdrawReject", withdrawal };
   }
   if (k < 95) return { type: "financing", toPool: amount * 5n, toSubsidy: amount };
-  if (k < 99) return { type: "order", member, amount: amount * 50n };
+  if (k < 96) return { type: "order", member, amount: amount * 50n };
+  // Till sales funded from a merchant's prepaid balance, and their same-day voids.
+  if (k < 97) return { type: "prepaidCredit", merchant, amount: amount * 10n };
+  if (k < 98) return { type: "tillSale", member, amount, merchant };
+  if (k < 99) return { type: "tillSaleVoid", merchant, position };
   return { type: "listing", sharesPerPoint: 10_000_000n };
 }
 
-function balanceOf(engine: Engine, subject: string, account: "cash" | "points"): bigint {
+function balanceOf(engine: Engine, subject: string, account: "cash" | "points" | "prepaid"): bigint {
   if (subject.startsWith("member:")) return memberBalances(engine.view, subject.slice(7))[account];
+  if (account === "prepaid") return engine.view.merchantPrepaid(subject.slice(9)).balance;
   const merchant = engine.merchantBalance(subject.slice(9));
   if (merchant === undefined) return 0n;
   return account === "cash" ? merchant.settlement : merchant.points;
@@ -90,7 +95,7 @@ describe("statements derived from the journal", () => {
             ...[...MERCHANTS, "store"].map((m) => `merchant:${m}`),
           ];
           for (const subject of subjects) {
-            for (const account of ["cash", "points"] as const) {
+            for (const account of ["cash", "points", "prepaid"] as const) {
               const mine = lines.filter((l) => l.subject === subject && l.account === account);
               const sum = mine.reduce((total, l) => total + l.amount, 0n);
               expect(sum, `${subject} ${account} after ${command.type}`).toBe(
@@ -134,5 +139,30 @@ describe("statements derived from the journal", () => {
     expect(kinds({ type: "withdrawApprove", withdrawal: 1 })).toEqual([
       "member:a cash withdrawal_paid 0 1000",
     ]);
+  });
+
+  it("names a till sale paid from the prepaid balance, its void and the credit that funded it", () => {
+    const projector = new StatementProjector(new Engine(loadRuleSet({ refundWindowDays: 0 })));
+    const lines = (command: Command) =>
+      projector
+        .apply(command, { tillSale: false })
+        .entries.map((e) => `${e.subject} ${e.account} ${e.kind} ${e.amount >= 0n ? "+" : "-"}`);
+    expect(lines({ type: "prepaidCredit", merchant: "shop", amount: 100_000n })).toEqual([
+      "merchant:shop prepaid prepaid_credit +",
+    ]);
+    const sale = projector.apply(
+      { type: "tillSale", member: "a", amount: 10_000n, merchant: "shop" },
+      {
+        tillSale: false,
+      },
+    );
+    expect(sale.result.ok).toBe(true);
+    expect(
+      sale.entries.map((e) => `${e.subject} ${e.account} ${e.kind} ${e.amount >= 0n ? "+" : "-"}`),
+    ).toEqual(["member:a points points_issued +", "merchant:shop prepaid till_sale -"]);
+    const position = sale.result.ok ? Number(sale.result.position) : 0;
+    expect(lines({ type: "tillSaleVoid", merchant: "shop", position })).toEqual(
+      expect.arrayContaining(["member:a points sale_voided -", "merchant:shop prepaid sale_voided +"]),
+    );
   });
 });

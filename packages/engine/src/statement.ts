@@ -9,8 +9,8 @@ import type { Engine } from "./engine.js";
 import type { Command, Result } from "./types.js";
 import type { EngineView } from "./view.js";
 
-/** A member's wallet cash or points; a merchant's settlement cash or points. */
-export type StatementAccount = "cash" | "points";
+/** A member's wallet cash or points; a merchant's settlement cash, points or prepaid balance (预存). */
+export type StatementAccount = "cash" | "points" | "prepaid";
 
 /** Who a statement belongs to: `member:<id>` or `merchant:<id>`. */
 export type StatementSubject = `member:${string}` | `merchant:${string}`;
@@ -41,6 +41,8 @@ export const STATEMENT_KINDS = [
   "withdrawal_requested",
   "withdrawal_paid",
   "withdrawal_rejected",
+  "sale_voided",
+  "prepaid_credit",
   "adjustment",
 ] as const;
 export type StatementKind = (typeof STATEMENT_KINDS)[number];
@@ -65,9 +67,11 @@ interface Balances {
   cash: bigint;
   points: bigint;
   locked: bigint;
+  /** A merchant's prepaid balance (always 0 for a member). */
+  prepaid: bigint;
 }
 
-const ZERO: Balances = { cash: 0n, points: 0n, locked: 0n };
+const ZERO: Balances = { cash: 0n, points: 0n, locked: 0n, prepaid: 0n };
 
 /** A member's wallet, points held in open positions and the part of them still locked. */
 export function memberBalances(view: EngineView, member: string): Balances {
@@ -81,13 +85,17 @@ export function memberBalances(view: EngineView, member: string): Balances {
     points += position.points;
     locked += position.locked;
   }
-  return { cash: found.wallet, points, locked };
+  return { cash: found.wallet, points, locked, prepaid: 0n };
 }
 
 function balancesOf(view: EngineView, subject: StatementSubject): Balances {
   if (subject.startsWith("member:")) return memberBalances(view, subject.slice(7));
-  const merchant = view.merchantBalance(subject.slice(9));
-  return merchant === undefined ? ZERO : { cash: merchant.settlement, points: merchant.points, locked: 0n };
+  const id = subject.slice(9);
+  const merchant = view.merchantBalance(id);
+  const prepaid = view.merchantPrepaid(id).balance;
+  return merchant === undefined
+    ? { ...ZERO, prepaid }
+    : { cash: merchant.settlement, points: merchant.points, locked: 0n, prepaid };
 }
 
 /**
@@ -154,6 +162,10 @@ export class StatementProjector {
       const withdrawal = view.withdrawal(command.withdrawal);
       if (withdrawal !== undefined) subjects.add(`member:${withdrawal.member}`);
     }
+    if (command.type === "tillSaleVoid") {
+      const owner = view.position(command.position)?.member;
+      if (owner !== undefined) subjects.add(`member:${owner}`);
+    }
     if (result.ok) {
       for (const id of result.exits ?? []) {
         const owner = view.position(id)?.member;
@@ -185,7 +197,7 @@ export class StatementProjector {
     const before = this.last.get(subject) ?? ZERO;
     const after = balancesOf(this.engine.view, subject);
     const entries: StatementEntry[] = [];
-    for (const account of ["cash", "points"] as const) {
+    for (const account of ["cash", "points", "prepaid"] as const) {
       const amount = after[account] - before[account];
       if (amount === 0n) continue;
       const kind = kindOf(subject, command, { ...outcome, account, amount });
@@ -206,7 +218,8 @@ export class StatementProjector {
         balance: after.points,
         detail: released,
       });
-    if (after.cash !== 0n || after.points !== 0n || this.last.has(subject)) this.last.set(subject, after);
+    if (after.cash !== 0n || after.points !== 0n || after.prepaid !== 0n || this.last.has(subject))
+      this.last.set(subject, after);
     return entries;
   }
 }
@@ -222,7 +235,9 @@ function kindOf(
   const actor = member !== null && "member" in command && command.member === member;
   if (result.ok && result.reset === true && !actor) return "period_reset";
   if (member === null) return merchantKind(command, outcome);
+  if (command.type === "tillSaleVoid") return "sale_voided";
   switch (command.type) {
+    case "tillSale":
     case "order":
     case "orderPaid":
     case "advance":
@@ -257,6 +272,12 @@ function merchantKind(
   switch (command.type) {
     case "order":
       return outcome.context.tillSale ? "till_sale" : "sale";
+    case "tillSale":
+      return "till_sale";
+    case "tillSaleVoid":
+      return "sale_voided";
+    case "prepaidCredit":
+      return "prepaid_credit";
     case "orderPaid":
     case "advance":
       return "order_settled";

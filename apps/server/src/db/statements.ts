@@ -49,7 +49,7 @@ export async function selectJournalAfter(
 
 export interface StatementRow {
   subject: string;
-  account: "cash" | "points";
+  account: "cash" | "points" | "prepaid";
   seq: number;
   line: number;
   kind: string;
@@ -92,7 +92,7 @@ export async function selectStatementPage(
   const [seq, line] = page.before ?? [Number.MAX_SAFE_INTEGER, 0];
   const { rows } = await sql.query<{
     subject: string;
-    account: "cash" | "points";
+    account: "cash" | "points" | "prepaid";
     seq: string;
     line: number;
     kind: string;

@@ -40,9 +40,9 @@ interface Follower {
   running: Promise<void>;
 }
 
-/** Extension point: a new account kind (a merchant's prepaid balance, issue #13) adds its name here and in StatementProjector. */
+/** Cash and a merchant's prepaid balance are money (yuan); points are points. */
 function formatAmount(account: StatementAccount, units: bigint): string {
-  return account === "cash" ? formatMoney(units) : formatPoints(units);
+  return account === "points" ? formatPoints(units) : formatMoney(units);
 }
 
 function toRow(

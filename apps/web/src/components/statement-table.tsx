@@ -38,7 +38,7 @@ export function StatementTable({
     void more(null, true);
   }, [account]);
   const amount = (text: string | null) =>
-    account === "cash" ? formatMoney(text, locale) : formatPoints(text, locale, 4);
+    account === "points" ? formatPoints(text, locale, 4) : formatMoney(text, locale);
   return (
     <>
       {error === null ? null : <ErrorBox error={error} />}

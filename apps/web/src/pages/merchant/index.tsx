@@ -478,7 +478,6 @@ function Settlement() {
 function MerchantStatement() {
   const { t } = useI18n();
   const [account, setAccount] = useState<StatementAccountName>("cash");
-  // Extension point: a merchant's prepaid balance (issue #13) becomes a third account here.
   return (
     <Card title={t("statement.merchant")}>
       <Tabs<StatementAccountName>
@@ -487,6 +486,7 @@ function MerchantStatement() {
         options={[
           { value: "cash", label: t("statement.merchantCash") },
           { value: "points", label: t("statement.merchantPoints") },
+          { value: "prepaid", label: t("statement.merchantPrepaid") },
         ]}
       />
       <StatementTable account={account} load={api.merchantStatement} name="merchant-statement" />
