@@ -427,6 +427,8 @@ describe("operator console", () => {
     const boss = await logIn("issue14", "boss14", password);
     await api("/api/merchants", { id: "shop14", name: "Shop 14", username: "shop14", password }, boss);
     const shop = await logIn("issue14", "shop14", password);
+    // Till sales are paid from the merchant's prepaid balance: the operator credits a bank transfer.
+    await api("/api/merchants/shop14/prepaid/credits", { amount: "5000.00", reference: "BANK-14" }, boss);
     const sales: [string, string][] = [
       ["member1", "1000.00"],
       ["member2", "800.00"],
@@ -831,6 +833,8 @@ describe("staff, webhooks and the member inbox (issue 13)", () => {
       .poll(
         async () => {
           await page.reload();
+          // Count once the page has loaded its data (the session, then the log), not while it says 加载中.
+          await page.waitForFunction(() => !document.querySelector("main")?.textContent?.includes("加载中"));
           return page.locator("[data-testid=table-webhook-deliveries] [data-testid^=redeliver-]").count();
         },
         { timeout: 20_000 },
@@ -849,6 +853,7 @@ describe("staff, webhooks and the member inbox (issue 13)", () => {
       .poll(
         async () => {
           await page.reload();
+          await page.waitForFunction(() => !document.querySelector("main")?.textContent?.includes("加载中"));
           return page.locator("[data-testid=inbox-unread]").count();
         },
         { timeout: 20_000 },

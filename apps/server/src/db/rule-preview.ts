@@ -26,9 +26,9 @@ const WINDOW_ROWS = `
     FROM journal j JOIN days d ON d.batch = j.batch
    WHERE j.tenant_id = $1 AND j.result LIKE '{"ok":true%'
      AND (j.command LIKE '{"type":"order"%' OR j.command LIKE '{"type":"orderPaid"%'
-          OR j.command LIKE '{"type":"sell"%')`;
+          OR j.command LIKE '{"type":"tillSale"%' OR j.command LIKE '{"type":"sell"%')`;
 
-/** Per day after `afterDay`: the accepted orders (cash and online) and sells. */
+/** Per day after `afterDay`: the accepted orders (till sales, cash and online) and sells. */
 export async function selectDailyActivity(
   sql: Sql,
   tenant: string,

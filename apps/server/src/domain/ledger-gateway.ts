@@ -38,6 +38,7 @@ function publicMessage(code: ErrorCode, message: string | undefined): string {
 function actingMember(command: CommandJson): string | undefined {
   switch (command.type) {
     case "order":
+    case "tillSale":
     case "sell":
     case "payWithPoints":
     case "withdraw":

@@ -124,6 +124,7 @@ function deriveEntry(entry: JournalEntry, lookups: EventLookups, out: Collector)
   switch (command.type) {
     case "order":
     case "orderPaid":
+    case "tillSale":
       orderEvents(out, command, outcome);
       break;
     case "withdraw":

@@ -129,10 +129,14 @@ for (const store of STORES) {
       );
       expect(points.reduce((sum, line) => sum + units(line.amount!), 0n)).toBe(held);
       expect(points[0]).toMatchObject({ kind: "points_issued", date: "2026-12-06" });
-      const sales = await all("/api/merchant/statement?account=cash", teahouse);
+      const settled = await all("/api/merchant/statement?account=cash", teahouse);
       const settlement = await engine((e) => e.merchantBalance("teahouse")!.settlement);
-      expect(sales.reduce((sum, line) => sum + fen(line.amount!), 0n)).toBe(settlement);
-      expect(sales[0]).toMatchObject({ kind: "till_sale", date: "2026-12-06" });
+      expect(settled.reduce((sum, line) => sum + fen(line.amount!), 0n)).toBe(settlement);
+      // Till sales are paid from the merchant's prepaid balance (预存): its statement has their lines.
+      const prepaid = await all("/api/merchant/statement?account=prepaid", teahouse);
+      const balance = await engine((e) => e.merchantPrepaid("teahouse").balance);
+      expect(prepaid.reduce((sum, line) => sum + fen(line.amount!), 0n)).toBe(balance);
+      expect(prepaid[0]).toMatchObject({ kind: "till_sale", date: "2026-12-06" });
     });
   });
 }
