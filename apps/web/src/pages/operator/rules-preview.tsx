@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { Chart } from "../../components/chart.js";
+import { CohortTable, type CohortRow, percent } from "../../components/cohort-table.js";
 import { DataTable } from "../../components/table.js";
 import { Card, ErrorBox, Progress, RiskNotice, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
@@ -23,10 +24,6 @@ type Quantile = PreviewCohort["exitedShare"];
 
 const POLL_MS = 500;
 const COLORS = { current: "#64748b", proposed: "#c2410c" } as const;
-
-/** A share (0–1) as a percentage with one decimal; "—" when no run had it. */
-const percent = (x: number | null | undefined) =>
-  x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)}%`;
 
 function Fan({ title, current, proposed }: { title: string; current: Quantile[]; proposed: Quantile[] }) {
   const { t } = useI18n();
@@ -57,61 +54,19 @@ function Fan({ title, current, proposed }: { title: string; current: Quantile[];
 const perDay = (band: PreviewSide["bands"]["price"]): Quantile[] =>
   band.p50.map((p50, day) => ({ p10: band.p10[day] ?? null, p50, p90: band.p90[day] ?? null }));
 
-function CohortTable({ side, name }: { side: PreviewSide; name: string }) {
-  const { t, locale } = useI18n();
-  const yuan = (q: Quantile) => (q.p50 === null ? "—" : formatMoney(q.p50.toFixed(2), locale));
-  return (
-    <DataTable<PreviewCohort>
-      name={name}
-      rows={side.cohorts}
-      rowKey={(row) => row.startDay}
-      columns={[
-        { key: "startDay", label: t("forecast.cohort"), render: (row) => `${row.startDay}–${row.endDay}` },
-        {
-          key: "members",
-          label: t("forecast.members"),
-          numeric: true,
-          render: (row) => formatNumber(row.members, locale, 0),
-        },
-        {
-          key: "exitedShare",
-          label: t("forecast.exited"),
-          numeric: true,
-          render: (row) => percent(row.exitedShare.p50),
-        },
-        {
-          key: "daysToExitMedian",
-          label: t("forecast.daysToExit"),
-          numeric: true,
-          render: (row) => formatNumber(row.daysToExitMedian, locale, 0),
-        },
-        {
-          key: "waiting180Share",
-          label: t("forecast.waiting180"),
-          numeric: true,
-          render: (row) => percent(row.waiting180Share?.p50),
-        },
-        {
-          key: "waiting365Share",
-          label: t("forecast.waiting365"),
-          numeric: true,
-          render: (row) => percent(row.waiting365Share?.p50),
-        },
-        {
-          key: "cashPaid",
-          label: t("forecast.cashPaid"),
-          numeric: true,
-          render: (row) => yuan(row.cashPaid),
-        },
-        {
-          key: "cashReceived",
-          label: t("forecast.cashReceived"),
-          numeric: true,
-          render: (row) => yuan(row.cashReceived),
-        },
-      ]}
-    />
-  );
+/** A side's cohorts as the shared table shows them (medians of the runs). */
+function cohortRows(side: PreviewSide): CohortRow[] {
+  return side.cohorts.map((row: PreviewCohort) => ({
+    startDay: row.startDay,
+    endDay: row.endDay,
+    members: row.members,
+    exitedShare: row.exitedShare.p50,
+    daysToExitMedian: row.daysToExitMedian,
+    waiting180Share: row.waiting180Share?.p50,
+    waiting365Share: row.waiting365Share?.p50,
+    cashPaid: row.cashPaid.p50,
+    cashReceived: row.cashReceived.p50,
+  }));
 }
 
 function Result({ preview }: { preview: RuleChangePreview }) {
@@ -174,11 +129,11 @@ function Result({ preview }: { preview: RuleChangePreview }) {
       <div className="preview-sides">
         <div>
           <h4>{t("forecast.current")}</h4>
-          <CohortTable side={current} name="preview-cohorts-current" />
+          <CohortTable rows={cohortRows(current)} name="preview-cohorts-current" />
         </div>
         <div>
           <h4>{t("forecast.proposed")}</h4>
-          <CohortTable side={proposed} name="preview-cohorts-proposed" />
+          <CohortTable rows={cohortRows(proposed)} name="preview-cohorts-proposed" />
         </div>
       </div>
       <p className="muted small">

@@ -18,6 +18,7 @@ import {
 } from "@zengzhi/sim";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Chart } from "../../components/chart.js";
+import { CohortTable, type CohortRow, percent } from "../../components/cohort-table.js";
 import { DataTable } from "../../components/table.js";
 import { Card, Progress, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
@@ -155,64 +156,19 @@ function FanChart({ title, band }: { title: string; band: MonteCarloResult["band
   );
 }
 
-const percent = (x: number | null | undefined) =>
-  x === null || x === undefined || !Number.isFinite(x) ? "—" : `${(x * 100).toFixed(1)}%`;
-
-function CohortTable({ cohorts }: { cohorts: CohortSummary[] }) {
-  const { t, locale } = useI18n();
-  const yuan = (x: number) => formatMoney(x.toFixed(2), locale);
-  return (
-    <DataTable<CohortSummary>
-      name="sim-cohorts"
-      rows={cohorts}
-      rowKey={(row) => row.startDay}
-      columns={[
-        { key: "startDay", label: t("forecast.cohort"), render: (row) => `${row.startDay}–${row.endDay}` },
-        {
-          key: "members",
-          label: t("forecast.members"),
-          numeric: true,
-          render: (row) => formatNumber(row.members, locale, 0),
-        },
-        {
-          key: "exitedShare",
-          label: t("forecast.exited"),
-          numeric: true,
-          render: (row) => percent(row.exitedShare.p50),
-        },
-        {
-          key: "daysToExitMedian",
-          label: t("forecast.daysToExit"),
-          numeric: true,
-          render: (row) => formatNumber(row.daysToExitMedian, locale, 0),
-        },
-        {
-          key: "waiting180Share",
-          label: t("forecast.waiting180"),
-          numeric: true,
-          render: (row) => percent(row.waiting180Share?.p50),
-        },
-        {
-          key: "waiting365Share",
-          label: t("forecast.waiting365"),
-          numeric: true,
-          render: (row) => percent(row.waiting365Share?.p50),
-        },
-        {
-          key: "cashPaid",
-          label: t("forecast.cashPaid"),
-          numeric: true,
-          render: (row) => yuan(row.cashPaid.p50),
-        },
-        {
-          key: "cashReceived",
-          label: t("forecast.cashReceived"),
-          numeric: true,
-          render: (row) => yuan(row.cashReceived.p50),
-        },
-      ]}
-    />
-  );
+/** The run's cohorts as the shared table shows them (medians of the runs). */
+function cohortRows(cohorts: CohortSummary[]): CohortRow[] {
+  return cohorts.map((row) => ({
+    startDay: row.startDay,
+    endDay: row.endDay,
+    members: row.members,
+    exitedShare: row.exitedShare.p50,
+    daysToExitMedian: row.daysToExitMedian,
+    waiting180Share: row.waiting180Share?.p50,
+    waiting365Share: row.waiting365Share?.p50,
+    cashPaid: row.cashPaid.p50,
+    cashReceived: row.cashReceived.p50,
+  }));
 }
 
 function LabResult({ result, scenario }: { result: MonteCarloResult; scenario: Scenario }) {
@@ -239,7 +195,7 @@ function LabResult({ result, scenario }: { result: MonteCarloResult; scenario: S
       <FanChart title={`${t("chart.pool")} (P10–P90)`} band={result.bands.pool} />
       <FanChart title={`${t("operator.members")} (P10–P90)`} band={result.bands.members} />
       <h3>{t("forecast.cohorts")}</h3>
-      <CohortTable cohorts={result.cohorts} />
+      <CohortTable rows={cohortRows(result.cohorts)} name="sim-cohorts" />
       <h3>{t("sim.summary")}</h3>
       <ul className="small" data-testid="sim-summary">
         {summary.map((sentence) => (
