@@ -7,7 +7,6 @@
 import { useEffect, useRef, useState } from "react";
 import { Chart } from "../../components/chart.js";
 import { CohortTable, type CohortRow, percent } from "../../components/cohort-table.js";
-import { DataTable } from "../../components/table.js";
 import { Card, ErrorBox, Progress, RiskNotice, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import {

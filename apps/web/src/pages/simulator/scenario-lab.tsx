@@ -18,8 +18,7 @@ import {
 } from "@zengzhi/sim";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Chart } from "../../components/chart.js";
-import { CohortTable, type CohortRow, percent } from "../../components/cohort-table.js";
-import { DataTable } from "../../components/table.js";
+import { CohortTable, type CohortRow } from "../../components/cohort-table.js";
 import { Card, Progress, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import { formatMoney, formatNumber, formatPrice } from "../../lib/format.js";
