@@ -87,7 +87,8 @@ describe("rule-change preview", () => {
     await current.waitFor();
     await proposed.waitFor();
     // The charts drew (uPlot canvases), the cohort tables carry zh-CN headings and no English.
-    expect(await page.locator("#rule-preview canvas").count()).toBeGreaterThanOrEqual(2);
+    // uPlot is its own chunk, loaded when the first chart mounts: wait for the canvases.
+    await expect.poll(() => page.locator("#rule-preview canvas").count()).toBeGreaterThanOrEqual(2);
     expect(await current.textContent()).toContain("180 天后仍在等待");
     const text = await page.locator("#rule-preview").innerText();
     expect(text).toContain("现行规则");
