@@ -61,6 +61,14 @@ export const LIMITS = {
   knownMembersCachedMax: 1_000_000,
   /** Paid orders settled per batch at a day close. */
   settleBatchMax: 1000,
+  /** Provider payments and refunds asked about per tenant and sweep (issue 12). */
+  providerSweepBatchMax: 50,
+  /** A payment attempt or refund no notification settled is asked about after this many seconds. */
+  providerSweepAgeSeconds: 60,
+  /** How often the background sweep runs. */
+  providerSweepIntervalMs: 30 * 1000,
+  /** Attempts of one order asked about when its member's waiting page polls. */
+  providerPollAttemptsMax: 3,
   /** Public page: day closes (liability roots) listed, newest first. */
   liabilityRootsShownMax: 30,
   /** Closes whose leaves are kept so members can fetch their inclusion proofs. */

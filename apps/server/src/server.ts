@@ -11,7 +11,9 @@ import { syncOnlineOrders } from "./domain/orders.js";
 import { DEMO_LOGINS, DEMO_TENANT, seedDemo } from "./seed.js";
 import type { Services } from "./domain/services.js";
 import { startNotifications } from "./domain/notifications.js";
+import { startPaymentSweep } from "./domain/payment-query.js";
 import { startRetention } from "./domain/retention.js";
+import { LIMITS } from "./limits.js";
 import { startCalendar } from "./domain/day-close.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
@@ -143,6 +145,12 @@ async function serve(
   const notifications = startNotifications(services, {
     onError: (error) => app.log.error({ err: error }, "notifications failed"),
   });
+  // Payments and refunds no notification settled are asked about at their provider (issue 12).
+  const paymentSweep = startPaymentSweep(services, {
+    intervalMs: LIMITS.providerSweepIntervalMs,
+    ageSeconds: LIMITS.providerSweepAgeSeconds,
+    onError: (error) => app.log.error({ err: error }, "asking the payment providers failed"),
+  });
   const calendar = startCalendar(services, {
     checkMs: options.calendarCheckMs ?? calendarCheckMsFromEnv(process.env),
     onError: (error) => app.log.error({ err: error }, "closing the calendar's due dates failed"),
@@ -159,6 +167,7 @@ async function serve(
       await calendar.stop();
       await retention.stop();
       await notifications.stop();
+      await paymentSweep.stop();
       await app.close();
       await ledger.close();
     },

@@ -803,6 +803,26 @@ export const orderPaymentSchema = z
   })
   .meta({ id: "OrderPayment" });
 
+/** Alipay stops re-sending only on the exact text `success`. */
+export const alipayNotificationAnswerSchema = z
+  .enum(["success", "fail"])
+  .meta({ id: "AlipayNotificationAnswer" });
+
+export const orderPaymentStateSchema = z
+  .strictObject({
+    order: orderSchema,
+    /** True once the order no longer waits for its payment (paid, settled or refunded). */
+    paid: z.boolean(),
+    attempt: z.strictObject({ provider: z.enum(["wechat", "alipay"]), method: z.string() }).nullable(),
+    refund: z
+      .strictObject({
+        provider: z.enum(["wechat", "alipay"]),
+        state: z.enum(["pending", "succeeded", "failed"]),
+      })
+      .nullable(),
+  })
+  .meta({ id: "OrderPaymentState" });
+
 export const notificationAnswerSchema = z
   .strictObject({ ok: z.literal(true) })
   .meta({ id: "NotificationAnswer" });

@@ -61,3 +61,39 @@ export async function setProviderReference(
     [tenant, reference, providerReference],
   );
 }
+
+/** The latest attempts of an order (newest first), at most `limit`. */
+export async function selectOrderAttempts(
+  sql: Sql,
+  tenant: string,
+  orderId: string,
+  limit: number,
+): Promise<ProviderPaymentRow[]> {
+  const { rows } = await sql.query<ProviderPaymentRow>(
+    `SELECT ${COLUMNS} FROM app_provider_payments WHERE tenant_id = $1 AND order_id = $2
+      ORDER BY created_at DESC LIMIT $3`,
+    [tenant, orderId, limit],
+  );
+  return rows;
+}
+
+/**
+ * Attempts no notification has settled yet, of orders still waiting for payment, created between
+ * `ageSeconds` and a day ago: the background sweep asks the provider about them.
+ */
+export async function selectWaitingAttempts(
+  sql: Sql,
+  tenant: string,
+  window: { ageSeconds: number; limit: number },
+): Promise<ProviderPaymentRow[]> {
+  const { rows } = await sql.query<ProviderPaymentRow>(
+    `SELECT p.reference, p.order_id, p.provider, p.method, p.amount_fen, p.provider_reference
+       FROM app_provider_payments p
+       JOIN app_orders o ON o.tenant_id = p.tenant_id AND o.order_id = p.order_id
+      WHERE p.tenant_id = $1 AND p.provider_reference IS NULL AND o.status = 'created'
+        AND p.created_at <= now() - make_interval(secs => $2) AND p.created_at > now() - interval '1 day'
+      ORDER BY p.created_at LIMIT $3`,
+    [tenant, window.ageSeconds, window.limit],
+  );
+  return rows;
+}

@@ -27,6 +27,8 @@ import type { Outcome } from "./ledger-gateway.js";
 import { decodeCursor, toPage } from "./paging.js";
 import type { PaymentCallback } from "./payments.js";
 import { findProduct } from "./products.js";
+import { selectPaidAttempt } from "../db/provider-payments.js";
+import { refundThroughProvider } from "./provider-refunds.js";
 import type { Services } from "./services.js";
 import { type Actor, noteBy } from "./audit-log.js";
 
@@ -61,7 +63,7 @@ async function findOrder(services: Services, tenant: string, id: number): Promis
   return order;
 }
 
-async function findReadableOrder(services: Services, session: Session, id: number): Promise<OrderRow> {
+export async function findReadableOrder(services: Services, session: Session, id: number): Promise<OrderRow> {
   const order = await findOrder(services, session.tenant, id);
   if (!mayRead(session, order)) throw notFound(`order ${order.order_id}`);
   return order;
@@ -241,6 +243,12 @@ export async function receivePaymentCallback(
   return { ok: true, order: orderView(order) };
 }
 
+/** An order paid through WeChat Pay or Alipay gets its money back through the same provider, once. */
+async function refundPaidAttempt(services: Services, session: Session, order: OrderRow): Promise<void> {
+  const attempt = await selectPaidAttempt(services.sql, session.tenant, order.order_id);
+  if (attempt !== undefined) await refundThroughProvider(services, session, attempt);
+}
+
 /**
  * Refunds a paid order inside its refund window (no pool effect; the engine decides whether the
  * window has passed), or cancels an unpaid one.
@@ -248,7 +256,12 @@ export async function receivePaymentCallback(
 export async function refundOrder(services: Services, session: Session, id: number) {
   const tenant = session.tenant;
   const order = await findReadableOrder(services, session, id);
-  if (order.status === "refunded" || order.status === "cancelled") return orderView(order);
+  if (order.status === "cancelled") return orderView(order);
+  if (order.status === "refunded") {
+    // Repeating the refund finishes the provider's part if it did not go through the first time.
+    await refundPaidAttempt(services, session, order);
+    return orderView(order);
+  }
   let done =
     order.status === "created" ? await cancelUnpaid(services.sql, tenant, order.order_id) : undefined;
   if (done === undefined) {
@@ -268,6 +281,7 @@ export async function refundOrder(services: Services, session: Session, id: numb
       throw error;
     }
     done = await project(services, tenant, id);
+    if (done?.status === "refunded") await refundPaidAttempt(services, session, done);
   } else {
     await services.audit.recordBy(session, { action: "order.cancel", target: `order ${order.order_id}` });
   }

@@ -12,7 +12,6 @@ import {
   type IncomingNotification,
   type PaymentEvent,
   type PaymentMethod,
-  type PaymentProvider,
   type PaymentRecord,
 } from "@zengzhi/payments";
 import { markPaid, selectOrder, type OrderRow } from "../db/orders.js";
@@ -25,28 +24,12 @@ import {
 import type { Session } from "./auth.js";
 import { ApiError, conflict, notFound } from "./errors.js";
 import { orderView, submitPaidOrder } from "./orders.js";
-import { loadPaymentProvider, type ProviderName } from "./payment-settings.js";
+import type { ProviderName } from "./payment-settings.js";
+import { receiveRefundEvent, refundThroughProvider } from "./provider-refunds.js";
 import type { Services } from "./services.js";
+import { notifyUrlOf, providerFor, unavailable } from "./tenant-provider.js";
 
 export type ProviderMethod = Exclude<PaymentMethod, "sandbox">;
-
-const unavailable = () =>
-  new ApiError(
-    409,
-    "payment_method_unavailable",
-    "this payment method is not set up for this scheme",
-    "method",
-  );
-
-async function providerFor(services: Services, tenant: string, name: ProviderName): Promise<PaymentProvider> {
-  const endpoint = services.paymentEndpoints[name];
-  const provider = await loadPaymentProvider(services, tenant, {
-    provider: name,
-    ...(endpoint ? { endpoint } : {}),
-  });
-  if (provider === undefined) throw unavailable();
-  return provider;
-}
 
 /** What the client does next, as the contract's view (one shape for every kind). */
 function actionView(action: ClientAction) {
@@ -92,7 +75,7 @@ export async function requestOrderPayment(
       reference,
       amountFen: BigInt(order.amount_fen),
       description: (order.product_name ?? order.product_id).slice(0, 120),
-      notifyUrl: `${services.publicUrl}/api/payments/${name}/${tenant}/notify`,
+      notifyUrl: notifyUrlOf(services, tenant, name),
       returnUrl: `${services.publicUrl}/member/orders/${order.order_id}`,
       ...(input.openid ? { payerOpenid: input.openid } : {}),
       payerClientIp: request.clientIp,
@@ -123,15 +106,57 @@ function recordOf(
 
 const PROVIDER_ACTOR = (name: ProviderName) => ({ username: name, role: "provider" });
 
-/** Sends a payment back (paid after cancellation, or paid twice): one refund per payment reference. */
-async function refundPayment(provider: PaymentProvider, event: PaymentEvent & { type: "payment_paid" }) {
-  await provider.refund({
-    reference: event.reference,
-    refundReference: `R${event.reference}`,
-    amountFen: event.amountFen,
-    totalFen: event.amountFen,
-    reason: "订单已取消",
-  });
+type PaidEvent = PaymentEvent & { type: "payment_paid" };
+
+/**
+ * Applies a verified payment, whether a notification or a query said so, exactly once: the replay
+ * guard's key is the payment's reference (not the notification's id), so the notification and the
+ * query cannot both pay the order. Paid after cancellation, or paid twice: refunded.
+ */
+export async function settleProviderPayment(
+  services: Services,
+  target: { provider: ProviderName; tenant: string },
+  event: PaidEvent,
+): Promise<void> {
+  const { tenant } = target;
+  const actor = { tenant, ...PROVIDER_ACTOR(target.provider) };
+  const attempt = await selectProviderPayment(services.sql, tenant, event.reference);
+  const order = attempt && (await selectOrder(services.sql, tenant, Number(attempt.order_id)));
+  const paidBy = order && (await selectPaidAttempt(services.sql, tenant, order.order_id))?.provider_reference;
+  const settlement = settlePayment(
+    event,
+    attempt && order && attempt.provider === target.provider
+      ? recordOf(order, attempt, paidBy ?? undefined)
+      : undefined,
+  );
+  if (settlement.action === "refused") {
+    throw new ApiError(
+      400,
+      "invalid_callback",
+      `the notification does not match our payment (${settlement.rejection}); nothing was changed`,
+    );
+  }
+  if (attempt === undefined || order === undefined) return;
+  if (settlement.action === "refund") await refundThroughProvider(services, actor, attempt);
+  if (settlement.action !== "mark_paid") return;
+  const paid = await markPaid(
+    services.sql,
+    {
+      tenant,
+      nonce: `${target.provider}:paid:${attempt.reference}`,
+      paymentId: order.payment_id,
+      orderId: Number(order.order_id),
+    },
+    (row): row is OrderRow => row !== undefined && BigInt(row.amount_fen) === event.amountFen,
+  );
+  if (paid === "replayed") return;
+  if (paid === "mismatch") throw new ApiError(400, "invalid_callback", "the amount does not match the order");
+  if (paid.status === "cancelled") {
+    await refundThroughProvider(services, actor, attempt);
+    return;
+  }
+  await setProviderReference(services.sql, tenant, attempt.reference, event.providerReference);
+  await submitPaidOrder(services, paid, actor);
 }
 
 /**
@@ -157,42 +182,9 @@ export async function receiveProviderNotification(
       `the notification was refused (${verified.rejection}); nothing was changed`,
     );
   }
-  const { notificationId, event } = verified.notification;
-  if (event.type !== "payment_paid") return { ok: true };
-  const attempt = await selectProviderPayment(services.sql, target.tenant, event.reference);
-  const order = attempt && (await selectOrder(services.sql, target.tenant, Number(attempt.order_id)));
-  const paidBy =
-    order && (await selectPaidAttempt(services.sql, target.tenant, order.order_id))?.provider_reference;
-  const settlement = settlePayment(
-    event,
-    attempt && order ? recordOf(order, attempt, paidBy ?? undefined) : undefined,
-  );
-  if (settlement.action === "refused") {
-    throw new ApiError(
-      400,
-      "invalid_callback",
-      `the notification does not match our payment (${settlement.rejection}); nothing was changed`,
-    );
-  }
-  if (settlement.action === "refund") await refundPayment(provider, event);
-  if (settlement.action !== "mark_paid" || attempt === undefined || order === undefined) return { ok: true };
-  const paid = await markPaid(
-    services.sql,
-    {
-      tenant: target.tenant,
-      nonce: `${target.provider}:${notificationId}`,
-      paymentId: order.payment_id,
-      orderId: Number(order.order_id),
-    },
-    (row): row is OrderRow => row !== undefined && BigInt(row.amount_fen) === event.amountFen,
-  );
-  if (paid === "replayed") return { ok: true };
-  if (paid === "mismatch") throw new ApiError(400, "invalid_callback", "the amount does not match the order");
-  if (paid.status === "cancelled") {
-    await refundPayment(provider, event);
-    return { ok: true };
-  }
-  await setProviderReference(services.sql, target.tenant, attempt.reference, event.providerReference);
-  await submitPaidOrder(services, paid, { tenant: target.tenant, ...PROVIDER_ACTOR(target.provider) });
+  const { event } = verified.notification;
+  if (event.type === "payment_paid") await settleProviderPayment(services, target, event);
+  if (event.type === "refund_succeeded" || event.type === "refund_failed")
+    await receiveRefundEvent(services, { tenant: target.tenant, ...PROVIDER_ACTOR(target.provider) }, event);
   return { ok: true };
 }

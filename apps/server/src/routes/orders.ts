@@ -2,6 +2,7 @@
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance } from "fastify";
 import { createOrder, listOrders, payOrder, readOrder, refundOrder } from "../domain/orders.js";
+import { readOrderPayment } from "../domain/payment-query.js";
 import { requestOrderPayment } from "../domain/provider-payments.js";
 import type { Services } from "../domain/services.js";
 import { requestKey } from "../http/request-key.js";
@@ -39,5 +40,10 @@ export function orderRoutes(app: FastifyInstance, services: Services): void {
 
   route(app, OPERATIONS.getOrder, ({ session, params }) =>
     readOrder(services, session, intParam(params.id, "order")),
+  );
+
+  // The waiting page polls this: while the order waits, the provider is asked (settling by query).
+  route(app, OPERATIONS.getOrderPayment, ({ session, params }) =>
+    readOrderPayment(services, session, intParam(params.id, "order")),
   );
 }
