@@ -50,6 +50,11 @@ export interface StartOptions {
   now?: () => number;
   /** How often the calendar checks for dates to close (default 30 s; ZENGZHI_CALENDAR_CHECK_SECONDS). */
   calendarCheckMs?: number;
+  /** The secrets key ring (default ZENGZHI_SECRETS_KEY) and the public URL the providers call back (default ZENGZHI_PUBLIC_URL). */
+  secretsKey?: string;
+  publicUrl?: string;
+  /** The payment providers' endpoints (tests point them at the local fakes; default production). */
+  paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
 }
 
 export interface RunningServer {
@@ -114,6 +119,9 @@ async function serve(
     ...(options.paymentSecret === undefined ? {} : { paymentSecret: options.paymentSecret }),
     ...(options.security === undefined ? {} : { security: options.security }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.secretsKey === undefined ? {} : { secretsKey: options.secretsKey }),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    ...(options.paymentEndpoints === undefined ? {} : { paymentEndpoints: options.paymentEndpoints }),
     manualClose: options.manualClose ?? manualCloseFromEnv(process.env),
   });
   wire(

@@ -18,6 +18,7 @@ import { PositionPage } from "./pages/member/position.js";
 import { PositionsPage } from "./pages/member/positions.js";
 import { SecurityPage } from "./pages/member/security.js";
 import { ShopPage } from "./pages/member/shop.js";
+import { CheckoutPage } from "./pages/member/checkout.js";
 import { WalletPage } from "./pages/member/wallet.js";
 import { PayCodePage } from "./pages/member/pay-code.js";
 
@@ -115,6 +116,8 @@ function memberPage(path: string): ReactNode | null {
   if (path === "/me") return <MePage />;
   if (path === "/me/security") return <SecurityPage />;
   if (path === "/inbox") return <InboxPage />;
+  const checkout = matchPath("/orders/:id", path);
+  if (checkout !== null && /^\d+$/.test(checkout.id ?? "")) return <CheckoutPage id={Number(checkout.id)} />;
   const position = matchPath("/positions/:id", path);
   if (position !== null && /^\d+$/.test(position.id ?? "")) return <PositionPage id={Number(position.id)} />;
   return null;

@@ -111,3 +111,12 @@ export type PreviewSide = z.output<typeof view.previewSideSchema>;
 export type PreviewCohort = z.output<typeof view.previewCohortSchema>;
 export type RuleChangePreview = z.output<typeof view.ruleChangePreviewSchema>;
 export type PreviewRuleChangeRequest = z.input<typeof request.previewRuleChangeRequest>;
+
+// Paying through WeChat Pay / Alipay (issue 12): the checkout, the waiting page, the operator's settings.
+export type RequestOrderPaymentRequest = z.input<typeof request.requestOrderPaymentRequest>;
+export type ProviderPaymentMethod = RequestOrderPaymentRequest["method"];
+export type OrderPayment = z.output<typeof view.orderPaymentSchema>;
+export type OrderPaymentState = z.output<typeof view.orderPaymentStateSchema>;
+export type PaymentSettings = z.output<typeof view.paymentSettingsSchema>;
+export type SetWechatPaySettingsRequest = z.input<typeof request.setWechatPaySettingsRequest>;
+export type SetAlipaySettingsRequest = z.input<typeof request.setAlipaySettingsRequest>;

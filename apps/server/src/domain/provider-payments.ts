@@ -59,6 +59,8 @@ export async function requestOrderPayment(
   if (order.status !== "created") throw conflict("this order is not waiting for payment");
   const name = providerOf(input.method);
   if (name === "sandbox") throw unavailable();
+  // WeChat's in-app payment is made for one payer: without the member's openid it cannot start.
+  if (input.method === "wechat_jsapi" && !input.openid) throw unavailable();
   const provider = await providerFor(services, tenant, name);
   // The providers' out_trade_no: at most 32 letters and digits, fresh for each attempt.
   const reference = `Z${order.order_id}T${randomBytes(6).toString("hex")}`;
@@ -76,7 +78,8 @@ export async function requestOrderPayment(
       amountFen: BigInt(order.amount_fen),
       description: (order.product_name ?? order.product_id).slice(0, 120),
       notifyUrl: notifyUrlOf(services, tenant, name),
-      returnUrl: `${services.publicUrl}/member/orders/${order.order_id}`,
+      // The member's waiting page in the web app, which follows the payment until it is paid.
+      returnUrl: `${services.publicUrl}/orders/${order.order_id}`,
       ...(input.openid ? { payerOpenid: input.openid } : {}),
       payerClientIp: request.clientIp,
     },

@@ -1,7 +1,17 @@
-/** The invite QR code, drawn by the `qrcode` package into an SVG (loaded on demand). */
+/** A QR code (an invite, a payment), drawn by the `qrcode` package into an SVG (loaded on demand). */
 import { useEffect, useState } from "react";
 
-export function QrCode({ text, size = 200, label }: { text: string; size?: number; label: string }) {
+export function QrCode({
+  text,
+  size = 200,
+  label,
+  testId = "invite-qr",
+}: {
+  text: string;
+  size?: number;
+  label: string;
+  testId?: string;
+}) {
   const [svg, setSvg] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
@@ -21,7 +31,7 @@ export function QrCode({ text, size = 200, label }: { text: string; size?: numbe
       className="qr"
       role="img"
       aria-label={label}
-      data-testid="invite-qr"
+      data-testid={testId}
       style={{ width: size, height: size }}
       // The markup comes from the qrcode library, built from our own URL: no user HTML.
       dangerouslySetInnerHTML={svg === null ? undefined : { __html: svg }}

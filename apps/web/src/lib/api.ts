@@ -74,6 +74,14 @@ import type {
   WithdrawalDecisionsRequest,
 } from "@zengzhi/contract";
 import type {
+  OrderPayment,
+  OrderPaymentState,
+  PaymentSettings,
+  ProviderPaymentMethod,
+  SetAlipaySettingsRequest,
+  SetWechatPaySettingsRequest,
+} from "@zengzhi/contract";
+import type {
   CreatedWebhook,
   MemberMessage,
   MemberMessagePage,
@@ -86,6 +94,15 @@ import type {
   WebhookEvent,
   WebhookList,
 } from "@zengzhi/contract";
+
+export type {
+  OrderPayment,
+  OrderPaymentState,
+  PaymentSettings,
+  ProviderPaymentMethod,
+  SetAlipaySettingsRequest,
+  SetWechatPaySettingsRequest,
+};
 
 export type {
   CreatedWebhook,
@@ -280,6 +297,15 @@ export const api = {
     post<Order>("/api/orders", { productId, quantity }, key),
   payOrder: (id: number, key?: string) => post<Order>(`/api/orders/${id}/pay`, undefined, key),
   refundOrder: (id: number, key?: string) => post<Order>(`/api/orders/${id}/refund`, undefined, key),
+  // Paying through WeChat Pay / Alipay: what to do next, then the waiting page follows the payment.
+  requestOrderPayment: (id: number, method: ProviderPaymentMethod, key?: string) =>
+    post<OrderPayment>(`/api/orders/${id}/payment`, { method }, key),
+  orderPayment: (id: number) => get<OrderPaymentState>(`/api/orders/${id}/payment`),
+  paymentSettings: () => get<PaymentSettings>("/api/operator/payment-settings"),
+  setWechatPaySettings: (body: SetWechatPaySettingsRequest, key?: string) =>
+    post<PaymentSettings>("/api/operator/payment-settings/wechat", body, key),
+  setAlipaySettings: (body: SetAlipaySettingsRequest, key?: string) =>
+    post<PaymentSettings>("/api/operator/payment-settings/alipay", body, key),
   orders: (cursor?: string | null, status?: string) =>
     get<Page<Order>>(`/api/orders${page(cursor, 100, { status })}`),
   merchantSettlement: () => get<MerchantSettlement>("/api/merchant/settlement"),

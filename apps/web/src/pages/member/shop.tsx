@@ -2,9 +2,10 @@
 import { useState } from "react";
 import { ActionButton, Card, ErrorBox, Loading, Notice } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
-import { api, type Order, type Product } from "../../lib/api.js";
+import { api, type Order, type Product, type ProviderPaymentMethod } from "../../lib/api.js";
 import { formatMoney, formatPoints, formatRatio } from "../../lib/format.js";
-import { Link } from "../../lib/router.js";
+import { currentPaymentPlace, paymentMethodsFor } from "../../lib/payment-methods.js";
+import { Link, navigate } from "../../lib/router.js";
 import { DataTable, moneyColumn, pointsColumn } from "../../components/table.js";
 import { useData } from "../../lib/use-data.js";
 
@@ -112,6 +113,12 @@ function ProductCard({
     setConfirming(false);
     onBought();
   };
+  // Paying through WeChat Pay or Alipay: the order, then its checkout page with the method chosen.
+  const buyOnline = async (method: ProviderPaymentMethod, key: string) => {
+    setError(null);
+    const created = await api.createOrder(product.id, 1, key);
+    navigate(`/orders/${created.id}?method=${method}`);
+  };
   return (
     <Card>
       <div className="product" data-testid={`product-${product.id}`}>
@@ -135,6 +142,23 @@ function ProductCard({
             >
               {t("shop.buyConfirm", { amount: formatMoney(product.price, locale) })}
             </ActionButton>
+          </div>
+        ) : null}
+        {confirming ? (
+          <div className="pay-methods">
+            <span className="muted small">{t("shop.payOnline")}</span>
+            {paymentMethodsFor(currentPaymentPlace()).map((method) => (
+              <ActionButton
+                key={method}
+                className="btn btn-small"
+                input={method}
+                action={(key) => buyOnline(method, key)}
+                onError={setError}
+                data-testid={`buy-${method}-${product.id}`}
+              >
+                {t(`checkout.method.${method}`)}
+              </ActionButton>
+            ))}
           </div>
         ) : (
           <button

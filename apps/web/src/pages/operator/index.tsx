@@ -17,6 +17,7 @@ import { CustodyStatementForm } from "./custody.js";
 import { Dashboard } from "./dashboard.js";
 import { Reports } from "./reports.js";
 import { RulesEditor } from "./rules.js";
+import { PaymentSettingsSection } from "./payments.js";
 import { WebhooksSection } from "./webhooks.js";
 import { WithdrawalQueue } from "./withdrawals.js";
 
@@ -68,6 +69,12 @@ export default function OperatorConsole() {
       to: "/operator/staff",
       label: t("staff.title"),
       page: <StaffSection roles={OPERATOR_STAFF_ROLES} manage={mayDo(role, "run")} />,
+      duty: "configReads",
+    },
+    {
+      to: "/operator/payments",
+      label: t("operator.payments"),
+      page: <PaymentSettingsSection />,
       duty: "configReads",
     },
     {
