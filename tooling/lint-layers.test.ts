@@ -137,6 +137,7 @@ const accepted: Row[] = [
   ["apps/web/src/pages/member/parts/list.tsx", "../home.js"],
   ["apps/web/src/app.tsx", "./pages/member/home.js"],
   ["apps/web/test/browser.test.ts", "@zengzhi/server"],
+  ["apps/web/test/checkout.test.ts", "@zengzhi/payments/testing"],
   ["bench/http.mjs", "../apps/cli/dist/node-flags.js"],
 ];
 

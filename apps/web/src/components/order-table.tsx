@@ -5,9 +5,42 @@ import { api, type Order } from "../lib/api.js";
 import { formatDateTime } from "../lib/format.js";
 import { loadAll } from "../lib/use-data.js";
 import { DataTable, moneyColumn, pointsColumn } from "./table.js";
+import { ActionButton } from "./ui.js";
 
-export function OrderTable({ orders, name = "orders" }: { orders: Order[]; name?: string }) {
+export function OrderTable({
+  orders,
+  name = "orders",
+  onRefund,
+  onError,
+}: {
+  orders: Order[];
+  name?: string;
+  /** For roles that may refund: a button on each paid order (the provider's money goes back too). */
+  onRefund?: (order: Order, idempotencyKey: string) => Promise<void>;
+  onError?: (error: unknown) => void;
+}) {
   const { t, locale } = useI18n();
+  const refundColumn =
+    onRefund === undefined
+      ? []
+      : [
+          {
+            key: "actions",
+            label: t("common.actions"),
+            csv: () => "",
+            render: (row: Order) =>
+              row.status === "paid" ? (
+                <ActionButton
+                  className="btn btn-small btn-ghost"
+                  action={(key) => onRefund(row, key)}
+                  {...(onError === undefined ? {} : { onError })}
+                  data-testid={`refund-order-${row.id}`}
+                >
+                  {t("orders.refund")}
+                </ActionButton>
+              ) : null,
+          },
+        ];
   const { timeZone } = useSession();
   return (
     <DataTable<Order>
@@ -34,6 +67,7 @@ export function OrderTable({ orders, name = "orders" }: { orders: Order[]; name?
           label: t("common.date"),
           render: (row) => formatDateTime(row.createdAt, locale, timeZone),
         },
+        ...refundColumn,
       ]}
     />
   );

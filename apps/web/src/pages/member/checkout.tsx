@@ -111,13 +111,17 @@ export function CheckoutPage({ id }: { id: number }) {
           {formatMoney(order.amount, locale)}
         </div>
         <ErrorBox error={refusal ?? error} />
-        {state.paid ? (
+        {state.paid && order.status !== "refunded" ? (
           <Notice tone="ok">
             <span data-testid="payment-paid">{t("shop.paid", { order: order.id })}</span>{" "}
             <Link to="/positions">{t("nav.positions")} ›</Link>
           </Notice>
         ) : null}
-        {order.status === "cancelled" ? <Notice>{t("orders.status.cancelled")}</Notice> : null}
+        {order.status === "cancelled" || order.status === "refunded" ? (
+          <Notice>
+            <span data-testid="order-status">{t(`orders.status.${order.status}`)}</span>
+          </Notice>
+        ) : null}
         {state.refund === null ? null : (
           <Notice tone={state.refund.state === "failed" ? "warn" : "info"}>
             <span data-testid="payment-refund">{t(`checkout.refund.${state.refund.state}`)}</span>

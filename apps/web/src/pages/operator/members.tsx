@@ -9,7 +9,8 @@ import { OrderTable } from "../../components/order-table.js";
 import { DataTable, moneyColumn, pointsColumn } from "../../components/table.js";
 import { ActionButton, Card, ErrorBox, Field, Loading, Stat } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
-import { api, type OperatorMember, type PasswordResetIssued } from "../../lib/api.js";
+import { api, type OperatorMember, type Order, type PasswordResetIssued } from "../../lib/api.js";
+import { mayDo } from "../../lib/roles.js";
 import { formatDateTime, formatMoney, formatNumber, formatPoints, formatRatio } from "../../lib/format.js";
 import { Link, useLocation } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
@@ -27,6 +28,15 @@ function MembersList() {
   const [words, setWords] = useState("");
   const members = useData(() => api.members(null, words), [words]);
   const orders = useData(() => api.orders());
+  const { user } = useSession();
+  const [refusal, setRefusal] = useState<unknown>(null);
+  // Finance roles refund a paid order; one paid through WeChat Pay or Alipay is refunded there too.
+  const refund = async (order: Order, key: string) => {
+    setRefusal(null);
+    await api.refundOrder(order.id, key);
+    orders.reload();
+  };
+  const mayRefund = mayDo(user?.role ?? "auditor", "finance");
   return (
     <>
       <Card title={t("operator.members")}>
@@ -92,7 +102,15 @@ function MembersList() {
         )}
       </Card>
       <Card title={t("merchant.orders")}>
-        {orders.data === undefined ? <Loading /> : <OrderTable orders={orders.data.items} />}
+        <ErrorBox error={refusal} />
+        {orders.data === undefined ? (
+          <Loading />
+        ) : (
+          <OrderTable
+            orders={orders.data.items}
+            {...(mayRefund ? { onRefund: refund, onError: setRefusal } : {})}
+          />
+        )}
       </Card>
     </>
   );
