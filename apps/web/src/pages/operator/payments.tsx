@@ -8,8 +8,13 @@ import { useState } from "react";
 import { CommandForm } from "../../components/command-form.js";
 import { DataTable } from "../../components/table.js";
 import { ErrorBox, Field, Loading, Notice } from "../../components/ui.js";
-import { useI18n } from "../../i18n/index.js";
-import { api, type PaymentSettings } from "../../lib/api.js";
+import { useI18n, type MessageKey } from "../../i18n/index.js";
+import {
+  api,
+  type PaymentSettings,
+  type SetAlipaySettingsRequest,
+  type SetWechatPaySettingsRequest,
+} from "../../lib/api.js";
 import { formatDateTime } from "../../lib/format.js";
 import { mayDo } from "../../lib/roles.js";
 import { useSession } from "../../lib/session.js";
@@ -45,7 +50,7 @@ function CredentialField({
   if (!MULTILINE.has(name))
     return (
       <Field
-        label={t(`field.${name}` as never)}
+        label={t(`field.${name}` as MessageKey)}
         name={name}
         value={value}
         autoComplete="off"
@@ -55,7 +60,7 @@ function CredentialField({
     );
   return (
     <label className="field">
-      <span className="field-label">{t(`field.${name}` as never)}</span>
+      <span className="field-label">{t(`field.${name}` as MessageKey)}</span>
       <textarea
         rows={4}
         name={name}
@@ -82,9 +87,10 @@ function CredentialsForm({
   const empty = Object.fromEntries(fields.map((name) => [name, ""]));
   const [values, setValues] = useState<Record<string, string>>(empty);
   const filled = Object.fromEntries(Object.entries(values).filter(([, value]) => value.trim() !== ""));
+  // Empty fields are left out, so the server names the first one missing (400 with its field).
   const submit = async (key: string) => {
-    if (provider === "wechat") await api.setWechatPaySettings(filled as never, key);
-    else await api.setAlipaySettings(filled as never, key);
+    if (provider === "wechat") await api.setWechatPaySettings(filled as SetWechatPaySettingsRequest, key);
+    else await api.setAlipaySettings(filled as SetAlipaySettingsRequest, key);
     setValues(empty);
     onSaved();
     return t("payments.saved");
