@@ -79,6 +79,7 @@ describe("operation table", () => {
       "previewWithdrawalDecisions",
       "receiveSandboxPayment",
       "receiveWechatPayNotification",
+      "receiveWechatPayTopUpNotification",
     ]);
   });
 
