@@ -49,6 +49,8 @@ export interface StartOptions {
   now?: () => number;
   /** How often the calendar checks for dates to close (default 30 s; ZENGZHI_CALENDAR_CHECK_SECONDS). */
   calendarCheckMs?: number;
+  /** Where the payment providers' APIs are (tests: the local fakes; default: the production hosts). */
+  paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
 }
 
 export interface RunningServer {
@@ -113,6 +115,7 @@ async function serve(
     ...(options.paymentSecret === undefined ? {} : { paymentSecret: options.paymentSecret }),
     ...(options.security === undefined ? {} : { security: options.security }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.paymentEndpoints === undefined ? {} : { paymentEndpoints: options.paymentEndpoints }),
     manualClose: options.manualClose ?? manualCloseFromEnv(process.env),
   });
   wire(
