@@ -160,8 +160,9 @@ export async function readTopUp(services: Services, session: Session, reference:
   if (row === undefined || row.merchant_id !== merchant) throw notFound("top-up");
   if (row.credited_at === null) {
     const provider = await providerFor(services, session.tenant, row.provider);
-    const status = await provider.queryPayment(reference);
-    if (status.state === "paid" && status.amountFen === BigInt(row.amount_fen)) {
+    // A provider that cannot answer now leaves the top-up pending: the merchant asks again later.
+    const status = await provider.queryPayment(reference).catch(() => undefined);
+    if (status?.state === "paid" && status.amountFen === BigInt(row.amount_fen)) {
       await creditTopUp(services, session.tenant, { row, providerReference: status.providerReference ?? "" });
       row = (await selectTopUp(services.sql, session.tenant, reference))!;
     }
