@@ -15,6 +15,7 @@ import { startPaymentSweep } from "./domain/payment-query.js";
 import { startRetention } from "./domain/retention.js";
 import { LIMITS } from "./limits.js";
 import { startCalendar } from "./domain/day-close.js";
+import { reconcileProviders } from "./domain/provider-reconciliation.js";
 import { samplePrice } from "./domain/transparency.js";
 import { buildApp } from "./http/app.js";
 import { type SecuritySettings, calendarCheckMsFromEnv, manualCloseFromEnv } from "./settings.js";
@@ -162,6 +163,11 @@ async function serve(
   const calendar = startCalendar(services, {
     checkMs: options.calendarCheckMs ?? calendarCheckMsFromEnv(process.env),
     onError: (error) => app.log.error({ err: error }, "closing the calendar's due dates failed"),
+    // Each closed date's provider statements are matched with the ledger (a failure is stored per
+    // provider as "unavailable"; the operator can re-run a date from the finance page).
+    afterClose: async (tenant, dates) => {
+      for (const date of dates) await reconcileProviders(services, tenant, date);
+    },
   });
   await calendar.runNow();
 

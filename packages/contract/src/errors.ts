@@ -64,7 +64,8 @@ const REJECTION_ERRORS = {
   },
   prepaid_insufficient: {
     status: 409,
-    description: "the merchant's prepaid balance cannot cover what this till sale owes the scheme",
+    description:
+      "the merchant's prepaid balance cannot cover what this till sale owes the scheme, or this tip-point buy",
   },
   split_out_of_bounds: {
     status: 422,

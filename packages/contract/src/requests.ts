@@ -387,3 +387,24 @@ export const providerNotificationParams = z.strictObject({ tenant: tenantField }
 
 /** A WeChat Pay notification envelope; its signature over the raw bytes is the check, not this shape. */
 export const wechatPayNotificationRequest = z.looseObject({}).meta({ id: "WechatPayNotification" });
+
+// ---------------------------------------------------------------- task L: top-ups, tips, reconciliation
+
+/** A merchant's top-up through the tenant's provider, on the merchant's desktop (issue 12). */
+export const prepaidTopUpPaymentRequest = z
+  .strictObject({ amount: moneyText, method: z.enum(["wechat_native", "alipay_page"]) })
+  .meta({ id: "PrepaidTopUpPaymentRequest" });
+
+export const topUpReferenceParams = z.strictObject({
+  reference: z.string().regex(/^P[0-9a-f]{20}$/),
+});
+
+/** A merchant buys tip points from its own prepaid balance (issue 13). */
+export const merchantTipBuyRequest = z
+  .strictObject({ amount: moneyText })
+  .meta({ id: "MerchantTipBuyRequest" });
+
+/** The operator reconciles the providers' statements of one local date (default: yesterday). */
+export const providerReconciliationRequest = z
+  .strictObject({ date: dateField.optional() })
+  .meta({ id: "ProviderReconciliationRequest" });

@@ -120,3 +120,10 @@ export type OrderPaymentState = z.output<typeof view.orderPaymentStateSchema>;
 export type PaymentSettings = z.output<typeof view.paymentSettingsSchema>;
 export type SetWechatPaySettingsRequest = z.input<typeof request.setWechatPaySettingsRequest>;
 export type SetAlipaySettingsRequest = z.input<typeof request.setAlipaySettingsRequest>;
+
+// Merchant top-ups, funded tip buys and provider reconciliation (issue 12, issue 13).
+export type PrepaidTopUpItem = z.output<typeof view.prepaidTopUpItemSchema>;
+export type PrepaidTopUpPayment = z.output<typeof view.prepaidTopUpPaymentSchema>;
+export type PrepaidTopUpList = z.output<typeof view.prepaidTopUpListSchema>;
+export type MerchantTipBuyOutcome = z.output<typeof view.merchantTipBuyOutcomeSchema>;
+export type ProviderReconciliationList = z.output<typeof view.providerReconciliationListSchema>;

@@ -922,3 +922,74 @@ export const ruleChangePreviewSchema = z
     seconds: z.number().nullable().meta({ description: "wall-clock seconds the runs took (when done)" }),
   })
   .meta({ id: "RuleChangePreview" });
+
+// ---------------------------------------------------------------- task L: top-ups, tips, reconciliation
+
+export const prepaidTopUpItemSchema = z
+  .strictObject({
+    reference: z.string(),
+    method: z.enum(["wechat_native", "alipay_page"]),
+    amount: moneyOut,
+    status: z.enum(["pending", "credited"]),
+    createdAt: timeOut,
+  })
+  .meta({ id: "PrepaidTopUpItem" });
+
+export const prepaidTopUpPaymentSchema = z
+  .strictObject({
+    topUp: prepaidTopUpItemSchema,
+    action: z.strictObject({
+      kind: z.enum(["qr", "redirect"]),
+      codeUrl: z.string().optional(),
+      url: z.string().optional(),
+    }),
+  })
+  .meta({ id: "PrepaidTopUpPayment" });
+
+export const prepaidTopUpListSchema = z
+  .strictObject({ items: z.array(prepaidTopUpItemSchema) })
+  .meta({ id: "PrepaidTopUpList" });
+
+export const merchantTipBuyOutcomeSchema = z
+  .strictObject({
+    ok: z.literal(true),
+    points: pointsOut.nullable(),
+    tipPoints: pointsOut,
+    prepaid: moneyOut,
+  })
+  .meta({ id: "MerchantTipBuyOutcome" });
+
+export const MISMATCH_KINDS = [
+  "missing_in_ledger",
+  "missing_at_provider",
+  "amount_differs",
+  "status_differs",
+] as const;
+
+export const providerReconciliationListSchema = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        date: z.iso.date(),
+        provider: z.enum(["wechat", "alipay"]),
+        status: z.enum(["matched", "mismatched", "unavailable"]),
+        providerLines: z.int(),
+        ledgerLines: z.int(),
+        detail: z.string(),
+        ranAt: timeOut,
+        mismatches: z.array(
+          z.strictObject({
+            kind: z.enum(MISMATCH_KINDS),
+            source: z.string(),
+            lineKind: z.enum(["payment", "refund", "payout"]),
+            reference: z.string(),
+            ledgerAmount: moneyOut.nullable(),
+            providerAmount: moneyOut.nullable(),
+            ledgerState: z.string().nullable(),
+            providerState: z.string().nullable(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: "ProviderReconciliationList" });

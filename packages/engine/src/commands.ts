@@ -55,7 +55,12 @@ export const commandJsonSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("advance"), days: z.number().int(), expect }),
   z.strictObject({ type: z.literal("listing"), sharesPerPoint: decimal, expect }),
-  z.strictObject({ type: z.literal("tipBuy"), merchant: id, amount: decimal }),
+  z.strictObject({
+    type: z.literal("tipBuy"),
+    merchant: id,
+    amount: decimal,
+    funding: z.literal("prepaid").optional(),
+  }),
   z.strictObject({ type: z.literal("tip"), merchant: id, member: id, points: decimal }),
   z.strictObject({
     type: z.literal("payWithPoints"),
@@ -239,7 +244,12 @@ function parseCommandBody(raw: unknown, where: string): Command {
           sharesPerPoint: dec(`${prefix}sharesPerPoint`, c.sharesPerPoint, RATIO_DECIMALS),
         };
       case "tipBuy":
-        return { type: "tipBuy", merchant: c.merchant, amount: money("amount", c.amount) };
+        return {
+          type: "tipBuy",
+          merchant: c.merchant,
+          amount: money("amount", c.amount),
+          ...(c.funding === undefined ? {} : { funding: c.funding }),
+        };
       case "tip":
         return { type: "tip", merchant: c.merchant, member: c.member, points: pts("points", c.points) };
       case "payWithPoints": {
@@ -359,7 +369,12 @@ function commandBodyToJson(command: Command): CommandJson {
     case "listing":
       return { type: "listing", sharesPerPoint: formatRatio(command.sharesPerPoint) };
     case "tipBuy":
-      return { type: "tipBuy", merchant: command.merchant, amount: formatMoney(command.amount) };
+      return {
+        type: "tipBuy",
+        merchant: command.merchant,
+        amount: formatMoney(command.amount),
+        ...(command.funding === undefined ? {} : { funding: command.funding }),
+      };
     case "tip":
       return {
         type: "tip",

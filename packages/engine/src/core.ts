@@ -176,7 +176,7 @@ export class EngineCore {
       case "listing":
         return listing(this, command.sharesPerPoint);
       case "tipBuy":
-        return tipBuy(this, command.merchant, command.amount);
+        return tipBuy(this, command);
       case "tip":
         return tip(this, command.merchant, command.member, command.points);
       case "payWithPoints":

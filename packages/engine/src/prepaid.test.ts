@@ -109,6 +109,32 @@ describe("till sales paid from the prepaid balance", () => {
   });
 });
 
+describe("tip points bought from the prepaid balance (issue 13)", () => {
+  it("debits the balance, funds the pool, and refuses a short balance with nothing written", () => {
+    const { engine, ok, rejected } = scenario();
+    ok({ type: "order", member: "m1", amount: "100" });
+    const buy = (amount: string) => ({ type: "tipBuy", merchant: "shop", amount, funding: "prepaid" });
+    expect(rejected(buy("0"))).toBe("amount_not_positive");
+    const before = JSON.stringify(engineToJson(engine));
+    expect(rejected(buy("0.01"))).toBe("prepaid_insufficient");
+    expect(JSON.stringify(engineToJson(engine))).toBe(before);
+    ok({ type: "prepaidCredit", merchant: "shop", amount: "20" });
+    expect(rejected(buy("20.01"))).toBe("prepaid_insufficient");
+    const pool = engine.pool;
+    const bought = ok(buy("20"));
+    expect(bought.prepaid).toBe(0n);
+    expect(bought.points! > 0n).toBe(true);
+    expect(engine.pool).toBe(pool + 2000n);
+    expect(engine.merchantPrepaid("shop").balance).toBe(0n);
+    // The cash a merchant pays in stays 0: the pool entry came out of prepaid money already received.
+    expect(engine.accounts.paidByMerchants).toBe(0n);
+    const text = engineSnapshot(engine);
+    expect(engineSnapshot(engineFromSnapshot(text))).toBe(text);
+    const json = commandToJson(parseCommand(buy("1")));
+    expect(json).toEqual(buy("1.00"));
+  });
+});
+
 const merchantArb = fc.constantFrom("a", "b");
 const memberArb = fc.constantFrom("m0", "m1", "m2");
 const cents = (max: number) => fc.integer({ min: 0, max }).map((n) => (n / 100).toFixed(2));
@@ -154,6 +180,12 @@ const commandArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     points: fc.constantFrom("0.5", "10", "1000"),
   }),
   fc.record({ type: fc.constant("order"), member: memberArb, amount: cents(100_000) }),
+  fc.record({
+    type: fc.constant("tipBuy"),
+    merchant: merchantArb,
+    amount: cents(50_000),
+    funding: fc.constant("prepaid"),
+  }),
   fc.record({ type: fc.constant("advance"), days: fc.constant(1) }),
 );
 
@@ -165,6 +197,7 @@ describe("every pool cent traces back to money received", () => {
         const engine = new Engine(loadRuleSet({}));
         const commands: Command[] = [];
         const positions = new Set<number>();
+        let tipBought = 0n;
         for (const json of jsons) {
           const command = parseCommand(json);
           const result = engine.apply(command);
@@ -172,6 +205,7 @@ describe("every pool cent traces back to money received", () => {
             positions.add(result.position!);
             accepted++;
           }
+          if (result.ok && command.type === "tipBuy") tipBought += command.amount;
           commands.push(command);
           expect(checkInvariants(engine)).toEqual([]);
           expect(engine.pool <= cashIn(engine)).toBe(true);
@@ -187,7 +221,7 @@ describe("every pool cent traces back to money received", () => {
           const a = engineToJson(engine).accounts as Record<string, string | undefined>;
           const prepaidIn = BigInt(Math.round(Number(a["prepaidIn"] ?? "0") * 100));
           const prepaidHeld = BigInt(Math.round(Number(a["prepaidHeld"] ?? "0") * 100));
-          expect(owed).toBe(prepaidIn - prepaidHeld);
+          expect(owed + tipBought).toBe(prepaidIn - prepaidHeld);
           expect(poolIn <= prepaidIn).toBe(true);
         }
         const replayed = new Engine(loadRuleSet({}));

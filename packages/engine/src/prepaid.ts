@@ -72,6 +72,8 @@ export class PrepaidBook {
   readonly sales = new Map<number, TillSale>();
   /** fen debited from prepaid balances by till sales (voids subtract). */
   debited = 0n;
+  /** fen debited from prepaid balances by tip-point buys (tips.ts, `funding: "prepaid"`). */
+  tipDebited = 0n;
 
   balance(merchant: string): bigint {
     return this.balances.get(merchant) ?? 0n;
@@ -87,6 +89,7 @@ export class PrepaidBook {
     for (const [merchant, bounds] of other.bounds) this.bounds.set(merchant, bounds);
     for (const [position, sale] of other.sales) this.sales.set(position, { ...sale });
     this.debited = other.debited;
+    this.tipDebited = other.tipDebited;
   }
 
   get used(): boolean {
@@ -267,7 +270,8 @@ export function prepaidProblems(core: EngineCore): string[] {
     if (!sale.voided) debited += sale.contribution + sale.platformProfit + sale.distributionCost;
   }
   if (debited !== book.debited) broken.push("till sales do not add up to the prepaid debits");
-  if (core.accounts.prepaidIn - book.debited !== core.accounts.prepaidHeld)
+  if (book.tipDebited < 0n) broken.push("tip-point buys debited a negative prepaid amount");
+  if (core.accounts.prepaidIn - book.debited - book.tipDebited !== core.accounts.prepaidHeld)
     broken.push("prepaid received less debits is not the prepaid held");
   return broken;
 }
@@ -300,6 +304,8 @@ export function prepaidToJson(book: PrepaidBook) {
       formatRatio(b.minPlatformProfit),
     ]),
     debited: m(book.debited),
+    // Written only once used, so the snapshots of states without it keep their bytes.
+    ...(book.tipDebited === 0n ? {} : { tipDebited: m(book.tipDebited) }),
     sales: [...book.sales.values()].map((s): SaleJson => [
       s.position,
       s.merchant,
@@ -330,6 +336,7 @@ export function restorePrepaid(core: EngineCore, json: PrepaidJson | undefined):
   for (const [merchant, pool, platform] of json.bounds)
     book.bounds.set(merchant!, { maxPoolContribution: ratio(pool!), minPlatformProfit: ratio(platform!) });
   book.debited = money(json.debited);
+  book.tipDebited = json.tipDebited === undefined ? 0n : money(json.tipDebited);
   for (const s of json.sales) {
     const [position, merchant, member, amount, contribution, platform, distribution, points] = s;
     book.sales.set(position, {

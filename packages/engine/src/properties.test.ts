@@ -111,6 +111,10 @@ function toCommand(engine: Engine, intent: Intent, rulesJson: unknown): Command 
       amount: pay > 0n ? pay : 1n,
     };
   }
+  // Tip points bought in cash or from the prepaid balance, which is sometimes credited, sometimes short.
+  if (k < 73 && intent.fraction % 3 === 0) return { type: "prepaidCredit", merchant: "shop", amount };
+  if (k < 73 && intent.fraction % 3 === 1)
+    return { type: "tipBuy", merchant: "shop", amount, funding: "prepaid" };
   if (k < 73) return { type: "tipBuy", merchant: "shop", amount };
   if (k < 76) return { type: "tip", merchant: "shop", member, points: BigInt(intent.amount) * 1000n };
   if (k < 79 && intent.pick % 3 === 0) return { type: "coinImportLegacy", member, coins: amount };

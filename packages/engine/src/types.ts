@@ -32,7 +32,8 @@ export type Command =
   | { type: "financing"; toPool: bigint; toSubsidy: bigint; label?: string; expect?: string }
   | { type: "advance"; days: number; expect?: string }
   | { type: "listing"; sharesPerPoint: bigint; expect?: string }
-  | { type: "tipBuy"; merchant: string; amount: bigint }
+  /** funding "prepaid": paid from the merchant's prepaid balance (money already received), not in cash. */
+  | { type: "tipBuy"; merchant: string; amount: bigint; funding?: "prepaid" }
   | { type: "tip"; merchant: string; member: string; points: bigint }
   | { type: "payWithPoints"; member: string; position: number; amount: bigint; merchant?: string }
   | { type: "coinImport"; rows: readonly CoinImportRow[] }

@@ -103,12 +103,19 @@ function closesHere(services: Services, tenant: string): boolean {
  */
 export function startCalendar(
   services: Services,
-  options: { checkMs: number; onError: (error: unknown) => void },
+  options: {
+    checkMs: number;
+    onError: (error: unknown) => void;
+    /** Runs after a tenant's dates closed, with those dates (provider reconciliation: server.ts). */
+    afterClose?: (tenant: string, dates: string[]) => Promise<void>;
+  },
 ): { stop(): Promise<void>; runNow(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   const runOnce = async () => {
     for (const tenant of await services.ledger.listTenants()) {
-      if (closesHere(services, tenant)) await closeDueDates(services, tenant);
+      if (!closesHere(services, tenant)) continue;
+      const closed = await closeDueDates(services, tenant);
+      if (closed.length > 0) await options.afterClose?.(tenant, closed);
     }
   };
   const run = () => {

@@ -47,6 +47,8 @@ import { schemeRoutes } from "../routes/scheme.js";
 import { staffRoutes } from "../routes/staff.js";
 import { notificationRoutes } from "../routes/notifications.js";
 import { previewRoutes } from "../routes/previews.js";
+import { prepaidTopUpRoutes } from "../routes/prepaid-top-ups.js";
+import { providerReconciliationRoutes } from "../routes/provider-reconciliation.js";
 import { tenantRoutes } from "../routes/tenants.js";
 import { withdrawalRoutes } from "../routes/withdrawals.js";
 import { type HardeningOptions, registerHardening } from "./hardening.js";
@@ -280,6 +282,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     staffRoutes,
     notificationRoutes,
     previewRoutes,
+    prepaidTopUpRoutes,
+    providerReconciliationRoutes,
   ]) {
     routes(app, services);
   }

@@ -217,8 +217,8 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     en: "This URL is refused: http(s) only, no credentials, and no private, loopback or link-local address.",
   },
   prepaid_insufficient: {
-    "zh-CN": "商家预存余额不足以支付本笔销售应缴部分，请先充值。",
-    en: "The prepaid balance cannot cover what this sale owes the scheme. Top up first.",
+    "zh-CN": "商家预存余额不足以支付本笔销售应缴部分或本次积分购买，请先充值。",
+    en: "The prepaid balance cannot cover what this sale owes the scheme, or this tip-point buy. Top up first.",
   },
   split_out_of_bounds: {
     "zh-CN": "分配比例超出平台为该商家设定的范围。",

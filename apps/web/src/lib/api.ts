@@ -53,6 +53,11 @@ import type {
   PaymentCode,
   MerchantPrepaid,
   PrepaidTopUp,
+  PrepaidTopUpItem,
+  PrepaidTopUpList,
+  PrepaidTopUpPayment,
+  MerchantTipBuyOutcome,
+  ProviderReconciliationList,
   PrepaidCreditRequest,
   SplitBoundsRequest,
   SellOutcome,
@@ -120,6 +125,9 @@ export type {
 // The contract's types, which pages and components name through this module. Type-only: the contract
 // package's schemas never reach the bundle.
 export type {
+  PrepaidTopUpItem,
+  PrepaidTopUpPayment,
+  ProviderReconciliationList,
   ActionPreview,
   Calendar,
   StatementAccountName,
@@ -316,6 +324,21 @@ export const api = {
     get<MerchantPrepaid>(`/api/merchants/${encodeURIComponent(merchant)}/prepaid`),
   topUpPrepaid: (amount: string, key?: string) =>
     post<PrepaidTopUp>("/api/merchant/prepaid/top-ups", { amount }, key),
+  // Task L: top-ups through the provider, the merchant's own tip buy, provider reconciliation.
+  requestPrepaidTopUp: (body: { amount: string; method: "wechat_native" | "alipay_page" }, key?: string) =>
+    post<PrepaidTopUpPayment>("/api/merchant/prepaid/top-up-payments", body, key),
+  prepaidTopUp: (reference: string) =>
+    get<PrepaidTopUpItem>(`/api/merchant/prepaid/top-up-payments/${encodeURIComponent(reference)}`),
+  prepaidTopUps: () => get<PrepaidTopUpList>("/api/merchant/prepaid/top-up-payments"),
+  buyOwnTipPoints: (amount: string, key?: string) =>
+    post<MerchantTipBuyOutcome>("/api/merchant/tips/buy", { amount }, key),
+  providerReconciliations: () => get<ProviderReconciliationList>("/api/operator/provider-reconciliations"),
+  reconcileProviders: (date: string, key?: string) =>
+    post<ProviderReconciliationList>(
+      "/api/operator/provider-reconciliations",
+      date === "" ? {} : { date },
+      key,
+    ),
   creditPrepaid: (merchant: string, body: PrepaidCreditRequest, key?: string) =>
     post<MerchantPrepaid>(`/api/merchants/${encodeURIComponent(merchant)}/prepaid/credits`, body, key),
   setSplitBounds: (merchant: string, body: SplitBoundsRequest, key?: string) =>

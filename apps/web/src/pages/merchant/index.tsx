@@ -37,6 +37,7 @@ import { formatDateTime, formatMoney, formatPoints, formatRatio } from "../../li
 import { useLocation } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
 import { type Loaded, loadAll, useData } from "../../lib/use-data.js";
+import { ProviderTopUp, TipBuyFromPrepaid } from "./top-up.js";
 
 export default function MerchantConsole() {
   const { t } = useI18n();
@@ -325,6 +326,7 @@ function InStoreSale() {
         </Card>
       )}
       <PrepaidCard prepaid={prepaid} />
+      <ProviderTopUp onCredited={prepaid.reload} />
       <Card title={t("merchant.sales")}>
         <ErrorBox error={sales.error} />
         {sales.data === undefined ? (
@@ -519,6 +521,7 @@ function Tips() {
         </div>
         <p className="muted small">{t("merchant.tipBuyHint")}</p>
       </Card>
+      <TipBuyFromPrepaid onBought={settlement.reload} />
       <CommandForm title={t("merchant.tipSend")} input={gift} submit={send} submitLabel={t("common.submit")}>
         <Field
           label={t("merchant.memberId")}

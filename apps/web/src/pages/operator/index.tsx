@@ -14,6 +14,7 @@ import { AuditLog, MerchantsSection } from "./tables.js";
 import { MembersSection } from "./members.js";
 import { CoinImport, Financing, Listing, Reconciliation, TipsSection } from "./money.js";
 import { CustodyStatementForm } from "./custody.js";
+import { ProviderReconciliation } from "./provider-reconciliation.js";
 import { Dashboard } from "./dashboard.js";
 import { Reports } from "./reports.js";
 import { RulesEditor } from "./rules.js";
@@ -59,6 +60,7 @@ export default function OperatorConsole() {
       page: (
         <>
           <Reconciliation />
+          <ProviderReconciliation />
           <CustodyStatementForm />
         </>
       ),
