@@ -28,7 +28,7 @@ for (const store of STORES) {
       ).toBe(200);
       expect(await engine((e) => e.pool)).toBe(before + 100000n);
       expect((await post("/api/operator/financing", t.operator, {})).body.error.field).toBe("toPool");
-      const a = await engine((e) => e.accounts);
+      const a = await engine((e) => ({ ...e.accounts }));
       const expected = a.pool + a.wallets + a.withdrawalsPending;
       const balance =
         ((expected + 1234n) / 100n).toString() +

@@ -77,9 +77,9 @@ for (const store of STORES) {
       expect((await get(`/api/orders/${id}`, bob)).body.status).not.toBe("created");
       const held = await engine((e) => e.onlineOrder(id));
       expect(held).toBeDefined();
-      const before = await engine((e) => e.accounts);
+      const before = await engine((e) => ({ ...e.accounts }));
       expect(await fake.send(`${publicUrl}/api/payments/wechat/demo/notify`, paid.body)).toBe(200);
-      expect(await engine((e) => e.accounts)).toEqual(before);
+      expect(await engine((e) => ({ ...e.accounts }))).toEqual(before);
     });
 
     it("forged, altered and wrong-amount notifications answer 400 and change nothing", async () => {
@@ -98,7 +98,7 @@ for (const store of STORES) {
         amount: { total: order.total, payer_total: order.total, currency: "CNY" },
       };
       const genuine = fake.notificationOf("TRANSACTION.SUCCESS", resource, { originalType: "transaction" });
-      const before = await engine((e) => e.accounts);
+      const before = await engine((e) => ({ ...e.accounts }));
       expect(
         await fake.send(url, genuine, {
           ...fake.signedHeaders(genuine),
@@ -117,7 +117,7 @@ for (const store of STORES) {
       const stale = fake.signedHeaders(genuine, { timestamp: Math.floor(Date.now() / 1000) - 400 });
       expect(await fake.send(url, genuine, stale)).toBe(400);
       expect((await get(`/api/orders/${id}`, bob)).body.status).toBe("created");
-      expect(await engine((e) => e.accounts)).toEqual(before);
+      expect(await engine((e) => ({ ...e.accounts }))).toEqual(before);
     });
 
     it("paid after the member cancelled: refunded at the provider, the order stays cancelled", async () => {

@@ -106,9 +106,9 @@ for (const store of STORES) {
       const paid = await alipay.pay(reference);
       expect(paid).toMatchObject({ status: 200, body: "success" });
       expect(await status(id)).not.toBe("created");
-      const before = await engine((e) => e.accounts);
+      const before = await engine((e) => ({ ...e.accounts }));
       expect(await alipay.send(alipayUrl, paid.fields)).toMatchObject({ status: 200, body: "success" });
-      expect(await engine((e) => e.accounts)).toEqual(before);
+      expect(await engine((e) => ({ ...e.accounts }))).toEqual(before);
     });
 
     it("Alipay: forged, altered, stale, wrong-amount, wrong app_id and wrong seller answer `fail` and change nothing", async () => {
@@ -116,7 +116,7 @@ for (const store of STORES) {
       const order = payQuietly("alipay", reference);
       // The quiet payment must not be found by a query in this test: the order is looked at directly.
       const genuine = alipay.notificationOf(order);
-      const before = await engine((e) => e.accounts);
+      const before = await engine((e) => ({ ...e.accounts }));
       const refused = [
         { ...genuine, sign: alipay.notificationOf(order, { total_amount: "0.01" }).sign! },
         { ...genuine, total_amount: "0.01" },
@@ -130,7 +130,7 @@ for (const store of STORES) {
       for (const fields of refused)
         expect(await alipay.send(alipayUrl, fields)).toEqual({ status: 200, body: "fail" });
       expect((await get(`/api/orders/${id}`, bob)).body.status).toBe("created");
-      expect(await engine((e) => e.accounts)).toEqual(before);
+      expect(await engine((e) => ({ ...e.accounts }))).toEqual(before);
       // The genuine one still goes through afterwards.
       expect(await alipay.send(alipayUrl, genuine)).toEqual({ status: 200, body: "success" });
       expect(await status(id)).not.toBe("created");
@@ -170,7 +170,7 @@ for (const store of STORES) {
         const order = payQuietly(provider, reference);
         const polled = await get(`/api/orders/${id}/payment`, bob);
         expect(polled.body).toMatchObject({ paid: true, order: { id } });
-        const after = await engine((e) => e.accounts);
+        const after = await engine((e) => ({ ...e.accounts }));
         const late =
           provider === "alipay"
             ? (await alipay.send(alipayUrl, alipay.notificationOf(order as never))).status
@@ -194,7 +194,7 @@ for (const store of STORES) {
               );
         expect(late).toBe(200);
         expect((await get(`/api/orders/${id}/payment`, bob)).body).toMatchObject({ paid: true });
-        expect(await engine((e) => e.accounts)).toEqual(after);
+        expect(await engine((e) => ({ ...e.accounts }))).toEqual(after);
       });
 
       it(`${provider}: the notification first, then the poll and the sweep change nothing`, async () => {
@@ -202,10 +202,10 @@ for (const store of STORES) {
         const paid =
           provider === "alipay" ? (await alipay.pay(reference)).status : (await wechat.pay(reference)).status;
         expect(paid).toBe(200);
-        const after = await engine((e) => e.accounts);
+        const after = await engine((e) => ({ ...e.accounts }));
         expect((await get(`/api/orders/${id}/payment`, bob)).body).toMatchObject({ paid: true });
         await sweepProviderPayments(t.services, "demo", 0);
-        expect(await engine((e) => e.accounts)).toEqual(after);
+        expect(await engine((e) => ({ ...e.accounts }))).toEqual(after);
       });
 
       it(`${provider}: the background sweep settles an attempt no one polls, once`, async () => {
@@ -217,9 +217,9 @@ for (const store of STORES) {
         const swept = await sweepProviderPayments(t.services, "demo", 0);
         expect(swept.payments).toBeGreaterThanOrEqual(1);
         expect(await status(id)).not.toBe("created");
-        const after = await engine((e) => e.accounts);
+        const after = await engine((e) => ({ ...e.accounts }));
         expect((await sweepProviderPayments(t.services, "demo", 0)).payments).toBe(0);
-        expect(await engine((e) => e.accounts)).toEqual(after);
+        expect(await engine((e) => ({ ...e.accounts }))).toEqual(after);
       });
     }
 
@@ -233,11 +233,11 @@ for (const store of STORES) {
         provider: "alipay",
         state: "succeeded",
       });
-      const afterRefund = await engine((e) => e.accounts);
+      const afterRefund = await engine((e) => ({ ...e.accounts }));
       expect(await engine((e) => e.onlineOrder(id)?.status)).toBe("refunded");
       expect((await post(`/api/orders/${id}/refund`, operator)).body.status).toBe("refunded");
       expect(alipay.orders.get(reference)!.refunded.size).toBe(1);
-      expect(await engine((e) => e.accounts)).toEqual(afterRefund);
+      expect(await engine((e) => ({ ...e.accounts }))).toEqual(afterRefund);
     });
 
     it("WeChat refund: pending until REFUND.SUCCESS arrives, applied once; a forged refund notification changes nothing", async () => {
@@ -270,11 +270,11 @@ for (const store of STORES) {
         provider: "wechat",
         state: "succeeded",
       });
-      const after = await engine((e) => e.accounts);
+      const after = await engine((e) => ({ ...e.accounts }));
       expect((await post(`/api/orders/${id}/refund`, bob)).body.status).toBe("refunded");
       const sent = [...wechat.refunds.values()].filter((r) => r.out_trade_no === reference);
       expect(sent.map((r) => r.out_refund_no)).toEqual([`R${reference}`]);
-      expect(await engine((e) => e.accounts)).toEqual(after);
+      expect(await engine((e) => ({ ...e.accounts }))).toEqual(after);
     });
 
     it("WeChat refund without its notification: the sweep's query finishes it", async () => {

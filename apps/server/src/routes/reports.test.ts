@@ -42,7 +42,7 @@ for (const store of STORES) {
       const body = await report(day, day);
       expect(body).toMatchObject({ timeZone: "Asia/Shanghai", unit: "day", from: day, to: day });
       const row = body.rows[0] as Json;
-      const after = await engine((e) => e.accounts);
+      const after = await engine((e) => ({ ...e.accounts }));
       expect(row.orders - before.orders).toBe(2);
       expect(fen(row.orderAmount) - fen(before.orderAmount)).toBe(13333n);
       expect(row.newMembers - before.newMembers).toBe(1);
