@@ -871,7 +871,6 @@ export const en: Record<MessageKey, string> = {
   "payments.saveWechat": "Save the WeChat Pay credentials",
   "payments.saveAlipay": "Save the Alipay credentials",
   "payments.saved": "Credentials saved",
-};
   // Task L: top-ups through the provider, the merchant's own tip buy, provider reconciliation.
   "topUp.title": "Top up online",
   "topUp.hint":
