@@ -57,6 +57,32 @@ export async function selectTopUpLines(
   return rows;
 }
 
+export interface RefundLineRow {
+  refund_reference: string;
+  amount_fen: string;
+  state: "pending" | "succeeded" | "failed";
+}
+
+/**
+ * Refunds sent through one provider (app_provider_refunds: an operator's refund of a paid order, or
+ * the refund of a payment that arrived after its order was cancelled): those last updated in the
+ * window, and those the statement names.
+ */
+export async function selectRefundLines(
+  sql: Sql,
+  tenant: string,
+  scope: { provider: string; from: Date; to: Date; references: readonly string[] },
+): Promise<RefundLineRow[]> {
+  const { rows } = await sql.query<RefundLineRow>(
+    `SELECT refund_reference, amount_fen::text AS amount_fen, state
+       FROM app_provider_refunds
+      WHERE tenant_id = $1 AND provider = $2
+        AND (refund_reference = ANY($5::text[]) OR (updated_at >= $3 AND updated_at < $4))`,
+    [tenant, scope.provider, scope.from, scope.to, scope.references],
+  );
+  return rows;
+}
+
 export interface MismatchRow {
   kind: string;
   source: string;

@@ -5,7 +5,7 @@
  * calendar close for the date that ended, and on demand.
  *
  * Our side comes from SOURCES, one per kind of money movement: order payments, prepaid top-ups and
- * refunds of paid-after-cancel orders. A payout source (task J's payout table) is added to that list:
+ * refunds sent through the provider (app_provider_refunds). A payout source (task J's payout table) is added to that list:
  * a function that returns LedgerLine[] of kind "payout" for the provider and window.
  */
 import { formatMoney } from "@zengzhi/engine";
@@ -14,6 +14,7 @@ import {
   type MismatchRow,
   selectOrderAttempts,
   selectReconciliations,
+  selectRefundLines,
   selectTopUpLines,
   storeReconciliation,
 } from "../db/provider-reconciliation.js";
@@ -39,9 +40,6 @@ export interface ReconciliationSource {
   lines(services: Services, scope: SourceScope): Promise<LedgerLine[]>;
 }
 
-/** The reference a provider gives back for a refund we asked for on a payment (provider-payments.ts). */
-const refundReferenceOf = (reference: string) => `R${reference}`;
-
 const orderPayments: ReconciliationSource = {
   name: "order_payments",
   async lines(services, scope) {
@@ -58,28 +56,24 @@ const orderPayments: ReconciliationSource = {
   },
 };
 
-/** A payment the provider took for an order cancelled before it was paid is refunded in full. */
+/**
+ * Refunds sent through the provider (an operator's refund of a paid order, or the refund of a payment
+ * that arrived after its order was cancelled), as app_provider_refunds records them.
+ */
 const orderRefunds: ReconciliationSource = {
   name: "order_refunds",
   async lines(services, scope) {
     const references = scope.statement.flatMap((l) =>
-      l.kind === "payment"
-        ? [l.reference]
-        : l.refundReference?.startsWith("R")
-          ? [l.refundReference.slice(1)]
-          : [],
+      l.kind === "refund" && l.refundReference !== undefined ? [l.refundReference] : [],
     );
-    const rows = await selectOrderAttempts(services.sql, scope.tenant, { ...scope, references });
-    const paid = new Set(scope.statement.filter((l) => l.kind === "payment").map((l) => l.reference));
-    return rows
-      .filter((row) => row.order_status === "cancelled" && paid.has(row.reference))
-      .map((row) => ({
-        source: "order_refunds",
-        kind: "refund",
-        reference: refundReferenceOf(row.reference),
-        amountFen: BigInt(row.amount_fen),
-        state: "succeeded",
-      }));
+    const rows = await selectRefundLines(services.sql, scope.tenant, { ...scope, references });
+    return rows.map((row) => ({
+      source: "order_refunds",
+      kind: "refund",
+      reference: row.refund_reference,
+      amountFen: BigInt(row.amount_fen),
+      state: row.state,
+    }));
   },
 };
 
