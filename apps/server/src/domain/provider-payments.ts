@@ -27,6 +27,7 @@ import { ApiError, conflict, notFound } from "./errors.js";
 import { orderView, submitPaidOrder } from "./orders.js";
 import { loadPaymentProvider, type ProviderName } from "./payment-settings.js";
 import type { Services } from "./services.js";
+import { receiveTransferNotification } from "./payouts.js";
 
 export type ProviderMethod = Exclude<PaymentMethod, "sandbox">;
 
@@ -158,6 +159,11 @@ export async function receiveProviderNotification(
     );
   }
   const { notificationId, event } = verified.notification;
+  if (event.type === "transfer_finished") {
+    // A payout's end: settled by asking the provider (payouts.ts), the notification only says when.
+    await receiveTransferNotification(services, target.tenant, event.transferReference);
+    return { ok: true };
+  }
   if (event.type !== "payment_paid") return { ok: true };
   const attempt = await selectProviderPayment(services.sql, target.tenant, event.reference);
   const order = attempt && (await selectOrder(services.sql, target.tenant, Number(attempt.order_id)));

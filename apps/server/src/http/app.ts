@@ -49,6 +49,7 @@ import { notificationRoutes } from "../routes/notifications.js";
 import { previewRoutes } from "../routes/previews.js";
 import { tenantRoutes } from "../routes/tenants.js";
 import { withdrawalRoutes } from "../routes/withdrawals.js";
+import { payoutAccountRoutes } from "../routes/payout-accounts.js";
 import { type HardeningOptions, registerHardening } from "./hardening.js";
 import { refuseDeepJson } from "./input-guard.js";
 import { requestToken } from "./session-cookie.js";
@@ -276,6 +277,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     operatorRoutes,
     financeRoutes,
     withdrawalRoutes,
+    payoutAccountRoutes,
     schemeRoutes,
     staffRoutes,
     notificationRoutes,
