@@ -202,8 +202,9 @@ export async function reconcilePayout(services: Services, tenant: string, withdr
   if (payout.state !== "sending" || payout.channel === "bank" || payout.channel === "sandbox")
     throw new ApiError(409, "payout_not_sending", "this payout is not in flight through a provider");
   const provider = await providerOf(services, tenant, payout.channel);
-  const status = await provider.queryTransfer(payout.out_biz_no);
-  await applyPayoutStatus(services, tenant, { withdrawal, ...status });
+  // A query that fails tells nothing: the payout stays sending, to be asked again later.
+  const status = await provider.queryTransfer(payout.out_biz_no).catch(() => undefined);
+  if (status !== undefined) await applyPayoutStatus(services, tenant, { withdrawal, ...status });
 }
 
 /** A transfer notification (WeChat Pay's transfer bill callback): settled by a query, not by its text. */
