@@ -26,6 +26,10 @@ export interface StartOptions {
   /** Seed the demo tenant when missing (default true). */
   seed?: boolean;
   paymentSecret?: string;
+  /** The key ring sealing payment credentials (default: ZENGZHI_SECRETS_KEY). */
+  secretsKey?: string;
+  /** Where the providers' APIs are (tests: the local fakes; default: production). */
+  paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
   logLevel?: string;
   webDist?: string | null;
   /** Proxy trust, session timeouts, registration ceiling (read from the environment by `zengzhi start`). */
@@ -110,6 +114,8 @@ async function serve(
     webDist: options.webDist === undefined ? WEB_DIST : options.webDist,
     hardening: options.hardening ?? hardeningFromEnv(process.env),
     ...(options.paymentSecret === undefined ? {} : { paymentSecret: options.paymentSecret }),
+    ...(options.secretsKey === undefined ? {} : { secretsKey: options.secretsKey }),
+    ...(options.paymentEndpoints === undefined ? {} : { paymentEndpoints: options.paymentEndpoints }),
     ...(options.security === undefined ? {} : { security: options.security }),
     ...(options.now === undefined ? {} : { now: options.now }),
     manualClose: options.manualClose ?? manualCloseFromEnv(process.env),

@@ -69,7 +69,7 @@ export const setPayoutAccountRequest = z
         context.addIssue({ code: "custom", message: `${body.kind} takes no ${field}`, path: [field] });
   })
   .meta({ id: "SetPayoutAccountRequest" });
-export type SetPayoutAccountRequest = z.infer<typeof setPayoutAccountRequest>;
+export type SetPayoutAccountRequest = z.input<typeof setPayoutAccountRequest>;
 
 export const payoutAccountSchema = z
   .strictObject({
@@ -89,6 +89,9 @@ export const payoutAccountAnswerSchema = z
     wechatLinked: z.boolean(),
   })
   .meta({ id: "PayoutAccountAnswer" });
+
+export type PayoutAccountAnswer = z.output<typeof payoutAccountAnswerSchema>;
+export type Payout = NonNullable<z.output<typeof withdrawalSchema>["payout"]>;
 
 export const markPayoutPaidRequest = z
   .strictObject({ reference: textField(64).min(1) })

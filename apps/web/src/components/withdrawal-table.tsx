@@ -28,7 +28,28 @@ export function WithdrawalTable({
         { key: "status", label: t("common.status"), render: (row) => t(`withdrawal.${row.status}`) },
         ...(actions === undefined
           ? []
-          : [{ key: "actions", label: t("common.actions"), render: actions, csv: () => "" }]),
+          : [
+              {
+                key: "destination",
+                label: t("payout.destination"),
+                render: (row: Withdrawal) =>
+                  row.payout ? `${t(`payout.channel.${row.payout.channel}`)} ${row.payout.destination}` : "",
+              },
+              {
+                key: "payout",
+                label: t("payout.state"),
+                render: (row: Withdrawal) =>
+                  row.payout
+                    ? `${t(`payout.state.${row.payout.state}`)}${row.payout.failureReason ? ` (${row.payout.failureReason})` : ""}`
+                    : "",
+              },
+              {
+                key: "providerReference",
+                label: t("payout.providerReference"),
+                render: (row: Withdrawal) => row.payout?.providerReference ?? "",
+              },
+              { key: "actions", label: t("common.actions"), render: actions, csv: () => "" },
+            ]),
       ]}
     />
   );
