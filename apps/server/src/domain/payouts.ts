@@ -135,7 +135,7 @@ export async function applyPayoutStatus(
     withdrawal: status.withdrawal,
     state: paid ? "paid" : "failed",
     ...reference,
-    ...(paid ? {} : { failureReason: status.failureReason ?? "failed" }),
+    ...(paid || status.failureReason === undefined ? {} : { failureReason: status.failureReason }),
   });
 }
 

@@ -32,15 +32,29 @@ export function WithdrawalTable({
               {
                 key: "destination",
                 label: t("payout.destination"),
+                // The sandbox pays nobody real: its channel's name says all there is.
                 render: (row: Withdrawal) =>
-                  row.payout ? `${t(`payout.channel.${row.payout.channel}`)} ${row.payout.destination}` : "",
+                  row.payout === undefined || row.payout === null
+                    ? ""
+                    : row.payout.channel === "sandbox"
+                      ? t("payout.channel.sandbox")
+                      : `${t(`payout.channel.${row.payout.channel}`)} ${row.payout.destination}`,
               },
               {
                 key: "payout",
                 label: t("payout.state"),
+                // A provider's failure reason is its own code: kept for the operator in the title.
                 render: (row: Withdrawal) =>
+                  row.payout ? (
+                    <span title={row.payout.failureReason ?? undefined}>
+                      {t(`payout.state.${row.payout.state}`)}
+                    </span>
+                  ) : (
+                    ""
+                  ),
+                csv: (row: Withdrawal) =>
                   row.payout
-                    ? `${t(`payout.state.${row.payout.state}`)}${row.payout.failureReason ? ` (${row.payout.failureReason})` : ""}`
+                    ? `${row.payout.state}${row.payout.failureReason ? `: ${row.payout.failureReason}` : ""}`
                     : "",
               },
               {
