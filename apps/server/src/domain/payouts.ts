@@ -90,15 +90,14 @@ const PROVIDER_ACTOR = { username: "payouts", role: "service" };
 /** The ledger records the payout's end once: paid, or the amount back to the wallet. */
 async function settleInLedger(services: Services, tenant: string, payout: PayoutRow, paid: boolean) {
   const withdrawal = Number(payout.withdrawal_id);
-  const action = paid ? "paid" : "return";
   await services.gateway.submit(
     tenant,
-    `payout-${action}|${withdrawal}`,
+    `payout-${paid ? "paid" : "return"}|${withdrawal}`,
     { type: paid ? "withdrawPaid" : "withdrawReturn", withdrawal },
     noteBy(
       { tenant, ...PROVIDER_ACTOR },
       {
-        action: `withdrawal.payout-${action}`,
+        action: paid ? "withdrawal.payout-paid" : "withdrawal.payout-return",
         target: `withdrawal ${withdrawal}`,
         detail: { channel: payout.channel },
       },
@@ -227,8 +226,9 @@ export async function markManualPayout(
   if (payout === undefined) throw notFound(`the payout of withdrawal ${withdrawal}`);
   if (payout.channel !== "bank" || payout.state !== "sending")
     throw new ApiError(409, "payout_not_sending", "only a bank-card payout in flight is marked by hand");
+  const paid = outcome.paid;
   await services.audit.recordBy(actor, {
-    action: outcome.paid ? "withdrawal.payout-marked-paid" : "withdrawal.payout-marked-failed",
+    action: paid ? "withdrawal.payout-marked-paid" : "withdrawal.payout-marked-failed",
     target: `withdrawal ${withdrawal}`,
     detail: outcome.paid ? { reference: outcome.reference } : { reason: outcome.reason },
   });
