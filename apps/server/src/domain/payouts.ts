@@ -139,21 +139,26 @@ export async function applyPayoutStatus(
 }
 
 /** A transfer's answer, or undefined when none came in time (the outcome is then unknown). */
-async function sendTransfer(provider: PaymentProvider, payout: PayoutRow, payee: Payee) {
+async function sendTransfer(
+  provider: PaymentProvider,
+  payout: PayoutRow,
+  transfer: { payee: Payee; notifyUrl: string },
+) {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), TRANSFER_ANSWER_TIMEOUT_MS);
   });
-  const transfer = provider
+  const sent = provider
     .transfer({
       transferReference: payout.out_biz_no,
       amountFen: BigInt(payout.amount_fen),
-      payee,
+      payee: transfer.payee,
       remark: "提现",
+      notifyUrl: transfer.notifyUrl,
     })
     .catch(() => undefined);
   try {
-    return await Promise.race([transfer, timeout]);
+    return await Promise.race([sent, timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -190,7 +195,9 @@ export async function startPayout(
     return applyPayoutStatus(services, tenant, { withdrawal, state: "succeeded" });
   const payout = await selectPayout(services.sql, tenant, withdrawal);
   const provider = await providerOf(services, tenant, plan.channel);
-  const answer = payout && plan.payee ? await sendTransfer(provider, payout, plan.payee) : undefined;
+  const notifyUrl = `${services.publicUrl}/api/payments/${plan.channel}/${tenant}/notify`;
+  const answer =
+    payout && plan.payee ? await sendTransfer(provider, payout, { payee: plan.payee, notifyUrl }) : undefined;
   if (answer !== undefined) await applyPayoutStatus(services, tenant, { withdrawal, ...answer });
 }
 

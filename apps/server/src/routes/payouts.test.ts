@@ -3,12 +3,15 @@
  * sets a payout account, an approval pays it out once (a retried approval sends nothing), a failed
  * transfer returns the money once however often the failure is reported, a lost answer is settled by
  * a query without a second transfer, and a bank card is paid by hand. `zengzhi verify` passes after.
+ * Then WeChat Pay's fake: the payee confirms (or the transfer fails) and WeChat's notification is
+ * settled by a query, once however often it comes.
  */
 import { randomBytes } from "node:crypto";
-import { AlipayFake } from "@zengzhi/payments/testing";
+import { AlipayFake, WechatPayFake } from "@zengzhi/payments/testing";
 import { verifyDatabase } from "@zengzhi/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relayAll } from "../domain/notifications.js";
+import { linkWechatIdentity } from "../domain/payout-accounts.js";
 import { applyPayoutStatus, payoutReference } from "../domain/payouts.js";
 import { call, login, newKey, openTestApp, requests, STORES, type TestApp } from "../testing/helpers.js";
 
@@ -224,6 +227,107 @@ for (const store of STORES) {
     it("leaves a ledger that `zengzhi verify` accepts", async () => {
       const report = await verifyDatabase(t.ledger.sql, t.ledger.kind);
       expect(report.tenants.flatMap((tenant) => tenant.problems)).toEqual([]);
+      expect(report.ok).toBe(true);
+    });
+  });
+}
+
+const WECHAT_PORTS = { pglite: 41810, postgres: 41811 } as const;
+
+for (const store of STORES) {
+  describe.runIf(store.available)(`payouts through WeChat Pay on ${store.kind}`, () => {
+    let t: TestApp;
+    let fake: WechatPayFake;
+    let operator: string;
+    let alice: string;
+    const { post, engine } = requests(
+      () => t.app,
+      () => t.ledger,
+    );
+    const publicUrl = `http://127.0.0.1:${WECHAT_PORTS[store.kind]}`;
+    const walletOf = async () => engine((e) => e.member("alice")!.wallet);
+
+    beforeAll(async () => {
+      fake = await new WechatPayFake().start();
+      t = await openTestApp(store.kind, {
+        secretsKey: `k1:${randomBytes(32).toString("base64")}`,
+        publicUrl,
+        paymentEndpoints: { wechat: fake.baseUrl },
+      });
+      await t.app.listen({ port: WECHAT_PORTS[store.kind], host: "127.0.0.1" });
+      [operator, alice] = [await login(t.app, "operator"), await login(t.app, "alice")];
+      const c = fake.credentials();
+      const [platformKeyId, platformPublicKey] = Object.entries(c.platformKeys)[0] ?? ["", ""];
+      const stored = await post("/api/operator/payment-settings/wechat", operator, {
+        mchid: c.mchid,
+        appid: c.appid,
+        merchantSerial: c.merchantSerial,
+        merchantPrivateKey: c.merchantPrivateKey,
+        apiV3Key: c.apiV3Key,
+        platformKeyId,
+        platformPublicKey,
+      });
+      expect(stored.status).toBe(200);
+      // WeChat sign-in links the member's openid; the member never types it.
+      await linkWechatIdentity(t.services, {
+        tenant: "demo",
+        member: "alice",
+        appid: c.appid,
+        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+      });
+      const set = await call(t.app, "PUT", "/api/me/payout-account", {
+        token: alice,
+        body: { kind: "wechat" },
+      });
+      expect(set.json()).toMatchObject({
+        account: { kind: "wechat", destination: "oUpF8***S6o" },
+        wechatLinked: true,
+      });
+    });
+    afterAll(async () => {
+      await t?.close();
+      await fake?.stop();
+    });
+
+    async function approveOne(amount: string) {
+      const asked = await post("/api/me/withdrawals", alice, { amount });
+      expect(asked.status).toBe(201);
+      const id = asked.body.id as number;
+      const approved = await post(`/api/operator/withdrawals/${id}/approve`, operator);
+      // WeChat waits for the payee to confirm: the payout is sending, with WeChat's bill number.
+      expect(approved.body).toMatchObject({
+        status: "approved",
+        payout: { channel: "wechat", state: "sending" },
+      });
+      const reference = payoutReference("demo", id);
+      expect(fake.transfers.get(reference)).toMatchObject({
+        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+        notify_url: `${publicUrl}/api/payments/wechat/demo/notify`,
+      });
+      return { id, reference };
+    }
+
+    it("pays when the payee confirms: the transfer notification is settled by a query", async () => {
+      const wallet = await walletOf();
+      const { id, reference } = await approveOne("0.20");
+      expect(await fake.finishTransfer(reference, "SUCCESS")).toBe(200);
+      const paid = await engine((e) => e.withdrawal(id));
+      expect(paid?.status).toBe("paid");
+      expect(await walletOf()).toBe(wallet - 20n);
+      // The same notification again (WeChat re-sends): nothing changes.
+      const accounts = await engine((e) => e.accounts);
+      expect(await fake.finishTransfer(reference, "SUCCESS")).toBe(200);
+      expect(await engine((e) => e.accounts)).toEqual(accounts);
+    });
+
+    it("returns a failed transfer's money once, however often WeChat reports it", async () => {
+      const wallet = await walletOf();
+      const { id, reference } = await approveOne("0.15");
+      expect(await walletOf()).toBe(wallet - 15n);
+      for (let i = 0; i < 3; i++) expect(await fake.finishTransfer(reference, "FAIL")).toBe(200);
+      expect((await engine((e) => e.withdrawal(id)))?.status).toBe("returned");
+      expect(await walletOf()).toBe(wallet);
+      const report = await verifyDatabase(t.ledger.sql, t.ledger.kind);
       expect(report.ok).toBe(true);
     });
   });
