@@ -145,7 +145,7 @@ export const en: Record<MessageKey, string> = {
   "wallet.withdrawals": "Withdrawals",
   "wallet.requested": "Withdrawal requested; waiting for the operator",
   "withdrawal.pending": "Pending",
-  "withdrawal.approved": "Approved",
+  "withdrawal.approved": "Approved (payout on its way)",
   "withdrawal.rejected": "Rejected (returned to wallet)",
   "withdrawal.paid": "Paid",
   "withdrawal.returned": "Payout failed (returned to wallet)",

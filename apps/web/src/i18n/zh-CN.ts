@@ -137,7 +137,7 @@ export const zhCN = {
   "wallet.withdrawals": "提现记录",
   "wallet.requested": "提现申请已提交，等待运营方审核",
   "withdrawal.pending": "待审核",
-  "withdrawal.approved": "已通过",
+  "withdrawal.approved": "已通过（打款中）",
   "withdrawal.rejected": "已驳回（已退回钱包）",
   "withdrawal.paid": "已打款",
   "withdrawal.returned": "打款失败（已退回钱包）",
