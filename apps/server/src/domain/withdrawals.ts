@@ -62,8 +62,11 @@ async function planOf(
   withdrawal: number,
 ): Promise<PayoutPlan | undefined> {
   const found = await services.gateway.read(tenant, (engine) => engine.withdrawal(withdrawal));
-  // An unknown or decided withdrawal: the engine refuses the approval with its own code.
-  if (found?.status !== "pending") return undefined;
+  // A retried approval whose first attempt stopped before its payout was written plans it again;
+  // an unknown or otherwise decided withdrawal is refused by the engine with its own code.
+  const unpaid =
+    found?.status === "approved" && (await payoutViews(services, tenant, [withdrawal])).size === 0;
+  if (found === undefined || (found.status !== "pending" && !unpaid)) return undefined;
   return planPayout(services, tenant, found.member);
 }
 
