@@ -276,11 +276,14 @@ describe("operator console", () => {
       page.click("[data-testid=csv-withdrawals]"),
     ]);
     const csv = readFileSync((await download.path())!, "utf8");
-    expect(csv.replace(/^\ufeff/, "").split("\r\n")[0]).toBe("id,member,amount,date,status,actions"); // the local date, not a day number (issue #13)
+    expect(csv.replace(/^\ufeff/, "").split("\r\n")[0]).toBe(
+      "id,member,amount,date,status,destination,payout,providerReference,actions",
+    ); // the local date, not a day number (issue #13)
     expect(csv).toContain(`,${MEMBER.username},1.00,`);
     await approve.click();
     await expect.poll(() => page.locator(`[data-testid=approve-${id}]`).count()).toBe(0);
-    await page.click("[role=tab]:nth-child(2)");
+    // The demo tenant has no provider: the sandbox pays the approved withdrawal at once.
+    await page.click("[role=tab]:nth-child(3)");
     await page.locator("tr", { hasText: MEMBER.username }).first().waitFor();
 
     await page.goto(`${base}/operator/rules`);

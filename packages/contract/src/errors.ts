@@ -40,6 +40,10 @@ const REJECTION_ERRORS = {
   withdrawal_over_daily_limit: { status: 409, description: "the withdrawal would pass the daily limit" },
   unknown_withdrawal: { status: 404, description: "no withdrawal has this id" },
   withdrawal_not_pending: { status: 409, description: "the withdrawal was approved or rejected already" },
+  withdrawal_not_approved: {
+    status: 409,
+    description: "the withdrawal is not approved and waiting for its payout (paid or returned already)",
+  },
   invalid_days: { status: 409, description: "the number of days to advance is not allowed" },
   zero_points: { status: 409, description: "the command would issue or move zero points" },
   amount_too_large: { status: 409, description: "the amount would not fit the engine's limits" },
@@ -127,6 +131,19 @@ const SERVICE_ERRORS = {
   payment_method_unavailable: {
     status: 409,
     description: "the scheme has not set up the provider of this payment method",
+  },
+  payout_account_missing: {
+    status: 409,
+    description: "the member has no payout account this scheme can pay (set one in the wallet first)",
+  },
+  payout_not_sending: {
+    status: 409,
+    description:
+      "the withdrawal has no payout in flight (none, or it ended already), or not one paid by hand",
+  },
+  wechat_not_linked: {
+    status: 409,
+    description: "the member has not signed in with WeChat, so no WeChat account can receive payouts",
   },
   secrets_key_not_configured: {
     status: 409,

@@ -11,5 +11,6 @@ export * from "./roles.js";
 export * from "./operation.js";
 export * from "./operations.js";
 export * from "./notifications.js";
+export * from "./payouts.js";
 export * from "./openapi.js";
 export * from "./types.js";

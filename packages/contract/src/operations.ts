@@ -13,6 +13,7 @@ import * as request from "./requests.js";
 import { CALLER_GROUPS, type RoleName } from "./roles.js";
 import { providerOperations } from "./provider-operations.js";
 import { staffOperations } from "./staff-operations.js";
+import { payoutOperations } from "./payouts.js";
 import * as view from "./views.js";
 
 /** The engine's rejections of each command the service submits. */
@@ -56,6 +57,7 @@ const REJECTS = {
     "withdrawal_over_daily_limit",
   ],
   decideWithdrawal: ["unknown_withdrawal", "withdrawal_not_pending"],
+  settleWithdrawal: ["unknown_withdrawal", "withdrawal_not_approved"],
 } as const satisfies Record<string, readonly RejectionCode[]>;
 
 /** The codes of a decimal field that the engine's parser and the service's limits refuse. */
@@ -914,7 +916,11 @@ const decideWithdrawal = (decision: "approve" | "reject") =>
     params: request.integerIdParams,
     status: 200,
     response: view.withdrawalSchema,
-    errors: ["not_found", ...REJECTS.decideWithdrawal],
+    errors: [
+      "not_found",
+      ...REJECTS.decideWithdrawal,
+      ...(decision === "approve" ? (["payout_account_missing", "payment_method_unavailable"] as const) : []),
+    ],
   });
 
 /** A preview of an operator action: computed on a fork of the live state, it changes nothing. */
@@ -1322,6 +1328,7 @@ export const OPERATIONS = {
   ...operators,
   ...staffOperations,
   ...providerOperations,
+  ...payoutOperations,
   ...previews,
 };
 

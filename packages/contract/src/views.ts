@@ -247,7 +247,19 @@ export const releaseSchema = z
   })
   .meta({ id: "Release" });
 
-export const WITHDRAWAL_STATUSES = ["pending", "approved", "rejected"] as const;
+export const WITHDRAWAL_STATUSES = ["pending", "approved", "rejected", "paid", "returned"] as const;
+/** An approved withdrawal's payout (issue 12): where it goes (masked), its state, the provider's reference. */
+export const payoutSchema = z
+  .strictObject({
+    channel: z.enum(["wechat", "alipay", "bank", "sandbox"]),
+    destination: z.string(),
+    state: z.enum(["sending", "paid", "failed"]),
+    reference: z.string().meta({ description: "our out_biz_no / out_bill_no, derived from the withdrawal" }),
+    providerReference: z.string().nullable(),
+    failureReason: z.string().nullable(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "Payout" });
 export const withdrawalSchema = z
   .strictObject({
     id: z.int(),
@@ -256,6 +268,7 @@ export const withdrawalSchema = z
     day: z.int(),
     date: z.iso.date().meta({ description: "the tenant's local date of the day it was requested" }),
     status: z.enum(WITHDRAWAL_STATUSES),
+    payout: payoutSchema.nullable().optional(),
   })
   .meta({ id: "Withdrawal" });
 

@@ -83,6 +83,8 @@ export const commandJsonSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("withdraw"), member: id, amount: decimal }),
   z.strictObject({ type: z.literal("withdrawApprove"), withdrawal: positionId, expect }),
   z.strictObject({ type: z.literal("withdrawReject"), withdrawal: positionId, expect }),
+  z.strictObject({ type: z.literal("withdrawPaid"), withdrawal: positionId }),
+  z.strictObject({ type: z.literal("withdrawReturn"), withdrawal: positionId }),
   z.strictObject({ type: z.literal("rules"), rules: z.unknown(), expect }),
   z.strictObject({ type: z.literal("prepaidCredit"), merchant: id, amount: decimal }),
   z.strictObject({
@@ -270,6 +272,9 @@ function parseCommandBody(raw: unknown, where: string): Command {
         return { type: "withdrawApprove", withdrawal: c.withdrawal };
       case "withdrawReject":
         return { type: "withdrawReject", withdrawal: c.withdrawal };
+      case "withdrawPaid":
+      case "withdrawReturn":
+        return { type: c.type, withdrawal: c.withdrawal };
       case "rules":
         return { type: "rules", rules: loadRuleSet(c.rules) };
       case "prepaidCredit":
@@ -428,6 +433,8 @@ function commandBodyToJson(command: Command): CommandJson {
     case "advance":
     case "withdrawApprove":
     case "withdrawReject":
+    case "withdrawPaid":
+    case "withdrawReturn":
       return { ...command };
   }
 }

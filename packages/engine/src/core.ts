@@ -22,7 +22,7 @@ import { advance, join } from "./release.js";
 import { changeRules } from "./rule-versions.js";
 import { sell } from "./sell.js";
 import { tip, tipBuy } from "./tips.js";
-import { decideWithdrawal, withdraw } from "./withdrawals.js";
+import { decideWithdrawal, settleWithdrawal, withdraw } from "./withdrawals.js";
 import { CLOSE_REASONS, type CloseReasonCode, FLAG_TIPPED, PositionTable } from "./positions.js";
 import { PRICE_DECIMALS, type RuleSet } from "./rules.js";
 import { stateDigest } from "./state-digest.js";
@@ -191,6 +191,10 @@ export class EngineCore {
         return decideWithdrawal(this, command.withdrawal, true);
       case "withdrawReject":
         return decideWithdrawal(this, command.withdrawal, false);
+      case "withdrawPaid":
+        return settleWithdrawal(this, command.withdrawal, true);
+      case "withdrawReturn":
+        return settleWithdrawal(this, command.withdrawal, false);
       case "rules":
         return changeRules(this, command.rules);
       case "prepaidCredit":

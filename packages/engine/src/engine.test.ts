@@ -525,6 +525,35 @@ describe("rule 12: withdrawal", () => {
     expect(rejected({ type: "withdraw", member: "m2", amount: "1" })).toBe("insufficient_funds");
     expect(rejected({ type: "withdraw", member: "ghost", amount: "1" })).toBe("unknown_member");
   });
+
+  it("ends an approved withdrawal's payout once: paid, or the cash back to the wallet", () => {
+    const { engine, ok, rejected } = scenario({ withdrawalMaxPerDay: "150" });
+    ok({ type: "order", member: "m1", amount: "1000" });
+    ok({ type: "order", member: "m2", amount: "1000" });
+    ok({ type: "sell", member: "m1", position: 1, points: "210" });
+    const before = engine.member("m1")!.wallet;
+    const paid = ok({ type: "withdraw", member: "m1", amount: "100" }).withdrawal!;
+    const failed = ok({ type: "withdraw", member: "m1", amount: "50" }).withdrawal!;
+    // Only an approved withdrawal has a payout to end.
+    expect(rejected({ type: "withdrawPaid", withdrawal: paid })).toBe("withdrawal_not_approved");
+    expect(rejected({ type: "withdrawReturn", withdrawal: 99 })).toBe("unknown_withdrawal");
+    ok({ type: "withdrawApprove", withdrawal: paid });
+    ok({ type: "withdrawApprove", withdrawal: failed });
+    expect(formatMoney(engine.accounts.withdrawn)).toBe("150.00");
+    ok({ type: "withdrawPaid", withdrawal: paid });
+    ok({ type: "withdrawReturn", withdrawal: failed });
+    expect(engine.withdrawal(paid)!.status).toBe("paid");
+    expect(engine.withdrawal(failed)!.status).toBe("returned");
+    expect(formatMoney(engine.accounts.withdrawn)).toBe("100.00");
+    expect(engine.member("m1")!.wallet).toBe(before - 10000n);
+    // A second report of either end changes nothing.
+    for (const type of ["withdrawPaid", "withdrawReturn"] as const) {
+      expect(rejected({ type, withdrawal: paid })).toBe("withdrawal_not_approved");
+      expect(rejected({ type, withdrawal: failed })).toBe("withdrawal_not_approved");
+    }
+    // The returned 50 counts no more against today's limit: 100 paid + 50 fits in 150.
+    ok({ type: "withdraw", member: "m1", amount: "50" });
+  });
 });
 
 describe("period reset (priceCeiling)", () => {

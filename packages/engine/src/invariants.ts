@@ -122,7 +122,7 @@ export function checkInvariants(engine: Engine): string[] {
   let withdrawn = 0n;
   for (const w of core.withdrawals) {
     if (w.status === "pending") pending += w.amount;
-    if (w.status === "approved") withdrawn += w.amount;
+    if (w.status === "approved" || w.status === "paid") withdrawn += w.amount;
   }
   if (pending !== a.withdrawalsPending || withdrawn !== a.withdrawn) broken.push("withdrawals do not add up");
 

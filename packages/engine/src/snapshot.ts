@@ -20,7 +20,7 @@ import {
   onlineOrderToJson,
   restoreOnlineOrders,
 } from "./state.js";
-import { POSITION_OPEN } from "./types.js";
+import { POSITION_OPEN, type Withdrawal } from "./types.js";
 
 export const SNAPSHOT_FORMAT = "zengzhi-snapshot-2";
 
@@ -253,7 +253,7 @@ interface SnapshotJson {
   accounts: Record<string, string>;
   coins: { imported: string; redeemed: string };
   merchants: [string, string, string, string][];
-  withdrawals: [number, string, number, "pending" | "approved" | "rejected"][];
+  withdrawals: [number, string, number, Withdrawal["status"]][];
   /** Absent in snapshots written before online orders were engine commands. */
   onlineOrders?: OnlineOrderJson[];
   /** Absent in snapshots of states that never used prepaid balances. */

@@ -41,6 +41,7 @@ export const STATEMENT_KINDS = [
   "withdrawal_requested",
   "withdrawal_paid",
   "withdrawal_rejected",
+  "withdrawal_returned",
   "sale_voided",
   "prepaid_credit",
   "adjustment",
@@ -158,7 +159,7 @@ export class StatementProjector {
       if (command.merchant === undefined) subjects.delete("merchant:");
       subjects.add(`merchant:${command.merchant ?? DEFAULT_MERCHANT}`);
     }
-    if (command.type === "withdrawReject") {
+    if (command.type === "withdrawReject" || command.type === "withdrawReturn") {
       const withdrawal = view.withdrawal(command.withdrawal);
       if (withdrawal !== undefined) subjects.add(`member:${withdrawal.member}`);
     }
@@ -254,6 +255,8 @@ function kindOf(
       return actor ? "withdrawal_requested" : "adjustment";
     case "withdrawReject":
       return "withdrawal_rejected";
+    case "withdrawReturn":
+      return "withdrawal_returned";
     case "listing":
       return "listing";
     case "financing":

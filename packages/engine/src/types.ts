@@ -45,6 +45,10 @@ export type Command =
   | { type: "withdraw"; member: string; amount: bigint }
   | { type: "withdrawApprove"; withdrawal: number; expect?: string }
   | { type: "withdrawReject"; withdrawal: number; expect?: string }
+  /** The provider (or the operator, for a manual transfer) says an approved withdrawal arrived. */
+  | { type: "withdrawPaid"; withdrawal: number }
+  /** The payout of an approved withdrawal failed: its amount goes back to the member's wallet. */
+  | { type: "withdrawReturn"; withdrawal: number }
   | { type: "rules"; rules: RuleSet; expect?: string }
   /** Money received for a merchant's prepaid balance (prepaid.ts). */
   | { type: "prepaidCredit"; merchant: string; amount: bigint }
@@ -93,6 +97,7 @@ export const REJECTION_CODES = [
   "withdrawal_over_daily_limit",
   "unknown_withdrawal",
   "withdrawal_not_pending",
+  "withdrawal_not_approved",
   "invalid_days",
   "zero_points",
   "amount_too_large",
@@ -220,7 +225,8 @@ export interface Withdrawal {
   readonly member: Member;
   readonly amount: bigint;
   readonly day: number;
-  status: "pending" | "approved" | "rejected";
+  /** approved: the cash left the wallets and is on its way; paid or returned once the payout ends. */
+  status: "pending" | "approved" | "rejected" | "paid" | "returned";
 }
 
 /** Every cash account of a tenant, in fen. Sources on the left, holdings on the right of the conservation law. */

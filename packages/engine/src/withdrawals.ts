@@ -1,5 +1,7 @@
 /**
- * Rule 12, withdrawals: requested against the wallet, then approved or rejected.
+ * Rule 12, withdrawals: requested against the wallet, then approved or rejected. An approved one is
+ * paid out by the service (a provider's transfer or a manual one) and ends paid, or returned to the
+ * wallet when the payout fails: each once, since only an approved withdrawal can end either way.
  */
 import { type EngineCore, reject } from "./core.js";
 import { type Result } from "./types.js";
@@ -42,6 +44,24 @@ export function decideWithdrawal(core: EngineCore, id: number, approve: boolean)
   if (approve) {
     core.accounts.withdrawn += withdrawal.amount;
   } else {
+    member.wallet += withdrawal.amount;
+    core.accounts.wallets += withdrawal.amount;
+    if (member.withdrawDay === withdrawal.day) member.withdrawnToday -= withdrawal.amount;
+  }
+  return { ok: true, withdrawal: id };
+}
+
+/** An approved withdrawal's payout ended: paid (the cash stays withdrawn) or returned to the wallet. */
+export function settleWithdrawal(core: EngineCore, id: number, paid: boolean): Result {
+  const withdrawal = Number.isSafeInteger(id) && id >= 1 ? core.withdrawals[id - 1] : undefined;
+  if (withdrawal === undefined) return reject("unknown_withdrawal", `there is no withdrawal ${id}`);
+  if (withdrawal.status !== "approved") {
+    return reject("withdrawal_not_approved", `withdrawal ${id} is ${withdrawal.status}, not approved`);
+  }
+  const member = core.own(withdrawal.member);
+  core.withdrawals[id - 1] = { ...withdrawal, member, status: paid ? "paid" : "returned" };
+  if (!paid) {
+    core.accounts.withdrawn -= withdrawal.amount;
     member.wallet += withdrawal.amount;
     core.accounts.wallets += withdrawal.amount;
     if (member.withdrawDay === withdrawal.day) member.withdrawnToday -= withdrawal.amount;

@@ -129,7 +129,7 @@ function memberFigures(engine: EngineView, id: string) {
       ...(after === undefined ? {} : { after }),
     });
     for (const w of page) {
-      if (w.status === "approved") withdrawn += w.amount;
+      if (w.status === "approved" || w.status === "paid") withdrawn += w.amount;
       if (w.status === "pending") pending += w.amount;
     }
     if (page.length < PAGE_LIMIT_MAX) break;

@@ -95,12 +95,15 @@ function withdrawalEvents(out: Collector, command: Command, outcome: Outcome, lo
   const data = { withdrawal: id, member: withdrawal.member, amount: formatMoney(withdrawal.amount) };
   const money = { withdrawal: String(id), amount: data.amount };
   if (command.type === "withdraw") out.event("withdrawal.requested", data);
-  else if (command.type === "withdrawReject") {
-    const eventId = out.event("withdrawal.failed", { ...data, reason: "rejected" });
+  else if (command.type === "withdrawReject" || command.type === "withdrawReturn") {
+    // A payout that failed returns the cash like a rejection; the reason tells them apart.
+    const reason = command.type === "withdrawReject" ? "rejected" : "payout_failed";
+    const eventId = out.event("withdrawal.failed", { ...data, reason });
     out.message(eventId, { member: withdrawal.member, kind: "withdrawal_rejected", data: money });
-  } else {
-    // Approval pays the cash out (the engine moves it to `withdrawn`): approved and paid at once.
+  } else if (command.type === "withdrawApprove") {
+    // The payout follows (payouts.ts); the member hears of it when it arrives (withdrawPaid).
     out.event("withdrawal.approved", data);
+  } else {
     const eventId = out.event("withdrawal.paid", data);
     out.message(eventId, { member: withdrawal.member, kind: "withdrawal_paid", data: money });
   }
@@ -130,6 +133,8 @@ function deriveEntry(entry: JournalEntry, lookups: EventLookups, out: Collector)
     case "withdraw":
     case "withdrawApprove":
     case "withdrawReject":
+    case "withdrawPaid":
+    case "withdrawReturn":
       withdrawalEvents(out, command, outcome, lookups);
       break;
     case "rules":

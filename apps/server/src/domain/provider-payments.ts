@@ -28,6 +28,7 @@ import type { ProviderName } from "./payment-settings.js";
 import { receiveRefundEvent, refundThroughProvider } from "./provider-refunds.js";
 import type { Services } from "./services.js";
 import { notifyUrlOf, providerFor, unavailable } from "./tenant-provider.js";
+import { receiveTransferNotification } from "./payouts.js";
 
 export type ProviderMethod = Exclude<PaymentMethod, "sandbox">;
 
@@ -186,6 +187,11 @@ export async function receiveProviderNotification(
     );
   }
   const { event } = verified.notification;
+  if (event.type === "transfer_finished") {
+    // A payout's end: settled by asking the provider (payouts.ts), the notification only says when.
+    await receiveTransferNotification(services, target.tenant, event.transferReference);
+    return { ok: true };
+  }
   if (event.type === "payment_paid") await settleProviderPayment(services, target, event);
   if (event.type === "refund_succeeded" || event.type === "refund_failed")
     await receiveRefundEvent(services, { tenant: target.tenant, ...PROVIDER_ACTOR(target.provider) }, event);

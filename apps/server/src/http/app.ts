@@ -51,6 +51,7 @@ import { prepaidTopUpRoutes } from "../routes/prepaid-top-ups.js";
 import { providerReconciliationRoutes } from "../routes/provider-reconciliation.js";
 import { tenantRoutes } from "../routes/tenants.js";
 import { withdrawalRoutes } from "../routes/withdrawals.js";
+import { payoutAccountRoutes } from "../routes/payout-accounts.js";
 import { type HardeningOptions, registerHardening } from "./hardening.js";
 import { refuseDeepJson } from "./input-guard.js";
 import { requestToken } from "./session-cookie.js";
@@ -278,6 +279,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     operatorRoutes,
     financeRoutes,
     withdrawalRoutes,
+    payoutAccountRoutes,
     schemeRoutes,
     staffRoutes,
     notificationRoutes,

@@ -2,7 +2,13 @@
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../domain/services.js";
-import { decideWithdrawal, decideWithdrawals, listWithdrawals } from "../domain/withdrawals.js";
+import {
+  decideWithdrawal,
+  decideWithdrawals,
+  listWithdrawals,
+  withdrawalWithPayout,
+} from "../domain/withdrawals.js";
+import { markManualPayout, reconcilePayout } from "../domain/payouts.js";
 import { requestKey } from "../http/request-key.js";
 import { intParam, route } from "../http/route.js";
 
@@ -25,4 +31,26 @@ export function withdrawalRoutes(app: FastifyInstance, services: Services): void
       return decideWithdrawal(services, { session, key, withdrawal }, decision);
     });
   }
+
+  route(app, OPERATIONS.reconcilePayout, async ({ session, params }) => {
+    const withdrawal = intParam(params.id, "withdrawal");
+    await reconcilePayout(services, session.tenant, withdrawal);
+    return withdrawalWithPayout(services, session.tenant, withdrawal);
+  });
+
+  route(app, OPERATIONS.markPayoutPaid, async ({ session, params, body }) => {
+    const withdrawal = intParam(params.id, "withdrawal");
+    await markManualPayout(
+      services,
+      { actor: session, withdrawal },
+      { paid: true, reference: body.reference },
+    );
+    return withdrawalWithPayout(services, session.tenant, withdrawal);
+  });
+
+  route(app, OPERATIONS.markPayoutFailed, async ({ session, params, body }) => {
+    const withdrawal = intParam(params.id, "withdrawal");
+    await markManualPayout(services, { actor: session, withdrawal }, { paid: false, reason: body.reason });
+    return withdrawalWithPayout(services, session.tenant, withdrawal);
+  });
 }

@@ -28,7 +28,42 @@ export function WithdrawalTable({
         { key: "status", label: t("common.status"), render: (row) => t(`withdrawal.${row.status}`) },
         ...(actions === undefined
           ? []
-          : [{ key: "actions", label: t("common.actions"), render: actions, csv: () => "" }]),
+          : [
+              {
+                key: "destination",
+                label: t("payout.destination"),
+                // The sandbox pays nobody real: its channel's name says all there is.
+                render: (row: Withdrawal) =>
+                  row.payout === undefined || row.payout === null
+                    ? ""
+                    : row.payout.channel === "sandbox"
+                      ? t("payout.channel.sandbox")
+                      : `${t(`payout.channel.${row.payout.channel}`)} ${row.payout.destination}`,
+              },
+              {
+                key: "payout",
+                label: t("payout.state"),
+                // A provider's failure reason is its own code: kept for the operator in the title.
+                render: (row: Withdrawal) =>
+                  row.payout ? (
+                    <span title={row.payout.failureReason ?? undefined}>
+                      {t(`payout.state.${row.payout.state}`)}
+                    </span>
+                  ) : (
+                    ""
+                  ),
+                csv: (row: Withdrawal) =>
+                  row.payout
+                    ? `${row.payout.state}${row.payout.failureReason ? `: ${row.payout.failureReason}` : ""}`
+                    : "",
+              },
+              {
+                key: "providerReference",
+                label: t("payout.providerReference"),
+                render: (row: Withdrawal) => row.payout?.providerReference ?? "",
+              },
+              { key: "actions", label: t("common.actions"), render: actions, csv: () => "" },
+            ]),
       ]}
     />
   );

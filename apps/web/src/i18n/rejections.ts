@@ -47,6 +47,22 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
   withdrawal_over_daily_limit: { "zh-CN": "超过每日提现上限。", en: "Above the daily withdrawal limit." },
   unknown_withdrawal: { "zh-CN": "找不到该提现申请。", en: "No such withdrawal." },
   withdrawal_not_pending: { "zh-CN": "该提现申请已处理。", en: "This withdrawal has already been decided." },
+  withdrawal_not_approved: {
+    "zh-CN": "该提现不在待打款状态（已打款或已退回）。",
+    en: "This withdrawal is not waiting for its payout (paid or returned already).",
+  },
+  payout_account_missing: {
+    "zh-CN": "该会员尚未设置本平台可打款的收款账户。",
+    en: "The member has no payout account this scheme can pay.",
+  },
+  payout_not_sending: {
+    "zh-CN": "该提现没有进行中的打款，或不是人工打款。",
+    en: "This withdrawal has no payout in flight, or it is not paid by hand.",
+  },
+  wechat_not_linked: {
+    "zh-CN": "请先使用微信登录并绑定，才能用微信收款。",
+    en: "Sign in with WeChat first to receive payouts in WeChat.",
+  },
   invalid_days: { "zh-CN": "天数无效。", en: "Invalid number of days." },
   preview_stale: {
     "zh-CN": "状态已变化，请重新预览。",

@@ -77,6 +77,8 @@ import type {
   Withdrawal,
   WithdrawalDecisionsOutcome,
   WithdrawalDecisionsRequest,
+  PayoutAccountAnswer,
+  SetPayoutAccountRequest,
 } from "@zengzhi/contract";
 import type {
   OrderPayment,
@@ -406,6 +408,15 @@ export const api = {
     post<Withdrawal>(`/api/operator/withdrawals/${id}/approve`, undefined, key),
   rejectWithdrawal: (id: number, key?: string) =>
     post<Withdrawal>(`/api/operator/withdrawals/${id}/reject`, undefined, key),
+  payoutAccount: () => get<PayoutAccountAnswer>("/api/me/payout-account"),
+  setPayoutAccount: (body: SetPayoutAccountRequest, key?: string) =>
+    put<PayoutAccountAnswer>("/api/me/payout-account", body, key),
+  reconcilePayout: (id: number, key?: string) =>
+    post<Withdrawal>(`/api/operator/withdrawals/${id}/payout/query`, undefined, key),
+  markPayoutPaid: (id: number, reference: string, key?: string) =>
+    post<Withdrawal>(`/api/operator/withdrawals/${id}/payout/paid`, { reference }, key),
+  markPayoutFailed: (id: number, reason: string, key?: string) =>
+    post<Withdrawal>(`/api/operator/withdrawals/${id}/payout/failed`, { reason }, key),
   pause: (paused: boolean, key?: string) => post<PauseState>("/api/operator/pause", { paused }, key),
   closeDay: (days: number, stateHash: string, key?: string) =>
     post<CloseDayOutcome>("/api/operator/close-day", { days, stateHash }, key),

@@ -52,9 +52,16 @@ export class AlipayFake {
   private readonly appKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
   readonly orders = new Map<string, AlipayFakeOrder>();
   readonly transfers = new Map<string, AlipayFakeTransfer>();
+  /** The out_biz_no of every transfer request received, re-sends included. */
+  readonly transferRequests: string[] = [];
   readonly refused: string[] = [];
   /** Transfers to this identity fail (to test the failure path). */
   failingPayee = "fail@example.com";
+  /**
+   * The next this-many transfers are made, but their answer is lost (a 504 from the gateway, as when
+   * the connection times out): the caller cannot know the outcome and must query.
+   */
+  loseTransferAnswers = 0;
   private server: RunningServer | undefined;
   private sequence = 0;
 
@@ -198,8 +205,12 @@ export class AlipayFake {
           refund_status: "REFUND_SUCCESS",
         });
       }
-      case "alipay.fund.trans.uni.transfer":
-        return this.transfer(method, biz);
+      case "alipay.fund.trans.uni.transfer": {
+        const answer = this.transfer(method, biz);
+        if (this.loseTransferAnswers <= 0) return answer;
+        this.loseTransferAnswers -= 1;
+        return { status: 504, body: "Gateway Timeout" };
+      }
       case "alipay.fund.trans.common.query": {
         const transfer = this.transfers.get(str("out_biz_no"));
         if (!transfer) return this.failure(method, "ORDER_NOT_EXIST", "转账订单不存在");
@@ -266,6 +277,7 @@ export class AlipayFake {
 
   private transfer(method: string, biz: Record<string, unknown>): FakeAnswer {
     const reference = String(biz["out_biz_no"] ?? "");
+    this.transferRequests.push(reference);
     const existing = this.transfers.get(reference);
     if (existing)
       return this.answer(method, {

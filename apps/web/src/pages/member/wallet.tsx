@@ -1,4 +1,7 @@
-/** The wallet: cash from sales, withdrawal requests (held until an operator decides) and their history. */
+/**
+ * The wallet: cash from sales, the payout account, withdrawal requests (held until an operator
+ * decides, then paid out to that account) and their history.
+ */
 import { useState } from "react";
 import { CommandForm } from "../../components/command-form.js";
 import { AmountField, Card, ErrorBox, Loading, Stat } from "../../components/ui.js";
@@ -8,6 +11,7 @@ import { useI18n } from "../../i18n/index.js";
 import { api } from "../../lib/api.js";
 import { formatMoney, isDecimal } from "../../lib/format.js";
 import { useData } from "../../lib/use-data.js";
+import { PayoutAccountCard } from "./payout-account.js";
 
 export function WalletPage() {
   const { t, locale } = useI18n();
@@ -40,6 +44,7 @@ export function WalletPage() {
           testId="wallet-balance"
         />
       </Card>
+      <PayoutAccountCard />
       <CommandForm
         title={t("wallet.withdraw")}
         input={amount.trim()}

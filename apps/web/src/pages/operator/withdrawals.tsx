@@ -1,6 +1,8 @@
 /**
  * The withdrawal queue: pending requests to approve or reject (a rejection returns the cash to the
- * wallet), one by one or several at once after a preview of the batch.
+ * wallet), one by one or several at once after a preview of the batch. An approval pays out to the
+ * member's payout account; a payout in flight can be asked after (a provider) or marked by hand (a
+ * bank card).
  */
 import { useState } from "react";
 import { PreviewPanel, usePreview } from "../../components/action-preview.js";
@@ -10,7 +12,7 @@ import { useI18n } from "../../i18n/index.js";
 import { api, type Withdrawal } from "../../lib/api.js";
 import { loadAll, useData } from "../../lib/use-data.js";
 
-type Filter = "pending" | "approved" | "rejected";
+type Filter = "pending" | "approved" | "paid" | "returned" | "rejected";
 
 export function WithdrawalQueue() {
   const { t } = useI18n();
@@ -51,6 +53,8 @@ export function WithdrawalQueue() {
         options={[
           { value: "pending", label: t("withdrawal.pending") },
           { value: "approved", label: t("withdrawal.approved") },
+          { value: "paid", label: t("withdrawal.paid") },
+          { value: "returned", label: t("withdrawal.returned") },
           { value: "rejected", label: t("withdrawal.rejected") },
         ]}
       />
@@ -88,6 +92,8 @@ export function WithdrawalQueue() {
                   {t("operator.reject")}
                 </ActionButton>
               </div>
+            ) : row.payout?.state === "sending" ? (
+              <PayoutActions row={row} onDone={list.reload} onError={setError} />
             ) : null
           }
         />
@@ -131,5 +137,65 @@ export function WithdrawalQueue() {
         </>
       )}
     </Card>
+  );
+}
+
+/** A payout in flight: ask the provider how it ended, or (a bank card) mark it paid or failed by hand. */
+function PayoutActions({
+  row,
+  onDone,
+  onError,
+}: {
+  row: Withdrawal;
+  onDone: () => void;
+  onError: (error: unknown) => void;
+}) {
+  const { t } = useI18n();
+  const [note, setNote] = useState("");
+  const run = (send: (key: string) => Promise<unknown>) => async (key: string) => {
+    await send(key);
+    onDone();
+  };
+  if (row.payout?.channel !== "bank")
+    return (
+      <ActionButton
+        className="btn btn-small"
+        action={run((key) => api.reconcilePayout(row.id, key))}
+        onError={onError}
+        data-testid={`payout-query-${row.id}`}
+      >
+        {t("payout.query")}
+      </ActionButton>
+    );
+  return (
+    <div className="row wrap">
+      <input
+        value={note}
+        onChange={(event) => setNote(event.target.value)}
+        placeholder={t("payout.notePlaceholder")}
+        aria-label={t("payout.notePlaceholder")}
+        data-testid={`payout-note-${row.id}`}
+      />
+      <ActionButton
+        className="btn btn-small btn-primary"
+        input={note}
+        disabled={note.trim() === ""}
+        action={run((key) => api.markPayoutPaid(row.id, note.trim(), key))}
+        onError={onError}
+        data-testid={`payout-paid-${row.id}`}
+      >
+        {t("payout.markPaid")}
+      </ActionButton>
+      <ActionButton
+        className="btn btn-small btn-danger"
+        input={note}
+        disabled={note.trim() === ""}
+        action={run((key) => api.markPayoutFailed(row.id, note.trim(), key))}
+        onError={onError}
+        data-testid={`payout-failed-${row.id}`}
+      >
+        {t("payout.markFailed")}
+      </ActionButton>
+    </div>
   );
 }
