@@ -304,8 +304,8 @@ export class EngineCore {
     if (current !== member) return current;
     if (shared[member.index] !== member) return member;
     const copy: Member = { ...member, lockedPositions: member.lockedPositions.slice() };
+    // The fork's member index reads a live member from the list at its index: no Map write needed.
     this.memberList[member.index] = copy;
-    this.members.set(member.id, copy);
     return copy;
   }
 

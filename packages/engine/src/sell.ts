@@ -68,10 +68,10 @@ export function sellable(
 /** Rule 2's arithmetic: gross = n × price (floored to the fen), net = (1 − fee) × n × price floored. */
 export function proceeds(core: EngineCore, n: bigint, feeRate: bigint): { gross: bigint; net: bigint } {
   const grossScaled = n * core.accounts.pool; // fen × supply
-  return {
-    gross: grossScaled / core.supply,
-    net: (grossScaled * (RATIO_SCALE - feeRate)) / (core.supply * RATIO_SCALE),
-  };
+  const gross = grossScaled / core.supply;
+  // Without a fee (forced exits by default) net is gross: two bigint products fewer per exit.
+  if (feeRate === 0n) return { gross, net: gross };
+  return { gross, net: (grossScaled * (RATIO_SCALE - feeRate)) / (core.supply * RATIO_SCALE) };
 }
 
 /** Sells n points of position i: the fee stays in the pool, net goes to the member's wallet. */
@@ -140,8 +140,16 @@ export function runExits(core: EngineCore, outcome: Outcome): void {
     const pool = core.accounts.pool;
     // Qualifies when need / (RATIO_SCALE × points) <= pool / supply. A cheap float test first.
     const priceApprox = (Number(pool) / Number(core.supply)) * 1e9;
-    if (index.topApprox() > priceApprox * (1 + 1e-9)) return;
-    if (exitNeed(core, i) * core.supply > RATIO_SCALE * t.points[i]! * pool) return;
+    const key = index.topApprox();
+    if (key > priceApprox * (1 + 1e-9)) return;
+    // Within a part in 1e9 of the price the float cannot tell: the exact test in bigint. Further
+    // below, the doubles (each within a few parts in 1e16) already decide it (a financing that lets
+    // a million positions out saves four bigint products on each).
+    if (
+      key >= priceApprox * (1 - 1e-9) &&
+      exitNeed(core, i) * core.supply > RATIO_SCALE * t.points[i]! * pool
+    )
+      return;
     index.pop();
     t.version[i]!++;
     sellPoints(core, i, t.points[i]!, core.rules.exitFeeApplies ? core.rules.sellFee : 0n);
