@@ -222,7 +222,7 @@ export class EngineCore {
       spend: t.spend[i]!,
       points: t.points[i]!,
       locked: t.status[i] === POSITION_OPEN ? lockedNow(this, i) : t.locked[i]!,
-      soldGross: t.soldGross[i]!,
+      soldGross: t.soldGrossOf(i),
       day: t.day[i]!,
       status: STATUS_NAMES[t.status[i]!]!,
       closeReason: CLOSE_REASONS[t.closeReason[i]!]!,

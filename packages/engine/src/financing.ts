@@ -97,7 +97,7 @@ export function periodReset(core: EngineCore, outcome: Outcome): void {
     const points = t.points[i]!;
     if (points > 0n) {
       const net = (points * pool) / supply;
-      t.soldGross[i] = t.soldGross[i]! + net;
+      t.setSoldGross(i, t.soldGrossOf(i) + net);
       core.own(core.memberList[t.member[i]!]!).wallet += net;
       core.accounts.wallets += net;
       paid += net;

@@ -90,20 +90,20 @@ export function sellPoints(
   const left = t.points[i]! - n;
   t.points[i] = left;
   if (t.locked[i]! > left) t.locked[i] = left;
-  t.soldGross[i] = t.soldGross[i]! + gross;
+  t.setSoldGross(i, t.soldGrossOf(i) + gross);
   return { net, fee: gross - net };
 }
 
 export function exitNeed(core: EngineCore, i: number): bigint {
   const target = core.rules.exitMultiple * core.table.spend[i]!;
-  const sold = core.table.soldGross[i]!;
+  const sold = core.table.soldGrossOf(i);
   return sold === 0n ? target : target - sold * RATIO_SCALE;
 }
 
 /** need / points as a float, for the exit index's first comparison (exact ties are settled in bigint). */
 export function approxKey(core: EngineCore, i: number): number {
   const t = core.table;
-  const sold = t.soldGross[i]!;
+  const sold = t.soldGrossOf(i);
   // A position that never sold needs exitMultiple × spend: two floats, no bigint product.
   const need =
     sold === 0n ? Number(core.rules.exitMultiple) * Number(t.spend[i]!) : Number(exitNeed(core, i));
