@@ -8,6 +8,7 @@
  * Prices are never rounded: the market price is the exact fraction pool / supply (fen per 1e-8
  * point), and every amount derived from it is floored once, in the pool's favour.
  */
+import { WalletCredits } from "./wallet-credits.js";
 import { compareThresholds } from "./sell.js";
 import { lockedNow } from "./release.js";
 import { MONEY_SCALE, POINT_SCALE } from "./decimal.js";
@@ -137,6 +138,8 @@ export class EngineCore {
   readonly prepaid = new PrepaidBook();
   /** Open positions that hold points and can exit, by threshold price. */
   readonly exitIndex: ExitIndex;
+  /** A forced-exit cascade's wallet credits, paid when it ends (wallet-credits.ts). */
+  readonly credits = new WalletCredits();
 
   constructor(
     rules: RuleSet,

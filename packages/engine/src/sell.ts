@@ -134,14 +134,16 @@ export function runExits(core: EngineCore, outcome: Outcome): void {
   if (core.options.exitSearch === "scan") return runExitsByScan(core, outcome);
   const index = core.exitIndex;
   const t = core.table;
+  const fee = core.rules.exitFeeApplies ? core.rules.sellFee : 0n;
+  let exited = 0;
   for (;;) {
     const i = index.peek();
-    if (i < 0) return;
+    if (i < 0) break;
     const pool = core.accounts.pool;
     // Qualifies when need / (RATIO_SCALE × points) <= pool / supply. A cheap float test first.
     const priceApprox = (Number(pool) / Number(core.supply)) * 1e9;
     const key = index.topApprox();
-    if (key > priceApprox * (1 + 1e-9)) return;
+    if (key > priceApprox * (1 + 1e-9)) break;
     // Within a part in 1e9 of the price the float cannot tell: the exact test in bigint. Further
     // below, the doubles (each within a few parts in 1e16) already decide it (a financing that lets
     // a million positions out saves four bigint products on each).
@@ -149,13 +151,36 @@ export function runExits(core: EngineCore, outcome: Outcome): void {
       key >= priceApprox * (1 - 1e-9) &&
       exitNeed(core, i) * core.supply > RATIO_SCALE * t.points[i]! * pool
     )
-      return;
+      break;
     index.pop();
     t.version[i]!++;
-    sellPoints(core, i, t.points[i]!, core.rules.exitFeeApplies ? core.rules.sellFee : 0n);
+    core.credits.add(t.member[i]!, exitPoints(core, i, fee), (m, cash) => credit(core, m, cash));
     core.close(i, POSITION_EXITED, CLOSE_REASON.exit, false);
     (outcome.exits ??= []).push(i + 1);
+    exited++;
   }
+  // The owners' wallets, once each (wallets are not read while the cascade runs).
+  if (exited > 0)
+    core.accounts.wallets += core.credits.flush((m, cash) => (core.own(core.memberList[m]!).wallet += cash));
+}
+
+/** Pays a member at once (a sum beyond a double's exact range), wallets total included. */
+function credit(core: EngineCore, m: number, cash: bigint): void {
+  core.own(core.memberList[m]!).wallet += cash;
+  core.accounts.wallets += cash;
+}
+
+/** A forced exit's sale of all of position i's points (sellPoints without the wallet: see runExits). */
+function exitPoints(core: EngineCore, i: number, feeRate: bigint): bigint {
+  const t = core.table;
+  const n = t.points[i]!;
+  const { gross, net } = proceeds(core, n, feeRate);
+  core.accounts.pool -= net;
+  core.supply -= n;
+  t.points[i] = 0n;
+  t.locked[i] = 0n;
+  t.setSoldGross(i, t.soldGrossOf(i) + gross);
+  return net;
 }
 
 /** The reference cascade: repeatedly scan all positions for the qualifying one with the lowest threshold. */
