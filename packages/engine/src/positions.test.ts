@@ -20,5 +20,12 @@ describe("PositionTable soldGross", () => {
     expect(copy.soldGrossOf(1)).toBe(huge + 1n);
     expect(table.soldGrossOf(2999)).toBe(huge);
     expect(table.soldGrossOf(1)).toBe(250n);
+    // neverSold reads the column's words: 0 only where nothing was ever fetched.
+    expect(table.neverSold(0)).toBe(true);
+    expect(table.neverSold(1)).toBe(false);
+    expect(table.neverSold(2999)).toBe(false);
+    expect(copy.neverSold(1)).toBe(false);
+    table.setSoldGross(5, 2n ** 32n);
+    expect(table.neverSold(5)).toBe(false);
   });
 });

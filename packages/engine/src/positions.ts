@@ -31,6 +31,8 @@ export class PositionTable {
   locked = new BigInt64Array(1024);
   lockedOriginal = new BigInt64Array(1024);
   private soldSmall = new BigInt64Array(1024);
+  /** soldSmall's words as 32-bit halves: `neverSold` reads them without making a bigint. */
+  private soldWords = new Int32Array(this.soldSmall.buffer);
   private soldBig = new Map<number, bigint>();
   day = new Int32Array(1024);
   lockDay = new Int32Array(1024);
@@ -60,6 +62,11 @@ export class PositionTable {
     into.locked = fit(this.locked, into.locked);
     into.lockedOriginal = fit(this.lockedOriginal, into.lockedOriginal);
     into.soldSmall = fit(this.soldSmall, into.soldSmall);
+    into.soldWords = new Int32Array(
+      into.soldSmall.buffer,
+      into.soldSmall.byteOffset,
+      into.soldSmall.length * 2,
+    );
     into.soldBig = new Map(this.soldBig);
     into.day = fit(this.day, into.day);
     into.lockDay = fit(this.lockDay, into.lockDay);
@@ -78,6 +85,12 @@ export class PositionTable {
       if (big !== undefined) return big;
     }
     return this.soldSmall[i]!;
+  }
+
+  /** Whether position i's points have fetched nothing yet (soldGross 0), without reading a bigint. */
+  neverSold(i: number): boolean {
+    if (this.soldWords[2 * i] !== 0 || this.soldWords[2 * i + 1] !== 0) return false;
+    return this.soldBig.size === 0 || !this.soldBig.has(i);
   }
 
   setSoldGross(i: number, value: bigint): void {
@@ -120,6 +133,7 @@ export class PositionTable {
     this.locked = widen(this.locked);
     this.lockedOriginal = widen(this.lockedOriginal);
     this.soldSmall = widen(this.soldSmall);
+    this.soldWords = new Int32Array(this.soldSmall.buffer);
     this.day = widen(this.day);
     this.lockDay = widen(this.lockDay);
     this.version = widen(this.version);

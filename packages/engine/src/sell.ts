@@ -96,17 +96,16 @@ export function sellPoints(
 
 export function exitNeed(core: EngineCore, i: number): bigint {
   const target = core.rules.exitMultiple * core.table.spend[i]!;
-  const sold = core.table.soldGrossOf(i);
-  return sold === 0n ? target : target - sold * RATIO_SCALE;
+  return core.table.neverSold(i) ? target : target - core.table.soldGrossOf(i) * RATIO_SCALE;
 }
 
 /** need / points as a float, for the exit index's first comparison (exact ties are settled in bigint). */
 export function approxKey(core: EngineCore, i: number): number {
   const t = core.table;
-  const sold = t.soldGrossOf(i);
   // A position that never sold needs exitMultiple × spend: two floats, no bigint product.
-  const need =
-    sold === 0n ? Number(core.rules.exitMultiple) * Number(t.spend[i]!) : Number(exitNeed(core, i));
+  const need = t.neverSold(i)
+    ? Number(core.rules.exitMultiple) * Number(t.spend[i]!)
+    : Number(exitNeed(core, i));
   return need / Number(t.points[i]!);
 }
 
@@ -135,6 +134,7 @@ export function runExits(core: EngineCore, outcome: Outcome): void {
   const index = core.exitIndex;
   const t = core.table;
   const fee = core.rules.exitFeeApplies ? core.rules.sellFee : 0n;
+  const payNow = (m: number, cash: bigint) => credit(core, m, cash);
   let exited = 0;
   for (;;) {
     const i = index.peek();
@@ -154,7 +154,7 @@ export function runExits(core: EngineCore, outcome: Outcome): void {
       break;
     index.pop();
     t.version[i]!++;
-    core.credits.add(t.member[i]!, exitPoints(core, i, fee), (m, cash) => credit(core, m, cash));
+    core.credits.add(t.member[i]!, exitPoints(core, i, fee), payNow);
     core.close(i, POSITION_EXITED, CLOSE_REASON.exit, false);
     (outcome.exits ??= []).push(i + 1);
     exited++;
