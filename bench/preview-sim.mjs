@@ -3,11 +3,12 @@
 //                of Engine.apply on the same pre-built orders, and of the simulator's run loop, all
 //                measured in this run, with the ratio engine/floor;
 //   ruleChange — a rule-change preview's Monte Carlo: one year at about 10,000 orders a day, 50 runs,
-//                on worker threads over every core, wall and CPU time.
+//                on worker threads over every core, wall and CPU time, with the orderWeight the
+//                preview picks (each engine order stands for that many members' orders).
 // A benchmark, not a test: it reports what it measures and never fails on a target.
 import os from "node:os";
 import { Engine, RATIO_SCALE, PRICE_DENOMINATOR, loadRuleSet } from "@zengzhi/engine";
-import { parseScenario, simulate } from "@zengzhi/sim";
+import { orderWeightFor, parseScenario, simulate } from "@zengzhi/sim";
 import { monteCarlo } from "@zengzhi/sim/node";
 
 const ORDER_POOL = 1 << 20;
@@ -245,19 +246,32 @@ export function measureSimLoop(days = 60) {
   };
 }
 
-/** The `ruleChange` figures: the Monte Carlo a rule-change preview runs. */
-export async function measureRuleChange({ runs = 50, days = 365, threads = os.availableParallelism() } = {}) {
+/**
+ * The `ruleChange` figures: the Monte Carlo a rule-change preview runs, with the orderWeight the
+ * preview picks for this demand (`orderWeightFor`; `weight` overrides it, 1 runs every order).
+ * `orders` counts the demand's orders, `engineOrders` those the engine applied (orders ÷ weight).
+ */
+export async function measureRuleChange({
+  runs = 50,
+  days = 365,
+  threads = os.availableParallelism(),
+  weight,
+} = {}) {
+  const raw = { ...previewScenario(days), runs };
+  const orderWeight = weight ?? orderWeightFor(parseScenario(raw));
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const mc = await monteCarlo({ ...previewScenario(days), runs }, { runs, seed: 1, threads });
+  const mc = await monteCarlo({ ...raw, orderWeight }, { runs, seed: 1, threads });
   const seconds = (performance.now() - started) / 1000;
   const ordersTotal = mc.runs.reduce((sum, run) => sum + run.counters.orders, 0);
   return {
     runs,
     days,
     threads,
+    orderWeight,
     ordersPerRunPerDay: round(ordersTotal / runs / days),
     orders: ordersTotal,
+    engineOrders: ordersTotal / orderWeight,
     seconds: Number(seconds.toFixed(2)),
     cpuSeconds: Number(cpuSecondsOf(process.cpuUsage(cpu)).toFixed(2)),
     ordersPerSecond: round(ordersTotal / seconds),

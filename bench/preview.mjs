@@ -7,7 +7,7 @@
 //   every core;
 // - `previews` (bench/preview-live.mjs): previews from the live state of a tenant with 1,000,000 open
 //   positions.
-// Sizes: BENCH_PREVIEW_ORDERS, BENCH_PREVIEW_RUNS, BENCH_PREVIEW_DAYS. A benchmark script, not a timed
+// Sizes: BENCH_PREVIEW_ORDERS, BENCH_PREVIEW_RUNS, BENCH_PREVIEW_DAYS, BENCH_PREVIEW_WEIGHT. A benchmark script, not a timed
 // test: it never fails on a target.
 import os from "node:os";
 import { previewLive } from "./preview-live.mjs";
@@ -18,6 +18,9 @@ const log = (...a) => (json ? undefined : console.error(...a));
 const orders = Number(process.env.BENCH_PREVIEW_ORDERS ?? 1_000_000);
 const runs = Number(process.env.BENCH_PREVIEW_RUNS ?? 50);
 const days = Number(process.env.BENCH_PREVIEW_DAYS ?? 365);
+// BENCH_PREVIEW_WEIGHT=1 runs every order (the design before order weights), for comparison.
+const weight =
+  process.env.BENCH_PREVIEW_WEIGHT === undefined ? undefined : Number(process.env.BENCH_PREVIEW_WEIGHT);
 
 const load = () => os.loadavg().map((x) => Number(x.toFixed(2)));
 const loadBefore = load();
@@ -30,9 +33,10 @@ log(
     `(${engine.simRatio}×, ${engine.sim.orders.toLocaleString()} orders in ${engine.sim.days} days)`,
 );
 log(`ruleChange: ${runs} runs of ${days} days on ${os.availableParallelism()} threads`);
-const ruleChange = await measureRuleChange({ runs, days });
+const ruleChange = await measureRuleChange({ runs, days, weight });
 log(
-  `    ${ruleChange.orders.toLocaleString()} orders (${ruleChange.ordersPerRunPerDay.toLocaleString()} a day a run) in ${ruleChange.seconds} s ` +
+  `    ${ruleChange.orders.toLocaleString()} orders (${ruleChange.ordersPerRunPerDay.toLocaleString()} a day a run; the engine ` +
+    `applied ${ruleChange.engineOrders.toLocaleString()}, order weight ${ruleChange.orderWeight}) in ${ruleChange.seconds} s ` +
     `(CPU ${ruleChange.cpuSeconds} s, target ${ruleChange.targetSeconds} s), invariants broken in ${ruleChange.runsWithBrokenInvariants} runs`,
 );
 log("previews: a tenant with 1,000,000 open positions");

@@ -8,6 +8,7 @@
  * Prices are never rounded: the market price is the exact fraction pool / supply (fen per 1e-8
  * point), and every amount derived from it is floored once, in the pool's favour.
  */
+import { WalletCredits } from "./wallet-credits.js";
 import { compareThresholds } from "./sell.js";
 import { lockedNow } from "./release.js";
 import { MONEY_SCALE, POINT_SCALE } from "./decimal.js";
@@ -137,6 +138,8 @@ export class EngineCore {
   readonly prepaid = new PrepaidBook();
   /** Open positions that hold points and can exit, by threshold price. */
   readonly exitIndex: ExitIndex;
+  /** A forced-exit cascade's wallet credits, paid when it ends (wallet-credits.ts). */
+  readonly credits = new WalletCredits();
 
   constructor(
     rules: RuleSet,
@@ -226,7 +229,7 @@ export class EngineCore {
       spend: t.spend[i]!,
       points: t.points[i]!,
       locked: t.status[i] === POSITION_OPEN ? lockedNow(this, i) : t.locked[i]!,
-      soldGross: t.soldGross[i]!,
+      soldGross: t.soldGrossOf(i),
       day: t.day[i]!,
       status: STATUS_NAMES[t.status[i]!]!,
       closeReason: CLOSE_REASONS[t.closeReason[i]!]!,
@@ -308,8 +311,8 @@ export class EngineCore {
     if (current !== member) return current;
     if (shared[member.index] !== member) return member;
     const copy: Member = { ...member, lockedPositions: member.lockedPositions.slice() };
+    // The fork's member index reads a live member from the list at its index: no Map write needed.
     this.memberList[member.index] = copy;
-    this.members.set(member.id, copy);
     return copy;
   }
 

@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import {
   COIN_IMPORT_ROWS_MAX,
   CommandError,
+  Engine,
+  RATIO_SCALE,
   REJECTION_CODES,
+  checkInvariants,
   commandToJson,
   engineToJson,
   formatMoney,
@@ -212,6 +215,54 @@ describe("rule 5: listing", () => {
     expect(rejected({ type: "order", member: "m1", amount: "1" })).toBe("listed");
     expect(rejected({ type: "advance", days: 1 })).toBe("listed");
   });
+});
+
+describe("rule 5: listing a large book", () => {
+  // Whole shares per point take a bulk path (each member's open points summed once); any other
+  // ratio floors each position's shares. Both must give every member Σ floor(points × ratio).
+  const book = () => {
+    const engine = new Engine(loadRuleSet({ exitMultiple: "10" }));
+    for (let n = 0; n < 600; n++) {
+      const result = engine.apply({
+        type: "order",
+        member: `m${n % 37}`,
+        amount: BigInt(1000 + ((n * 7919) % 90000)),
+      });
+      expect(result.ok).toBe(true);
+    }
+    // A sold position keeps fewer points; a closed one converts nothing.
+    expect(engine.apply({ type: "sell", member: "m1", position: 2, points: 100_000_000n }).ok).toBe(true);
+    expect(
+      engine.apply({ type: "sell", member: "m3", position: 4, points: engine.position(4)!.points }).ok,
+    ).toBe(true);
+    return engine;
+  };
+  const expected = (engine: Engine, ratio: bigint) => {
+    const shares = new Map<string, bigint>();
+    for (let id = 1; id <= engine.positionCount; id++) {
+      const p = engine.position(id)!;
+      if (p.status !== "open") continue;
+      shares.set(p.member, (shares.get(p.member) ?? 0n) + (p.points * ratio) / RATIO_SCALE);
+    }
+    return shares;
+  };
+
+  for (const [text, ratio] of [
+    ["3", 3n * RATIO_SCALE],
+    ["0.37", (37n * RATIO_SCALE) / 100n],
+  ] as const) {
+    it(`gives each member the floored shares of each open position (sharesPerPoint ${text}), in a fork too`, () => {
+      const engine = book();
+      const want = expected(engine, ratio);
+      const preview = engine.view.previewCommands([parseCommand({ type: "listing", sharesPerPoint: text })]);
+      expect(preview.after.openPositions).toBe(0);
+      expect(engine.member("m5")!.shares).toBe(0n);
+      expect(engine.apply(parseCommand({ type: "listing", sharesPerPoint: text })).ok).toBe(true);
+      for (const [member, shares] of want) expect(engine.member(member)!.shares).toBe(shares);
+      expect(engine.openPositionCount()).toBe(0);
+      expect(checkInvariants(engine)).toEqual([]);
+    });
+  }
 });
 
 describe("rule 6: daily release", () => {

@@ -28,9 +28,20 @@ export function financing(core: EngineCore, toPool: bigint, toSubsidy: bigint): 
 export function listing(core: EngineCore, sharesPerPoint: bigint): Result {
   if (sharesPerPoint <= 0n) return reject("amount_not_positive", "sharesPerPoint must be greater than 0");
   const t = core.table;
+  // Whole shares per point (the usual case): each position's shares are points × k exactly, so a
+  // member's shares are k × the sum of their open points, summed in doubles while exact. Otherwise
+  // each position's shares are floored on their own.
+  const whole = sharesPerPoint % RATIO_SCALE === 0n ? sharesPerPoint / RATIO_SCALE : null;
+  const sums = whole === null ? null : openPointsByMember(core);
+  if (sums !== null && whole !== null) {
+    for (let m = 0; m < sums.length; m++) {
+      if (sums[m]! > 0) core.own(core.memberList[m]!).shares += BigInt(sums[m]!) * whole;
+    }
+  }
   for (let i = 0; i < t.length; i++) {
     if (t.status[i] !== POSITION_OPEN) continue;
-    core.own(core.memberList[t.member[i]!]!).shares += (t.points[i]! * sharesPerPoint) / RATIO_SCALE;
+    if (sums === null)
+      core.own(core.memberList[t.member[i]!]!).shares += (t.points[i]! * sharesPerPoint) / RATIO_SCALE;
     t.points[i] = 0n;
     t.locked[i] = 0n;
     core.close(i, POSITION_CLOSED, CLOSE_REASON.listing, false);
@@ -50,6 +61,31 @@ export function listing(core: EngineCore, sharesPerPoint: bigint): Result {
   return { ok: true };
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const TWO_32 = 2 ** 32;
+
+/**
+ * Each member's open points summed as doubles (exact integers below 2^53), reading the points
+ * column's 64-bit words as two 32-bit halves so no bigint is made per position; null when a
+ * position or a sum could leave the exact range (the caller then works in bigint).
+ */
+function openPointsByMember(core: EngineCore): Float64Array | null {
+  const t = core.table;
+  if (!LITTLE_ENDIAN) return null;
+  const words = new Int32Array(t.points.buffer, t.points.byteOffset, t.length * 2);
+  const sums = new Float64Array(core.memberList.length);
+  for (let i = 0; i < t.length; i++) {
+    if (t.status[i] !== POSITION_OPEN) continue;
+    const high = words[2 * i + 1]!;
+    if (high < 0 || high >= 1 << 21) return null;
+    const m = t.member[i]!;
+    const sum = sums[m]! + high * TWO_32 + (words[2 * i]! >>> 0);
+    if (sum > Number.MAX_SAFE_INTEGER) return null;
+    sums[m] = sum;
+  }
+  return sums;
+}
+
 /** Period reset: every open position and merchant balance is cashed out at the current price, no fee. */
 export function periodReset(core: EngineCore, outcome: Outcome): void {
   const t = core.table;
@@ -61,7 +97,7 @@ export function periodReset(core: EngineCore, outcome: Outcome): void {
     const points = t.points[i]!;
     if (points > 0n) {
       const net = (points * pool) / supply;
-      t.soldGross[i] = t.soldGross[i]! + net;
+      t.setSoldGross(i, t.soldGrossOf(i) + net);
       core.own(core.memberList[t.member[i]!]!).wallet += net;
       core.accounts.wallets += net;
       paid += net;

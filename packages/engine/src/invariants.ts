@@ -50,9 +50,9 @@ export function qualifyingByScan(engine: Engine): number[] {
   for (let i = 0; i < t.length; i++) {
     if (t.status[i] !== POSITION_OPEN || (t.flags[i]! & FLAG_TIPPED) !== 0 || t.points[i] === 0n) continue;
     const spend = Number(t.spend[i]!);
-    const worth = Number(t.soldGross[i]!) + Number(t.points[i]!) * priceApprox;
+    const worth = Number(t.soldGrossOf(i)) + Number(t.points[i]!) * priceApprox;
     if (worth < multipleApprox * spend * (1 - 1e-6)) continue;
-    const value = t.soldGross[i]! * RATIO_SCALE * supply + RATIO_SCALE * t.points[i]! * pool;
+    const value = t.soldGrossOf(i) * RATIO_SCALE * supply + RATIO_SCALE * t.points[i]! * pool;
     if (value >= multiple * t.spend[i]! * supply) ids.push(i + 1);
   }
   return ids;

@@ -46,7 +46,7 @@ export function payWithPoints(core: EngineCore, command: PayWithPointsCommand): 
   const left = t.points[i]! - burned;
   t.points[i] = left;
   if (t.locked[i]! > left) t.locked[i] = left;
-  t.soldGross[i] = t.soldGross[i]! + amount;
+  t.setSoldGross(i, t.soldGrossOf(i) + amount);
   core.accounts.pool = pool - amount + contribution;
   core.merchant(merchantId).settlement += amount - contribution;
   core.accounts.merchantSettlements += amount - contribution;

@@ -5,11 +5,14 @@
  *
  * spend, points, locked and lockedOriginal are 64-bit; the engine refuses any command that would put a
  * larger value there (rejection `amount_too_large`). soldGross, which can grow without bound, is a
- * plain array of bigint sharing the 0n constant until a position sells.
+ * 64-bit column too, with the rare value beyond it in a Map (`soldGrossOf` / `setSoldGross`): a
+ * forced exit writes a number into a column rather than a fresh bigint into an old array, which the
+ * garbage collector would have to remember (a million exits cost seconds of collection).
  */
 import type { CloseReason } from "./types.js";
 
 export const FLAG_TIPPED = 1;
+const SOLD_SMALL_MAX = 2n ** 63n - 1n;
 /** Why a position closed, as stored in its closeReason column (0: still open). */
 export const CLOSE_REASON = { sold: 1, exit: 2, reset: 3, listing: 4, void: 5 } as const satisfies Record<
   CloseReason,
@@ -27,7 +30,10 @@ export class PositionTable {
   points = new BigInt64Array(1024);
   locked = new BigInt64Array(1024);
   lockedOriginal = new BigInt64Array(1024);
-  soldGross: bigint[] = [];
+  private soldSmall = new BigInt64Array(1024);
+  /** soldSmall's words as 32-bit halves: `neverSold` reads them without making a bigint. */
+  private soldWords = new Int32Array(this.soldSmall.buffer);
+  private soldBig = new Map<number, bigint>();
   day = new Int32Array(1024);
   lockDay = new Int32Array(1024);
   version = new Int32Array(1024);
@@ -55,7 +61,13 @@ export class PositionTable {
     into.points = fit(this.points, into.points);
     into.locked = fit(this.locked, into.locked);
     into.lockedOriginal = fit(this.lockedOriginal, into.lockedOriginal);
-    into.soldGross = this.soldGross.slice();
+    into.soldSmall = fit(this.soldSmall, into.soldSmall);
+    into.soldWords = new Int32Array(
+      into.soldSmall.buffer,
+      into.soldSmall.byteOffset,
+      into.soldSmall.length * 2,
+    );
+    into.soldBig = new Map(this.soldBig);
     into.day = fit(this.day, into.day);
     into.lockDay = fit(this.lockDay, into.lockDay);
     into.version = fit(this.version, into.version);
@@ -64,6 +76,28 @@ export class PositionTable {
     into.closeReason = fit(this.closeReason, into.closeReason);
     into.previousOfMember = fit(this.previousOfMember, into.previousOfMember);
     return into;
+  }
+
+  /** fen the position's points have fetched so far (gross, before fees). */
+  soldGrossOf(i: number): bigint {
+    if (this.soldBig.size > 0) {
+      const big = this.soldBig.get(i);
+      if (big !== undefined) return big;
+    }
+    return this.soldSmall[i]!;
+  }
+
+  /** Whether position i's points have fetched nothing yet (soldGross 0), without reading a bigint. */
+  neverSold(i: number): boolean {
+    if (this.soldWords[2 * i] !== 0 || this.soldWords[2 * i + 1] !== 0) return false;
+    return this.soldBig.size === 0 || !this.soldBig.has(i);
+  }
+
+  setSoldGross(i: number, value: bigint): void {
+    if (value <= SOLD_SMALL_MAX) {
+      this.soldSmall[i] = value;
+      if (this.soldBig.size > 0) this.soldBig.delete(i);
+    } else this.soldBig.set(i, value);
   }
 
   /** Appends a position and returns its index. */
@@ -75,7 +109,7 @@ export class PositionTable {
     this.points[i] = points;
     this.locked[i] = locked;
     this.lockedOriginal[i] = locked;
-    this.soldGross.push(0n);
+    this.soldSmall[i] = 0n;
     this.day[i] = day;
     this.lockDay[i] = day;
     this.version[i] = 0;
@@ -98,6 +132,8 @@ export class PositionTable {
     this.points = widen(this.points);
     this.locked = widen(this.locked);
     this.lockedOriginal = widen(this.lockedOriginal);
+    this.soldSmall = widen(this.soldSmall);
+    this.soldWords = new Int32Array(this.soldSmall.buffer);
     this.day = widen(this.day);
     this.lockDay = widen(this.lockDay);
     this.version = widen(this.version);

@@ -246,7 +246,7 @@ function notVoidable(core: EngineCore, sale: TillSale): string | null {
   if (sale.movedOthers) return "the sale triggered forced exits or a reset";
   const i = sale.position - 1;
   const t = core.table;
-  if (t.status[i] !== POSITION_OPEN || t.points[i] !== sale.points || t.soldGross[i] !== 0n)
+  if (t.status[i] !== POSITION_OPEN || t.points[i] !== sale.points || t.soldGrossOf(i) !== 0n)
     return "points of the sale were already sold or paid with";
   const [, referral, own] = sale.health;
   if (core.rules.release !== null && referral + own > 0n)

@@ -129,12 +129,12 @@ function exitsOf(live: EngineCore, fork: EngineCore, ids: readonly number[], lis
       owners++;
     }
     if (positions.length < listMax) {
-      const before = i < live.table.length ? live.table.soldGross[i]! : 0n;
+      const before = i < live.table.length ? live.table.soldGrossOf(i) : 0n;
       positions.push({
         position: id,
         member: fork.memberList[m]!.id,
         spend: fork.table.spend[i]!,
-        proceeds: fork.table.soldGross[i]! - before,
+        proceeds: fork.table.soldGrossOf(i) - before,
       });
     }
   }

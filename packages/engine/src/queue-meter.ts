@@ -53,7 +53,7 @@ export function queueMeter(core: EngineCore): QueueMeter {
     if ((t.flags[i]! & FLAG_TIPPED) !== 0 || t.points[i] === 0n) continue;
     queued++;
     spend += t.spend[i]!;
-    const s = t.soldGross[i]!;
+    const s = t.soldGrossOf(i);
     if (s !== 0n) sold += s;
     points += t.points[i]!;
   }

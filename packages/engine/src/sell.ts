@@ -68,10 +68,10 @@ export function sellable(
 /** Rule 2's arithmetic: gross = n × price (floored to the fen), net = (1 − fee) × n × price floored. */
 export function proceeds(core: EngineCore, n: bigint, feeRate: bigint): { gross: bigint; net: bigint } {
   const grossScaled = n * core.accounts.pool; // fen × supply
-  return {
-    gross: grossScaled / core.supply,
-    net: (grossScaled * (RATIO_SCALE - feeRate)) / (core.supply * RATIO_SCALE),
-  };
+  const gross = grossScaled / core.supply;
+  // Without a fee (forced exits by default) net is gross: two bigint products fewer per exit.
+  if (feeRate === 0n) return { gross, net: gross };
+  return { gross, net: (grossScaled * (RATIO_SCALE - feeRate)) / (core.supply * RATIO_SCALE) };
 }
 
 /** Sells n points of position i: the fee stays in the pool, net goes to the member's wallet. */
@@ -90,23 +90,22 @@ export function sellPoints(
   const left = t.points[i]! - n;
   t.points[i] = left;
   if (t.locked[i]! > left) t.locked[i] = left;
-  t.soldGross[i] = t.soldGross[i]! + gross;
+  t.setSoldGross(i, t.soldGrossOf(i) + gross);
   return { net, fee: gross - net };
 }
 
 export function exitNeed(core: EngineCore, i: number): bigint {
   const target = core.rules.exitMultiple * core.table.spend[i]!;
-  const sold = core.table.soldGross[i]!;
-  return sold === 0n ? target : target - sold * RATIO_SCALE;
+  return core.table.neverSold(i) ? target : target - core.table.soldGrossOf(i) * RATIO_SCALE;
 }
 
 /** need / points as a float, for the exit index's first comparison (exact ties are settled in bigint). */
 export function approxKey(core: EngineCore, i: number): number {
   const t = core.table;
-  const sold = t.soldGross[i]!;
   // A position that never sold needs exitMultiple × spend: two floats, no bigint product.
-  const need =
-    sold === 0n ? Number(core.rules.exitMultiple) * Number(t.spend[i]!) : Number(exitNeed(core, i));
+  const need = t.neverSold(i)
+    ? Number(core.rules.exitMultiple) * Number(t.spend[i]!)
+    : Number(exitNeed(core, i));
   return need / Number(t.points[i]!);
 }
 
@@ -134,20 +133,54 @@ export function runExits(core: EngineCore, outcome: Outcome): void {
   if (core.options.exitSearch === "scan") return runExitsByScan(core, outcome);
   const index = core.exitIndex;
   const t = core.table;
+  const fee = core.rules.exitFeeApplies ? core.rules.sellFee : 0n;
+  const payNow = (m: number, cash: bigint) => credit(core, m, cash);
+  let exited = 0;
   for (;;) {
     const i = index.peek();
-    if (i < 0) return;
+    if (i < 0) break;
     const pool = core.accounts.pool;
     // Qualifies when need / (RATIO_SCALE × points) <= pool / supply. A cheap float test first.
     const priceApprox = (Number(pool) / Number(core.supply)) * 1e9;
-    if (index.topApprox() > priceApprox * (1 + 1e-9)) return;
-    if (exitNeed(core, i) * core.supply > RATIO_SCALE * t.points[i]! * pool) return;
+    const key = index.topApprox();
+    if (key > priceApprox * (1 + 1e-9)) break;
+    // Within a part in 1e9 of the price the float cannot tell: the exact test in bigint. Further
+    // below, the doubles (each within a few parts in 1e16) already decide it (a financing that lets
+    // a million positions out saves four bigint products on each).
+    if (
+      key >= priceApprox * (1 - 1e-9) &&
+      exitNeed(core, i) * core.supply > RATIO_SCALE * t.points[i]! * pool
+    )
+      break;
     index.pop();
     t.version[i]!++;
-    sellPoints(core, i, t.points[i]!, core.rules.exitFeeApplies ? core.rules.sellFee : 0n);
+    core.credits.add(t.member[i]!, exitPoints(core, i, fee), payNow);
     core.close(i, POSITION_EXITED, CLOSE_REASON.exit, false);
     (outcome.exits ??= []).push(i + 1);
+    exited++;
   }
+  // The owners' wallets, once each (wallets are not read while the cascade runs).
+  if (exited > 0)
+    core.accounts.wallets += core.credits.flush((m, cash) => (core.own(core.memberList[m]!).wallet += cash));
+}
+
+/** Pays a member at once (a sum beyond a double's exact range), wallets total included. */
+function credit(core: EngineCore, m: number, cash: bigint): void {
+  core.own(core.memberList[m]!).wallet += cash;
+  core.accounts.wallets += cash;
+}
+
+/** A forced exit's sale of all of position i's points (sellPoints without the wallet: see runExits). */
+function exitPoints(core: EngineCore, i: number, feeRate: bigint): bigint {
+  const t = core.table;
+  const n = t.points[i]!;
+  const { gross, net } = proceeds(core, n, feeRate);
+  core.accounts.pool -= net;
+  core.supply -= n;
+  t.points[i] = 0n;
+  t.locked[i] = 0n;
+  t.setSoldGross(i, t.soldGrossOf(i) + gross);
+  return net;
 }
 
 /** The reference cascade: repeatedly scan all positions for the qualifying one with the lowest threshold. */

@@ -138,7 +138,10 @@ export function engineSnapshotPieces(engine: Engine): Generator<string> {
   const n = t.length;
   const columns = copyColumns(engine, n);
   const sold: [number, string][] = [];
-  for (let i = 0; i < n; i++) if (t.soldGross[i] !== 0n) sold.push([i, formatMoney(t.soldGross[i]!)]);
+  for (let i = 0; i < n; i++) {
+    const gross = t.soldGrossOf(i);
+    if (gross !== 0n) sold.push([i, formatMoney(gross)]);
+  }
   const header = JSON.stringify(snapshotHeader(engine, n, sold));
   return pieces(header, columns, n, engine);
 }
@@ -321,7 +324,7 @@ export function engineFromSnapshot(text: string): Engine {
     if (section === undefined) throw new Error(`snapshot has no column ${name}`);
     restoreColumn(t[name], section);
   }
-  for (const [i, value] of p.soldGross) t.soldGross[i] = money(value);
+  for (const [i, value] of p.soldGross) t.setSoldGross(i, money(value));
   restoreOnlineOrders(core, json.onlineOrders);
   restorePrepaid(core, json.prepaid);
   for (let i = 0; i < p.count; i++) {

@@ -113,7 +113,7 @@ function positionToJson(core: EngineCore, i: number) {
     lockedOriginal: p(t.lockedOriginal[i]!),
     // Release brought up to date is written as of today; canonical while nothing is locked.
     lockDay: locked > 0n ? core.day : t.day[i]!,
-    soldGross: m(t.soldGross[i]!),
+    soldGross: m(t.soldGrossOf(i)),
     day: t.day[i]!,
     tipped: (t.flags[i]! & FLAG_TIPPED) !== 0,
     closeReason: CLOSE_REASONS[t.closeReason[i]!]!,
@@ -228,7 +228,7 @@ export function engineFromJson(json: EngineJson): Engine {
     const i = t.add(member.index, money(j.spend), pts(j.points), locked, j.day, j.tipped ? FLAG_TIPPED : 0);
     t.lockedOriginal[i] = pts(j.lockedOriginal);
     t.lockDay[i] = j.lockDay;
-    t.soldGross[i] = money(j.soldGross);
+    t.setSoldGross(i, money(j.soldGross));
     t.status[i] = STATUS_NAMES.indexOf(j.status);
     t.closeReason[i] = CLOSE_REASONS.indexOf(j.closeReason);
     core.linkPosition(member, i);

@@ -10,6 +10,7 @@ import type { Scenario } from "./scenario.js";
 
 export * from "./aggregate.js";
 export * from "./csv.js";
+export * from "./demand.js";
 export * from "./observe.js";
 export { Random } from "./random.js";
 export * from "./rule-change.js";

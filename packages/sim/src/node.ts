@@ -195,9 +195,10 @@ export async function compareRuleChangeParallel(
 ): Promise<RuleChangeComparison> {
   const live = engineFromSnapshot(input.snapshot);
   const scenarios = ruleChangeScenarios(input, live);
+  const weight = scenarios.current.orderWeight;
   const raw = {
-    current: scenarioJson(input, ruleSetToJson(live.rules)),
-    proposed: scenarioJson(input, input.proposedRules),
+    current: scenarioJson(input, ruleSetToJson(live.rules), weight),
+    proposed: scenarioJson(input, input.proposedRules, weight),
   };
   const seeds = monteCarloSeeds(input.seed, input.runs);
   const jobs = seeds.flatMap((seed) =>
@@ -214,8 +215,9 @@ export async function compareRuleChangeParallel(
   });
 }
 
-function scenarioJson(input: RuleChangeInput, rules: unknown): unknown {
+function scenarioJson(input: RuleChangeInput, rules: unknown, orderWeight: number): unknown {
   return {
+    orderWeight,
     horizonDays: input.horizonDays,
     seed: input.seed,
     runs: input.runs,

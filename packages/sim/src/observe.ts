@@ -156,11 +156,18 @@ function memberOutcomes(
   let open = 0;
   for (let id = positionBase + 1; id <= track.positionCount; id++) {
     if (track.positionState[id] !== OPEN) continue;
-    open++;
+    open += track.positionWeight(id);
     const member = track.positionMember[id]!;
     held[member] = held[member]! + track.positionPoints[id]!;
   }
   return { wallet, held, open };
+}
+
+/** Positions the run opened, each counted as the members its owner stands for. */
+function weightedPositions(track: Tracker, positionBase: number): number {
+  let n = 0;
+  for (let id = positionBase + 1; id <= track.positionCount; id++) n += track.positionWeight(id);
+  return n;
 }
 
 /** Whether member m's first position was still open `days` after joining. */
@@ -174,13 +181,14 @@ function waitingCounts(track: Tracker, range: [number, number], horizonDays: num
   const counts = { waiting180: 0, eligible180: 0, waiting365: 0, eligible365: 0 };
   for (let m = range[0]; m < range[1]; m++) {
     const age = horizonDays - 1 - track.joinDay(m);
+    const w = track.weight[m]!;
     if (age >= 180) {
-      counts.eligible180++;
-      if (waitingAfter(track, m, 180)) counts.waiting180++;
+      counts.eligible180 += w;
+      if (waitingAfter(track, m, 180)) counts.waiting180 += w;
     }
     if (age >= 365) {
-      counts.eligible365++;
-      if (waitingAfter(track, m, 365)) counts.waiting365++;
+      counts.eligible365 += w;
+      if (waitingAfter(track, m, 365)) counts.waiting365 += w;
     }
   }
   return counts;
@@ -199,10 +207,15 @@ function cohortRun(
   const realised = new Float64Array(to - from);
   const marked = new Float64Array(to - from);
   const daysToExit: number[] = [];
+  let members = 0;
   let exited = 0;
   let reached1x = 0;
   let reached2x = 0;
   for (let m = from; m < to; m++) {
+    // A simulated member counts as the members it stands for; the spreads and the median are over
+    // simulated members (within a cohort they mostly stand for equally many).
+    const w = track.weight[m]!;
+    members += w;
     const spend = track.spend(m);
     const cash = outcomes.wallet[m]!;
     paidFen += spend;
@@ -210,11 +223,11 @@ function cohortRun(
     const r = spend > 0 ? cash / spend : 0;
     realised[m - from] = r;
     marked[m - from] = spend > 0 ? (cash + (outcomes.held[m]! / 1e8) * priceFen) / spend : 0;
-    if (r >= 1) reached1x++;
-    if (r >= 2) reached2x++;
+    if (r >= 1) reached1x += w;
+    if (r >= 2) reached2x += w;
     const first = track.firstPosition(m);
     if (first > 0 && track.positionState[first] === EXITED) {
-      exited++;
+      exited += w;
       daysToExit.push(track.positionEndDay[first]! - track.joinDay(m));
     }
   }
@@ -223,7 +236,7 @@ function cohortRun(
   daysToExit.sort((a, b) => a - b);
   return {
     startDay: track.joinDay(from),
-    members: to - from,
+    members,
     exited,
     reached1x,
     reached2x,
@@ -243,7 +256,7 @@ function histogramOf(input: CollectInput, wallet: Float64Array): number[] {
     const r = spend > 0 ? wallet[m]! / spend : 0;
     let bucket = MULTIPLE_EDGES.length - 1;
     while (bucket > 0 && r < MULTIPLE_EDGES[bucket]!) bucket--;
-    counts[bucket]!++;
+    counts[bucket]! += input.track.weight[m]!;
   }
   return counts;
 }
@@ -276,8 +289,8 @@ export function collectResult(input: CollectInput): RunResult {
     histogram: histogramOf(input, outcomes.wallet),
     counters: {
       ...input.counters,
-      members: track.memberCount,
-      positions: track.positionCount,
+      members: track.weightedMembers,
+      positions: input.positionBase + weightedPositions(track, input.positionBase),
       openPositions: outcomes.open,
     },
     final: {

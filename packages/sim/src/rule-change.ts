@@ -13,6 +13,7 @@ import {
   ruleSetToJson,
 } from "@zengzhi/engine";
 import { type MonteCarloResult, aggregateRuns } from "./aggregate.js";
+import { orderWeightFor } from "./demand.js";
 import type { RunResult } from "./observe.js";
 import { type ProgressCallback, type StartState, simulate } from "./run.js";
 import { type Scenario, type ScenarioInput, parseScenario } from "./scenario.js";
@@ -31,6 +32,12 @@ export interface RuleChangeInput {
   demand: ScenarioInput["demand"];
   behaviour?: ScenarioInput["behaviour"];
   cohort?: "week" | "month";
+  /**
+   * Members each simulated member stands for (the scenario's orderWeight); by default the weight
+   * that keeps a run near EXACT_ORDERS_PER_DAY engine orders a day (`orderWeightFor`). Both sides
+   * use the same weight.
+   */
+  orderWeight?: number;
 }
 
 export type RuleChangeSide = "current" | "proposed";
@@ -52,9 +59,11 @@ export function ruleChangeScenarios(input: RuleChangeInput, live: Engine): Recor
     demand: input.demand,
     ...(input.behaviour === undefined ? {} : { behaviour: input.behaviour }),
   };
+  const current = parseScenario({ ...common, name: "current", rules: ruleSetToJson(live.rules) });
+  const orderWeight = input.orderWeight ?? orderWeightFor(current, input.members?.length ?? 0);
   return {
-    current: parseScenario({ ...common, name: "current", rules: ruleSetToJson(live.rules) }),
-    proposed: parseScenario({ ...common, name: "proposed", rules: input.proposedRules }),
+    current: { ...current, orderWeight },
+    proposed: parseScenario({ ...common, orderWeight, name: "proposed", rules: input.proposedRules }),
   };
 }
 

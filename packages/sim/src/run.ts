@@ -4,6 +4,7 @@
  * (points, prices, fees, forced exits). The run observes the engine once a day.
  */
 import { Engine, type Command, type PositionView, type Result, checkInvariants } from "@zengzhi/engine";
+import { expectedNewMembers } from "./demand.js";
 import { MinHeap } from "./heap.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./scenario.js";
@@ -18,6 +19,8 @@ const PANIC = 2;
 const SELL_SHARE = 3;
 
 const AMOUNT_CACHE_YUAN = 1_000_000;
+/** An order of weighted members may bring at most this share of the pool (see `weightToday`). */
+export const WEIGHT_POOL_SHARE = 1e-3;
 const MEMBER_CAP = 20_000_000;
 /** How often a "sell at a multiple" position whose points are still locked tries again. */
 const LOCKED_RETRY_DAYS = 7;
@@ -45,6 +48,8 @@ class Simulation {
   private readonly shareRate: bigint;
   private readonly thresholds: number[];
   private repeatFrom = 0;
+  /** The mean order amount of the spend model, in fen (for the order weight). */
+  private readonly meanSpendFen: number;
 
   /** Positions with ids up to this one existed before the run (a run from a live state). */
   readonly positionBase: number;
@@ -62,6 +67,7 @@ class Simulation {
     this.startOpen = this.engine.openPositionCount();
     this.track = new Tracker(start === undefined ? "m" : (start.memberPrefix ?? "sim-m"));
     this.random = new Random(seed);
+    this.meanSpendFen = meanSpendFen(scenario);
     const days = scenario.horizonDays;
     this.series = {
       price: new Float64Array(days),
@@ -123,55 +129,36 @@ class Simulation {
       track.positionState[id] = state;
       track.positionEndDay[id] = this.day;
       track.positionPoints[id] = 0;
-      if (state === EXITED) this.counters.exits++;
-      else this.counters.resets++;
+      if (state === EXITED) this.counters.exits += track.positionWeight(id);
+      else this.counters.resets += track.positionWeight(id);
     }
-  }
-
-  private expectedNewMembers(day: number): number {
-    const curve = this.scenario.demand.newMembers;
-    let expected: number;
-    switch (curve.curve) {
-      case "constant":
-        expected = curve.perDay;
-        break;
-      case "exponential":
-        expected = Math.min(
-          curve.perDay * Math.pow(1 + curve.growthPerDay, day),
-          curve.maxPerDay ?? Infinity,
-        );
-        break;
-      case "logistic": {
-        const total = (t: number) =>
-          curve.capacity / (1 + Math.exp(-curve.growthPerDay * (t - curve.midpointDay)));
-        expected = total(day + 1) - total(day);
-        break;
-      }
-      case "phases": {
-        let phase = curve.phases[0]!;
-        for (const next of curve.phases) if (next.fromDay <= day) phase = next;
-        expected = Math.min(
-          phase.perDay * Math.pow(1 + (phase.growthPerDay ?? 0), day - phase.fromDay),
-          phase.maxPerDay ?? Infinity,
-        );
-        break;
-      }
-    }
-    const shock = this.scenario.demand.shock;
-    return shock !== null && day >= shock.day ? expected * shock.newMembersFactor : expected;
   }
 
   private newMembers(day: number): void {
     // Whole expected members arrive for sure; the fraction left over arrives with its probability,
     // so small curves still produce members and large ones are not noisier than the model says.
-    const expected = this.expectedNewMembers(day);
+    const weight = this.weightToday();
+    const expected = expectedNewMembers(this.scenario, day) / weight;
     let count = Math.floor(expected);
     if (this.random.next() < expected - count) count++;
     count = Math.min(count, MEMBER_CAP - this.track.memberCount);
     for (let i = 0; i < count; i++) {
-      const member = this.track.addMember(day, this.pickBehaviour());
+      const member = this.track.addMember(day, this.pickBehaviour(), weight);
       this.order(member);
     }
+  }
+
+  /**
+   * Members each member joining today stands for: the scenario's orderWeight once one weighted order
+   * brings at most WEIGHT_POOL_SHARE of the pool, fewer before (1 in a scheme's first days). A
+   * weighted order takes all its points at the price before it, where `weight` separate orders would
+   * each move the price a little: against a large pool the difference vanishes.
+   */
+  private weightToday(): number {
+    const most = this.scenario.orderWeight;
+    if (most === 1) return 1;
+    const fit = Math.floor((Number(this.engine.pool) * WEIGHT_POOL_SHARE) / this.meanSpendFen);
+    return Math.min(most, Math.max(1, fit));
   }
 
   private pickBehaviour(): number {
@@ -222,7 +209,9 @@ class Simulation {
 
   private order(member: number): void {
     const track = this.track;
-    const fen = this.sampleAmount();
+    // A member who stands for `weight` members orders for all of them at once.
+    const weight = track.weight[member]!;
+    const fen = this.sampleAmount() * weight;
     const hint = track.engineIndex(member);
     // Every order command has one shape: before its first order a member's hint is -1, which names
     // no member, and the engine looks the id up instead.
@@ -236,10 +225,10 @@ class Simulation {
     // Only orders create members in a run, so a member's first order adds it last in creation order.
     if (hint < 0 && result.ok) track.setEngineIndex(member, this.engine.memberCount - 1);
     if (!result.ok) {
-      this.counters.ordersRefused++;
+      this.counters.ordersRefused += weight;
       return;
     }
-    this.counters.orders++;
+    this.counters.orders += weight;
     this.volumeFen += fen;
     const id = result.position!;
     const issued = Number(result.points ?? 0n);
@@ -284,10 +273,10 @@ class Simulation {
     const result = this.engine.apply({ type: "sell", member, position: id, points: n });
     if (!result.ok) {
       track.positionPoints[id] = Number(view.points);
-      this.counters.sellsRefused++;
+      this.counters.sellsRefused += track.positionWeight(id);
       return view.points;
     }
-    this.counters.sells++;
+    this.counters.sells += track.positionWeight(id);
     if (left === 0n) {
       track.positionState[id] = SOLD_OUT;
       track.positionEndDay[id] = this.day;
@@ -334,8 +323,8 @@ class Simulation {
     for (const id of this.sharePositions) {
       if (this.track.positionState[id] !== OPEN) continue;
       const held = this.track.positionPoints[id]!;
-      // A remainder worth less than one yuan is sold whole rather than in ever smaller slices.
-      const all = (held / 1e8) * price < 1;
+      // A remainder worth less than one yuan (a member's share of it) is sold whole rather than in ever smaller slices.
+      const all = (held / 1e8) * price < this.track.positionWeight(id);
       const view = all ? null : this.engine.position(id);
       const n =
         view === null || view === undefined
@@ -357,7 +346,7 @@ class Simulation {
     series.price[day] = this.priceYuan();
     series.pool[day] = Number(engine.pool) / 100;
     series.supply[day] = Number(engine.supply) / 1e8;
-    series.members[day] = this.track.memberCount;
+    series.members[day] = this.track.weightedMembers;
     series.volume[day] = this.volumeFen / 100;
     series.backToMembers[day] =
       Number(accounts.wallets + accounts.withdrawalsPending + accounts.withdrawn) / 100;
@@ -380,6 +369,19 @@ export interface StartState {
    * active in the last weeks; they are no entry cohort of the run.
    */
   members?: readonly string[];
+}
+
+/** The spend model's mean order amount, in fen. */
+function meanSpendFen(scenario: Scenario): number {
+  const spend = scenario.demand.spend;
+  switch (spend.distribution) {
+    case "fixed":
+      return spend.amount;
+    case "uniform":
+      return (spend.min + spend.max) / 2;
+    case "lognormal":
+      return Math.min(spend.max, spend.median * Math.exp((spend.sigma * spend.sigma) / 2));
+  }
 }
 
 function startEngine(scenario: Scenario, start: StartState): Engine {

@@ -21,6 +21,7 @@ export const SCENARIO_LIMITS = {
   runsMax: 10_000,
   financingEventsMax: 1_000,
   phasesMax: 100,
+  orderWeightMax: 1_000,
 } as const;
 
 const money = z
@@ -90,6 +91,7 @@ export const scenarioInputSchema = z.strictObject({
     .optional(),
   runs: z.number().int().min(1).max(SCENARIO_LIMITS.runsMax).optional(),
   cohort: z.enum(["week", "month"]).optional(),
+  orderWeight: z.number().int().min(1).max(SCENARIO_LIMITS.orderWeightMax).optional(),
   demand: z.strictObject({
     newMembers: curveSchema,
     shock: z
@@ -172,6 +174,18 @@ export interface Scenario {
   seed: number;
   runs: number;
   cohort: "week" | "month";
+  /**
+   * The most members one simulated member may stand for (1: every member simulated). A member who
+   * stands for k members orders k times the drawn amount on the days drawn for it, so the engine
+   * applies about 1/k of the orders, each exactly; issuance, exits and sells being proportional to
+   * the amounts, the pool, supply and price move nearly as under the full demand. Counts in the
+   * result (members, orders, exits, cohort sizes) count each member k times. k ramps up with the
+   * pool (see the simulator's weightToday) so a scheme's first days, where single orders move the
+   * price, are simulated member by member. What it approximates: the k members share their dice
+   * (behaviour, amounts, order days), and rules keyed on a member's absolute health (release tiers)
+   * are reached k times sooner.
+   */
+  orderWeight: number;
   demand: {
     newMembers: GrowthCurve;
     shock: { day: number; newMembersFactor: number; repeatFactor: number } | null;
@@ -318,6 +332,7 @@ export function parseScenario(raw: unknown): Scenario {
     seed: input.seed ?? 1,
     runs: input.runs ?? 20,
     cohort: input.cohort ?? "month",
+    orderWeight: input.orderWeight ?? 1,
     demand: {
       newMembers: input.demand.newMembers,
       shock:

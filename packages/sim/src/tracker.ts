@@ -9,7 +9,7 @@ export const EXITED = 1;
 export const SOLD_OUT = 2;
 export const RESET = 3;
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
+function grow<T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(array: T, size: number): T {
   if (size <= array.length) return array;
   const next = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2));
   next.set(array);
@@ -36,6 +36,10 @@ export class Tracker {
   ids: string[] = [];
   private rows = new Float64Array(1024 * ROW);
   behaviour = new Uint8Array(1024);
+  /** Members each member stands for (the run's order weight on the day it joined; 1 for live members). */
+  weight = new Uint16Array(1024);
+  /** Σ weight over the members: the members the run stands for. */
+  weightedMembers = 0;
   positionCount = 0;
   positionMember = new Int32Array(1024);
   positionState = new Uint8Array(1024);
@@ -54,12 +58,15 @@ export class Tracker {
     return m;
   }
 
-  addMember(day: number, behaviour: number): number {
+  addMember(day: number, behaviour: number, weight = 1): number {
     const m = this.memberCount++;
     if (m >= this.behaviour.length) {
       this.rows = grow(this.rows, (m + 1) * ROW);
       this.behaviour = grow(this.behaviour, m + 1);
+      this.weight = grow(this.weight, m + 1);
     }
+    this.weight[m] = weight;
+    this.weightedMembers += weight;
     this.ids.push(`${this.idPrefix}${m + 1}`);
     const row = m * ROW;
     this.rows[row + ENGINE_INDEX] = -1;
@@ -98,6 +105,11 @@ export class Tracker {
     const row = m * ROW;
     this.rows[row + SPEND] = this.rows[row + SPEND]! + fen;
     if (this.rows[row + FIRST_POSITION] === 0) this.rows[row + FIRST_POSITION] = position;
+  }
+
+  /** Members the position's owner stands for. */
+  positionWeight(id: number): number {
+    return this.weight[this.positionMember[id]!]!;
   }
 
   addPosition(id: number, member: number, points: number): void {
