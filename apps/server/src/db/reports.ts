@@ -35,12 +35,8 @@ export interface ReportRowSql {
  * commits: the batches committed in [first 00:00, last + 1 00:00) local time (batches_committed_at),
  * each with the pool and supply after it and after the batch before it (0 before the first).
  * facts: their accepted journal rows (by primary key range), parsed once.
- * splits: the cash the engine split, when it split it: a till order or till sale (tillSale, its parts
- * paid from the merchant's prepaid balance) at once, an online order when it
- * settled (outcome.settled, amount and own split from app_orders). The split is the order's own or
- * that of the rule version in force at the seq (app_rule_versions), computed as the engine does:
- * three parts floored to the fen, the pool takes the rest; an order paid with legacy coins credits
- * only the pool.
+ * revenue: the parts the engine split, as its results say (an order, a till sale, the online orders
+ * a command settled): the SQL sums them and recomputes no rule.
  * Pool in is every inflow the engine has (order contributions, financing toPool, merchants' tip
  * purchases); pool out is pool in less the pool's change, so it is exact whatever a batch holds.
  */
@@ -62,35 +58,19 @@ WITH bounds AS (
     FROM commits c
     JOIN journal j ON j.tenant_id = $1 AND j.seq BETWEEN c.first_seq AND c.last_seq
    WHERE j.result LIKE '{"ok":true%'
-), split_input AS (
-  SELECT f.period, f.seq, (f.command ->> 'amount')::numeric * 100 AS amount_fen, f.command -> 'split' AS own,
-         coalesce(f.command ->> 'payWith', 'cash') = 'coins' AS coins, f.type = 'tillSale' AS till
-    FROM facts f WHERE f.type IN ('order', 'tillSale')
-  UNION ALL
-  SELECT f.period, f.seq, o.amount_fen::numeric, nullif(o.split, 'null'::jsonb), false, false
-    FROM facts f
-    CROSS JOIN LATERAL jsonb_array_elements(coalesce(f.outcome -> 'settled', '[]'::jsonb)) s
-    JOIN app_orders o ON o.tenant_id = $1 AND o.order_id = (s ->> 'order')::bigint
-), splits AS (
-  SELECT i.period, i.amount_fen, i.coins, i.till,
-         coalesce(i.own, (SELECT v.rules -> 'split' FROM app_rule_versions v
-                           WHERE v.tenant_id = $1 AND coalesce(v.seq, 0) < i.seq
-                           ORDER BY v.version DESC LIMIT 1)) AS split
-    FROM split_input i
-), parts AS (
-  SELECT period, amount_fen, coins, till,
-         floor(amount_fen * (split ->> 'productCost')::numeric) AS merchants_fen,
-         floor(amount_fen * (split ->> 'distributionCost')::numeric) AS distribution_fen,
-         floor(amount_fen * (split ->> 'platformProfit')::numeric) AS platform_fen
-    FROM splits
 ), revenue AS (
-  SELECT period,
-         -- A till sale's product cost stays with the merchant at the till: it never enters the scheme.
-         sum(CASE WHEN coins OR till THEN 0 ELSE merchants_fen END) AS merchants_fen,
-         sum(CASE WHEN coins THEN 0 ELSE distribution_fen END) AS distribution_fen,
-         sum(CASE WHEN coins THEN 0 ELSE platform_fen END) AS platform_fen,
-         sum(amount_fen - merchants_fen - distribution_fen - platform_fen) AS pool_fen
-    FROM parts GROUP BY period
+  -- The engine's own split parts: in the result (outcome.split), or for a row journaled before results
+  -- carried them, derived once at migration 0240 (journal_split_parts).
+  SELECT f.period,
+         sum((p.split ->> 'productCost')::numeric) * 100 AS merchants_fen,
+         sum((p.split ->> 'distributionCost')::numeric) * 100 AS distribution_fen,
+         sum((p.split ->> 'platformProfit')::numeric) * 100 AS platform_fen,
+         sum((p.split ->> 'contribution')::numeric) * 100 AS pool_fen
+    FROM facts f
+    LEFT JOIN journal_split_parts o ON o.tenant_id = $1 AND o.seq = f.seq
+    CROSS JOIN LATERAL (SELECT coalesce(f.outcome -> 'split', o.split) AS split) p
+   WHERE p.split IS NOT NULL
+   GROUP BY f.period
 ), sums AS (
   SELECT period,
          count(*) FILTER (WHERE type IN ('order', 'orderPaid', 'tillSale'))::int AS orders,

@@ -4,6 +4,7 @@
  * bad ranges are refused with out_of_range.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readMigrations } from "@zengzhi/store";
 import { type DemoSuite, newMember, openDemoSuite, requests, STORES } from "../testing/helpers.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -144,6 +145,38 @@ for (const store of STORES) {
       const burned =
         BigInt(after.pointsBurned.replace(".", "")) - BigInt(before.pointsBurned.replace(".", ""));
       expect(burned).toBe(100_000_000n);
+    });
+
+    it("reports results journaled before they carried split parts as the engine split them", async () => {
+      // Every row so far carries outcome.split; rewrite them to the older shape, derive their parts
+      // once as migration 0240 does, and the revenue of the whole history must not move.
+      const from = "2020-01-01";
+      const to = today();
+      const revenue = (rows: Json[]) =>
+        ["revenueMerchants", "revenueDistribution", "revenuePlatform", "revenuePool", "poolIn"].map((key) =>
+          rows.reduce((sum, r) => sum + fen(r[key]), 0n),
+        );
+      const current = revenue((await report(from, to)).rows);
+      expect(current[0]).toBeGreaterThan(0n);
+      const sql = t.ledger.sql;
+      const { rows } = await sql.query<{ seq: string; result: string }>(
+        `SELECT seq::text AS seq, result FROM journal WHERE tenant_id = 'demo' AND result LIKE '%"split":{%'`,
+      );
+      expect(rows.length).toBeGreaterThan(2);
+      for (const row of rows) {
+        const json = JSON.parse(row.result) as Json;
+        delete json.outcome.split;
+        delete json.outcome.owed;
+        await sql.query("UPDATE journal SET result = $3 WHERE tenant_id = $1 AND seq = $2", [
+          "demo",
+          row.seq,
+          JSON.stringify(json),
+        ]);
+      }
+      expect(revenue((await report(from, to)).rows)[0]).toBe(0n);
+      const migration = readMigrations().find((m) => m.version === 240)!.sql;
+      await sql.query(migration.slice(migration.indexOf("INSERT INTO journal_split_parts")));
+      expect(revenue((await report(from, to)).rows)).toEqual(current);
     });
 
     it("refuses a range backwards or too long, and callers other than operators", async () => {
