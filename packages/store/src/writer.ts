@@ -447,8 +447,14 @@ export class TenantWriter {
         }
         continue;
       }
-      seq++;
       const json = resultToJson(this.engine.apply(item.command));
+      if (!json.ok && json.rejection === "preview_stale") {
+        // A command made against an outdated preview changed nothing and is not journaled: its key
+        // stays free, so the same key (a close keyed by its date) can be submitted after a new preview.
+        answers[i] = json;
+        continue;
+      }
+      seq++;
       const result = JSON.stringify(json);
       const answer: SubmitResult = json;
       answer.seq = seq;
