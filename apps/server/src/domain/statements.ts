@@ -3,8 +3,8 @@
  * from the journal by the engine's StatementProjector, so every line is what the engine did and the
  * lines add up to the balances. Each node keeps one projector per tenant that follows the journal
  * and stores the lines in app_statement_entries; a read first brings it up to the journal's end.
- * The projector replays from the tenant's first command once per process (a known cost: see
- * docs/OPERATIONS.md; starting it from a ledger snapshot is the way to lift it).
+ * A process's projector starts from the ledger snapshot at or before the stored checkpoint, not from
+ * the tenant's first command.
  */
 import {
   Engine,
@@ -14,14 +14,19 @@ import {
   StatementProjector,
   formatMoney,
   formatPoints,
+  engineFromSnapshot,
   loadRuleSet,
   parseCommand,
 } from "@zengzhi/engine";
+import { readSnapshot } from "@zengzhi/store";
 import {
   type StatementRow,
   insertStatementRows,
   selectGenesisRules,
   selectJournalAfter,
+  selectSnapshotSeqAtMost,
+  selectStatementCheckpoint,
+  updateStatementCheckpoint,
   selectStatementPage,
 } from "../db/statements.js";
 import { calendarOf } from "./day-close.js";
@@ -71,13 +76,28 @@ export class Statements {
   private async follower(tenant: string): Promise<Follower> {
     let found = this.followers.get(tenant);
     if (found === undefined) {
-      const rules = await selectGenesisRules(this.services.sql, tenant);
-      if (rules === undefined) throw notFound(`tenant ${tenant}`);
-      const engine = new Engine(loadRuleSet(JSON.parse(rules)));
-      found = { projector: new StatementProjector(engine), seq: 0, running: Promise.resolve() };
+      found = { ...(await this.start(tenant)), running: Promise.resolve() };
       this.followers.set(tenant, found);
     }
     return found;
+  }
+
+  /**
+   * Where a process's projector starts: the ledger's latest snapshot at or before the stored
+   * checkpoint (the journal position every line up to which is stored), so a restart replays only the
+   * rows after that snapshot, which insert nothing new up to the checkpoint. Without a checkpoint or
+   * a complete snapshot it starts from the tenant's first rule set.
+   */
+  private async start(tenant: string): Promise<{ projector: StatementProjector; seq: number }> {
+    const sql = this.services.sql;
+    const checkpoint = await selectStatementCheckpoint(sql, tenant);
+    const seq = checkpoint === 0 ? undefined : await selectSnapshotSeqAtMost(sql, tenant, checkpoint);
+    const text = seq === undefined ? undefined : await readSnapshot(sql, tenant, seq);
+    if (seq !== undefined && text !== undefined)
+      return { projector: StatementProjector.resume(engineFromSnapshot(text)), seq };
+    const rules = await selectGenesisRules(sql, tenant);
+    if (rules === undefined) throw notFound(`tenant ${tenant}`);
+    return { projector: new StatementProjector(new Engine(loadRuleSet(JSON.parse(rules)))), seq: 0 };
   }
 
   /** Brings the tenant's lines up to the end of the journal. */
@@ -108,7 +128,10 @@ export class Statements {
         );
       }
       await insertStatementRows(this.services.sql, tenant, rows);
-      if (journal.length > 0) follower.seq = journal[journal.length - 1]!.seq;
+      if (journal.length > 0) {
+        follower.seq = journal[journal.length - 1]!.seq;
+        await updateStatementCheckpoint(this.services.sql, tenant, follower.seq);
+      }
       if (journal.length < JOURNAL_ROWS_PER_READ) return;
     }
   }
