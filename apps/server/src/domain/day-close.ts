@@ -8,6 +8,7 @@
  */
 import { type Actor, noteBy } from "./audit-log.js";
 import { DEFAULT_TIME_ZONE, type TenantCalendar, isTimeZone, localDate } from "./calendar.js";
+import { runsHere } from "./cluster.js";
 import { ApiError } from "./errors.js";
 import { recordLiabilities } from "./liabilities.js";
 import { projectSettled } from "./orders.js";
@@ -101,13 +102,6 @@ export async function closeDaysManually(
   return { day: answer.day, date: calendar.dateOfDay(answer.day), settledOrders };
 }
 
-/** Whether this node should close the tenant's days: it holds the lease, or nobody does. */
-function closesHere(services: Services, tenant: string): boolean {
-  const status = services.ledger.status();
-  if (status.leases.some((lease) => lease.tenantId === tenant)) return true;
-  return !status.elsewhere.some((lease) => lease.tenantId === tenant);
-}
-
 /**
  * The scheduler: every `checkMs` (and at once) closes each tenant's due dates, using the services'
  * clock, so a test that moves the clock sees the closes. One run at a time; a failure is reported and
@@ -120,7 +114,7 @@ export function startCalendar(
   let running: Promise<void> = Promise.resolve();
   const runOnce = async () => {
     for (const tenant of await services.ledger.listTenants()) {
-      if (closesHere(services, tenant)) await closeDueDates(services, tenant);
+      if (runsHere(services.ledger, tenant)) await closeDueDates(services, tenant);
     }
   };
   const run = () => {
