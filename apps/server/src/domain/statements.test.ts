@@ -2,10 +2,10 @@
  * Statements resume from their checkpoint: a new process's projector starts from the ledger snapshot
  * at or before the stored checkpoint, reads only the journal after it, and answers the same lines.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Engine, engineSnapshot, loadRuleSet, parseCommand } from "@zengzhi/engine";
 import type { Sql } from "@zengzhi/store";
-import { type DemoSuite, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { STORES, useDemoSuite } from "../testing/helpers.js";
 import type { Services } from "./services.js";
 import { Statements } from "./statements.js";
 
@@ -22,17 +22,7 @@ function recording(sql: Sql, afters: number[]): Sql {
 
 for (const store of STORES) {
   describe.runIf(store.available)(`statement checkpoints on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { post } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, post } = useDemoSuite(store.kind);
 
     it("starts a new projector from the snapshot at its checkpoint, with the same lines", async () => {
       const page = (statements: Statements) =>

@@ -4,9 +4,9 @@
  * statement lines', weeks and months add up their days, old results report as before, and bad ranges
  * are refused with out_of_range.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readMigrations } from "@zengzhi/store";
-import { type DemoSuite, newMember, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { newMember, STORES, useDemoSuite } from "../testing/helpers.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,17 +16,7 @@ const fen = (money: string) => BigInt(money.replace(".", ""));
 
 for (const store of STORES) {
   describe.runIf(store.available)(`reports on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post, engine } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post, engine } = useDemoSuite(store.kind);
     const report = async (from: string, to: string, unit = "day") =>
       (await get(`/api/operator/reports?from=${from}&to=${to}&unit=${unit}`, t.operator)).body;
     /** The date the engine's current day stands for (manual closes run ahead of the clock). */
