@@ -204,9 +204,13 @@ export class StatementProjector {
     // A reset or listing touches everyone; a new day or rule version releases locked points.
     const everyone = result.ok && (result.reset === true || command.type === "listing");
     const release = command.type === "advance" || command.type === "rules";
+    // In subject order, not in the order subjects first moved: a projector resumed from a snapshot
+    // (which cannot know that order) numbers the lines as one that replayed from the start.
+    const moved: StatementSubject[] = [];
     for (const [subject, balances] of this.last) {
-      if (everyone || (release && balances.locked > 0n)) subjects.add(subject);
+      if (everyone || (release && balances.locked > 0n)) moved.push(subject);
     }
+    for (const subject of moved.sort()) subjects.add(subject);
     subjects.delete("merchant:");
     return subjects;
   }

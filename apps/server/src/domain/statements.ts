@@ -41,6 +41,8 @@ const JOURNAL_ROWS_PER_READ = 2000;
 interface Follower {
   projector: StatementProjector;
   seq: number;
+  /** Lines up to this seq are stored already (the checkpoint it resumed below): not written again. */
+  storedThrough: number;
   /** The catch-up in progress: reads wait for it, and only one runs at a time. */
   running: Promise<void>;
 }
@@ -85,19 +87,26 @@ export class Statements {
   /**
    * Where a process's projector starts: the ledger's latest snapshot at or before the stored
    * checkpoint (the journal position every line up to which is stored), so a restart replays only the
-   * rows after that snapshot, which insert nothing new up to the checkpoint. Without a checkpoint or
+   * rows after that snapshot and writes lines only after the checkpoint. Without a checkpoint or
    * a complete snapshot it starts from the tenant's first rule set.
    */
-  private async start(tenant: string): Promise<{ projector: StatementProjector; seq: number }> {
+  private async start(
+    tenant: string,
+  ): Promise<{ projector: StatementProjector; seq: number; storedThrough: number }> {
     const sql = this.services.sql;
     const checkpoint = await selectStatementCheckpoint(sql, tenant);
     const seq = checkpoint === 0 ? undefined : await selectSnapshotSeqAtMost(sql, tenant, checkpoint);
     const text = seq === undefined ? undefined : await readSnapshot(sql, tenant, seq);
     if (seq !== undefined && text !== undefined)
-      return { projector: StatementProjector.resume(engineFromSnapshot(text)), seq };
+      return {
+        projector: StatementProjector.resume(engineFromSnapshot(text)),
+        seq,
+        storedThrough: checkpoint,
+      };
     const rules = await selectGenesisRules(sql, tenant);
     if (rules === undefined) throw notFound(`tenant ${tenant}`);
-    return { projector: new StatementProjector(new Engine(loadRuleSet(JSON.parse(rules)))), seq: 0 };
+    const projector = new StatementProjector(new Engine(loadRuleSet(JSON.parse(rules))));
+    return { projector, seq: 0, storedThrough: 0 };
   }
 
   /** Brings the tenant's lines up to the end of the journal. */
@@ -123,6 +132,7 @@ export class Statements {
         // The journal's answer and the replay's must agree; anything else is a broken journal.
         if (result.ok !== (JSON.parse(entry.result) as { ok: boolean }).ok)
           throw new Error(`statement replay of ${tenant} diverged from the journal at seq ${entry.seq}`);
+        if (entry.seq <= follower.storedThrough) continue;
         entries.forEach((line, i) =>
           rows.push(toRow(line, { seq: entry.seq, line: i, day, at: entry.committedAt })),
         );
