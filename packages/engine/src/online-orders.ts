@@ -9,6 +9,7 @@ import {
   type OrderPaidCommand,
   type Outcome,
   type Result,
+  type SplitParts,
 } from "./types.js";
 import { order } from "./order.js";
 
@@ -100,6 +101,18 @@ export function settleOnline(core: EngineCore, online: OnlineOrder, outcome: Out
   online.position = result.position!;
   online.points = result.points!;
   (outcome.settled ??= []).push({ order: online.order, position: online.position, points: online.points });
+  if (result.split !== undefined) outcome.split = addSplitParts(outcome.split, result.split);
   if (result.exits !== undefined) (outcome.exits ??= []).push(...result.exits);
   if (result.reset === true) outcome.reset = true;
+}
+
+/** The parts of several settled orders, summed (a close can settle many). */
+function addSplitParts(sum: SplitParts | undefined, parts: SplitParts): SplitParts {
+  if (sum === undefined) return parts;
+  return {
+    productCost: sum.productCost + parts.productCost,
+    distributionCost: sum.distributionCost + parts.distributionCost,
+    platformProfit: sum.platformProfit + parts.platformProfit,
+    contribution: sum.contribution + parts.contribution,
+  };
 }

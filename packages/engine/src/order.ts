@@ -57,6 +57,9 @@ export function order(core: EngineCore, command: OrderCommand): Result {
     raiseHealth(core, member, (core.rules.healthPerYuan * amount) / RATIO_SCALE);
   const outcome: Outcome = { ok: true, position: id, points: issued };
   if (subsidy > 0n) outcome.subsidy = subsidy;
+  outcome.split = coins
+    ? { productCost: 0n, distributionCost: 0n, platformProfit: 0n, contribution }
+    : { productCost, distributionCost, platformProfit, contribution };
   return settle(core, outcome);
 }
 

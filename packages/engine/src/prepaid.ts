@@ -170,6 +170,8 @@ export function tillSale(core: EngineCore, command: TillSaleInput): Result {
   const health = raiseSaleHealth(core, member.id, amount);
   const outcome: Outcome = settle(core, { ok: true, position, points: issued });
   outcome.prepaid = balance - owed;
+  outcome.split = { ...parts, productCost: 0n };
+  outcome.owed = owed;
   core.prepaid.sales.set(position, {
     position,
     merchant,

@@ -3,7 +3,7 @@
  * journal (whose hash chain covers these bytes: the key order below never changes, new keys go last).
  */
 import { formatMoney, formatPoints } from "./decimal.js";
-import type { RejectionCode, Result, RowRejection } from "./types.js";
+import type { RejectionCode, Result, RowRejection, SplitParts } from "./types.js";
 
 export type OutcomeJson = {
   position?: number;
@@ -16,6 +16,8 @@ export type OutcomeJson = {
   reset?: true;
   settled?: { order: number; position: number; points: string }[];
   prepaid?: string;
+  split?: { productCost: string; distributionCost: string; platformProfit: string; contribution: string };
+  owed?: string;
 };
 
 export type ResultJson =
@@ -46,5 +48,26 @@ export function resultToJson(result: Result): ResultJson {
     }));
   }
   if (result.prepaid !== undefined) outcome.prepaid = formatMoney(result.prepaid);
+  if (result.split !== undefined) outcome.split = splitPartsToJson(result.split);
+  if (result.owed !== undefined) outcome.owed = formatMoney(result.owed);
   return { ok: true, outcome };
+}
+
+function splitPartsToJson(parts: SplitParts) {
+  return {
+    productCost: formatMoney(parts.productCost),
+    distributionCost: formatMoney(parts.distributionCost),
+    platformProfit: formatMoney(parts.platformProfit),
+    contribution: formatMoney(parts.contribution),
+  };
+}
+
+/**
+ * A stored result as it was written before results carried their split parts (`split`, `owed`):
+ * the journal keeps such rows, and a replay of them compares against this form.
+ */
+export function withoutSplitParts(json: ResultJson): ResultJson {
+  if (!json.ok) return json;
+  const { split, owed, ...outcome } = json.outcome;
+  return split === undefined && owed === undefined ? json : { ok: true, outcome };
 }

@@ -7,6 +7,8 @@ import {
   Engine,
   type StatementEntry,
   StatementProjector,
+  engineFromSnapshot,
+  engineSnapshot,
   loadRuleSet,
   memberBalances,
 } from "@zengzhi/engine";
@@ -111,6 +113,38 @@ describe("statements derived from the journal", () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("answers the same lines when resumed from a snapshot as when replayed from the start", () => {
+    fc.assert(
+      fc.property(
+        rulesArb,
+        fc.array(stepArb, { minLength: 2, maxLength: 60 }),
+        fc.nat(),
+        (rules, steps, cut) => {
+          const engine = new Engine(loadRuleSet(rules));
+          const commands = steps.map((step) => {
+            const command = commandOf(engine, step);
+            engine.apply(command);
+            return command;
+          });
+          const at = 1 + (cut % (commands.length - 1));
+          const full = new StatementProjector(new Engine(loadRuleSet(rules)));
+          const head = new Engine(loadRuleSet(rules));
+          for (const command of commands.slice(0, at)) {
+            full.apply(command, { tillSale: false });
+            head.apply(command);
+          }
+          const resumed = StatementProjector.resume(engineFromSnapshot(engineSnapshot(head)));
+          for (const command of commands.slice(at)) {
+            expect(resumed.apply(command, { tillSale: false }).entries).toEqual(
+              full.apply(command, { tillSale: false }).entries,
+            );
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

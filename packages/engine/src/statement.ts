@@ -6,6 +6,7 @@
  */
 import { DEFAULT_MERCHANT } from "./core.js";
 import type { Engine } from "./engine.js";
+import { coreOf } from "./internal.js";
 import type { Command, Result } from "./types.js";
 import type { EngineView } from "./view.js";
 
@@ -109,6 +110,27 @@ export class StatementProjector {
 
   constructor(private readonly engine: Engine) {}
 
+  /**
+   * A projector over an engine restored at some journal position (a ledger snapshot) instead of at
+   * the first command. A replay from the start leaves as each subject's last balances exactly its
+   * balances there (subjects whose balances are all 0 need no entry), so the lines it answers from
+   * here on are the same.
+   */
+  static resume(engine: Engine): StatementProjector {
+    const projector = new StatementProjector(engine);
+    const core = coreOf(engine);
+    const subjects: StatementSubject[] = [];
+    for (const member of core.members.values()) subjects.push(`member:${member.id}`);
+    const merchants = new Set([...core.merchants.keys(), ...core.prepaid.balances.keys()]);
+    for (const merchant of merchants) subjects.push(`merchant:${merchant}`);
+    for (const subject of subjects) {
+      const balances = balancesOf(engine.view, subject);
+      if (balances.cash !== 0n || balances.points !== 0n || balances.prepaid !== 0n)
+        projector.last.set(subject, balances);
+    }
+    return projector;
+  }
+
   get view(): EngineView {
     return this.engine.view;
   }
@@ -183,9 +205,13 @@ export class StatementProjector {
     // A reset or listing touches everyone; a new day or rule version releases locked points.
     const everyone = result.ok && (result.reset === true || command.type === "listing");
     const release = command.type === "advance" || command.type === "rules";
+    // In subject order, not in the order subjects first moved: a projector resumed from a snapshot
+    // (which cannot know that order) numbers the lines as one that replayed from the start.
+    const moved: StatementSubject[] = [];
     for (const [subject, balances] of this.last) {
-      if (everyone || (release && balances.locked > 0n)) subjects.add(subject);
+      if (everyone || (release && balances.locked > 0n)) moved.push(subject);
     }
+    for (const subject of moved.sort()) subjects.add(subject);
     subjects.delete("merchant:");
     return subjects;
   }

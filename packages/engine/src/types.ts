@@ -151,6 +151,24 @@ export interface Outcome {
   settled?: SettledOrder[];
   /** The merchant's prepaid balance after a prepaidCredit, tillSale or tillSaleVoid (fen). */
   prepaid?: bigint;
+  /**
+   * The cash this command split into the scheme's accounts (fen): an order's or till sale's, or the
+   * sum over the online orders it settled. Reports sum these parts; no rule is recomputed outside.
+   */
+  split?: SplitParts;
+  /** What a till sale's merchant owed the scheme, debited from its prepaid balance (fen). */
+  owed?: bigint;
+}
+
+/**
+ * Where an order's cash went (fen). An order paid in legacy coins credits only the pool; a till
+ * sale's product cost stays with the merchant at the till, so its productCost is 0.
+ */
+export interface SplitParts {
+  productCost: bigint;
+  distributionCost: bigint;
+  platformProfit: bigint;
+  contribution: bigint;
 }
 
 /** An online order that became a rule-1 order: the position it opened and the points issued. */

@@ -103,6 +103,28 @@ for (const store of STORES) {
       expect(await ledger.read("t1", (e) => [e.positionCount, e.pool])).toEqual([2, 60000n]);
     });
 
+    it("journals no preview_stale refusal, so its key can be used again after a new preview", async () => {
+      const location = await store.create();
+      let ledger = await start(location);
+      await ledger.createTenant("t1", {});
+      const previewed = await ledger.read("t1", (e) => e.stateDigest());
+      await ledger.submit("t1", "o", order("m1", "1000"));
+      const close = (expect: string): CommandJson => ({ type: "advance", days: 1, expect });
+      const stale = await ledger.submit("t1", "close|day-0", close(previewed));
+      expect(stale).toMatchObject({ ok: false, rejection: "preview_stale" });
+      expect(stale.seq).toBeUndefined();
+      await ledger.close();
+      ledger = await start(location);
+      const fresh = await ledger.read("t1", (e) => e.stateDigest());
+      const closed = await ledger.submit("t1", "close|day-0", close(fresh));
+      expect(closed).toMatchObject({ ok: true, seq: 2 });
+      expect(await ledger.read("t1", (e) => e.day)).toBe(1);
+      expect(await ledger.submit("t1", "close|day-0", close(fresh))).toEqual(closed);
+      await ledger.close();
+      const report = await verifyLedger({ ...location, tenant: "t1" });
+      expect(report.tenants[0]!.problems).toEqual([]);
+    });
+
     it("answers concurrent duplicates of one key once, in one batch or across batches", async () => {
       // Small batches, so duplicates meet their first submission in the same, the in-flight and
       // an already committed batch.

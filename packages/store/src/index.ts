@@ -32,7 +32,7 @@ export {
 export { type TenantReport, type VerifyReport, verifyDatabase, verifyLedger } from "./verify.js";
 export { type KeyHash, keyHash } from "./key-index.js";
 export { type BatchInfo, LedgerBusyError, LedgerUnavailableError } from "./writer.js";
-export { type PruneOptions, type PruneReport, pruneSnapshots } from "./snapshots.js";
+export { type PruneOptions, type PruneReport, pruneSnapshots, readSnapshot } from "./snapshots.js";
 export {
   BACKUP_REQUESTS_DIR,
   type BackupResult,

@@ -1,6 +1,6 @@
 /**
- * SQL of the operator's reports (issue #13 item 4): one statement buckets a tenant's commits by local
- * day, ISO week or month of its time zone and sums what the journal's commands and results say, with
+ * SQL of the operator's reports (issue #13 item 4): one statement buckets a tenant's commands by the
+ * calendar date of their engine day (as statements date them), ISO week or month, and sums what the journal's commands and results say, with
  * the pool and supply of the per-commit projection (price_history). Nothing is read from a list page.
  */
 import type { Sql } from "@zengzhi/store";
@@ -31,66 +31,63 @@ export interface ReportRowSql {
 }
 
 /*
- * $1 tenant, $2 first local date, $3 last local date, $4 time zone, $5 unit.
- * commits: the batches committed in [first 00:00, last + 1 00:00) local time (batches_committed_at),
- * each with the pool and supply after it and after the batch before it (0 before the first).
- * facts: their accepted journal rows (by primary key range), parsed once.
- * splits: the cash the engine split, when it split it: a till order or till sale (tillSale, its parts
- * paid from the merchant's prepaid balance) at once, an online order when it
- * settled (outcome.settled, amount and own split from app_orders). The split is the order's own or
- * that of the rule version in force at the seq (app_rule_versions), computed as the engine does:
- * three parts floored to the fen, the pool takes the rest; an order paid with legacy coins credits
- * only the pool.
+ * $1 tenant, $2 first local date, $3 last local date, $4 its engine day, $5 the last date's engine day,
+ * $6 unit, $7 the date engine day 0 stands for (the tenant's calendar).
+ * A movement belongs to the date of the engine day it was applied on, the date its statement line
+ * shows, not to the instant it committed: a close that runs after midnight still closes yesterday.
+ * bounds: the batches that can hold commands of those days. Days only grow with the batch number, so
+ * they run from the first batch that ends on day $4 or later to the first that ends after day $5
+ * (price_history_day).
+ * commits: those batches with the day before each (the day the batch before it ended on), the pool
+ * and supply after it and after the batch before it (0 before the first).
+ * days: each of their journal rows with its engine day: the batch's first day plus the days of the
+ * accepted advance commands before it in the batch (the only command that moves the day).
+ * facts: the accepted rows of the range, parsed once, in the bucket of their day's date.
+ * revenue: the parts the engine split, as its results say (an order, a till sale, the online orders
+ * a command settled): the SQL sums them and recomputes no rule.
  * Pool in is every inflow the engine has (order contributions, financing toPool, merchants' tip
- * purchases); pool out is pool in less the pool's change, so it is exact whatever a batch holds.
+ * purchases); pool out is pool in less the pool's change, the change of each batch counted in the
+ * bucket of its first command's date (a batch whose commands straddle a close counts in the first).
  */
 const REPORT_SQL = `
 WITH bounds AS (
-  SELECT ($2::date::timestamp AT TIME ZONE $4) AS t0, (($3::date + 1)::timestamp AT TIME ZONE $4) AS t1
+  SELECT (SELECT batch FROM price_history WHERE tenant_id = $1 AND day >= $4 ORDER BY day, batch LIMIT 1) AS lo,
+         coalesce((SELECT batch FROM price_history WHERE tenant_id = $1 AND day > $5 ORDER BY day, batch LIMIT 1),
+                  (SELECT max(batch) FROM price_history WHERE tenant_id = $1)) AS hi
 ), commits AS (
-  SELECT b.batch, b.first_seq, b.last_seq,
-         date_trunc($5, b.committed_at AT TIME ZONE $4)::date AS period,
+  SELECT b.batch, b.first_seq, b.last_seq, coalesce(q.day, 0) AS day_before,
          p.pool, p.supply, p.price,
          coalesce(q.pool, 0) AS pool_before, coalesce(q.supply, 0) AS supply_before
-    FROM batches b CROSS JOIN bounds
+    FROM bounds
+    JOIN batches b ON b.tenant_id = $1 AND b.batch BETWEEN bounds.lo AND bounds.hi
     JOIN price_history p ON p.tenant_id = b.tenant_id AND p.batch = b.batch
     LEFT JOIN price_history q ON q.tenant_id = b.tenant_id AND q.batch = b.batch - 1
-   WHERE b.tenant_id = $1 AND b.committed_at >= bounds.t0 AND b.committed_at < bounds.t1
-), facts AS (
-  SELECT c.period, j.seq, j.command::jsonb ->> 'type' AS type, j.command::jsonb AS command,
-         j.result::jsonb -> 'outcome' AS outcome
+), days AS (
+  SELECT j.seq, j.command::jsonb AS command, j.result,
+         c.day_before + coalesce(sum(CASE WHEN j.command::jsonb ->> 'type' = 'advance' AND j.result LIKE '{"ok":true%'
+                                          THEN (j.command::jsonb ->> 'days')::int END)
+                                   OVER (PARTITION BY c.batch ORDER BY j.seq
+                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::int AS day
     FROM commits c
     JOIN journal j ON j.tenant_id = $1 AND j.seq BETWEEN c.first_seq AND c.last_seq
-   WHERE j.result LIKE '{"ok":true%'
-), split_input AS (
-  SELECT f.period, f.seq, (f.command ->> 'amount')::numeric * 100 AS amount_fen, f.command -> 'split' AS own,
-         coalesce(f.command ->> 'payWith', 'cash') = 'coins' AS coins, f.type = 'tillSale' AS till
-    FROM facts f WHERE f.type IN ('order', 'tillSale')
-  UNION ALL
-  SELECT f.period, f.seq, o.amount_fen::numeric, nullif(o.split, 'null'::jsonb), false, false
-    FROM facts f
-    CROSS JOIN LATERAL jsonb_array_elements(coalesce(f.outcome -> 'settled', '[]'::jsonb)) s
-    JOIN app_orders o ON o.tenant_id = $1 AND o.order_id = (s ->> 'order')::bigint
-), splits AS (
-  SELECT i.period, i.amount_fen, i.coins, i.till,
-         coalesce(i.own, (SELECT v.rules -> 'split' FROM app_rule_versions v
-                           WHERE v.tenant_id = $1 AND coalesce(v.seq, 0) < i.seq
-                           ORDER BY v.version DESC LIMIT 1)) AS split
-    FROM split_input i
-), parts AS (
-  SELECT period, amount_fen, coins, till,
-         floor(amount_fen * (split ->> 'productCost')::numeric) AS merchants_fen,
-         floor(amount_fen * (split ->> 'distributionCost')::numeric) AS distribution_fen,
-         floor(amount_fen * (split ->> 'platformProfit')::numeric) AS platform_fen
-    FROM splits
+), facts AS (
+  SELECT date_trunc($6, ($7::date + d.day)::timestamp)::date AS period, d.seq,
+         d.command ->> 'type' AS type, d.command, d.result::jsonb -> 'outcome' AS outcome
+    FROM days d
+   WHERE d.result LIKE '{"ok":true%' AND d.day BETWEEN $4 AND $5
 ), revenue AS (
-  SELECT period,
-         -- A till sale's product cost stays with the merchant at the till: it never enters the scheme.
-         sum(CASE WHEN coins OR till THEN 0 ELSE merchants_fen END) AS merchants_fen,
-         sum(CASE WHEN coins THEN 0 ELSE distribution_fen END) AS distribution_fen,
-         sum(CASE WHEN coins THEN 0 ELSE platform_fen END) AS platform_fen,
-         sum(amount_fen - merchants_fen - distribution_fen - platform_fen) AS pool_fen
-    FROM parts GROUP BY period
+  -- The engine's own split parts: in the result (outcome.split), or for a row journaled before results
+  -- carried them, derived once at migration 0240 (journal_split_parts).
+  SELECT f.period,
+         sum((p.split ->> 'productCost')::numeric) * 100 AS merchants_fen,
+         sum((p.split ->> 'distributionCost')::numeric) * 100 AS distribution_fen,
+         sum((p.split ->> 'platformProfit')::numeric) * 100 AS platform_fen,
+         sum((p.split ->> 'contribution')::numeric) * 100 AS pool_fen
+    FROM facts f
+    LEFT JOIN journal_split_parts o ON o.tenant_id = $1 AND o.seq = f.seq
+    CROSS JOIN LATERAL (SELECT coalesce(f.outcome -> 'split', o.split) AS split) p
+   WHERE p.split IS NOT NULL
+   GROUP BY f.period
 ), sums AS (
   SELECT period,
          count(*) FILTER (WHERE type IN ('order', 'orderPaid', 'tillSale'))::int AS orders,
@@ -110,15 +107,15 @@ WITH bounds AS (
          count(*) FILTER (WHERE type = 'join')::int AS new_members
     FROM facts GROUP BY period
 ), moves AS (
-  SELECT period,
+  SELECT date_trunc($6, ($7::date + day_before)::timestamp)::date AS period,
          sum(pool - pool_before) AS pool_change,
          sum(supply - supply_before) AS supply_change,
          (array_agg(pool ORDER BY batch DESC))[1] AS pool_end,
          (array_agg(price ORDER BY batch DESC))[1] AS price_end
-    FROM commits GROUP BY period
+    FROM commits WHERE day_before BETWEEN $4 AND $5 GROUP BY 1
 ), periods AS (
   SELECT g::date AS period
-    FROM generate_series(date_trunc($5, $2::date::timestamp), $3::date::timestamp, ('1 ' || $5)::interval) g
+    FROM generate_series(date_trunc($6, $2::date::timestamp), $3::date::timestamp, ('1 ' || $6)::interval) g
 )
 SELECT to_char(p.period, 'YYYY-MM-DD') AS period,
        coalesce(s.orders, 0) AS orders, coalesce(s.order_amount, 0)::text AS order_amount,
@@ -142,16 +139,27 @@ SELECT to_char(p.period, 'YYYY-MM-DD') AS period,
   LEFT JOIN moves m ON m.period = p.period
  ORDER BY p.period`;
 
-export async function selectReport(
-  sql: Sql,
-  query: { tenant: string; from: string; to: string; timeZone: string; unit: ReportUnit },
-): Promise<ReportRowSql[]> {
+/** A report's range: local dates and the engine days they stand for, on the tenant's calendar. */
+export interface ReportQuery {
+  tenant: string;
+  from: string;
+  to: string;
+  fromDay: number;
+  toDay: number;
+  /** The date engine day 0 stands for. */
+  dayZeroDate: string;
+  unit: ReportUnit;
+}
+
+export async function selectReport(sql: Sql, query: ReportQuery): Promise<ReportRowSql[]> {
   const { rows } = await sql.query<ReportRowSql>(REPORT_SQL, [
     query.tenant,
     query.from,
     query.to,
-    query.timeZone,
+    query.fromDay,
+    query.toDay,
     query.unit,
+    query.dayZeroDate,
   ]);
   return rows;
 }

@@ -112,3 +112,35 @@ export async function selectStatementPage(
   );
   return rows.map((r) => ({ ...r, seq: Number(r.seq), line: Number(r.line), at: new Date(r.at).getTime() }));
 }
+
+/** The journal position up to which every statement line is stored (0 before the first catch-up). */
+export async function selectStatementCheckpoint(sql: Sql, tenant: string): Promise<number> {
+  const { rows } = await sql.query<{ seq: string }>(
+    "SELECT seq::text AS seq FROM app_statement_checkpoints WHERE tenant_id = $1",
+    [tenant],
+  );
+  return rows[0] === undefined ? 0 : Number(rows[0].seq);
+}
+
+/** Moves the checkpoint forward (never back: two nodes may catch up at once). */
+export async function updateStatementCheckpoint(sql: Sql, tenant: string, seq: number): Promise<void> {
+  await sql.query(
+    `INSERT INTO app_statement_checkpoints (tenant_id, seq) VALUES ($1, $2)
+     ON CONFLICT (tenant_id) DO UPDATE SET seq = greatest(app_statement_checkpoints.seq, excluded.seq)`,
+    [tenant, seq],
+  );
+}
+
+/** The seq of the tenant's latest ledger snapshot at or before `seq`, if any. */
+export async function selectSnapshotSeqAtMost(
+  sql: Sql,
+  tenant: string,
+  seq: number,
+): Promise<number | undefined> {
+  const { rows } = await sql.query<{ seq: string | null }>(
+    "SELECT max(seq)::text AS seq FROM snapshots WHERE tenant_id = $1 AND seq <= $2",
+    [tenant, seq],
+  );
+  const found = rows[0]?.seq;
+  return found === null || found === undefined ? undefined : Number(found);
+}

@@ -4,8 +4,8 @@
  * is gapless per tenant, and `verify` checks the log against the journal. Both stores.
  */
 import { verifyDatabase } from "@zengzhi/store";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoSuite, login, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { login, STORES, useDemoSuite } from "../testing/helpers.js";
 import type { Session } from "./auth.js";
 import { financing } from "./finance.js";
 
@@ -13,17 +13,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 for (const store of STORES) {
   describe.runIf(store.available)(`audit log on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post, engine } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post, engine } = useDemoSuite(store.kind);
 
     const operatorSession: Session = {
       id: "1",

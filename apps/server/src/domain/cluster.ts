@@ -22,6 +22,17 @@ export const FORWARD_HEADER = "x-zengzhi-forward";
 /** A forwarded command gets this long for its answer (a batch commit takes milliseconds). */
 const FORWARD_TIMEOUT_MS = 10_000;
 
+/**
+ * Whether this node should run a tenant's background work (its calendar closes, its notification
+ * relay): it holds the tenant's lease, or no node does (then the first to open it takes the lease).
+ * Other nodes leave the tenant alone, so the work is done once and not polled on every node.
+ */
+export function runsHere(ledger: Ledger, tenant: string): boolean {
+  const status = ledger.status();
+  if (status.leases.some((lease) => lease.tenantId === tenant)) return true;
+  return !status.elsewhere.some((lease) => lease.tenantId === tenant);
+}
+
 export function nodeStatus(ledger: Ledger): NodeStatus {
   const status = ledger.status();
   return {

@@ -8,6 +8,7 @@
  */
 import { type Actor, noteBy } from "./audit-log.js";
 import { DEFAULT_TIME_ZONE, type TenantCalendar, isTimeZone, localDate } from "./calendar.js";
+import { runsHere } from "./cluster.js";
 import { ApiError } from "./errors.js";
 import { recordLiabilities } from "./liabilities.js";
 import { projectSettled } from "./orders.js";
@@ -39,12 +40,17 @@ export async function calendarOf(
 export async function closeDate(
   services: Services,
   tenant: string,
-  close: { date: string; actor: Actor },
+  close: { date: string; actor: Actor; expect?: string },
 ): Promise<{ day: number; settledOrders: number }> {
+  const command = {
+    type: "advance" as const,
+    days: 1,
+    ...(close.expect === undefined ? {} : { expect: close.expect }),
+  };
   const outcome = await services.gateway.submit(
     tenant,
     closeKey(close.date),
-    { type: "advance", days: 1 },
+    command,
     noteBy(close.actor, { action: "close-day", target: close.date, detail: { date: close.date } }),
   );
   const settledOrders = await projectSettled(services, tenant, outcome);
@@ -64,12 +70,13 @@ export async function closeDueDates(services: Services, tenant: string): Promise
 
 /**
  * The operator's manual close, for tests and demos only (ZENGZHI_MANUAL_CLOSE): closes the next
- * `days` dates ahead of the clock, each keyed by its date like an automatic close.
+ * `days` dates ahead of the clock, each keyed by its date like an automatic close. `expect`, a
+ * preview's state hash, guards the first of them (preview_stale when the state has moved).
  */
 export async function closeDaysManually(
   services: Services,
   actor: Actor,
-  days: number,
+  input: { days: number; expect?: string },
 ): Promise<{ day: number; date: string; settledOrders: number }> {
   if (!services.manualClose) {
     throw new ApiError(
@@ -81,19 +88,18 @@ export async function closeDaysManually(
   const calendar = await calendarOf(services, actor.tenant);
   let answer = { day: 0, settledOrders: 0 };
   let settledOrders = 0;
-  for (let i = 0; i < days; i++) {
+  for (let i = 0; i < input.days; i++) {
     const day = await services.gateway.read(actor.tenant, (engine) => engine.day);
-    answer = await closeDate(services, actor.tenant, { date: calendar.dateOfDay(day), actor });
+    const date = calendar.dateOfDay(day);
+    const expect = i === 0 ? input.expect : undefined;
+    answer = await closeDate(services, actor.tenant, {
+      date,
+      actor,
+      ...(expect === undefined ? {} : { expect }),
+    });
     settledOrders += answer.settledOrders;
   }
   return { day: answer.day, date: calendar.dateOfDay(answer.day), settledOrders };
-}
-
-/** Whether this node should close the tenant's days: it holds the lease, or nobody does. */
-function closesHere(services: Services, tenant: string): boolean {
-  const status = services.ledger.status();
-  if (status.leases.some((lease) => lease.tenantId === tenant)) return true;
-  return !status.elsewhere.some((lease) => lease.tenantId === tenant);
 }
 
 /**
@@ -113,7 +119,7 @@ export function startCalendar(
   let running: Promise<void> = Promise.resolve();
   const runOnce = async () => {
     for (const tenant of await services.ledger.listTenants()) {
-      if (!closesHere(services, tenant)) continue;
+      if (!runsHere(services.ledger, tenant)) continue;
       const closed = await closeDueDates(services, tenant);
       if (closed.length > 0) await options.afterClose?.(tenant, closed);
     }

@@ -23,6 +23,7 @@ import {
   type DerivedEvent,
   type EventData,
 } from "./notification-events.js";
+import { runsHere } from "./cluster.js";
 import type { Services } from "./services.js";
 import { guardedLookup } from "./webhook-target.js";
 import { SIGNATURE_HEADER, signatureHeader } from "./webhook-signature.js";
@@ -89,9 +90,14 @@ export async function relayTenant(services: Services, tenant: string): Promise<n
   return entries.length;
 }
 
-/** Derives every tenant's pending journal rows, page by page; one tenant's failure does not hold up the others. */
+/**
+ * Derives the pending journal rows of every tenant this node runs (it holds the lease, or nobody does:
+ * cluster.ts), page by page; one tenant's failure does not hold up the others. Tenants another node
+ * holds are that node's to relay, so each tenant is polled by one node, not by all of them.
+ */
 export async function relayAll(services: Services): Promise<void> {
   for (const tenant of await services.ledger.listTenants()) {
+    if (!runsHere(services.ledger, tenant)) continue;
     try {
       while ((await relayTenant(services, tenant)) === JOURNAL_PAGE_ROWS);
     } catch (error) {

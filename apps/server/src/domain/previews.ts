@@ -17,7 +17,6 @@ import {
 } from "@zengzhi/engine";
 import { validateRules } from "./accounts.js";
 import type { Session } from "./auth.js";
-import { ApiError } from "./errors.js";
 import type { Services } from "./services.js";
 
 /** The commands of a withdrawal batch, approvals first: the same order the batch submits them in. */
@@ -83,19 +82,6 @@ export async function previewAction(services: Services, session: Session, comman
 }
 
 /** The `expect` field of a previewed command: the preview's stateHash when the caller sent one. */
-/**
- * Refuses with preview_stale when the tenant's state digest is no longer `stateHash`, checked on the
- * writer's engine before submitting: for an action whose ledger key must stay free for a later try
- * (a manual close is keyed by its date), so the engine's own check, which journals the refusal under
- * the key, cannot be used. A command accepted between this read and the submit is not caught.
- */
-export async function refuseStaleState(services: Services, tenant: string, stateHash: string | undefined) {
-  if (stateHash === undefined) return;
-  const digest = await services.gateway.read(tenant, (engine) => engine.stateDigest());
-  if (digest !== stateHash)
-    throw new ApiError(409, "preview_stale", "the state changed since the preview; preview again");
-}
-
 export const expecting = (stateHash: string | undefined): { expect?: string } =>
   stateHash === undefined ? {} : { expect: stateHash };
 

@@ -1,6 +1,7 @@
 /**
  * The operator's reports: orders, revenue split, pool in and out, points issued and burned, exits,
- * withdrawals and new members per local day, week or month of the tenant's time zone, computed in SQL
+ * withdrawals and new members per calendar date of the tenant (the date statements show), week or
+ * month, computed in SQL
  * (db/reports.ts) over the journal and its per-commit projection, for any range of dates.
  */
 import { FIELD_LIMITS } from "@zengzhi/contract";
@@ -9,7 +10,7 @@ import { type ReportRowSql, type ReportUnit, selectReport } from "../db/reports.
 import type { Session } from "./auth.js";
 import { badField } from "./errors.js";
 import type { Services } from "./services.js";
-import { timeZoneOf } from "./day-close.js";
+import { calendarOf } from "./day-close.js";
 
 const DAY_MS = 86_400_000;
 const PRICE_DECIMALS = 8;
@@ -29,8 +30,15 @@ export async function readReport(
   if (days > FIELD_LIMITS.reportDaysMax) {
     throw badField("to", `a report covers at most ${FIELD_LIMITS.reportDaysMax} days`, "out_of_range");
   }
-  const timeZone = await timeZoneOf(services, session.tenant);
-  const rows = await selectReport(services.sql, { tenant: session.tenant, timeZone, ...query });
+  const calendar = await calendarOf(services, session.tenant);
+  const rows = await selectReport(services.sql, {
+    tenant: session.tenant,
+    ...query,
+    fromDay: calendar.dayOfDate(query.from),
+    toDay: calendar.dayOfDate(query.to),
+    dayZeroDate: calendar.dateOfDay(0),
+  });
+  const timeZone = calendar.timeZone;
   return { timeZone, unit: query.unit, from: query.from, to: query.to, rows: rows.map(reportRow) };
 }
 

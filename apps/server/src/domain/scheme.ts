@@ -13,7 +13,7 @@ import { closeDaysManually } from "./day-close.js";
 import { once } from "./idempotency.js";
 import type { Services } from "./services.js";
 import { emitEvent } from "./notifications.js";
-import { refuseStaleState } from "./previews.js";
+import { expecting } from "./previews.js";
 
 export async function setPause(services: Services, session: Session, paused: boolean) {
   await services.setPaused(session.tenant, paused);
@@ -39,12 +39,13 @@ export async function closeDay(
   input: { days?: number | undefined; stateHash?: string | undefined },
 ) {
   const { session } = request;
-  if (!services.manualClose) return closeDaysManually(services, session, 0);
-  // The close is keyed by its date (day-close.ts), so a stale preview is refused before it is submitted.
-  await refuseStaleState(services, session.tenant, input.stateHash);
+  if (!services.manualClose) return closeDaysManually(services, session, { days: 0 });
+  // The first close carries the preview's state hash: the engine refuses it with preview_stale when
+  // the state moved, and the ledger does not journal that refusal, so the date's key stays free.
+  const close = { days: input.days ?? 1, ...expecting(input.stateHash) };
   const answer = await once(services.sql, { tenant: session.tenant, key: request.key }, async () => ({
     status: 200,
-    body: await closeDaysManually(services, session, input.days ?? 1),
+    body: await closeDaysManually(services, session, close),
   }));
   return answer.body as Awaited<ReturnType<typeof closeDaysManually>>;
 }

@@ -3,8 +3,8 @@
  * from the journal by the engine's StatementProjector, so every line is what the engine did and the
  * lines add up to the balances. Each node keeps one projector per tenant that follows the journal
  * and stores the lines in app_statement_entries; a read first brings it up to the journal's end.
- * The projector replays from the tenant's first command once per process (a known cost: see
- * docs/OPERATIONS.md; starting it from a ledger snapshot is the way to lift it).
+ * A process's projector starts from the ledger snapshot at or before the stored checkpoint, not from
+ * the tenant's first command.
  */
 import {
   Engine,
@@ -14,14 +14,19 @@ import {
   StatementProjector,
   formatMoney,
   formatPoints,
+  engineFromSnapshot,
   loadRuleSet,
   parseCommand,
 } from "@zengzhi/engine";
+import { readSnapshot } from "@zengzhi/store";
 import {
   type StatementRow,
   insertStatementRows,
   selectGenesisRules,
   selectJournalAfter,
+  selectSnapshotSeqAtMost,
+  selectStatementCheckpoint,
+  updateStatementCheckpoint,
   selectStatementPage,
 } from "../db/statements.js";
 import { calendarOf } from "./day-close.js";
@@ -36,6 +41,8 @@ const JOURNAL_ROWS_PER_READ = 2000;
 interface Follower {
   projector: StatementProjector;
   seq: number;
+  /** Lines up to this seq are stored already (the checkpoint it resumed below): not written again. */
+  storedThrough: number;
   /** The catch-up in progress: reads wait for it, and only one runs at a time. */
   running: Promise<void>;
 }
@@ -71,13 +78,35 @@ export class Statements {
   private async follower(tenant: string): Promise<Follower> {
     let found = this.followers.get(tenant);
     if (found === undefined) {
-      const rules = await selectGenesisRules(this.services.sql, tenant);
-      if (rules === undefined) throw notFound(`tenant ${tenant}`);
-      const engine = new Engine(loadRuleSet(JSON.parse(rules)));
-      found = { projector: new StatementProjector(engine), seq: 0, running: Promise.resolve() };
+      found = { ...(await this.start(tenant)), running: Promise.resolve() };
       this.followers.set(tenant, found);
     }
     return found;
+  }
+
+  /**
+   * Where a process's projector starts: the ledger's latest snapshot at or before the stored
+   * checkpoint (the journal position every line up to which is stored), so a restart replays only the
+   * rows after that snapshot and writes lines only after the checkpoint. Without a checkpoint or
+   * a complete snapshot it starts from the tenant's first rule set.
+   */
+  private async start(
+    tenant: string,
+  ): Promise<{ projector: StatementProjector; seq: number; storedThrough: number }> {
+    const sql = this.services.sql;
+    const checkpoint = await selectStatementCheckpoint(sql, tenant);
+    const seq = checkpoint === 0 ? undefined : await selectSnapshotSeqAtMost(sql, tenant, checkpoint);
+    const text = seq === undefined ? undefined : await readSnapshot(sql, tenant, seq);
+    if (seq !== undefined && text !== undefined)
+      return {
+        projector: StatementProjector.resume(engineFromSnapshot(text)),
+        seq,
+        storedThrough: checkpoint,
+      };
+    const rules = await selectGenesisRules(sql, tenant);
+    if (rules === undefined) throw notFound(`tenant ${tenant}`);
+    const projector = new StatementProjector(new Engine(loadRuleSet(JSON.parse(rules))));
+    return { projector, seq: 0, storedThrough: 0 };
   }
 
   /** Brings the tenant's lines up to the end of the journal. */
@@ -103,12 +132,16 @@ export class Statements {
         // The journal's answer and the replay's must agree; anything else is a broken journal.
         if (result.ok !== (JSON.parse(entry.result) as { ok: boolean }).ok)
           throw new Error(`statement replay of ${tenant} diverged from the journal at seq ${entry.seq}`);
+        if (entry.seq <= follower.storedThrough) continue;
         entries.forEach((line, i) =>
           rows.push(toRow(line, { seq: entry.seq, line: i, day, at: entry.committedAt })),
         );
       }
       await insertStatementRows(this.services.sql, tenant, rows);
-      if (journal.length > 0) follower.seq = journal[journal.length - 1]!.seq;
+      if (journal.length > 0) {
+        follower.seq = journal[journal.length - 1]!.seq;
+        await updateStatementCheckpoint(this.services.sql, tenant, follower.seq);
+      }
       if (journal.length < JOURNAL_ROWS_PER_READ) return;
     }
   }

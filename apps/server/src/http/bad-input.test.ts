@@ -3,22 +3,12 @@
  * memory and a real PostgreSQL (a fresh database per suite), each suite with its own demo tenant
  * seeded through the routes; money effects are checked against the engine's state.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, type DemoSuite, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { call, STORES, useDemoSuite } from "../testing/helpers.js";
 
 for (const store of STORES) {
   describe.runIf(store.available)(`bad input on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post } = useDemoSuite(store.kind);
     const sale = (amount: unknown) => post("/api/sales", t.teahouse, { member: "bob", amount });
     it.each([
       [12.5, "invalid_field"],

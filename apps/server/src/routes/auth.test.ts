@@ -3,30 +3,12 @@
  * memory and a real PostgreSQL (a fresh database per suite), each suite with its own demo tenant
  * seeded through the routes; money effects are checked against the engine's state.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  call,
-  type DemoSuite,
-  login,
-  newMember,
-  openDemoSuite,
-  requests,
-  STORES,
-} from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { call, login, newMember, STORES, useDemoSuite } from "../testing/helpers.js";
 
 for (const store of STORES) {
   describe.runIf(store.available)(`accounts on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post, engine } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post, engine } = useDemoSuite(store.kind);
     it("logs in with an HttpOnly cookie that works like the bearer token", async () => {
       const r = await call(t.app, "POST", "/api/auth/login", {
         body: { tenant: "demo", username: "bob", password: "member-demo" },

@@ -7,7 +7,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Ledger } from "@zengzhi/store";
 import { deliverDue, relayAll } from "../domain/notifications.js";
+import type { Services } from "../domain/services.js";
 import { verifySignature } from "../domain/webhook-signature.js";
 import { login, newKey, openTestApp, requests, STORES, type TestApp } from "../testing/helpers.js";
 
@@ -197,6 +199,34 @@ for (const store of STORES) {
       const bob = await login(t.app, "bob");
       const bobs = (await get("/api/me/messages", bob)).body.items as { data: Record<string, string> }[];
       expect(bobs.some((m) => m.data.withdrawal === String(asked.body.id))).toBe(false);
+    });
+
+    it("relays only the tenants whose lease this node holds or nobody holds", async () => {
+      const cursor = async () =>
+        Number(
+          (
+            await t.ledger.sql.query<{ seq: string }>(
+              "SELECT journal_seq::text AS seq FROM app_notify_cursor WHERE tenant_id = 'demo'",
+            )
+          ).rows[0]?.seq ?? 0,
+        );
+      await relayAll(t.services);
+      const before = await cursor();
+      expect((await t.ledger.submit("demo", newKey(), { type: "join", member: "relay-ivy" })).ok).toBe(true);
+      // This node as another node holding demo's lease sees it.
+      const held = { tenantId: "demo", nodeId: "other", address: "http://127.0.0.1:1", epoch: 9 };
+      const ledger = {
+        listTenants: () => t.ledger.listTenants(),
+        status: () => ({ ...t.ledger.status(), leases: [], elsewhere: [held] }),
+      } as unknown as Ledger;
+      const elsewhere = Object.create(t.services) as Services;
+      Object.defineProperty(elsewhere, "ledger", { value: ledger });
+      await relayAll(elsewhere);
+      expect(await cursor()).toBe(before);
+      // The node that holds it (or any node, while nobody does) relays it.
+      expect(t.ledger.status().elsewhere.some((lease) => lease.tenantId === "demo")).toBe(false);
+      await relayAll(t.services);
+      expect(await cursor()).toBe(before + 1);
     });
   });
 }

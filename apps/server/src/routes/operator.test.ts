@@ -3,24 +3,14 @@
  * memory and a real PostgreSQL (a fresh database per suite), each suite with its own demo tenant
  * seeded through the routes; money effects are checked against the engine's state.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoSuite, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { STORES, useDemoSuite } from "../testing/helpers.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 for (const store of STORES) {
   describe.runIf(store.available)(`operators on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post, engine } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post, engine } = useDemoSuite(store.kind);
     it("brings financing into the pool and reconciles against the bank balance", async () => {
       const before = await engine((e) => e.pool);
       expect(

@@ -4,32 +4,14 @@
  * seeded through the routes; money effects are checked against the engine's state.
  */
 import { createHmac } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  call,
-  type DemoSuite,
-  newKey,
-  openDemoSuite,
-  PAYMENT_SECRET,
-  requests,
-  STORES,
-} from "../testing/helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, newKey, PAYMENT_SECRET, STORES, useDemoSuite } from "../testing/helpers.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 for (const store of STORES) {
   describe.runIf(store.available)(`orders and payments on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post, engine } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post, engine } = useDemoSuite(store.kind);
     let productId: string;
     beforeAll(async () => {
       productId = (await post("/api/products", t.teahouse, { name: "Tea for tests", price: "100.00" })).body

@@ -118,6 +118,12 @@ for (const store of STORES) {
       // The day moved: the same hash is stale now.
       const staleDay = await post("/api/operator/close-day", boss, { stateHash: dayPreview.body.stateHash });
       expect(staleDay.body.error.code).toBe("preview_stale");
+      // The engine refused it, and the refusal did not take the date's ledger key: the same date
+      // closes with a fresh preview's hash.
+      const freshDay = await post("/api/operator/previews/close-day", boss, {}, null);
+      const closed = await post("/api/operator/close-day", boss, { stateHash: freshDay.body.stateHash });
+      expect(closed.status).toBe(200);
+      expect(closed.body.day).toBe(freshDay.body.after.day);
 
       const listingPreview = await post(
         "/api/operator/previews/listing",

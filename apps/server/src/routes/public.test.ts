@@ -3,22 +3,12 @@
  * memory and a real PostgreSQL (a fresh database per suite), each suite with its own demo tenant
  * seeded through the routes; money effects are checked against the engine's state.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, type DemoSuite, METRICS_TOKEN, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { call, METRICS_TOKEN, STORES, useDemoSuite } from "../testing/helpers.js";
 
 for (const store of STORES) {
   describe.runIf(store.available)(`system and public on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, engine } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, engine } = useDemoSuite(store.kind);
     it("answers /healthz with the store kind and this node's leases, /readyz with its readiness", async () => {
       const health = await get("/healthz");
       expect(health).toMatchObject({ status: 200, body: { ok: true, store: store.kind } });

@@ -1,36 +1,29 @@
 /**
  * The operator's reports (GET /api/operator/reports) on both stores: figures agree with the engine's
- * accounts, buckets are local days of the tenant's time zone, weeks and months add up their days, and
- * bad ranges are refused with out_of_range.
+ * accounts, buckets are the calendar dates statements show (not commit times), a day's total is its
+ * statement lines', weeks and months add up their days, old results report as before, and bad ranges
+ * are refused with out_of_range.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoSuite, newMember, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { readMigrations } from "@zengzhi/store";
+import { newMember, STORES, useDemoSuite } from "../testing/helpers.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Today's date in Asia/Shanghai (the default zone). */
-const localDate = (at: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(at);
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const fen = (money: string) => BigInt(money.replace(".", ""));
 
 for (const store of STORES) {
   describe.runIf(store.available)(`reports on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post, engine } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post, engine } = useDemoSuite(store.kind);
     const report = async (from: string, to: string, unit = "day") =>
       (await get(`/api/operator/reports?from=${from}&to=${to}&unit=${unit}`, t.operator)).body;
-    const today = () => localDate(new Date());
+    /** The date the engine's current day stands for (manual closes run ahead of the clock). */
+    const today = async () => (await get("/api/operator/calendar", t.operator)).body.date as string;
 
     it("counts today's orders, split, pool, points and members as the engine does", async () => {
-      const day = today();
+      const day = await today();
       const before = (await report(day, day)).rows[0] as Json;
       const accounts = await engine((e) => ({ ...e.accounts }));
       const supply = await engine((e) => e.supply);
@@ -65,34 +58,43 @@ for (const store of STORES) {
       expect(row.pointsBurned).toBe(before.pointsBurned);
     });
 
-    it("puts a commit in the local day of Asia/Shanghai, not the UTC one", async () => {
-      // 2026-03-01T16:30Z is 00:30 on 2 March in Shanghai.
+    it("puts a movement in the date its statement shows, not in the date it committed", async () => {
+      const day = await today();
+      const before = (await report(day, day)).rows[0] as Json;
+      expect((await post("/api/sales", t.teahouse, { member: "alice", amount: "33.33" })).status).toBe(201);
+      // 2026-03-01T16:30Z is 00:30 on 2 March in Shanghai: a commit time far from the engine's date.
       await t.ledger.sql.query(
         `UPDATE batches SET committed_at = '2026-03-01T16:30:00Z'
           WHERE tenant_id = 'demo' AND batch = (SELECT max(batch) FROM batches WHERE tenant_id = 'demo')`,
       );
-      const rows = (await report("2026-03-01", "2026-03-03")).rows as Json[];
-      expect(rows.map((r) => r.period)).toEqual(["2026-03-01", "2026-03-02", "2026-03-03"]);
-      expect(rows.map((r) => r.orders)).toEqual([0, 1, 0]);
-      expect(rows[1]!.orderAmount).toBe("33.33");
-      expect(rows[0]!.poolEnd).toBeNull();
+      const row = (await report(day, day)).rows[0] as Json;
+      expect(row.orders - before.orders).toBe(1);
+      expect(fen(row.orderAmount) - fen(before.orderAmount)).toBe(3333n);
+      const march = (await report("2026-03-01", "2026-03-03")).rows as Json[];
+      expect(march.map((r) => r.period)).toEqual(["2026-03-01", "2026-03-02", "2026-03-03"]);
+      expect(march.map((r) => r.orders)).toEqual([0, 0, 0]);
+      expect(march[0]!.poolEnd).toBeNull();
     });
 
     it("sums days into ISO weeks and calendar months", async () => {
-      const days = (await report("2026-02-23", "2026-03-08")).rows as Json[];
-      const weeks = (await report("2026-02-23", "2026-03-08", "week")).rows as Json[];
-      const months = (await report("2026-02-23", "2026-03-08", "month")).rows as Json[];
-      expect(weeks.map((r) => r.period)).toEqual(["2026-02-23", "2026-03-02"]);
-      expect(months.map((r) => r.period)).toEqual(["2026-02-01", "2026-03-01"]);
-      const total = (rows: Json[]) => rows.reduce((sum, r) => sum + fen(r.orderAmount), 0n);
-      expect(total(weeks)).toBe(total(days));
-      expect(total(months)).toBe(total(days));
-      expect(weeks[1]!.orders).toBe(1);
-      expect(months[1]!.orders).toBe(1);
+      const day = await today();
+      const from = addDays(day, -40);
+      const to = addDays(day, 20);
+      const days = (await report(from, to)).rows as Json[];
+      const weeks = (await report(from, to, "week")).rows as Json[];
+      const months = (await report(from, to, "month")).rows as Json[];
+      expect(weeks[0]!.period <= from && weeks.length >= 9).toBe(true);
+      expect(months.map((r) => r.period.slice(8))).toEqual(months.map(() => "01"));
+      const total = (rows: Json[], key: string) => rows.reduce((sum, r) => sum + fen(r[key]), 0n);
+      for (const key of ["orderAmount", "revenuePool", "poolIn", "poolOut"]) {
+        expect(total(weeks, key)).toBe(total(days, key));
+        expect(total(months, key)).toBe(total(days, key));
+      }
+      expect(total(days, "orderAmount")).toBeGreaterThan(0n);
     });
 
     it("splits online orders when they settle, and counts pool in and out exactly", async () => {
-      const day = today();
+      let day = await today();
       const row = async () => (await report(day, day)).rows[0] as Json;
       const accounts = async () => engine((e) => ({ ...e.accounts }));
       const split = {
@@ -127,7 +129,8 @@ for (const store of STORES) {
       expect(delta("revenuePool")).toBe(2000n);
       expect(delta("poolIn") - delta("poolOut")).toBe(engineAfter.pool - engineBefore.pool);
 
-      // Financing is pool in; a sell's net is pool out.
+      // Financing is pool in; a sell's net is pool out (on the date after the close).
+      day = await today();
       before = await row();
       engineBefore = await accounts();
       expect((await post("/api/operator/financing", t.operator, { toPool: "10.00" })).status).toBe(200);
@@ -144,6 +147,73 @@ for (const store of STORES) {
       const burned =
         BigInt(after.pointsBurned.replace(".", "")) - BigInt(before.pointsBurned.replace(".", ""));
       expect(burned).toBe(100_000_000n);
+    });
+
+    it("reports results journaled before they carried split parts as the engine split them", async () => {
+      // Every row so far carries outcome.split; rewrite them to the older shape, derive their parts
+      // once as migration 0240 does, and the revenue of the whole history must not move.
+      const from = "2020-01-01";
+      const to = await today();
+      const revenue = (rows: Json[]) =>
+        ["revenueMerchants", "revenueDistribution", "revenuePlatform", "revenuePool", "poolIn"].map((key) =>
+          rows.reduce((sum, r) => sum + fen(r[key]), 0n),
+        );
+      const current = revenue((await report(from, to)).rows);
+      expect(current[0]).toBeGreaterThan(0n);
+      const sql = t.ledger.sql;
+      const { rows } = await sql.query<{ seq: string; result: string }>(
+        `SELECT seq::text AS seq, result FROM journal WHERE tenant_id = 'demo' AND result LIKE '%"split":{%'`,
+      );
+      expect(rows.length).toBeGreaterThan(2);
+      for (const row of rows) {
+        const json = JSON.parse(row.result) as Json;
+        delete json.outcome.split;
+        delete json.outcome.owed;
+        await sql.query("UPDATE journal SET result = $3 WHERE tenant_id = $1 AND seq = $2", [
+          "demo",
+          row.seq,
+          JSON.stringify(json),
+        ]);
+      }
+      expect(revenue((await report(from, to)).rows)[0]).toBe(0n);
+      const migration = readMigrations().find((m) => m.version === 240)!.sql;
+      await sql.query(migration.slice(migration.indexOf("INSERT INTO journal_split_parts")));
+      expect(revenue((await report(from, to)).rows)).toEqual(current);
+    });
+
+    it("totals each date as the statements of that date do", async () => {
+      // A fresh date: the manual close moves the engine past every date with movements.
+      expect((await post("/api/operator/close-day", t.operator, { days: 1 })).status).toBe(200);
+      const day = await today();
+      const members = ["ledger-fay", "ledger-gus"];
+      const tokens = await Promise.all(members.map((name) => newMember(t.app, name)));
+      for (const [i, member] of members.entries()) {
+        const amount = i === 0 ? "12.34" : "56.78";
+        expect((await post("/api/sales", t.teahouse, { member, amount })).status).toBe(201);
+      }
+      // Commits after local midnight of that date, before its close: still that date.
+      await t.ledger.sql.query(
+        `UPDATE batches SET committed_at = committed_at + interval '2 days' WHERE tenant_id = 'demo'
+            AND batch > (SELECT max(batch) - 2 FROM batches WHERE tenant_id = 'demo')`,
+      );
+      let issued = 0n;
+      let lines = 0;
+      for (const token of tokens) {
+        const page = (await get("/api/me/statement?account=points&limit=100", token)).body as Json;
+        for (const line of page.items as Json[]) {
+          if (line.date !== day) continue;
+          issued += BigInt(line.amount.replace(".", ""));
+          lines++;
+        }
+      }
+      const row = (await report(day, day)).rows[0] as Json;
+      expect(lines).toBe(2);
+      expect(row.orders).toBe(2);
+      expect(row.newMembers).toBe(2);
+      expect(BigInt(row.pointsIssued.replace(".", ""))).toBe(issued);
+      expect(issued).toBeGreaterThan(0n);
+      const next = (await report(addDays(day, 1), addDays(day, 2))).rows as Json[];
+      expect(next.map((r) => r.orders)).toEqual([0, 0]);
     });
 
     it("refuses a range backwards or too long, and callers other than operators", async () => {

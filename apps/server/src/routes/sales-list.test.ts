@@ -2,24 +2,14 @@
  * A merchant's till sales (GET /api/merchant/sales) on both stores: its own only, newest first, in
  * pages, with the product's name and the points the engine issued.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoSuite, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { STORES, useDemoSuite } from "../testing/helpers.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 for (const store of STORES) {
   describe.runIf(store.available)(`till sales on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post } = useDemoSuite(store.kind);
 
     it("lists the merchant's own till sales, newest first, with product names and points", async () => {
       const product = (await post("/api/products", t.teahouse, { name: "龙井 Longjing", price: "58.00" }))

@@ -3,31 +3,12 @@
  * login doing what its role allows (and its scope: a cashier's till sells for its own merchant),
  * revoking ending the login and its sessions at once.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  call,
-  type DemoSuite,
-  login,
-  newStaff,
-  openDemoSuite,
-  requests,
-  STAFF_PASSWORD,
-  STORES,
-} from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { call, login, newStaff, STAFF_PASSWORD, STORES, useDemoSuite } from "../testing/helpers.js";
 
 for (const store of STORES) {
   describe.runIf(store.available)(`staff on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post } = useDemoSuite(store.kind);
 
     it("lets an operator invite its staff roles and a merchant only cashiers", async () => {
       expect((await post("/api/staff/invites", t.operator, { role: "finance" })).status).toBe(201);

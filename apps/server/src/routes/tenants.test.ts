@@ -3,24 +3,14 @@
  * memory and a real PostgreSQL (a fresh database per suite), each suite with its own demo tenant
  * seeded through the routes; money effects are checked against the engine's state.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoSuite, login, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { login, STORES, useDemoSuite } from "../testing/helpers.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 for (const store of STORES) {
   describe.runIf(store.available)(`tenants and rule sets on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post } = useDemoSuite(store.kind);
     it("refuses a rule set the engine refuses, naming the rule", async () => {
       const high = await post("/api/rules", t.operator, { rules: { exitMultiple: "20" } });
       expect(high).toMatchObject({

@@ -4,24 +4,14 @@
  * inclusion proof verified (and a tampered one refused), custody statements, on both stores.
  */
 import { verifyInclusion } from "@zengzhi/engine";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoSuite, newMember, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { newMember, STORES, useDemoSuite } from "../testing/helpers.js";
 
 const yuan = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, "0")}`;
 
 for (const store of STORES) {
   describe.runIf(store.available)(`transparency on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { get, post, engine } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, get, post, engine } = useDemoSuite(store.kind);
 
     it("publishes the queue meter the engine computes, next to the pool", async () => {
       const { status, body } = await get("/api/public");

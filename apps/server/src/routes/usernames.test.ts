@@ -3,22 +3,12 @@
  * capital, a zero-width or direction character, a decomposed (non-NFC) form or one character is
  * refused with invalid_field on the username, nothing created.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DemoSuite, login, openDemoSuite, requests, STORES } from "../testing/helpers.js";
+import { describe, expect, it } from "vitest";
+import { login, STORES, useDemoSuite } from "../testing/helpers.js";
 
 for (const store of STORES) {
   describe.runIf(store.available)(`usernames on ${store.kind}`, () => {
-    let t: DemoSuite;
-    const { post, engine } = requests(
-      () => t.app,
-      () => t.ledger,
-    );
-    beforeAll(async () => {
-      t = await openDemoSuite(store.kind);
-    });
-    afterAll(async () => {
-      await t?.close();
-    });
+    const { t, post, engine } = useDemoSuite(store.kind);
     const register = (username: string, inviteCode?: string) =>
       post("/api/auth/register", null, {
         tenant: "demo",

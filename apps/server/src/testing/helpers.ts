@@ -10,6 +10,7 @@ import { buildApp, type HardeningOptions, seedDemo } from "../index.js";
 import type { Services } from "../domain/services.js";
 import type { SecuritySettings, WebhookSettings } from "../settings.js";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll } from "vitest";
 
 export const PAYMENT_SECRET = "test-payment-secret";
 /** The /metrics bearer token of test apps. */
@@ -154,6 +155,27 @@ export async function openDemoSuite(kind: "pglite" | "postgres"): Promise<DemoSu
     ["operator", "teahouse", "bakery", "alice", "bob"].map((u) => login(t.app, u)),
   );
   return { ...t, operator: operator!, teahouse: teahouse!, bakery: bakery!, alice: alice!, bob: bob! };
+}
+
+/**
+ * The setup every route suite on the demo tenant shares: the suite opens before the describe block's
+ * tests and closes after them. `t` is filled in by beforeAll, so tests (not the block) read it.
+ */
+export function useDemoSuite(kind: "pglite" | "postgres") {
+  const t = {} as DemoSuite;
+  beforeAll(async () => {
+    Object.assign(t, await openDemoSuite(kind));
+  });
+  afterAll(async () => {
+    await (t as Partial<DemoSuite>).close?.();
+  });
+  return {
+    t,
+    ...requests(
+      () => t.app,
+      () => t.ledger,
+    ),
+  };
 }
 
 /** Short JSON calls against a suite's app (resolved lazily: the app opens in beforeAll). */

@@ -11,7 +11,8 @@ import { useSession } from "../lib/session.js";
 import { useData } from "../lib/use-data.js";
 import { CommandForm } from "./command-form.js";
 import { DataTable } from "./table.js";
-import { ActionButton, Card, ErrorBox, Loading, Notice } from "./ui.js";
+import { createdAtColumn, rowActionColumn } from "./table-columns.js";
+import { Card, ErrorBox, Loading, Notice } from "./ui.js";
 
 type StaffRow = StaffList["items"][number];
 
@@ -48,27 +49,14 @@ export function StaffSection({ roles, manage }: { roles: readonly StaffRole[]; m
             columns={[
               { key: "username", label: t("auth.username") },
               { key: "role", label: t("staff.role"), render: (row) => t(`role.${row.role}` as "role.admin") },
-              {
-                key: "createdAt",
-                label: t("common.date"),
-                render: (row) => formatDateTime(row.createdAt, locale, timeZone),
-              },
-              {
-                key: "actions",
-                label: "",
-                csv: () => "",
-                render: (row) =>
-                  manage ? (
-                    <ActionButton
-                      className="btn btn-small btn-danger"
-                      action={(key) => revoke(row, key)}
-                      onError={setError}
-                      data-testid={`revoke-${row.username}`}
-                    >
-                      {t("staff.revoke")}
-                    </ActionButton>
-                  ) : null,
-              },
+              createdAtColumn(t("common.date"), { locale, timeZone }),
+              rowActionColumn<StaffRow>({
+                manage,
+                text: t("staff.revoke"),
+                action: revoke,
+                onError: setError,
+                testId: (row) => `revoke-${row.username}`,
+              }),
             ]}
           />
         )}

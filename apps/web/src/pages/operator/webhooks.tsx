@@ -5,6 +5,7 @@
 import { useState } from "react";
 import { CommandForm } from "../../components/command-form.js";
 import { DataTable } from "../../components/table.js";
+import { createdAtColumn, rowActionColumn } from "../../components/table-columns.js";
 import { ActionButton, Card, ErrorBox, Field, Loading, Notice } from "../../components/ui.js";
 import { useI18n } from "../../i18n/index.js";
 import {
@@ -71,26 +72,8 @@ function Endpoints({ manage, onChange }: { manage: boolean; onChange: () => void
                 label: t("webhooks.events"),
                 render: (row) => row.events.map((e) => t(`event.${e}` as "event.order.paid")).join("、"),
               },
-              {
-                key: "createdAt",
-                label: t("common.date"),
-                render: (row) => formatDateTime(row.createdAt, locale, timeZone),
-              },
-              {
-                key: "actions",
-                label: "",
-                csv: () => "",
-                render: (row) =>
-                  manage ? (
-                    <ActionButton
-                      className="btn btn-small btn-danger"
-                      action={(key) => remove(row, key)}
-                      onError={setError}
-                    >
-                      {t("webhooks.remove")}
-                    </ActionButton>
-                  ) : null,
-              },
+              createdAtColumn(t("common.date"), { locale, timeZone }),
+              rowActionColumn({ manage, text: t("webhooks.remove"), action: remove, onError: setError }),
             ]}
           />
         )}
