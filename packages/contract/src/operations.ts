@@ -11,6 +11,7 @@ import type { ErrorCode } from "./errors.js";
 import { operation, type Operation } from "./operation.js";
 import * as request from "./requests.js";
 import { CALLER_GROUPS, type RoleName } from "./roles.js";
+import { signInOperations } from "./sign-in-operations.js";
 import { staffOperations } from "./staff-operations.js";
 import * as view from "./views.js";
 
@@ -1288,6 +1289,7 @@ export const OPERATIONS = {
   ...members,
   ...operators,
   ...staffOperations,
+  ...signInOperations,
   ...previews,
 };
 
