@@ -289,7 +289,8 @@ export const rowErrorSchema = z
 /**
  * The body of every error answer. `field` names the refused input (a dotted path, `query.` for the
  * query, a header's name) and `reason` says why; `ruleCode` comes with invalid_rules, `rows` with
- * invalid_rows, `retryAfterSeconds` (also the Retry-After header) with the 429 codes.
+ * invalid_rows, `retryAfterSeconds` (also the Retry-After header) with the 429 codes, `errcode` with
+ * wechat_refused.
  */
 export const errorBodySchema = z
   .strictObject({
@@ -300,6 +301,7 @@ export const errorBodySchema = z
     ruleCode: z.enum(ERROR_CODES).optional(),
     rows: z.array(rowErrorSchema).optional(),
     retryAfterSeconds: z.int().min(1).optional(),
+    errcode: z.int().optional().meta({ description: "WeChat's own error code, with wechat_refused" }),
   })
   .meta({ id: "ErrorBody" });
 
