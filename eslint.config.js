@@ -73,10 +73,13 @@ const WEB = workspaceExcept(
   ["contract", "sim", "engine", "web"],
   "apps/web may import only @zengzhi/contract, @zengzhi/sim and @zengzhi/engine: it talks to the server over HTTP.",
 );
-/** The web app's end-to-end tests start the real server, so they may import it and the store. */
+/**
+ * The web app's end-to-end tests start the real server, so they may import it and the store, and the
+ * providers' local fakes (@zengzhi/payments/testing) that the server talks to.
+ */
 const WEB_TESTS = workspaceExcept(
-  ["contract", "sim", "engine", "web", "server", "store"],
-  "apps/web's tests may import the web app, @zengzhi/contract, sim, engine, and (to run the service) server and store.",
+  ["contract", "sim", "engine", "web", "server", "store", "payments"],
+  "apps/web's tests may import the web app, @zengzhi/contract, sim, engine, and (to run the service and its providers' fakes) server, store and payments.",
 );
 
 // Inside apps/server/src: http/ (Fastify app, route registration, errors, auth) → routes/ (thin

@@ -3,6 +3,7 @@
  * it applies the migrations, the service's own included), seed the demo tenant once, hand the engine any paid order a crash kept from it, sample
  * prices each minute, and listen on PORT (default 3000).
  */
+import type { WechatSignInEndpoints } from "@zengzhi/payments";
 import { fileURLToPath } from "node:url";
 import type { Ledger } from "@zengzhi/store";
 import { type LeaseEvent, type LedgerOptions, openLedger } from "@zengzhi/store";
@@ -48,6 +49,12 @@ export interface StartOptions {
   now?: () => number;
   /** How often the calendar checks for dates to close (default 30 s; ZENGZHI_CALENDAR_CHECK_SECONDS). */
   calendarCheckMs?: number;
+  /** The key ring sealing credentials (default ZENGZHI_SECRETS_KEY). */
+  secretsKey?: string;
+  /** The public base URL the providers send members back to (default ZENGZHI_PUBLIC_URL). */
+  publicUrl?: string;
+  /** WeChat sign-in's endpoints other than production (tests: the local fake). */
+  wechatSignIn?: WechatSignInEndpoints;
 }
 
 export interface RunningServer {
@@ -113,6 +120,9 @@ async function serve(
     ...(options.security === undefined ? {} : { security: options.security }),
     ...(options.now === undefined ? {} : { now: options.now }),
     manualClose: options.manualClose ?? manualCloseFromEnv(process.env),
+    ...(options.secretsKey === undefined ? {} : { secretsKey: options.secretsKey }),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    ...(options.wechatSignIn === undefined ? {} : { wechatSignIn: options.wechatSignIn }),
   });
   wire(
     (event) => {
