@@ -26,19 +26,29 @@ export function SignInSection({ manage }: { manage: boolean }) {
     <>
       <Card title={t("signIn.title")}>
         <p className="muted small">{t("signIn.hint")}</p>
-        <dl className="preview">
-          <dt>{t("signIn.shareLink")}</dt>
-          <dd data-testid="sign-in-link">{link}</dd>
-          <dt>{t("signIn.domain")}</dt>
-          <dd data-testid="sign-in-domain">{current.domain ?? t("signIn.notConfigured")}</dd>
-          <dt>{t("field.official")}</dt>
-          <dd>{app(current.official)}</dd>
-          <dt>{t("field.mini")}</dt>
-          <dd>{app(current.mini)}</dd>
-        </dl>
+        <Fact label={t("signIn.shareLink")} testId="sign-in-link" className="invite-link">
+          {link}
+        </Fact>
+        <Fact label={t("signIn.domain")} testId="sign-in-domain">
+          {current.domain ?? t("signIn.notConfigured")}
+        </Fact>
+        <Fact label={t("field.official")}>{app(current.official)}</Fact>
+        <Fact label={t("field.mini")}>{app(current.mini)}</Fact>
       </Card>
       {manage ? <SignInForm current={current} onSaved={setSaved} /> : null}
     </>
+  );
+}
+
+/** One setting: its label above its value, so a long link wraps at phone width. */
+function Fact(props: { label: string; children: string; testId?: string; className?: string }) {
+  return (
+    <div className="sign-in-fact">
+      <div className="muted small">{props.label}</div>
+      <div className={props.className} data-testid={props.testId}>
+        {props.children}
+      </div>
+    </div>
   );
 }
 
