@@ -16,8 +16,9 @@ import {
 import type { Session } from "./auth.js";
 import { ApiError } from "./errors.js";
 import { ringOf } from "./payment-settings.js";
-import { openSecret, sealSecret } from "./secrets.js";
+import { openSecret, resealSecret, sealSecret, type KeyRing } from "./secrets.js";
 import type { Services } from "./services.js";
+import type { Sql } from "@zengzhi/store";
 
 /** A host name as browsers send it, lower-cased, without the port. */
 const HOST_NAME =
@@ -144,4 +145,16 @@ export async function getSignInOptions(
   if (tenant === undefined) return { tenant: null, wechat: false };
   const apps = await selectWechatApps(services.sql, tenant);
   return { tenant, wechat: apps.some((row) => row.app === "official") };
+}
+
+/** After a key rotation: re-seals the tenant's WeChat app secrets under the current key; how many moved. */
+export async function resealWechatApps(sql: Sql, ring: KeyRing, tenant: string): Promise<number> {
+  let moved = 0;
+  for (const row of await selectWechatApps(sql, tenant)) {
+    const next = resealSecret(ring, row.sealed_secret, secretContext(tenant, row.app));
+    if (next === undefined) continue;
+    await upsertWechatApp(sql, tenant, { app: row.app, appid: row.appid, sealedSecret: next });
+    moved += 1;
+  }
+  return moved;
 }

@@ -9,6 +9,8 @@ import { WechatSignInFake } from "@zengzhi/payments/testing";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MemberNotice, NoticeChannel, Notifier } from "../domain/notifier.js";
+import { parseKeyRing, sealedKeyId } from "../domain/secrets.js";
+import { resealWechatApps } from "../domain/sign-in-settings.js";
 import { wechatOpenidOf } from "../domain/wechat-sign-in.js";
 import { call, login, newMember, openTestApp, STORES, type TestApp } from "../testing/helpers.js";
 
@@ -321,6 +323,17 @@ for (const store of STORES) {
       });
       expect(taken.statusCode).toBe(409);
       expect(json(taken).error.code).toBe("domain_taken");
+    });
+
+    it("re-seals the WeChat app secrets under a new key (run last: the app keeps the old ring)", async () => {
+      const ring = parseKeyRing(`k2:${randomBytes(32).toString("base64")},${SECRETS_KEY}`);
+      if (typeof ring === "string") throw new Error(ring);
+      expect(await resealWechatApps(t.ledger.sql, ring, "demo")).toBe(2);
+      expect(await resealWechatApps(t.ledger.sql, ring, "demo")).toBe(0);
+      const rows = await t.ledger.sql.query<{ sealed_secret: string }>(
+        "SELECT sealed_secret FROM app_wechat_apps WHERE tenant_id = 'demo'",
+      );
+      for (const row of rows.rows) expect(sealedKeyId(row.sealed_secret)).toBe("k2");
     });
   });
 }
