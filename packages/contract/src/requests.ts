@@ -418,10 +418,6 @@ export const wechatAuthorizationRequest = z
   })
   .meta({ id: "WechatAuthorizationRequest" });
 
-export const wechatLinkAuthorizationRequest = z
-  .strictObject({ scope: z.enum(["snsapi_base", "snsapi_userinfo"]).default("snsapi_base") })
-  .meta({ id: "WechatLinkAuthorizationRequest" });
-
 export const wechatLoginRequest = z
   .strictObject({ tenant: tenantField, code: textField(256).min(1), state: textField(128).min(1) })
   .meta({ id: "WechatLoginRequest" });

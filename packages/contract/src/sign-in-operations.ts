@@ -54,7 +54,6 @@ export const signInOperations = {
       "Start WeChat web authorization to link the caller's account: the state is bound to this browser and session",
     callers: "session",
     idempotent: false,
-    body: request.wechatLinkAuthorizationRequest,
     status: 200,
     response: view.wechatAuthorizationSchema,
     errors: ["wechat_sign_in_unavailable"],

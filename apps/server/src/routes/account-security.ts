@@ -20,12 +20,13 @@ export function accountSecurityRoutes(app: FastifyInstance, services: Services):
   route(app, OPERATIONS.createWechatLink, ({ session, body, request }) =>
     createWechatLink(services, { session, browserToken: browserTokenOf(request) }, body),
   );
-  route(app, OPERATIONS.requestWechatLinkAuthorization, async ({ session, body, request, reply }) => {
+  // Linking asks for the profile (snsapi_userinfo), so the page can show which WeChat is linked.
+  route(app, OPERATIONS.requestWechatLinkAuthorization, async ({ session, request, reply }) => {
     const started = await requestWechatAuthorization(services, {
       tenant: session.tenant,
       intent: "link",
       userId: session.id,
-      scope: body.scope,
+      scope: "snsapi_userinfo",
       redirectPath: `/t/${session.tenant}/wechat?link=1`,
     });
     setBrowserTokenCookie(request, reply, started.browserToken, WECHAT_STATE_TTL_MS);

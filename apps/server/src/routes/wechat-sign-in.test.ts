@@ -81,7 +81,7 @@ for (const store of STORES) {
     /** The browser's side: ask to authorize, follow WeChat's redirect, read back code and state. */
     async function authorize(scope = "snsapi_base", token?: string) {
       const started = token
-        ? await call(t.app, "POST", "/api/account/wechat/authorize", { token, body: { scope }, key: null })
+        ? await call(t.app, "POST", "/api/account/wechat/authorize", { token, key: null })
         : await call(t.app, "POST", "/api/auth/wechat/authorize", {
             body: { tenant: "demo", scope },
             key: null,

@@ -30,7 +30,7 @@ function WechatCard(props: { security: AccountSecurityView; onChange: (view: Acc
   const { wechat, hasPassword } = props.security;
   const link = async () => {
     setError(null);
-    const { url } = await api.wechatLinkAuthorize("snsapi_userinfo");
+    const { url } = await api.wechatLinkAuthorize();
     window.location.assign(url);
   };
   const unlink = async (key: string) => {

@@ -280,8 +280,7 @@ export const api = {
   wechatLogin: (tenant: string, code: string, state: string) =>
     post<WechatSession>("/api/auth/wechat/login", { tenant, code, state }),
   accountSecurity: () => get<AccountSecurityView>("/api/account/security"),
-  wechatLinkAuthorize: (scope: WechatScope = "snsapi_base") =>
-    post<WechatAuthorization>("/api/account/wechat/authorize", { scope }),
+  wechatLinkAuthorize: () => post<WechatAuthorization>("/api/account/wechat/authorize"),
   linkWechat: (code: string, state: string) =>
     post<AccountSecurityView>("/api/account/wechat", { code, state }),
   unlinkWechat: (key?: string) => del<AccountSecurityView>("/api/account/wechat", key),
