@@ -197,12 +197,15 @@ async function createWechatMember(services: Services, tenant: string, identity: 
 }
 
 /** The account of a WeChat identity, made when it is new; audited as a login. */
-async function signInAs(services: Services, tenant: string, identity: Identity) {
+async function signInAs(services: Services, at: { tenant: string; address: string }, identity: Identity) {
+  const { tenant } = at;
   const existing = await selectUserOfOpenid(services.sql, {
     tenant,
     appid: identity.appid,
     openid: identity.openid,
   });
+  // A new account counts against the address's registration ceiling, as a registration does.
+  if (existing === undefined) services.throttle.checkRegistration(at.address, services.now());
   const user =
     existing === undefined ? await createWechatMember(services, tenant, identity) : userFromRow(existing);
   await services.audit.record({
@@ -218,20 +221,23 @@ async function signInAs(services: Services, tenant: string, identity: Identity) 
 /** Finishes web authorization for a login: state checked, code exchanged, the account found or made. */
 export async function logInWithWechat(
   services: Services,
-  request: { browserToken: string | undefined },
+  request: { browserToken: string | undefined; address: string },
   input: { tenant: string; code: string; state: string },
 ) {
   await services.requireTenant(input.tenant);
   await takeState(services, { ...input, browserToken: request.browserToken, intent: "login" });
   const identity = await identityOfCode(services, input.tenant, input.code);
-  return signInAs(services, input.tenant, identity);
+  return signInAs(services, { tenant: input.tenant, address: request.address }, identity);
 }
 
 /** A mini program's sign-in: its wx.login() code, exchanged by code2Session. */
-export async function logInWithMiniProgram(services: Services, input: { tenant: string; code: string }) {
+export async function logInWithMiniProgram(
+  services: Services,
+  input: { tenant: string; code: string; address: string },
+) {
   const app = await requireApp(services, input.tenant, "mini");
   const session = await callWechat(() => codeToSession(services.wechatSignIn, app, input.code));
-  return signInAs(services, input.tenant, {
+  return signInAs(services, input, {
     app: "mini",
     appid: app.appid,
     openid: session.openid,

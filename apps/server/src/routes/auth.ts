@@ -126,13 +126,17 @@ function wechatRoutes(app: FastifyInstance, services: Services): void {
   });
 
   route(app, OPERATIONS.logInWithWechat, async ({ body, request, reply }) => {
-    const signedIn = await logInWithWechat(services, { browserToken: browserTokenOf(request) }, body);
+    const signedIn = await logInWithWechat(
+      services,
+      { browserToken: browserTokenOf(request), address: request.ip },
+      body,
+    );
     const opened = await openSession(services, { request, reply }, signedIn.user);
     return { ...opened, created: signedIn.created };
   });
 
   route(app, OPERATIONS.logInWithMiniProgram, async ({ body, request, reply }) => {
-    const signedIn = await logInWithMiniProgram(services, body);
+    const signedIn = await logInWithMiniProgram(services, { ...body, address: request.ip });
     const opened = await openSession(services, { request, reply }, signedIn.user);
     return { ...opened, created: signedIn.created };
   });

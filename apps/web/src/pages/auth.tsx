@@ -16,7 +16,7 @@ import {
   type SignInTenant,
 } from "../lib/session.js";
 import { useSubmission } from "../lib/submission.js";
-import { homeOfRole } from "../lib/roles.js";
+import { homeOfRole, roleSide } from "../lib/roles.js";
 
 export function homeFor(user: User): string {
   return homeOfRole(user.role);
@@ -133,13 +133,19 @@ function WechatButton({ tenant, onError }: { tenant: string; onError: (error: un
   );
 }
 
+/** The account security page of a role's side (members, merchants and cashiers, the operator's side). */
+function securityPageOf(role: User["role"] | undefined): string {
+  if (role === undefined || role === "member") return "/me/security";
+  return roleSide(role) === "merchant" ? "/merchant/account" : "/operator/account";
+}
+
 /**
  * Where WeChat sends the browser back (/t/<tenant>/wechat?code=…&state=…): finishes a login, or a
  * link to the signed-in account (…&link=1). Without a code the user refused.
  */
 export function WechatCallbackPage() {
   const { t } = useI18n();
-  const { setUser } = useSession();
+  const { setUser, user } = useSession();
   const { params } = useLocation();
   const [error, setError] = useState<unknown>(null);
   const started = useRef(false);
@@ -152,7 +158,8 @@ export function WechatCallbackPage() {
     const finish = async () => {
       if (linking) {
         await api.linkWechat(code, state);
-        navigate("/me/security", true);
+        const me = await api.whoami();
+        navigate(securityPageOf(me.user.role), true);
         return;
       }
       const answer = await api.wechatLogin(tenantOfPath() ?? defaultTenant(), code, state);
@@ -172,7 +179,7 @@ export function WechatCallbackPage() {
         ) : (
           <ErrorBox error={error} />
         )}
-        <Link to={linking ? "/me/security" : "/login"} className="center-link">
+        <Link to={linking ? securityPageOf(user?.role) : "/login"} className="center-link">
           {t(linking ? "account.title" : "auth.backToLogin")}
         </Link>
       </div>
