@@ -64,7 +64,7 @@ describe("rule-change preview", () => {
     await page.fill("input[name=username]", "operator");
     await page.fill("input[name=password]", "operator-demo");
     await page.click("[data-testid=login-submit]");
-    await page.waitForURL((url) => url.pathname.startsWith("/operator"));
+    await page.waitForURL((url) => url.pathname.startsWith("/t/demo/operator"));
     const versionBefore = (
       (await (await page.request.get(`${server.url}/api/rules`)).json()) as {
         current: { version: number };
