@@ -4,7 +4,7 @@
  * under the new key so the old key can then be dropped. Safe to repeat; prints how many moved.
  */
 import { existsSync } from "node:fs";
-import { parseKeyRing, resealPaymentSettings } from "@zengzhi/server";
+import { parseKeyRing, resealPaymentSettings, resealWechatApps } from "@zengzhi/server";
 import { openLedger } from "@zengzhi/store";
 
 const USAGE =
@@ -41,8 +41,10 @@ export async function resealSecretsCommand(args: string[]): Promise<number> {
   const ledger = await openLedger(where);
   try {
     let moved = 0;
-    for (const tenant of await ledger.listTenants())
+    for (const tenant of await ledger.listTenants()) {
       moved += await resealPaymentSettings(ledger.sql, ring, tenant);
+      moved += await resealWechatApps(ledger.sql, ring, tenant);
+    }
     process.stdout.write(`re-sealed ${moved} field(s) under key ${ring.currentKeyId}\n`);
     return 0;
   } finally {

@@ -44,6 +44,8 @@ describe("zengzhi start", () => {
       // The banner's public link opens the public page (HTML), not the JSON of /api/public (issue 13).
       const publicLink = /public page (\S+)/.exec(stdout)?.[1];
       expect(publicLink).toBe(`${url}/public`);
+      // The members' link carries the tenant (issue 13 item 6).
+      expect(stdout).toContain(`members' H5 of the demo tenant ${url}/t/demo/`);
       const health = (await (await fetch(`${url}/healthz`)).json()) as { ok: boolean; store: string };
       expect(health).toMatchObject({ ok: true, store: "pglite", node: { role: "writer", ready: true } });
       const view = (await (await fetch(`${url}/api/public`)).json()) as { tenant: string; pool: string };

@@ -101,6 +101,8 @@ export async function startCommand(args: string[]): Promise<number> {
       : "PostgreSQL (DATABASE_URL)";
   console.log(`zengzhi is running at ${server.url}  (store: ${store})`);
   console.log(`  web app ${server.url}/   public page ${server.url}/public   API docs ${server.url}/docs`);
+  // The link an operator shares with members: the tenant is in it, so nobody types it.
+  console.log(`  members' H5 of the demo tenant ${server.url}/t/demo/`);
   console.log(
     `demo tenant "demo"${server.seeded ? " (seeded just now)" : ""}; logins (username / password):`,
   );

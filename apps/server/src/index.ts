@@ -22,3 +22,5 @@ export {
   PRODUCTION_ENDPOINTS,
 } from "./domain/payment-settings.js";
 export { parseKeyRing, type KeyRing, type KeyRingProblem } from "./domain/secrets.js";
+export { resealWechatApps } from "./domain/sign-in-settings.js";
+export { wechatOpenidOf } from "./domain/wechat-sign-in.js";

@@ -3,6 +3,7 @@
  * it applies the migrations, the service's own included), seed the demo tenant once, hand the engine any paid order a crash kept from it, sample
  * prices each minute, and listen on PORT (default 3000).
  */
+import type { WechatSignInEndpoints } from "@zengzhi/payments";
 import { fileURLToPath } from "node:url";
 import type { Ledger } from "@zengzhi/store";
 import { type LeaseEvent, type LedgerOptions, openLedger } from "@zengzhi/store";
@@ -56,6 +57,8 @@ export interface StartOptions {
   publicUrl?: string;
   /** The payment providers' endpoints (tests point them at the local fakes; default production). */
   paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
+  /** WeChat sign-in's endpoints other than production (tests: the local fake). */
+  wechatSignIn?: WechatSignInEndpoints;
 }
 
 export interface RunningServer {
@@ -124,6 +127,7 @@ async function serve(
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     ...(options.paymentEndpoints === undefined ? {} : { paymentEndpoints: options.paymentEndpoints }),
     manualClose: options.manualClose ?? manualCloseFromEnv(process.env),
+    ...(options.wechatSignIn === undefined ? {} : { wechatSignIn: options.wechatSignIn }),
   });
   wire(
     (event) => {

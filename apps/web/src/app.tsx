@@ -10,7 +10,14 @@ import { ApiError } from "./lib/api.js";
 import { roleSide, type RoleSide } from "./lib/roles.js";
 import { Link, matchPath, navigate, Redirect, useLocation } from "./lib/router.js";
 import { useSession } from "./lib/session.js";
-import { homeFor, LoginPage, PasswordResetPage, SignupPage, StaffSignupPage } from "./pages/auth.js";
+import {
+  homeFor,
+  LoginPage,
+  PasswordResetPage,
+  SignupPage,
+  StaffSignupPage,
+  WechatCallbackPage,
+} from "./pages/auth.js";
 import { InboxPage } from "./pages/member/inbox.js";
 import { MemberHome } from "./pages/member/home.js";
 import { MePage } from "./pages/member/me.js";
@@ -127,6 +134,7 @@ function Routes() {
   const { path } = useLocation();
   if (path === "/login") return <LoginPage />;
   if (path === "/signup") return <SignupPage />;
+  if (path === "/wechat") return <WechatCallbackPage />;
   if (path === "/staff-signup") return <StaffSignupPage />;
   if (path === "/reset") return <PasswordResetPage />;
   if (path === "/public") return <PublicPage />;

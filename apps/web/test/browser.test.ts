@@ -11,6 +11,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWeb } from "./build-web.js";
 
+/** The page is at this app path, with or without a /t/<tenant> prefix (the address a member was sent). */
+const appPath = (path: string) => (url: URL) =>
+  (url.pathname.replace(/^\/t\/[a-z0-9-]+(?=\/|$)/, "") || "/") + url.search === path;
+
 const SCREENSHOTS = fileURLToPath(
   new URL(
     process.env.ZENGZHI_SCREENSHOTS === "docs"
@@ -129,7 +133,7 @@ const pageErrors = (page: Page) => (page as Page & { errors?: string[] }).errors
 describe("member H5", () => {
   it("signs up with an invite code, buys, sees the points and sells after a preview", async () => {
     const { context, page } = await newPage();
-    await page.goto(`${base}/signup?invite=alice`);
+    await page.goto(`${base}/t/demo/signup?invite=alice`);
     await expect.poll(() => page.inputValue("input[name=invite]")).toBe("alice");
     await shoot(page, "signup");
     await page.fill("input[name=username]", MEMBER.username);
@@ -142,7 +146,7 @@ describe("member H5", () => {
     await page.click("[data-testid=signup-submit]");
 
     await see(page, "[data-testid=member-price]");
-    expect(new URL(page.url()).pathname).toBe("/");
+    expect(new URL(page.url()).pathname).toBe("/t/demo/");
     expect(logins).toEqual([]);
     await expectNoSidewaysScroll(page);
 
@@ -229,12 +233,11 @@ describe("member H5", () => {
 
 describe("operator console", () => {
   async function login(page: Page, username: string, password: string, landing: string) {
-    await page.goto(`${base}/login`);
-    await page.fill("input[name=tenant]", "demo");
+    await page.goto(`${base}/t/demo/login`);
     await page.fill("input[name=username]", username);
     await page.fill("input[name=password]", password);
     await page.click("[data-testid=login-submit]");
-    await page.waitForURL(`${base}${landing}`);
+    await page.waitForURL(appPath(`${landing}`));
   }
 
   it("approves the member's withdrawal and changes the rule set", async () => {
@@ -395,7 +398,7 @@ describe("operator console", () => {
 
     // Log out; the console is then closed and sends the visitor to the log-in page.
     await page.click("[data-testid=topbar-logout]");
-    await page.waitForURL(`${base}/login`);
+    await page.waitForURL(appPath(`/login`));
     await page.goto(`${base}/operator/withdrawals`);
     await page.waitForURL(/\/login\?next=%2Foperator%2Fwithdrawals$/);
     expect(pageErrors(page)).toEqual([]);
@@ -451,12 +454,11 @@ describe("operator console", () => {
     expect((await overview()).pool).toBe("718.66");
 
     const { context, page } = await newPage(MOBILE);
-    await page.goto(`${base}/login`);
-    await page.fill("input[name=tenant]", "issue14");
+    await page.goto(`${base}/t/issue14/login`);
     await page.fill("input[name=username]", "boss14");
     await page.fill("input[name=password]", password);
     await page.click("[data-testid=login-submit]");
-    await page.waitForURL(`${base}/operator`);
+    await page.waitForURL(appPath(`/operator`));
     await page.goto(`${base}/operator/financing`);
     await page.fill("input[name=financing-pool]", "100000");
     // No confirm button before the preview.
@@ -673,7 +675,7 @@ describe("operator console", () => {
       },
     });
     await page.click("[data-testid=topbar-logout]");
-    await page.waitForURL(`${base}/login`);
+    await page.waitForURL(appPath(`/login`));
 
     await page.setViewportSize(MOBILE);
     await login(page, "alice", "member-demo", "/");
@@ -697,18 +699,17 @@ describe("account security", () => {
   const QUINN = { username: "quinn", password: "quinn-lantern-42", next: "quinn-harbour-97" };
 
   async function logIn(page: Page, password: string, landing: string) {
-    await page.goto(`${base}/login`);
-    await page.fill("input[name=tenant]", "demo");
+    await page.goto(`${base}/t/demo/login`);
     await page.fill("input[name=username]", QUINN.username);
     await page.fill("input[name=password]", password);
     await page.click("[data-testid=login-submit]");
-    await page.waitForURL(`${base}${landing}`);
+    await page.waitForURL(appPath(`${landing}`));
   }
 
   it("changes the password (other devices signed out) and revokes a device, at 375 px in zh-CN", async () => {
     const phone = await newPage();
     const laptop = await newPage(DESKTOP);
-    await phone.page.goto(`${base}/signup`);
+    await phone.page.goto(`${base}/t/demo/signup`);
     await phone.page.fill("input[name=username]", QUINN.username);
     await phone.page.fill("input[name=password]", QUINN.password);
     await phone.page.click("[data-testid=signup-submit]");
@@ -718,7 +719,7 @@ describe("account security", () => {
     const page = phone.page;
     await page.click("[data-testid=tab-me]");
     await page.click("[data-testid=account-security]");
-    await page.waitForURL(`${base}/me/security`);
+    await page.waitForURL(appPath(`/me/security`));
     await expect.poll(() => page.locator("[data-testid=session-list] li").count()).toBe(2);
     await see(page, "[data-testid=session-current]");
 
@@ -759,18 +760,17 @@ describe("account security", () => {
       ["teahouse", "merchant-demo", "/merchant"],
       ["operator", "operator-demo", "/operator"],
     ] as const) {
-      await page.goto(`${base}/login`);
-      await page.fill("input[name=tenant]", "demo");
+      await page.goto(`${base}/t/demo/login`);
       await page.fill("input[name=username]", username);
       await page.fill("input[name=password]", password);
       await page.click("[data-testid=login-submit]");
-      await page.waitForURL(`${base}${home}`);
+      await page.waitForURL(appPath(`${home}`));
       await page.goto(`${base}${home}/account`);
       await see(page, "[data-testid=session-current]");
       await see(page, "[data-testid=password-submit]");
       await shoot(page, `${username === "operator" ? "operator" : "merchant"}-account`);
       await page.click("[data-testid=topbar-logout]");
-      await page.waitForURL(`${base}/login`);
+      await page.waitForURL(appPath(`/login`));
     }
     expect(pageErrors(page)).toEqual([]);
     await context.close();
@@ -779,12 +779,11 @@ describe("account security", () => {
 
 describe("staff, webhooks and the member inbox (issue 13)", () => {
   async function signIn(page: Page, username: string, password: string, landing: string) {
-    await page.goto(`${base}/login`);
-    await page.fill("input[name=tenant]", "demo");
+    await page.goto(`${base}/t/demo/login`);
     await page.fill("input[name=username]", username);
     await page.fill("input[name=password]", password);
     await page.click("[data-testid=login-submit]");
-    await page.waitForURL(`${base}${landing}`);
+    await page.waitForURL(appPath(`${landing}`));
   }
 
   it("invites a support login that sees only what its role may, at 375 px in zh-CN", async () => {
@@ -798,19 +797,19 @@ describe("staff, webhooks and the member inbox (issue 13)", () => {
     expect(await page.locator("[data-testid=staff-invite-code]").innerText()).toContain("客服");
     await shoot(page, "operator-staff");
     await page.click("[data-testid=topbar-logout]");
-    await page.waitForURL(`${base}/login`);
+    await page.waitForURL(appPath(`/login`));
 
     await page.goto(`${base}/staff-signup?tenant=demo&code=${encodeURIComponent(code)}`);
     await page.fill("input[name=username]", "kefu-1");
     await page.fill("input[name=password]", "quiet-harbor-lamp-7");
     await shoot(page, "staff-signup");
     await page.click("[data-testid=staff-signup-submit]");
-    await page.waitForURL(`${base}/operator`);
+    await page.waitForURL(appPath(`/operator`));
     const menu = await page.locator(".console-nav").innerText();
     expect(menu).toContain("会员");
     for (const hidden of ["融资", "规则", "审计", "员工", "Webhook"]) expect(menu).not.toContain(hidden);
     await page.click("[data-testid=topbar-logout]");
-    await page.waitForURL(`${base}/login`);
+    await page.waitForURL(appPath(`/login`));
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   }, 120_000);

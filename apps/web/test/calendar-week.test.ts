@@ -15,6 +15,10 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWeb } from "./build-web.js";
 
+/** The page is at this app path, with or without a /t/<tenant> prefix (the address a member was sent). */
+const appPath = (path: string) => (url: URL) =>
+  (url.pathname.replace(/^\/t\/[a-z0-9-]+(?=\/|$)/, "") || "/") + url.search === path;
+
 const SCREENSHOTS = fileURLToPath(
   new URL(
     process.env.ZENGZHI_SCREENSHOTS === "docs"
@@ -191,12 +195,11 @@ async function phonePage(username: string, password: string, landing: string): P
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   // The browser's own zone is UTC on purpose: what the page shows must follow the tenant's zone.
-  await page.goto(`${base}/login`);
-  await page.fill("input[name=tenant]", "demo");
+  await page.goto(`${base}/t/demo/login`);
   await page.fill("input[name=username]", username);
   await page.fill("input[name=password]", password);
   await page.click("[data-testid=login-submit]");
-  await page.waitForURL(`${base}${landing}`);
+  await page.waitForURL(appPath(`${landing}`));
   return page;
 }
 

@@ -60,12 +60,11 @@ describe("rule-change preview", () => {
     page.setDefaultTimeout(20_000);
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(String(error)));
-    await page.goto(`${server.url}/login`);
-    await page.fill("input[name=tenant]", "demo");
+    await page.goto(`${server.url}/t/demo/login`);
     await page.fill("input[name=username]", "operator");
     await page.fill("input[name=password]", "operator-demo");
     await page.click("[data-testid=login-submit]");
-    await page.waitForURL((url) => url.pathname.startsWith("/operator"));
+    await page.waitForURL((url) => url.pathname.startsWith("/t/demo/operator"));
     const versionBefore = (
       (await (await page.request.get(`${server.url}/api/rules`)).json()) as {
         current: { version: number };

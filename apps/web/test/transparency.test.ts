@@ -14,6 +14,10 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWeb } from "./build-web.js";
 
+/** The page is at this app path, with or without a /t/<tenant> prefix (the address a member was sent). */
+const appPath = (path: string) => (url: URL) =>
+  (url.pathname.replace(/^\/t\/[a-z0-9-]+(?=\/|$)/, "") || "/") + url.search === path;
+
 const SCREENSHOTS = fileURLToPath(new URL("../../../test-results/screenshots/", import.meta.url));
 const CLI = fileURLToPath(new URL("../../cli/bin/zengzhi.js", import.meta.url));
 const MOBILE = { width: 375, height: 812 };
@@ -103,12 +107,11 @@ describe("transparency", () => {
 
   it("lets a member verify their inclusion in the browser and with the CLI, and refuses a tampered proof", async () => {
     const { page, errors, close } = await newPage();
-    await page.goto(`${base}/login`);
-    await page.fill("input[name=tenant]", "demo");
+    await page.goto(`${base}/t/demo/login`);
     await page.fill("input[name=username]", "alice");
     await page.fill("input[name=password]", "member-demo");
     await page.click("[data-testid=login-submit]");
-    await page.waitForURL(`${base}/`);
+    await page.waitForURL(appPath(`/`));
     await page.goto(`${base}/me`);
     await page.waitForSelector("[data-testid=proof-verify]");
     const root = (await page.textContent("[data-testid=proof-root]"))!.trim();

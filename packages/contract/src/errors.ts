@@ -237,6 +237,39 @@ const SERVICE_ERRORS = {
       "the caller may not give this role: an operator or admin invites admin, finance, support or auditor; a merchant a cashier",
   },
   invite_not_valid: { status: 404, description: "no open invite has this code (unknown, used or expired)" },
+  // Sign-in without a typed tenant, WeChat sign-in and phone binding (issue 12 item 5, issue 13 item 6).
+  domain_taken: { status: 409, description: "another scheme uses this domain" },
+  wechat_sign_in_unavailable: {
+    status: 409,
+    description: "the scheme has not set up WeChat sign-in (the official account or the mini program)",
+  },
+  wechat_state_invalid: {
+    status: 400,
+    description:
+      "the WeChat sign-in was not started in this browser (or for this account), was finished already, or expired",
+  },
+  wechat_code_invalid: {
+    status: 400,
+    description: "WeChat says the code is unknown, expired or used already",
+  },
+  wechat_refused: {
+    status: 409,
+    description: "WeChat refused the request with an error code (errcode); nothing was changed",
+  },
+  wechat_unreachable: { status: 503, description: "WeChat could not be reached; nothing was changed" },
+  wechat_already_linked: {
+    status: 409,
+    description: "the account has a WeChat linked already, or this WeChat user is linked to another account",
+  },
+  wechat_unlink_refused: {
+    status: 409,
+    description: "WeChat is the account's only sign-in: set a password before unlinking it",
+  },
+  phone_code_invalid: {
+    status: 400,
+    description: "the phone code is wrong, used, expired or tried too often: ask for a new one",
+  },
+  phone_taken: { status: 409, description: "another account of the scheme has bound this phone number" },
   webhook_url_refused: {
     status: 422,
     description:
@@ -274,7 +307,8 @@ export const rowErrorSchema = z
 /**
  * The body of every error answer. `field` names the refused input (a dotted path, `query.` for the
  * query, a header's name) and `reason` says why; `ruleCode` comes with invalid_rules, `rows` with
- * invalid_rows, `retryAfterSeconds` (also the Retry-After header) with the 429 codes.
+ * invalid_rows, `retryAfterSeconds` (also the Retry-After header) with the 429 codes, `errcode` with
+ * wechat_refused.
  */
 export const errorBodySchema = z
   .strictObject({
@@ -285,6 +319,7 @@ export const errorBodySchema = z
     ruleCode: z.enum(ERROR_CODES).optional(),
     rows: z.array(rowErrorSchema).optional(),
     retryAfterSeconds: z.int().min(1).optional(),
+    errcode: z.int().optional().meta({ description: "WeChat's own error code, with wechat_refused" }),
   })
   .meta({ id: "ErrorBody" });
 

@@ -12,6 +12,7 @@ import { operation, type Operation } from "./operation.js";
 import * as request from "./requests.js";
 import { CALLER_GROUPS, type RoleName } from "./roles.js";
 import { providerOperations } from "./provider-operations.js";
+import { signInOperations } from "./sign-in-operations.js";
 import { staffOperations } from "./staff-operations.js";
 import { payoutOperations } from "./payouts.js";
 import * as view from "./views.js";
@@ -1329,6 +1330,7 @@ export const OPERATIONS = {
   ...staffOperations,
   ...providerOperations,
   ...payoutOperations,
+  ...signInOperations,
   ...previews,
 };
 

@@ -408,3 +408,54 @@ export const merchantTipBuyRequest = z
 export const providerReconciliationRequest = z
   .strictObject({ date: dateField.optional() })
   .meta({ id: "ProviderReconciliationRequest" });
+
+// Sign-in without a typed tenant, WeChat sign-in and phone binding (issue 12 item 5, issue 13 item 6).
+export const signInOptionsQuery = z.strictObject({
+  tenant: tenantField
+    .optional()
+    .meta({ description: "the tenant of a /t/<tenant>/ address; else the Host's" }),
+});
+
+const wechatAppInput = z.strictObject({ appid: textField(64).min(1), secret: textField(128).min(1) });
+
+export const setSignInSettingsRequest = z
+  .strictObject({
+    domain: textField(253)
+      .nullable()
+      .optional()
+      .meta({ description: "the scheme's own host name; null removes it" }),
+    official: wechatAppInput
+      .nullable()
+      .optional()
+      .meta({ description: "the official account (公众号) for the H5" }),
+    mini: wechatAppInput.nullable().optional().meta({ description: "the mini program (小程序)" }),
+  })
+  .meta({ id: "SetSignInSettingsRequest" });
+
+export const wechatAuthorizationRequest = z
+  .strictObject({
+    tenant: tenantField,
+    scope: z.enum(["snsapi_base", "snsapi_userinfo"]).default("snsapi_base"),
+  })
+  .meta({ id: "WechatAuthorizationRequest" });
+
+export const wechatLoginRequest = z
+  .strictObject({ tenant: tenantField, code: textField(256).min(1), state: textField(128).min(1) })
+  .meta({ id: "WechatLoginRequest" });
+
+export const miniProgramLoginRequest = z
+  .strictObject({ tenant: tenantField, code: textField(256).min(1) })
+  .meta({ id: "MiniProgramLoginRequest" });
+
+export const wechatLinkRequest = z
+  .strictObject({ code: textField(256).min(1), state: textField(128).min(1) })
+  .meta({ id: "WechatLinkRequest" });
+
+export const phoneCodeRequest = z.strictObject({ phone: phoneField }).meta({ id: "PhoneCodeRequest" });
+
+export const setPhoneRequest = z
+  .strictObject({
+    phone: phoneField,
+    code: z.string().regex(/^\s*[0-9]{6}\s*$/, "must be the 6 digits sent"),
+  })
+  .meta({ id: "SetPhoneRequest" });

@@ -127,3 +127,11 @@ export type PrepaidTopUpPayment = z.output<typeof view.prepaidTopUpPaymentSchema
 export type PrepaidTopUpList = z.output<typeof view.prepaidTopUpListSchema>;
 export type MerchantTipBuyOutcome = z.output<typeof view.merchantTipBuyOutcomeSchema>;
 export type ProviderReconciliationList = z.output<typeof view.providerReconciliationListSchema>;
+
+// Sign-in without a typed tenant, WeChat sign-in and phone binding (issue 12 item 5, issue 13 item 6).
+export type SignInOptions = z.output<typeof view.signInOptionsSchema>;
+export type SignInSettings = z.output<typeof view.signInSettingsSchema>;
+export type WechatAuthorization = z.output<typeof view.wechatAuthorizationSchema>;
+export type WechatSession = z.output<typeof view.wechatSessionSchema>;
+export type AccountSecurityView = z.output<typeof view.accountSecuritySchema>;
+export type PhoneCodeSent = z.output<typeof view.phoneCodeSentSchema>;

@@ -1006,3 +1006,51 @@ export const providerReconciliationListSchema = z
     ),
   })
   .meta({ id: "ProviderReconciliationList" });
+
+// Sign-in without a typed tenant, WeChat sign-in and phone binding (issue 12 item 5, issue 13 item 6).
+export const signInOptionsSchema = z
+  .strictObject({
+    tenant: z
+      .string()
+      .nullable()
+      .meta({ description: "the tenant of this address, or null (then it is asked for)" }),
+    wechat: z.boolean().meta({ description: "the tenant has set up WeChat sign-in for the H5" }),
+  })
+  .meta({ id: "SignInOptions" });
+
+const wechatAppView = z.strictObject({ appid: z.string(), updatedAt: timeOut }).nullable();
+export const signInSettingsSchema = z
+  .strictObject({
+    secretsKeyConfigured: z.boolean(),
+    domain: z.string().nullable(),
+    official: wechatAppView,
+    mini: wechatAppView,
+  })
+  .meta({ id: "SignInSettings" });
+
+export const wechatAuthorizationSchema = z
+  .strictObject({
+    url: z.string().meta({ description: "WeChat's authorize page: send the browser there" }),
+    expiresInSeconds: z.int(),
+  })
+  .meta({ id: "WechatAuthorization" });
+
+export const wechatSessionSchema = z
+  .strictObject({
+    token: z.string(),
+    user: userSchema,
+    created: z.boolean().meta({ description: "a member account was made for a WeChat user seen first" }),
+  })
+  .meta({ id: "WechatSession" });
+
+export const accountSecuritySchema = z
+  .strictObject({
+    hasPassword: z.boolean(),
+    wechat: z
+      .strictObject({ app: z.enum(["official", "mini"]), nickname: z.string().nullable(), linkedAt: timeOut })
+      .nullable(),
+    phone: z.strictObject({ masked: z.string(), boundAt: timeOut }).nullable(),
+  })
+  .meta({ id: "AccountSecurity" });
+
+export const phoneCodeSentSchema = z.strictObject({ expiresAt: timeOut }).meta({ id: "PhoneCodeSent" });

@@ -9,3 +9,14 @@ export * as wechatCrypto from "./wechat/crypto.js";
 export { AlipayProvider, type AlipayCredentials } from "./alipay/provider.js";
 export { epochOfBeijingTime } from "./alipay/notification.js";
 export { SandboxProvider } from "./sandbox/provider.js";
+export {
+  WECHAT_SIGN_IN_ENDPOINTS,
+  codeToSession,
+  exchangeOAuthCode,
+  fetchUserInfo,
+  wechatAuthorizeUrl,
+  type WechatAnswer,
+  type WechatAppCredentials,
+  type WechatScope,
+  type WechatSignInEndpoints,
+} from "./wechat/sign-in.js";

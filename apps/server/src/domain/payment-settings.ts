@@ -64,7 +64,7 @@ function rsaKey(field: string, text: string, kind: "private" | "public"): KeyObj
   return key;
 }
 
-function ringOf(services: Services): KeyRing {
+export function ringOf(services: Services): KeyRing {
   if (typeof services.secrets === "string") {
     throw new ApiError(
       409,

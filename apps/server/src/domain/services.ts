@@ -4,6 +4,7 @@
  * provider, metrics, the pause switch and the clock.
  */
 import type { Ledger } from "@zengzhi/store";
+import { WECHAT_SIGN_IN_ENDPOINTS, type WechatSignInEndpoints } from "@zengzhi/payments";
 import type { FastifyBaseLogger } from "fastify";
 import { selectFrozenMembers, setMemberFrozen } from "../db/members.js";
 import { selectPaused, upsertPaused } from "../db/settings.js";
@@ -48,6 +49,8 @@ export interface ServiceOptions {
   publicUrl?: string | undefined;
   /** Provider endpoints other than production (tests: the local fakes). */
   paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
+  /** WeChat sign-in's endpoints other than production (tests: the local fake). */
+  wechatSignIn?: WechatSignInEndpoints | undefined;
   /** Whether the operator may close days by hand (tests and demos; ZENGZHI_MANUAL_CLOSE). Default true. */
   manualClose?: boolean;
 }
@@ -67,6 +70,7 @@ export class Services {
   readonly secrets: KeyRing | KeyRingProblem;
   readonly publicUrl: string;
   readonly paymentEndpoints: Partial<Record<"wechat" | "alipay", string>>;
+  readonly wechatSignIn: WechatSignInEndpoints;
   readonly metrics = new Metrics();
   /** Rule-change previews of this node (in memory, polled by the operator). */
   readonly rulePreviews = new RulePreviews();
@@ -105,6 +109,7 @@ export class Services {
     this.secrets = parseKeyRing(options.secretsKey);
     this.publicUrl = (options.publicUrl ?? "http://localhost:3000").replace(/\/+$/, "");
     this.paymentEndpoints = options.paymentEndpoints ?? {};
+    this.wechatSignIn = options.wechatSignIn ?? WECHAT_SIGN_IN_ENDPOINTS;
     this.defaultTenant = options.defaultTenant ?? "demo";
     this.logger = options.logger;
     this.webhooks = options.webhooks ?? DEFAULT_WEBHOOKS;

@@ -31,6 +31,8 @@ import {
   webhookSettingsFromEnv,
 } from "../settings.js";
 import type { Notifier } from "../domain/notifier.js";
+import type { WechatSignInEndpoints } from "@zengzhi/payments";
+import { accountSecurityRoutes } from "../routes/account-security.js";
 import { authRoutes } from "../routes/auth.js";
 import { financeRoutes } from "../routes/finance.js";
 import { memberRoutes } from "../routes/members.js";
@@ -82,6 +84,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Provider endpoints other than production (tests: the local fakes). */
   paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
+  /** WeChat sign-in's endpoints other than production (tests: the local fake). */
+  wechatSignIn?: WechatSignInEndpoints;
   /** Whether the operator may close days by hand (default true here; `zengzhi start` reads ZENGZHI_MANUAL_CLOSE, off by default). */
   manualClose?: boolean;
 }
@@ -194,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     secretsKey: options.secretsKey ?? process.env["ZENGZHI_SECRETS_KEY"],
     publicUrl: options.publicUrl ?? process.env["ZENGZHI_PUBLIC_URL"],
     ...(options.paymentEndpoints === undefined ? {} : { paymentEndpoints: options.paymentEndpoints }),
+    ...(options.wechatSignIn === undefined ? {} : { wechatSignIn: options.wechatSignIn }),
     ...(options.defaultTenant === undefined ? {} : { defaultTenant: options.defaultTenant }),
     ...(options.now === undefined ? {} : { now: options.now }),
     webhooks: { ...webhookSettingsFromEnv(process.env), ...options.webhooks },
@@ -274,6 +279,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     orderRoutes,
     paymentRoutes,
     paymentSettingsRoutes,
+    accountSecurityRoutes,
     saleRoutes,
     memberRoutes,
     operatorRoutes,

@@ -49,3 +49,26 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
     secure: overHttps(request),
   });
 }
+
+/** The HttpOnly cookie a WeChat authorization's state is bound to (CSRF: only this browser can finish it). */
+export const WECHAT_BROWSER_COOKIE = "zz_wechat";
+
+export function setBrowserTokenCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  maxAgeMs: number,
+): void {
+  reply.setCookie(WECHAT_BROWSER_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/api/",
+    secure: overHttps(request),
+    maxAge: Math.floor(maxAgeMs / 1000),
+  });
+}
+
+export function browserTokenOf(request: FastifyRequest): string | undefined {
+  const cookie = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
+  return cookie?.[WECHAT_BROWSER_COOKIE];
+}

@@ -1,6 +1,7 @@
 /**
  * Accounts: log in, log out, who am I, register a member, change the password, list and revoke the
- * caller's sessions. Login and registration open the session alike.
+ * caller's sessions; the tenant of an address, and WeChat sign-in (web authorization and a mini
+ * program). Every kind of login and registration opens the session alike.
  */
 import { OPERATIONS } from "@zengzhi/contract";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -18,7 +19,19 @@ import { timeZoneOf } from "../domain/day-close.js";
 import type { Services } from "../domain/services.js";
 import { requestKey } from "../http/request-key.js";
 import { route } from "../http/route.js";
-import { clearSessionCookie, setSessionCookie } from "../http/session-cookie.js";
+import {
+  browserTokenOf,
+  clearSessionCookie,
+  setBrowserTokenCookie,
+  setSessionCookie,
+} from "../http/session-cookie.js";
+import { getSignInOptions } from "../domain/sign-in-settings.js";
+import {
+  logInWithMiniProgram,
+  logInWithWechat,
+  requestWechatAuthorization,
+  WECHAT_STATE_TTL_MS,
+} from "../domain/wechat-sign-in.js";
 
 export const publicUser = (s: Session) => ({
   id: s.id,
@@ -91,4 +104,40 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
   route(app, OPERATIONS.revokeOtherSessions, ({ session, request }) =>
     revokeOtherSessions(services, { session, key: requestKey(request, session, "sessions-revoke") }),
   );
+
+  wechatRoutes(app, services);
+}
+
+/** The tenant of an address and WeChat sign-in: the H5's authorize redirect and a mini program's code. */
+function wechatRoutes(app: FastifyInstance, services: Services): void {
+  route(app, OPERATIONS.getSignInOptions, ({ query, request }) =>
+    getSignInOptions(services, { tenant: query.tenant, host: request.headers.host }),
+  );
+
+  route(app, OPERATIONS.requestWechatAuthorization, async ({ body, request, reply }) => {
+    const started = await requestWechatAuthorization(services, {
+      tenant: body.tenant,
+      intent: "login",
+      scope: body.scope,
+      redirectPath: `/t/${body.tenant}/wechat`,
+    });
+    setBrowserTokenCookie(request, reply, started.browserToken, WECHAT_STATE_TTL_MS);
+    return { url: started.url, expiresInSeconds: started.expiresInSeconds };
+  });
+
+  route(app, OPERATIONS.logInWithWechat, async ({ body, request, reply }) => {
+    const signedIn = await logInWithWechat(
+      services,
+      { browserToken: browserTokenOf(request), address: request.ip },
+      body,
+    );
+    const opened = await openSession(services, { request, reply }, signedIn.user);
+    return { ...opened, created: signedIn.created };
+  });
+
+  route(app, OPERATIONS.logInWithMiniProgram, async ({ body, request, reply }) => {
+    const signedIn = await logInWithMiniProgram(services, { ...body, address: request.ip });
+    const opened = await openSession(services, { request, reply }, signedIn.user);
+    return { ...opened, created: signedIn.created };
+  });
 }

@@ -8,6 +8,8 @@ import type { Ledger } from "@zengzhi/store";
 import { createTestDatabase, postgresAvailable } from "@zengzhi/store/testing";
 import { buildApp, type HardeningOptions, seedDemo } from "../index.js";
 import type { Services } from "../domain/services.js";
+import type { Notifier } from "../domain/notifier.js";
+import type { WechatSignInEndpoints } from "@zengzhi/payments";
 import type { SecuritySettings, WebhookSettings } from "../settings.js";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll } from "vitest";
@@ -39,6 +41,8 @@ export async function openTestApp(
     secretsKey?: string;
     publicUrl?: string;
     paymentEndpoints?: Partial<Record<"wechat" | "alipay", string>>;
+    wechatSignIn?: WechatSignInEndpoints;
+    notifier?: Notifier;
     manualClose?: boolean;
   } = {},
 ): Promise<TestApp> {

@@ -1,5 +1,6 @@
 /**
- * The account's own security, the same for members, merchants and operators: change the password
+ * The account's own security, the same for members, merchants and operators: WeChat and phone
+ * (sign-in-methods.tsx), change the password
  * (the current one required; the server then signs out every other session) and the list of live
  * sessions, each revocable, with one button for all the others.
  */
@@ -10,12 +11,14 @@ import { api, type SessionInfo } from "../lib/api.js";
 import { formatDateTime } from "../lib/format.js";
 import { useData } from "../lib/use-data.js";
 import { CommandForm } from "./command-form.js";
+import { SignInMethods } from "./sign-in-methods.js";
 import { ActionButton, Card, ErrorBox, Field, Loading } from "./ui.js";
 
 export function AccountSecurity() {
   const sessions = useData(() => api.sessions());
   return (
     <>
+      <SignInMethods />
       <ChangePassword onChanged={sessions.reload} />
       <SessionList sessions={sessions.data?.sessions} error={sessions.error} reload={sessions.reload} />
     </>

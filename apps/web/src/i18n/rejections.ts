@@ -228,6 +228,46 @@ export const ERROR_MESSAGES: Record<ErrorCode | ClientErrorCode, ErrorSentence> 
     "zh-CN": "邀请码无效、已使用或已过期。",
     en: "This invite code is unknown, used or expired.",
   },
+  domain_taken: {
+    "zh-CN": "另一个平台已使用该域名。",
+    en: "Another scheme uses this domain.",
+  },
+  wechat_sign_in_unavailable: {
+    "zh-CN": "本平台尚未开通微信登录。",
+    en: "This scheme has not set up WeChat sign-in.",
+  },
+  wechat_state_invalid: {
+    "zh-CN": "本次微信登录已失效或不是在此浏览器发起的，请重新点击微信登录。",
+    en: "This WeChat sign-in has expired or was not started in this browser; start it again.",
+  },
+  wechat_code_invalid: {
+    "zh-CN": "微信授权码无效、已使用或已过期，请重新登录。",
+    en: "WeChat's code is unknown, used or expired; sign in again.",
+  },
+  wechat_refused: {
+    "zh-CN": "微信拒绝了本次请求，未做任何更改，请稍后再试。",
+    en: "WeChat refused the request; nothing was changed. Try again later.",
+  },
+  wechat_unreachable: {
+    "zh-CN": "暂时无法连接微信，未做任何更改，请稍后再试。",
+    en: "WeChat cannot be reached now; nothing was changed. Try again later.",
+  },
+  wechat_already_linked: {
+    "zh-CN": "该账号已绑定微信，或该微信已绑定其他账号。",
+    en: "This account has a WeChat linked already, or this WeChat is linked to another account.",
+  },
+  wechat_unlink_refused: {
+    "zh-CN": "微信是该账号唯一的登录方式，请先设置密码再解除绑定。",
+    en: "WeChat is this account's only sign-in: set a password before unlinking it.",
+  },
+  phone_code_invalid: {
+    "zh-CN": "验证码错误、已使用或已过期，请重新获取。",
+    en: "The code is wrong, used or expired; ask for a new one.",
+  },
+  phone_taken: {
+    "zh-CN": "该手机号已被本平台的其他账号绑定。",
+    en: "Another account of this scheme has bound this phone number.",
+  },
   webhook_url_refused: {
     "zh-CN": "该地址不可用：只接受 http(s)，不能含账号密码，也不能指向内网、本机或链路本地地址。",
     en: "This URL is refused: http(s) only, no credentials, and no private, loopback or link-local address.",

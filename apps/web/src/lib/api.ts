@@ -74,6 +74,12 @@ import type {
   UpdateMemberRequest,
   UpdateProductRequest,
   WhoAmI,
+  SignInOptions,
+  SignInSettings,
+  WechatAuthorization,
+  WechatSession,
+  AccountSecurityView,
+  PhoneCodeSent,
   Withdrawal,
   WithdrawalDecisionsOutcome,
   WithdrawalDecisionsRequest,
@@ -130,6 +136,8 @@ export type {
   PrepaidTopUpItem,
   PrepaidTopUpPayment,
   ProviderReconciliationList,
+  AccountSecurityView,
+  SignInSettings,
   ActionPreview,
   Calendar,
   StatementAccountName,
@@ -270,6 +278,13 @@ export function query(params: Record<string, string | number | undefined | null>
 const page = (cursor?: string | null, limit = 50, extra: Record<string, string | undefined> = {}) =>
   query({ limit, cursor, ...extra });
 
+type WechatScope = "snsapi_base" | "snsapi_userinfo";
+interface SetSignInSettingsBody {
+  domain?: string | null;
+  official?: { appid: string; secret: string } | null;
+  mini?: { appid: string; secret: string } | null;
+}
+
 export const api = {
   login: (tenant: string, username: string, password: string) =>
     post<Session>("/api/auth/login", { tenant, username, password }),
@@ -286,6 +301,24 @@ export const api = {
   sessions: () => get<SessionList>("/api/auth/sessions"),
   revokeSession: (id: string, key?: string) => del<void>(`/api/auth/sessions/${encodeURIComponent(id)}`, key),
   revokeOtherSessions: (key?: string) => del<SessionsRevoked>("/api/auth/sessions", key),
+  signInOptions: (tenant?: string) => get<SignInOptions>(`/api/auth/sign-in-options${query({ tenant })}`),
+  wechatAuthorize: (tenant: string, scope: WechatScope = "snsapi_base") =>
+    post<WechatAuthorization>("/api/auth/wechat/authorize", { tenant, scope }),
+  wechatLogin: (tenant: string, code: string, state: string) =>
+    post<WechatSession>("/api/auth/wechat/login", { tenant, code, state }),
+  accountSecurity: () => get<AccountSecurityView>("/api/account/security"),
+  wechatLinkAuthorize: () => post<WechatAuthorization>("/api/account/wechat/authorize"),
+  linkWechat: (code: string, state: string) =>
+    post<AccountSecurityView>("/api/account/wechat", { code, state }),
+  unlinkWechat: (key?: string) => del<AccountSecurityView>("/api/account/wechat", key),
+  sendPhoneCode: (phone: string, key?: string) =>
+    post<PhoneCodeSent>("/api/account/phone/code", { phone }, key),
+  bindPhone: (phone: string, code: string) =>
+    post<AccountSecurityView>("/api/account/phone", { phone, code }),
+  unbindPhone: (key?: string) => del<AccountSecurityView>("/api/account/phone", key),
+  signInSettings: () => get<SignInSettings>("/api/operator/sign-in-settings"),
+  setSignInSettings: (body: SetSignInSettingsBody, key?: string) =>
+    post<SignInSettings>("/api/operator/sign-in-settings", body, key),
 
   publicView: (tenant?: string) => get<PublicView>(`/api/public${query({ tenant })}`),
   rules: () => get<RulesHistory>("/api/rules"),

@@ -1,6 +1,8 @@
 /**
  * A small history-API router: the path is React state, `navigate` pushes, `Link` intercepts clicks.
- * Enough for this app's flat route table without a routing dependency.
+ * Enough for this app's flat route table without a routing dependency. An address may start with
+ * /t/<tenant>/ (the links an operator shares): the routes never see that prefix, and every link and
+ * navigation of a page opened under it keeps it, so the tenant stays in the URL and is never typed.
  */
 export { matchPath } from "./paths.js";
 import { useEffect, useState, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
@@ -16,11 +18,26 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-const snapshot = () => window.location.pathname + window.location.search;
+const TENANT_PREFIX = /^\/t\/([a-z0-9][a-z0-9-]{1,31})(?=\/|$)/;
+
+/** The tenant a /t/<tenant>/ address names, or null. */
+export function tenantOfPath(): string | null {
+  return TENANT_PREFIX.exec(window.location.pathname)?.[1] ?? null;
+}
+
+/** An app path with the page's /t/<tenant> prefix, when it has one. */
+export function withTenantPrefix(to: string): string {
+  const tenant = tenantOfPath();
+  if (tenant === null || !to.startsWith("/") || to.startsWith("/t/") || to.startsWith("/api/")) return to;
+  return `/t/${tenant}${to}`;
+}
+
+const snapshot = () => (window.location.pathname.replace(TENANT_PREFIX, "") || "/") + window.location.search;
 
 export function navigate(to: string, replace = false): void {
-  if (replace) window.history.replaceState(null, "", to);
-  else window.history.pushState(null, "", to);
+  const target = withTenantPrefix(to);
+  if (replace) window.history.replaceState(null, "", target);
+  else window.history.pushState(null, "", target);
   window.scrollTo(0, 0);
   for (const listener of listeners) listener();
 }
@@ -40,7 +57,7 @@ export function Link({ to, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorEl
     event.preventDefault();
     navigate(to);
   };
-  return <a href={to} onClick={handle} {...rest} />;
+  return <a href={withTenantPrefix(to)} onClick={handle} {...rest} />;
 }
 
 /** Redirects on mount (for routes that need another page first). */

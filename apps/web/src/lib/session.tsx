@@ -4,6 +4,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { api, SESSION_LOST_EVENT, type User } from "./api.js";
+import { tenantOfPath } from "./router.js";
 
 interface Session {
   user: User | null;
@@ -66,8 +67,35 @@ export function useSession(): Session {
   return context;
 }
 
-/** The tenant the app talks to: ?tenant= in the URL, else the session's, else the server default. */
+/** The tenant an address names: its /t/<tenant>/ prefix, else its ?tenant=, else the server default. */
 export function defaultTenant(): string {
-  const fromUrl = new URLSearchParams(window.location.search).get("tenant");
-  return fromUrl ?? "demo";
+  return namedTenant() ?? "demo";
 }
+
+function namedTenant(): string | null {
+  return tenantOfPath() ?? new URLSearchParams(window.location.search).get("tenant");
+}
+
+export interface SignInTenant {
+  /** The tenant of this address (its /t/<tenant>/ path, its ?tenant=, or the domain); null: ask for it. */
+  tenant: string | null;
+  /** The tenant offers WeChat sign-in for the H5. */
+  wechat: boolean;
+  ready: boolean;
+}
+
+/** The tenant of the page's address as the server knows it, for the sign-in and register pages. */
+export function useSignInTenant(): SignInTenant {
+  const [state, setState] = useState<SignInTenant>({ tenant: null, wechat: false, ready: false });
+  useEffect(() => {
+    const named = namedTenant() ?? undefined;
+    api
+      .signInOptions(named)
+      .then((answer) => setState({ ...answer, ready: true }))
+      .catch(() => setState({ tenant: named ?? null, wechat: false, ready: true }));
+  }, []);
+  return state;
+}
+
+/** The page runs inside WeChat's own browser (its user agent says MicroMessenger). */
+export const insideWechat = (): boolean => /MicroMessenger/i.test(navigator.userAgent);

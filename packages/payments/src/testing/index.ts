@@ -3,3 +3,4 @@ export { WechatPayFake, type WechatFakeOptions } from "./wechat-fake.js";
 export { AlipayFake, alipaySignContent, beijingTimeOf } from "./alipay-fake.js";
 export { serve, deliver, type FakeRequest, type FakeAnswer, type RunningServer } from "./http.js";
 export { MemoryMerchant, type ReceivedNotification } from "./receiver.js";
+export { WechatSignInFake, WECHAT_ERRORS, type FakeWechatUser } from "./wechat-sign-in-fake.js";

@@ -23,7 +23,8 @@ export function MePage() {
   const current = rules.data?.current.rules;
   const code = user?.memberId ?? me.data.member;
   const tenant = user?.tenant ?? "demo";
-  const link = `${window.location.origin}/signup?invite=${encodeURIComponent(code)}${tenant === "demo" ? "" : `&tenant=${encodeURIComponent(tenant)}`}`;
+  // The link carries the tenant in its path: the friend never types it.
+  const link = `${window.location.origin}/t/${encodeURIComponent(tenant)}/signup?invite=${encodeURIComponent(code)}`;
   const tiers =
     me.data.tiers ?? (current?.release?.tiers as { minHealth: string; rate: string }[] | undefined) ?? [];
   return (

@@ -19,6 +19,7 @@ import { Dashboard } from "./dashboard.js";
 import { Reports } from "./reports.js";
 import { RulesEditor } from "./rules.js";
 import { PaymentSettingsSection } from "./payments.js";
+import { SignInSection } from "./sign-in.js";
 import { WebhooksSection } from "./webhooks.js";
 import { WithdrawalQueue } from "./withdrawals.js";
 
@@ -83,6 +84,12 @@ export default function OperatorConsole() {
       to: "/operator/webhooks",
       label: t("webhooks.title"),
       page: <WebhooksSection manage={mayDo(role, "run")} />,
+      duty: "configReads",
+    },
+    {
+      to: "/operator/sign-in",
+      label: t("signIn.title"),
+      page: <SignInSection manage={mayDo(role, "run")} />,
       duty: "configReads",
     },
     { to: "/operator/account", label: t("account.title"), page: <AccountSecurity />, duty: "operatorReads" },
