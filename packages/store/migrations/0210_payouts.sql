@@ -1,17 +1,8 @@
--- Payouts (issue 12, item 2). A member's WeChat openid, filled by WeChat sign-in (never typed); the
--- member's payout account (one per member: WeChat, an Alipay account, or a bank card paid by hand);
+-- Payouts (issue 12, item 2). The member's payout account (one per member: WeChat, paid to the
+-- openid of the member's linked WeChat sign-in in app_wechat_identities and never typed; an Alipay
+-- account; or a bank card paid by hand);
 -- and one payout per approved withdrawal: its channel, our out_biz_no / out_bill_no (derived from
 -- the withdrawal, so a retry can never pay twice), the provider's reference, amount and state.
-CREATE TABLE IF NOT EXISTS app_member_wechat (
-  tenant_id text NOT NULL,
-  member_id text NOT NULL,
-  appid text NOT NULL,
-  openid text NOT NULL,
-  linked_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (tenant_id, member_id),
-  UNIQUE (tenant_id, appid, openid)
-);
-
 CREATE TABLE IF NOT EXISTS app_payout_accounts (
   tenant_id text NOT NULL,
   member_id text NOT NULL,

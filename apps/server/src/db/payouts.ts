@@ -1,4 +1,4 @@
-/** SQL on app_member_wechat, app_payout_accounts and app_payouts (issue 12, payouts). */
+/** SQL on app_payout_accounts and app_payouts (issue 12, payouts). */
 import type { Sql } from "@zengzhi/store";
 
 export interface PayoutAccountRow {
@@ -26,39 +26,6 @@ export interface PayoutRow {
 
 const PAYOUT_COLUMNS = `withdrawal_id, channel, out_biz_no, member_id, destination, amount_fen, state,
   provider_reference, failure_reason, updated_at`;
-
-export async function selectWechatLink(
-  sql: Sql,
-  tenant: string,
-  member: string,
-): Promise<{ appid: string; openid: string } | undefined> {
-  const { rows } = await sql.query<{ appid: string; openid: string }>(
-    "SELECT appid, openid FROM app_member_wechat WHERE tenant_id = $1 AND member_id = $2",
-    [tenant, member],
-  );
-  return rows[0];
-}
-
-/** Links (or re-links) a member's WeChat identity; false when the openid is another member's. */
-export async function upsertWechatLink(
-  sql: Sql,
-  tenant: string,
-  link: { member: string; appid: string; openid: string },
-): Promise<boolean> {
-  const { rows } = await sql
-    .query<{ member_id: string }>(
-      `INSERT INTO app_member_wechat (tenant_id, member_id, appid, openid) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (tenant_id, member_id) DO UPDATE SET appid = $3, openid = $4, linked_at = now()
-     RETURNING member_id`,
-      [tenant, link.member, link.appid, link.openid],
-    )
-    .catch((error: unknown) => {
-      // The (tenant, appid, openid) unique key: this WeChat account is linked to another member.
-      if ((error as { code?: string }).code === "23505") return { rows: [] };
-      throw error;
-    });
-  return rows.length === 1;
-}
 
 export async function selectPayoutAccount(
   sql: Sql,

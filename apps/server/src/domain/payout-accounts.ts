@@ -6,13 +6,12 @@
 import type { SetPayoutAccountRequest } from "@zengzhi/contract";
 import {
   selectPayoutAccount,
-  selectWechatLink,
   upsertPayoutAccount,
-  upsertWechatLink,
   type PayoutAccountRow,
 } from "../db/payouts.js";
+import { selectOpenidOfMember } from "../db/sign-in.js";
 import type { Session } from "./auth.js";
-import { ApiError, conflict } from "./errors.js";
+import { ApiError } from "./errors.js";
 import type { Services } from "./services.js";
 
 /** `jo***@example.com`, `138****5678`: enough to recognise, not enough to reuse. */
@@ -47,7 +46,7 @@ export function destinationOf(account: PayoutAccountRow, openid: string | undefi
 async function answerOf(services: Services, tenant: string, member: string) {
   const [account, link] = await Promise.all([
     selectPayoutAccount(services.sql, tenant, member),
-    selectWechatLink(services.sql, tenant, member),
+    selectOpenidOfMember(services.sql, tenant, member),
   ]);
   return {
     account:
@@ -70,7 +69,7 @@ export async function getPayoutAccount(services: Services, session: Session) {
 
 export async function setPayoutAccount(services: Services, session: Session, input: SetPayoutAccountRequest) {
   const member = session.memberId!;
-  if (input.kind === "wechat" && (await selectWechatLink(services.sql, session.tenant, member)) === undefined)
+  if (input.kind === "wechat" && (await selectOpenidOfMember(services.sql, session.tenant, member)) === undefined)
     throw new ApiError(409, "wechat_not_linked", "sign in with WeChat first", "kind");
   await upsertPayoutAccount(services.sql, session.tenant, member, {
     kind: input.kind,
@@ -87,16 +86,4 @@ export async function setPayoutAccount(services: Services, session: Session, inp
     detail: { kind: input.kind, destination: answer.account?.destination ?? "" },
   });
   return answer;
-}
-
-/**
- * Records the WeChat identity a member signed in with (for WeChat sign-in, issue 12 item 5): the
- * only way an openid reaches a payout account. Refused when that WeChat account is another member's.
- */
-export async function linkWechatIdentity(
-  services: Services,
-  link: { tenant: string; member: string; appid: string; openid: string },
-): Promise<void> {
-  if (!(await upsertWechatLink(services.sql, link.tenant, link)))
-    throw conflict("this WeChat account is linked to another member");
 }

@@ -15,10 +15,10 @@ import {
   selectPayout,
   selectPayoutAccount,
   selectPayouts,
-  selectWechatLink,
   updatePayout,
   type PayoutRow,
 } from "../db/payouts.js";
+import { selectOpenidOfMember } from "../db/sign-in.js";
 import { noteBy, type Actor } from "./audit-log.js";
 import { ApiError, notFound } from "./errors.js";
 import { loadPaymentProvider, type ProviderName } from "./payment-settings.js";
@@ -62,7 +62,7 @@ async function providerOf(services: Services, tenant: string, name: ProviderName
 export async function planPayout(services: Services, tenant: string, member: string): Promise<PayoutPlan> {
   const [account, link, providers] = await Promise.all([
     selectPayoutAccount(services.sql, tenant, member),
-    selectWechatLink(services.sql, tenant, member),
+    selectOpenidOfMember(services.sql, tenant, member),
     selectPaymentSettings(services.sql, tenant),
   ]);
   const configured = new Set(providers.map((row) => row.provider));

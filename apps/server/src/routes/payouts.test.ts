@@ -11,7 +11,7 @@ import { AlipayFake, WechatPayFake } from "@zengzhi/payments/testing";
 import { verifyDatabase } from "@zengzhi/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relayAll } from "../domain/notifications.js";
-import { linkWechatIdentity } from "../domain/payout-accounts.js";
+import { insertIdentity } from "../db/sign-in.js";
 import { applyPayoutStatus, payoutReference } from "../domain/payouts.js";
 import { call, login, newKey, openTestApp, requests, STORES, type TestApp } from "../testing/helpers.js";
 
@@ -269,11 +269,16 @@ for (const store of STORES) {
       });
       expect(stored.status).toBe(200);
       // WeChat sign-in links the member's openid; the member never types it.
-      await linkWechatIdentity(t.services, {
+      const { rows } = await t.services.sql.query<{ user_id: string }>(
+        "SELECT user_id FROM app_users WHERE tenant_id = 'demo' AND member_id = 'alice'",
+      );
+      await insertIdentity(t.services.sql, {
         tenant: "demo",
-        member: "alice",
+        user_id: rows[0]!.user_id,
+        app: "official",
         appid: c.appid,
         openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+        nickname: null,
       });
       const set = await call(t.app, "PUT", "/api/me/payout-account", {
         token: alice,
