@@ -21,6 +21,7 @@ import {
   selectProviderPayment,
   setProviderReference,
 } from "../db/provider-payments.js";
+import { selectOpenidOfMember } from "../db/sign-in.js";
 import type { Session } from "./auth.js";
 import { ApiError, conflict, notFound } from "./errors.js";
 import { orderView, submitPaidOrder } from "./orders.js";
@@ -60,8 +61,13 @@ export async function requestOrderPayment(
   if (order.status !== "created") throw conflict("this order is not waiting for payment");
   const name = providerOf(input.method);
   if (name === "sandbox") throw unavailable();
-  // WeChat's in-app payment is made for one payer: without the member's openid it cannot start.
-  if (input.method === "wechat_jsapi" && !input.openid) throw unavailable();
+  // WeChat's in-app payment is made for one payer: the openid the client names, else the one the
+  // member linked by signing in with WeChat (app_wechat_identities); without one it cannot start.
+  const openid =
+    input.method === "wechat_jsapi"
+      ? input.openid || (await selectOpenidOfMember(services.sql, tenant, order.member_id))?.openid
+      : input.openid;
+  if (input.method === "wechat_jsapi" && !openid) throw unavailable();
   const provider = await providerFor(services, tenant, name);
   // The providers' out_trade_no: at most 32 letters and digits, fresh for each attempt.
   const reference = `Z${order.order_id}T${randomBytes(6).toString("hex")}`;
@@ -81,7 +87,7 @@ export async function requestOrderPayment(
       notifyUrl: notifyUrlOf(services, tenant, name),
       // The member's waiting page in the web app, which follows the payment until it is paid.
       returnUrl: `${services.publicUrl}/orders/${order.order_id}`,
-      ...(input.openid ? { payerOpenid: input.openid } : {}),
+      ...(openid ? { payerOpenid: openid } : {}),
       payerClientIp: request.clientIp,
     },
     new Date(services.now()),

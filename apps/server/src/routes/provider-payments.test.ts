@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { WechatPayFake } from "@zengzhi/payments/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertIdentity } from "../db/sign-in.js";
 import { login, openTestApp, requests, STORES, type TestApp } from "../testing/helpers.js";
 
 const PORTS = { pglite: 41610, postgres: 41611 } as const;
@@ -132,6 +133,30 @@ for (const store of STORES) {
       const order = (await post("/api/orders", bob, { productId })).body;
       const answer = await post(`/api/orders/${order.id}/payment`, bob, { method: "alipay_qr" });
       expect(answer).toMatchObject({ status: 409, body: { error: { code: "payment_method_unavailable" } } });
+    });
+    it("inside WeChat: JSAPI pays for the openid bob linked by signing in with WeChat, and needs one", async () => {
+      const order = (await post("/api/orders", bob, { productId })).body;
+      const unlinked = await post(`/api/orders/${order.id}/payment`, bob, { method: "wechat_jsapi" });
+      expect(unlinked).toMatchObject({
+        status: 409,
+        body: { error: { code: "payment_method_unavailable" } },
+      });
+      const { rows } = await t.services.sql.query<{ user_id: string }>(
+        "SELECT user_id FROM app_users WHERE tenant_id = 'demo' AND member_id = 'bob'",
+      );
+      await insertIdentity(t.services.sql, {
+        tenant: "demo",
+        user_id: rows[0]!.user_id,
+        app: "official",
+        appid: fake.credentials().appid,
+        openid: "oBobLinked0000000000000000001",
+        nickname: null,
+      });
+      const paying = await post(`/api/orders/${order.id}/payment`, bob, { method: "wechat_jsapi" });
+      expect(paying.status).toBe(200);
+      expect(paying.body.action).toMatchObject({ kind: "jsapi" });
+      const reference = [...fake.orders.keys()].at(-1) ?? "";
+      expect(fake.orders.get(reference)).toMatchObject({ openid: "oBobLinked0000000000000000001" });
     });
   });
 }
