@@ -94,6 +94,20 @@ describe("till sales paid from the prepaid balance", () => {
     );
   });
 
+  it("a previewed till sale and void leave the live members as they were", () => {
+    const { engine, ok } = scenario({ healthPerYuan: "0.1", healthPerReferral: "1" });
+    ok({ type: "prepaidCredit", merchant: "shop", amount: "1000" });
+    ok({ type: "join", member: "inviter" });
+    ok({ type: "join", member: "m1", inviter: "inviter" });
+    const { position } = ok({ type: "tillSale", member: "m1", merchant: "shop", amount: "10", split: FAIR });
+    const before = JSON.stringify(engineToJson(engine).members);
+    const sale = { type: "tillSale", member: "m1", merchant: "shop", amount: "500", split: FAIR } as const;
+    expect(engine.previewCommands([parseCommand(sale)]).refused).toBeNull();
+    const voiding = parseCommand({ type: "tillSaleVoid", merchant: "shop", position });
+    expect(engine.previewCommands([voiding]).refused).toBeNull();
+    expect(JSON.stringify(engineToJson(engine).members)).toBe(before);
+  });
+
   it("survives a snapshot and JSON state round trip", () => {
     const { engine, ok } = scenario();
     ok({ type: "prepaidCredit", merchant: "shop", amount: "100" });

@@ -164,7 +164,9 @@ export function tillSale(core: EngineCore, command: TillSaleInput): Result {
   a.platformRevenue += parts.platformProfit;
   a.distribution += parts.distributionCost;
   core.supply += issued;
-  const member = core.members.get(command.member) ?? core.addMember(command.member, null);
+  const found = core.members.get(command.member);
+  // Through own(): a preview's fork copies the member before its first write.
+  const member = found === undefined ? core.addMember(command.member, null) : core.own(found);
   member.orders++;
   const position = core.openPosition(member, amount, issued, 0);
   const health = raiseSaleHealth(core, member.id, amount);
@@ -230,10 +232,10 @@ export function tillSaleVoid(core: EngineCore, merchant: string, position: numbe
   core.prepaid.debited -= owed;
   core.prepaid.balances.set(merchant, core.prepaid.balance(merchant) + owed);
   core.supply -= sale.points;
-  const member = core.members.get(sale.member)!;
+  const member = core.own(core.members.get(sale.member)!);
   member.orders--;
   const [inviter, referral, own] = sale.health;
-  if (inviter !== null) core.members.get(inviter)!.health -= referral;
+  if (inviter !== null) core.own(core.members.get(inviter)!).health -= referral;
   member.health -= own;
   core.table.points[i] = 0n;
   core.table.locked[i] = 0n;
