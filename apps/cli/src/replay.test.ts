@@ -42,9 +42,16 @@ describe("zengzhi replay", () => {
       [1, "m1", "1000.00", "210.00000000", "open"],
       [2, "m2", "1000.00", "147.00000000", "open"],
     ]);
+    // Each order's result records how its 1,000.00 was split (the default 30/30/10/30).
+    const split = {
+      productCost: "300.00",
+      distributionCost: "300.00",
+      platformProfit: "100.00",
+      contribution: "300.00",
+    };
     expect(state.results).toEqual([
-      { ok: true, outcome: { position: 1, points: "210.00000000" } },
-      { ok: true, outcome: { position: 2, points: "147.00000000" } },
+      { ok: true, outcome: { position: 1, points: "210.00000000", split } },
+      { ok: true, outcome: { position: 2, points: "147.00000000", split } },
     ]);
   });
 
