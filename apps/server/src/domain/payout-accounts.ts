@@ -4,11 +4,7 @@
  * a bank card the operator pays by hand. Shown masked everywhere.
  */
 import type { SetPayoutAccountRequest } from "@zengzhi/contract";
-import {
-  selectPayoutAccount,
-  upsertPayoutAccount,
-  type PayoutAccountRow,
-} from "../db/payouts.js";
+import { selectPayoutAccount, upsertPayoutAccount, type PayoutAccountRow } from "../db/payouts.js";
 import { selectOpenidOfMember } from "../db/sign-in.js";
 import type { Session } from "./auth.js";
 import { ApiError } from "./errors.js";
@@ -69,7 +65,10 @@ export async function getPayoutAccount(services: Services, session: Session) {
 
 export async function setPayoutAccount(services: Services, session: Session, input: SetPayoutAccountRequest) {
   const member = session.memberId!;
-  if (input.kind === "wechat" && (await selectOpenidOfMember(services.sql, session.tenant, member)) === undefined)
+  if (
+    input.kind === "wechat" &&
+    (await selectOpenidOfMember(services.sql, session.tenant, member)) === undefined
+  )
     throw new ApiError(409, "wechat_not_linked", "sign in with WeChat first", "kind");
   await upsertPayoutAccount(services.sql, session.tenant, member, {
     kind: input.kind,
